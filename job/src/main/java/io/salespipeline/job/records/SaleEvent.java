@@ -1,0 +1,88 @@
+package io.salespipeline.job.records;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Objects;
+
+/**
+ * One validated sale, as the producer sent it, plus where it sits in the log.
+ *
+ * <p>A Flink POJO (public no-arg constructor, public fields) so state and network use the POJO
+ * serializer, never Kryo. The log position makes {@link #eventId()} deterministic, so a replay
+ * of the same log upserts the same rows.
+ */
+public class SaleEvent {
+
+    public String itemId;
+    public String itemName;
+    public String storeId;
+    public int itemSold;
+    /** Event time, epoch milliseconds UTC. */
+    public long timestampMs;
+
+    public String sourceTopic;
+    public int sourcePartition;
+    public long sourceOffset;
+
+    public SaleEvent() {}
+
+    public SaleEvent(
+            String itemId,
+            String itemName,
+            String storeId,
+            int itemSold,
+            long timestampMs,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset) {
+        this.itemId = itemId;
+        this.itemName = itemName;
+        this.storeId = storeId;
+        this.itemSold = itemSold;
+        this.timestampMs = timestampMs;
+        this.sourceTopic = sourceTopic;
+        this.sourcePartition = sourcePartition;
+        this.sourceOffset = sourceOffset;
+    }
+
+    /** The UTC calendar date of the event time: the producer's {@code timestamp_dt}. */
+    public LocalDate timestampDate() {
+        return Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** Deterministic id from the log position: {@code <partition>-<offset>}. */
+    public String eventId() {
+        return sourcePartition + "-" + sourceOffset;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof SaleEvent)) {
+            return false;
+        }
+        SaleEvent that = (SaleEvent) o;
+        return itemSold == that.itemSold
+                && timestampMs == that.timestampMs
+                && sourcePartition == that.sourcePartition
+                && sourceOffset == that.sourceOffset
+                && Objects.equals(itemId, that.itemId)
+                && Objects.equals(itemName, that.itemName)
+                && Objects.equals(storeId, that.storeId)
+                && Objects.equals(sourceTopic, that.sourceTopic);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(itemId, itemName, storeId, itemSold, timestampMs, sourceTopic, sourcePartition, sourceOffset);
+    }
+
+    @Override
+    public String toString() {
+        return "SaleEvent{" + itemId + " '" + itemName + "' @" + storeId + " x" + itemSold + " t=" + timestampMs
+                + " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset + "}";
+    }
+}
