@@ -1,0 +1,127 @@
+package io.salespipeline.stack;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs the schema files of {@code cql/} as cqlsh would (there is no cqlsh on these machines).
+ *
+ * <p>The views file is written for keyspace {@value #TEMPLATE_KEYSPACE}; applying it for another
+ * view version or a test renames that keyspace, so every version has exactly the same tables.
+ */
+final class CqlScripts {
+
+    static final String TEMPLATE_KEYSPACE = "sales_v1";
+    private static final Pattern TEMPLATE = Pattern.compile("\\b" + TEMPLATE_KEYSPACE + "\\b");
+    private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+
+    private CqlScripts() {}
+
+    /**
+     * @param viewsKeyspace null to apply every file as written; otherwise apply only the files of
+     *     the views template, for this keyspace
+     */
+    static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace) {
+        if (viewsKeyspace != null && !KEYSPACE_NAME.matcher(viewsKeyspace).matches()) {
+            throw StackException.usage("'" + viewsKeyspace + "' is not a valid keyspace name (lower-case letters, digits, _; at most 48)");
+        }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(p -> p.getFileName().toString().endsWith(".cql")).sorted().toList();
+        } catch (IOException e) {
+            throw new StackException("cannot read the schema directory " + dir + ": " + e.getMessage());
+        }
+        int executed = 0;
+        for (Path file : files) {
+            String text = read(file);
+            boolean template = TEMPLATE.matcher(text).find();
+            if (viewsKeyspace != null) {
+                if (!template) {
+                    continue;
+                }
+                text = TEMPLATE.matcher(text).replaceAll(viewsKeyspace);
+            }
+            for (String statement : statements(text)) {
+                try {
+                    session.execute(statement);
+                } catch (RuntimeException e) {
+                    throw new StackException(file.getFileName() + ": " + e.getMessage() + " in: " + statement.replaceAll("\\s+", " "));
+                }
+                executed++;
+            }
+        }
+        return executed;
+    }
+
+    /** Splits a CQL script into statements, ignoring semicolons inside comments, strings and quoted names. */
+    static List<String> statements(String script) {
+        List<String> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int i = 0;
+        int n = script.length();
+        while (i < n) {
+            char c = script.charAt(i);
+            char next = i + 1 < n ? script.charAt(i + 1) : '\0';
+            if ((c == '-' && next == '-') || (c == '/' && next == '/')) {
+                while (i < n && script.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && next == '*') {
+                int end = script.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+                current.append(' ');
+            } else if (c == '\'' || c == '"') {
+                int end = i + 1;
+                while (end < n) {
+                    if (script.charAt(end) == c) {
+                        if (end + 1 < n && script.charAt(end + 1) == c) {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end++;
+                }
+                current.append(script, i, Math.min(end + 1, n));
+                i = end + 1;
+            } else if (c == '$' && next == '$') {
+                int end = script.indexOf("$$", i + 2);
+                int stop = end < 0 ? n : end + 2;
+                current.append(script, i, stop);
+                i = stop;
+            } else if (c == ';') {
+                addIfNotBlank(result, current);
+                current.setLength(0);
+                i++;
+            } else {
+                current.append(c);
+                i++;
+            }
+        }
+        addIfNotBlank(result, current);
+        return result;
+    }
+
+    private static void addIfNotBlank(List<String> result, StringBuilder statement) {
+        String s = statement.toString().strip();
+        if (!s.isEmpty()) {
+            result.add(s);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

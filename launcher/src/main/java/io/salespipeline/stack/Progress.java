@@ -1,0 +1,48 @@
+package io.salespipeline.stack;
+
+import java.io.PrintStream;
+
+/**
+ * A live status line on a terminal (rewritten in place); on a pipe or in CI, a plain line every
+ * few seconds and whenever the text changes, so logs show progress without flooding.
+ */
+final class Progress {
+
+    private static final long PLAIN_INTERVAL_MS = 5_000;
+
+    private final PrintStream out;
+    private final boolean terminal;
+    private String lastText = "";
+    private long lastPrinted;
+    private int lastWidth;
+
+    Progress(PrintStream out) {
+        this.out = out;
+        this.terminal = System.console() != null && !"true".equals(System.getenv("CI"));
+    }
+
+    void update(String text) {
+        long now = System.currentTimeMillis();
+        if (terminal) {
+            String padded = text.length() < lastWidth ? text + " ".repeat(lastWidth - text.length()) : text;
+            out.print("\r" + padded);
+            out.flush();
+            lastWidth = text.length();
+        } else if (!text.equals(lastText) && now - lastPrinted >= 1_000 || now - lastPrinted >= PLAIN_INTERVAL_MS) {
+            out.println(text);
+            lastPrinted = now;
+        }
+        lastText = text;
+    }
+
+    /** Ends the live line so what follows starts on a fresh one. */
+    void finish(String text) {
+        if (terminal) {
+            update(text);
+            out.println();
+        } else {
+            out.println(text);
+        }
+        lastWidth = 0;
+    }
+}

@@ -1,0 +1,317 @@
+package io.salespipeline.stack;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/** {@code ./stack}: the embedded default stack of the pipeline. */
+public final class StackCli {
+
+    private static final String USAGE = String.join("\n",
+            "usage: ./stack <command> [options]",
+            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE]",
+            "        start Kafka (KRaft), Cassandra and a Flink session cluster on 127.0.0.1; create topics, apply cql/",
+            "  status [--env]      what runs (pid, port, health, data); --env: KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, FLINK_REST",
+            "  down [--purge]      stop every process ./stack started; --purge also deletes all data",
+            "  flink <args>        Flink's CLI against the local cluster: run, list, stop --savepointPath, cancel, run -s",
+            "  cql [--contact HOST:PORT] [--keyspace NAME]",
+            "                      apply cql/ (with --keyspace: only the views schema, for that keyspace)",
+            "ports: " + String.join(", ", Stream.of(StackSettings.Setting.values()).filter(StackSettings.Setting::isPort)
+                    .map(s -> "--" + s.option + " (" + s.defaultValue + ")").toList()),
+            "environment: STACK_HOME (default .stack/ in the repository)");
+
+    private static final int DEFAULT_PARTITIONS = 4;
+    private static final int DEFAULT_TIMEOUT_SECONDS = 180;
+
+    private final StackLayout layout;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    StackCli(StackLayout layout, PrintStream out, PrintStream err) {
+        this.layout = layout;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] argv) {
+        int code;
+        try {
+            code = new StackCli(StackLayout.fromEnvironment(), System.out, System.err).run(List.of(argv));
+        } catch (StackException e) {
+            System.err.println("stack: " + e.getMessage());
+            code = e.exitCode();
+        }
+        System.exit(code);
+    }
+
+    int run(List<String> argv) {
+        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
+            out.println(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        String command = argv.get(0);
+        List<String> rest = argv.subList(1, argv.size());
+        return switch (command) {
+            case "up" -> up(rest);
+            case "status" -> status(rest);
+            case "down" -> down(rest);
+            case "flink" -> flink(rest);
+            case "cql" -> cql(rest);
+            default -> throw StackException.usage("unknown command '" + command + "' (commands: up, status, down, flink, cql; ./stack help)");
+        };
+    }
+
+    private List<LocalService> services(StackSettings settings, int partitions) {
+        return List.of(new KafkaNode(layout, settings, partitions), new CassandraNode(layout, settings), new FlinkCluster(layout, settings));
+    }
+
+    private int up(List<String> rest) {
+        Set<String> valued = new HashSet<>(StackSettings.OPTIONS);
+        valued.add("partitions");
+        valued.add("timeout");
+        Args args = Args.parse(rest, valued, Set.of());
+        if (!args.positional().isEmpty()) {
+            throw StackException.usage("up takes no arguments, got '" + args.positional().get(0) + "'");
+        }
+        int partitions = positive(args, "partitions", DEFAULT_PARTITIONS);
+        int timeoutSeconds = positive(args, "timeout", DEFAULT_TIMEOUT_SECONDS);
+        StackSettings settings = StackSettings.load(layout, args);
+        List<LocalService> services = services(settings, partitions);
+        try {
+            checkPorts(services);
+            settings.save(layout);
+            long start = System.nanoTime();
+            for (LocalService service : services) {
+                if (service.allRunning()) {
+                    out.println(service.name() + ": already running");
+                } else {
+                    service.startMissing();
+                    out.println(service.name() + ": started (" + pids(service) + "), log in " + layout.logsDir());
+                }
+            }
+            waitUntilReady(services, start, timeoutSeconds);
+            out.printf(Locale.ROOT, "stack ready in %.1f s (data in %s)%n", (System.nanoTime() - start) / 1e9, layout.home.resolve("data"));
+            printEnv(settings);
+            out.println("web UI: " + settings.flinkRest() + "    stop with: ./stack down");
+            return 0;
+        } finally {
+            services.forEach(LocalService::close);
+        }
+    }
+
+    private void checkPorts(List<LocalService> services) {
+        for (LocalService service : services) {
+            if (service.anyRunning()) {
+                continue;
+            }
+            for (StackSettings.Setting port : service.ports()) {
+                int number = service.settings.port(port);
+                if (!isFree(number)) {
+                    throw new StackException("port " + number + " (" + port.description + ") is already in use by another process: choose another with ./stack up --" + port.option + " <port>");
+                }
+            }
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(StackSettings.HOST, port));
+            return true;
+        } catch (BindException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void waitUntilReady(List<LocalService> services, long startNanos, int timeoutSeconds) {
+        Progress progress = new Progress(err);
+        Set<LocalService> ready = new HashSet<>();
+        List<String> details = new ArrayList<>();
+        while (true) {
+            details.clear();
+            for (LocalService service : services) {
+                if (ready.contains(service)) {
+                    details.add(service.name() + ": ready");
+                    continue;
+                }
+                for (ManagedProcess process : service.processes()) {
+                    if (!process.isRunning()) {
+                        progress.finish(String.join(" | ", details));
+                        throw new StackException(process.name + " exited during start-up; last lines of " + process.logFile() + ":\n" + process.tailOfLog(25));
+                    }
+                }
+                LocalService.Readiness readiness = service.probe();
+                if (readiness.ready()) {
+                    service.afterReady();
+                    ready.add(service);
+                    details.add(service.name() + ": ready (" + readiness.detail() + ")");
+                } else {
+                    details.add(service.name() + ": starting (" + readiness.detail() + ")");
+                }
+            }
+            double elapsed = (System.nanoTime() - startNanos) / 1e9;
+            String line = String.format(Locale.ROOT, "[%5.1fs] %d/%d ready | %s", elapsed, ready.size(), services.size(), String.join(" | ", details));
+            if (ready.size() == services.size()) {
+                progress.finish(line);
+                return;
+            }
+            progress.update(line);
+            if (elapsed > timeoutSeconds) {
+                progress.finish(line);
+                throw new StackException("the stack was not ready after " + timeoutSeconds + " s (" + String.join("; ", details)
+                        + "); logs in " + layout.logsDir() + "; give it longer with --timeout");
+            }
+            sleep(500);
+        }
+    }
+
+    private int status(List<String> rest) {
+        Args args = Args.parse(rest, Set.of(), Set.of("env"));
+        StackSettings settings = StackSettings.load(layout, null);
+        List<LocalService> services = services(settings, DEFAULT_PARTITIONS);
+        try {
+            if (args.flag("env")) {
+                List<String> down = services.stream().filter(s -> !s.allRunning()).map(LocalService::name).toList();
+                if (!down.isEmpty()) {
+                    err.println("stack: not running: " + String.join(", ", down) + " (start with ./stack up)");
+                    return 3;
+                }
+                printEnv(settings);
+                return 0;
+            }
+            out.printf(Locale.ROOT, "%-10s %-18s %-8s %-8s %-42s %-22s %s%n", "SERVICE", "PROCESS", "PID", "STATE", "HEALTH", "ENDPOINT", "DATA");
+            boolean allHealthy = true;
+            for (LocalService service : services) {
+                LocalService.Readiness health = service.anyRunning() ? service.probe() : LocalService.Readiness.notYet("down");
+                allHealthy &= health.ready() && service.allRunning();
+                for (ManagedProcess process : service.processes()) {
+                    out.printf(Locale.ROOT, "%-10s %-18s %-8s %-8s %-42s %-22s %s%n", service.name(), process.name,
+                            process.pid().map(String::valueOf).orElse("-"), process.isRunning() ? "running" : "stopped",
+                            (health.ready() ? "ready: " : "not ready: ") + health.detail(), service.endpoint(), service.dataDir());
+                }
+            }
+            out.println("logs: " + layout.logsDir());
+            return allHealthy ? 0 : 3;
+        } finally {
+            services.forEach(LocalService::close);
+        }
+    }
+
+    private void printEnv(StackSettings settings) {
+        out.println("KAFKA_BOOTSTRAP=" + settings.kafkaBootstrap());
+        out.println("CASSANDRA_CONTACT=" + settings.cassandraContact());
+        out.println("FLINK_REST=" + settings.flinkRest());
+    }
+
+    private int down(List<String> rest) {
+        Args args = Args.parse(rest, Set.of(), Set.of("purge"));
+        StackSettings settings = StackSettings.load(layout, null);
+        List<LocalService> services = services(settings, DEFAULT_PARTITIONS);
+        // The Flink cluster goes first and alone so running jobs do not see Kafka and Cassandra vanish under them.
+        List<LocalService> ordered = new ArrayList<>(services);
+        ordered.sort(Comparator.comparing(s -> s instanceof FlinkCluster ? 0 : 1));
+        stopAll(ordered.get(0));
+        CompletableFuture.allOf(ordered.subList(1, ordered.size()).stream()
+                .map(s -> CompletableFuture.runAsync(() -> stopAll(s)))
+                .toArray(CompletableFuture[]::new)).join();
+        if (args.flag("purge")) {
+            purge();
+        }
+        return 0;
+    }
+
+    private void stopAll(LocalService service) {
+        // TaskManager before JobManager: the JobManager then sees a clean disconnect
+        List<ManagedProcess> processes = new ArrayList<>(service.processes());
+        java.util.Collections.reverse(processes);
+        for (ManagedProcess process : processes) {
+            var pid = process.pid();
+            if (pid.isEmpty()) {
+                out.println(process.name + ": not running");
+                process.stop();
+                continue;
+            }
+            long start = System.nanoTime();
+            process.stop();
+            out.printf(Locale.ROOT, "%s: stopped (pid %d) in %.1f s%n", process.name, pid.get(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void purge() {
+        Path home = layout.home;
+        if (!Files.isDirectory(home)) {
+            out.println("nothing to purge at " + home);
+            return;
+        }
+        if (!Files.exists(layout.settingsFile()) && !Files.isDirectory(layout.runDir()) && !Files.isDirectory(home.resolve("data"))) {
+            throw new StackException("refusing to delete " + home + ": it does not look like a stack home (no stack.properties, run/ or data/)");
+        }
+        try (Stream<Path> walk = Files.walk(home)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new StackException("could not delete " + home + ": " + e.getMessage());
+        }
+        out.println("purged " + home);
+    }
+
+    private int flink(List<String> rest) {
+        StackSettings settings = StackSettings.load(layout, null);
+        return new FlinkCluster(layout, settings).runCli(rest);
+    }
+
+    private int cql(List<String> rest) {
+        Args args = Args.parse(rest, Set.of("contact", "keyspace"), Set.of());
+        String contact = args.value("contact");
+        if (contact == null) {
+            contact = StackSettings.load(layout, null).cassandraContact();
+        }
+        try (CqlSession session = Clients.cqlSession(contact)) {
+            int statements = CqlScripts.applyDirectory(session, layout.cqlDir(), args.value("keyspace"));
+            out.println("applied " + statements + " statements from " + layout.cqlDir() + (args.value("keyspace") == null ? "" : " to keyspace " + args.value("keyspace")));
+            return 0;
+        } catch (com.datastax.oss.driver.api.core.AllNodesFailedException e) {
+            throw new StackException("no Cassandra answers at " + contact + " (is the stack up? ./stack status)");
+        }
+    }
+
+    private static String pids(LocalService service) {
+        return String.join(", ", service.processes().stream().map(p -> p.name + " pid " + p.pid().map(String::valueOf).orElse("?")).toList());
+    }
+
+    private static int positive(Args args, String name, int defaultValue) {
+        Integer value = args.intValue(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value <= 0) {
+            throw StackException.usage("--" + name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+}

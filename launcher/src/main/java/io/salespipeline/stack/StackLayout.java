@@ -1,0 +1,100 @@
+package io.salespipeline.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where everything lives: the repository (configuration sources) and the stack home
+ * ({@code .stack/} beside it unless {@code STACK_HOME} says otherwise) holding data, logs,
+ * generated configuration and pid files.
+ */
+final class StackLayout {
+
+    final Path repoRoot;
+    final Path home;
+
+    StackLayout(Path repoRoot, Path home) {
+        this.repoRoot = repoRoot.toAbsolutePath().normalize();
+        this.home = home.toAbsolutePath().normalize();
+    }
+
+    static StackLayout fromEnvironment() {
+        String root = System.getProperty("stack.root");
+        if (root == null) {
+            throw new StackException("system property stack.root is not set: run the launcher through ./stack");
+        }
+        String home = System.getenv("STACK_HOME");
+        Path repo = Path.of(root);
+        return new StackLayout(repo, home == null || home.isBlank() ? repo.resolve(".stack") : Path.of(home));
+    }
+
+    Path dataDir(String service) {
+        return home.resolve("data").resolve(service);
+    }
+
+    Path confDir(String service) {
+        return home.resolve("conf").resolve(service);
+    }
+
+    Path logsDir() {
+        return home.resolve("logs");
+    }
+
+    Path runDir() {
+        return home.resolve("run");
+    }
+
+    Path settingsFile() {
+        return home.resolve("stack.properties");
+    }
+
+    Path flinkConfSource() {
+        return repoRoot.resolve("flink-conf");
+    }
+
+    Path cqlDir() {
+        return repoRoot.resolve("cql");
+    }
+
+    /** The runtime classpath Maven wrote for a server module (launcher/servers/NAME). */
+    String serverClasspath(String server) {
+        return readClasspathFile(repoRoot.resolve("launcher/servers").resolve(server).resolve("target/classpath.txt"), server);
+    }
+
+    static List<Path> classpathEntries(String classpath) {
+        return Arrays.stream(classpath.split(java.io.File.pathSeparator)).map(Path::of).toList();
+    }
+
+    private static String readClasspathFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new StackException("the " + what + " classpath is missing (" + file + "): run ./stack again to build it, or mvn -B -pl launcher/servers/" + what + " generate-resources");
+        }
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void createDirectories(Path... dirs) {
+        try {
+            for (Path dir : dirs) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void writeFile(Path file, String text) {
+        try {
+            Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.salespipeline.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Ports and sizes of the local stack. Each setting is a command-line option of {@code ./stack up};
+ * what {@code up} last used is remembered in the stack home, so {@code status}, {@code flink} and
+ * later {@code up} calls without options agree with the running servers.
+ */
+final class StackSettings {
+
+    /** Every service binds here: nothing of the local stack is reachable from another machine. */
+    static final String HOST = "127.0.0.1";
+
+    enum Setting {
+        KAFKA_PORT("kafka-port", "9092", "Kafka client listener"),
+        KAFKA_CONTROLLER_PORT("kafka-controller-port", "9093", "Kafka KRaft controller listener"),
+        KAFKA_HEAP("kafka-heap", "512m", "Kafka broker heap"),
+        CASSANDRA_PORT("cassandra-port", "9042", "Cassandra CQL native transport"),
+        CASSANDRA_STORAGE_PORT("cassandra-storage-port", "7000", "Cassandra inter-node storage"),
+        CASSANDRA_HEAP("cassandra-heap", "1g", "Cassandra heap"),
+        FLINK_PORT("flink-port", "8081", "Flink REST API and web UI"),
+        FLINK_RPC_PORT("flink-rpc-port", "6123", "Flink JobManager RPC");
+
+        final String option;
+        final String defaultValue;
+        final String description;
+
+        Setting(String option, String defaultValue, String description) {
+            this.option = option;
+            this.defaultValue = defaultValue;
+            this.description = description;
+        }
+
+        boolean isPort() {
+            return option.endsWith("-port");
+        }
+    }
+
+    static final Set<String> OPTIONS = java.util.Arrays.stream(Setting.values()).map(s -> s.option).collect(Collectors.toUnmodifiableSet());
+
+    private final Map<Setting, String> values = new LinkedHashMap<>();
+
+    private StackSettings() {}
+
+    /** Remembered values, overridden by any option given now. */
+    static StackSettings load(StackLayout layout, Args args) {
+        StackSettings settings = new StackSettings();
+        Properties saved = new Properties();
+        Path file = layout.settingsFile();
+        if (Files.isRegularFile(file)) {
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                saved.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (Setting s : Setting.values()) {
+            String value = args == null ? null : args.value(s.option);
+            if (value == null) {
+                value = saved.getProperty(s.option, s.defaultValue);
+            }
+            settings.values.put(s, validate(s, value.trim()));
+        }
+        return settings;
+    }
+
+    void save(StackLayout layout) {
+        Properties props = new Properties();
+        values.forEach((s, v) -> props.setProperty(s.option, v));
+        StackLayout.createDirectories(layout.home);
+        try (var out = Files.newBufferedWriter(layout.settingsFile(), StandardCharsets.UTF_8)) {
+            props.store(out, "settings of the last ./stack up");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port(Setting s) {
+        return Integer.parseInt(values.get(s));
+    }
+
+    String value(Setting s) {
+        return values.get(s);
+    }
+
+    String kafkaBootstrap() {
+        return HOST + ":" + port(Setting.KAFKA_PORT);
+    }
+
+    String cassandraContact() {
+        return HOST + ":" + port(Setting.CASSANDRA_PORT);
+    }
+
+    String flinkRest() {
+        return "http://" + HOST + ":" + port(Setting.FLINK_PORT);
+    }
+
+    private static String validate(Setting s, String value) {
+        if (s.isPort()) {
+            int port;
+            try {
+                port = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw StackException.usage("--" + s.option + " expects a port number, got '" + value + "'");
+            }
+            if (port < 1024 || port > 65535) {
+                throw StackException.usage("--" + s.option + " must be between 1024 and 65535, got " + port);
+            }
+        } else if (!value.matches("[0-9]+[kKmMgG]")) {
+            throw StackException.usage("--" + s.option + " expects a size such as 512m or 1g, got '" + value + "'");
+        }
+        return value;
+    }
+}
