@@ -128,7 +128,8 @@ public final class StackCli {
 
     private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // as the servers do: a port whose last connections linger in TIME_WAIT is free to listen on
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(StackSettings.HOST, port));
             return true;
         } catch (BindException e) {

@@ -1,0 +1,111 @@
+package io.salespipeline.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+
+    @TempDir
+    Path dir;
+
+    private StackCli cli() {
+        return new StackCli(new StackLayout(dir, dir.resolve(".stack")), new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        assertThatThrownBy(() -> cli().run(List.of("upp")))
+                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .hasMessageContaining("unknown command 'upp'");
+    }
+
+    @Test
+    void badPortIsAUsageErrorNamingTheOption() {
+        assertThatThrownBy(() -> cli().run(List.of("up", "--kafka-port", "ninety")))
+                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .hasMessage("--kafka-port expects a port number, got 'ninety'");
+        assertThatThrownBy(() -> cli().run(List.of("up", "--flink-port", "80")))
+                .hasMessage("--flink-port must be between 1024 and 65535, got 80");
+    }
+
+    @Test
+    void unknownOptionListsTheKnownOnes() {
+        assertThatThrownBy(() -> cli().run(List.of("down", "--purgee")))
+                .hasMessageContaining("unknown option --purgee")
+                .hasMessageContaining("--purge");
+    }
+
+    @Test
+    void statusEnvFailsWhenNothingRuns() {
+        assertThat(cli().run(List.of("status", "--env"))).isEqualTo(3);
+    }
+
+    @Test
+    void argsTakeBothSpellingsOfValues() {
+        Args args = Args.parse(List.of("--a", "1", "--b=2", "--f", "pos"), Set.of("a", "b"), Set.of("f"));
+        assertThat(args.value("a")).isEqualTo("1");
+        assertThat(args.value("b")).isEqualTo("2");
+        assertThat(args.flag("f")).isTrue();
+        assertThat(args.positional()).containsExactly("pos");
+        assertThatThrownBy(() -> Args.parse(List.of("--a"), Set.of("a"), Set.of())).hasMessage("option --a needs a value");
+    }
+
+    @Test
+    void settingsAreRememberedBetweenCalls() {
+        StackLayout layout = new StackLayout(dir, dir.resolve(".stack"));
+        StackSettings.load(layout, Args.parse(List.of("--kafka-port", "29092"), StackSettings.OPTIONS, Set.of())).save(layout);
+        StackSettings later = StackSettings.load(layout, null);
+        assertThat(later.kafkaBootstrap()).isEqualTo("127.0.0.1:29092");
+        assertThat(later.cassandraContact()).isEqualTo("127.0.0.1:9042");
+    }
+
+    @Test
+    void flinkConfOverridesKeysInPlaceAndAppendsMissingOnes() throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "# comment\nrest.port: 8081\nenv.java.opts.all: --add-opens=a --add-opens=b\n");
+        FlinkConf conf = FlinkConf.read(file).with(Map.of("rest.port", "18081", "io.tmp.dirs", "/tmp/x y"));
+        Path out = dir.resolve("out.yaml");
+        conf.write(out);
+        assertThat(Files.readAllLines(out)).containsSubsequence("# comment", "rest.port: 18081", "io.tmp.dirs: '/tmp/x y'");
+        FlinkConf reread = FlinkConf.read(out);
+        assertThat(reread.get("io.tmp.dirs")).isEqualTo("/tmp/x y");
+        assertThat(FlinkCluster.javaOpts(reread, "env.java.opts.taskmanager")).containsExactly("--add-opens=a", "--add-opens=b");
+    }
+
+    @Test
+    void nestedFlinkConfIsRejectedWithTheLine() throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "rest:\n  port: 8081\n");
+        assertThatThrownBy(() -> FlinkConf.read(file).get("rest.port")).hasMessageContaining("line 1").hasMessageContaining("flattened");
+    }
+
+    @Test
+    void cqlStatementsSplitOutsideStringsAndComments() {
+        String script = """
+                -- a comment; with a semicolon
+                CREATE TABLE a (x text); /* block; comment */
+                INSERT INTO a (x) VALUES ('it''s; fine');
+                // trailing comment
+                SELECT * FROM "we;ird"
+                """;
+        assertThat(CqlScripts.statements(script)).containsExactly(
+                "CREATE TABLE a (x text)", "INSERT INTO a (x) VALUES ('it''s; fine')", "SELECT * FROM \"we;ird\"");
+    }
+
+    @Test
+    void theShippedSchemaSplitsIntoItsStatements() throws Exception {
+        Path cql = io.salespipeline.testkit.StackScript.locateRepoRoot().resolve("cql");
+        assertThat(CqlScripts.statements(Files.readString(cql.resolve("10-views.cql")))).hasSize(6);
+        assertThat(CqlScripts.statements(Files.readString(cql.resolve("00-control.cql")))).hasSize(6);
+    }
+}
