@@ -1,0 +1,38 @@
+package io.salespipeline.job.functions;
+
+import io.salespipeline.job.records.SalesTally;
+import io.salespipeline.job.records.StoreItemAggregate;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a (store id, item name) window's tally into the per-item partial that {@link TopItemsFunction}
+ * ranks. Finality follows the same rule as {@link WindowAggregateFunction}.
+ */
+public class StoreItemAggregateFunction
+        extends ProcessWindowFunction<SalesTally, StoreItemAggregate, Tuple2<String, String>, TimeWindow> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void process(
+            Tuple2<String, String> storeAndItem,
+            Context context,
+            Iterable<SalesTally> tallies,
+            Collector<StoreItemAggregate> out) {
+        TimeWindow window = context.window();
+        boolean finalResult = context.currentWatermark() >= window.maxTimestamp();
+        for (SalesTally tally : tallies) {
+            out.collect(new StoreItemAggregate(
+                    storeAndItem.f0,
+                    storeAndItem.f1,
+                    window.getStart(),
+                    window.getEnd(),
+                    tally.units,
+                    tally.events,
+                    finalResult));
+        }
+    }
+}

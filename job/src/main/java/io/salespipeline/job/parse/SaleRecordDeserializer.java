@@ -1,0 +1,101 @@
+package io.salespipeline.job.parse;
+
+import io.salespipeline.job.records.DeadLetter;
+import io.salespipeline.job.records.SourceRecord;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * The Kafka source's deserializer: every record becomes exactly one {@link SourceRecord}, a valid
+ * event or a dead letter, so no message is ever dropped or fails the job.
+ *
+ * <p>Metrics, under the group {@value #METRIC_GROUP}: {@code parsed} (valid events),
+ * {@code rejected} (all dead letters) and {@code rejected_<CODE>} per {@link RejectReason}.
+ */
+public final class SaleRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String METRIC_GROUP = "parse";
+    public static final String PARSED_COUNTER = "parsed";
+    public static final String REJECTED_COUNTER = "rejected";
+
+    private final SaleEventParser parser;
+
+    private transient Counter parsed;
+    private transient Counter rejected;
+    private transient Map<RejectReason, Counter> rejectedByReason;
+
+    public SaleRecordDeserializer() {
+        this(ParserLimits.defaults());
+    }
+
+    public SaleRecordDeserializer(ParserLimits limits) {
+        this.parser = new SaleEventParser(limits);
+    }
+
+    /** The counter name for one reason: {@code rejected_<CODE>}. */
+    public static String rejectedCounterName(RejectReason reason) {
+        return REJECTED_COUNTER + "_" + reason.code();
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        registerCounters(context == null ? null : context.getMetricGroup());
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
+        if (parsed == null) {
+            // Not opened, as in tests that call deserialize directly: count into unregistered counters.
+            registerCounters(null);
+        }
+        byte[] value = record.value();
+        ParseResult result = parser.parse(value, record.topic(), record.partition(), record.offset());
+        if (result.isValid()) {
+            parsed.inc();
+            out.collect(SourceRecord.valid(result.event()));
+            return;
+        }
+        rejected.inc();
+        rejectedByReason.get(result.reason()).inc();
+        out.collect(SourceRecord.rejected(DeadLetter.of(
+                result.reason().code(),
+                result.detail(),
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                kafkaTimestamp(record),
+                value)));
+    }
+
+    @Override
+    public TypeInformation<SourceRecord> getProducedType() {
+        return TypeInformation.of(SourceRecord.class);
+    }
+
+    private void registerCounters(MetricGroup metrics) {
+        MetricGroup group = (metrics == null ? new UnregisteredMetricsGroup() : metrics).addGroup(METRIC_GROUP);
+        parsed = group.counter(PARSED_COUNTER);
+        rejected = group.counter(REJECTED_COUNTER);
+        rejectedByReason = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : RejectReason.values()) {
+            rejectedByReason.put(reason, group.counter(rejectedCounterName(reason)));
+        }
+    }
+
+    private static long kafkaTimestamp(ConsumerRecord<?, ?> record) {
+        return record.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || record.timestamp() < 0
+                ? DeadLetter.NO_TIMESTAMP
+                : record.timestamp();
+    }
+}

@@ -1,0 +1,175 @@
+package io.salespipeline.job.records;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A message the job could not use, with why and where it came from, for the dead-letter topic.
+ *
+ * <p>The whole payload is kept, oversize ones included, so a fixed parser can replay it. It is
+ * stored as text when it is valid UTF-8 (readable in any Kafka tool) and as base64 otherwise
+ * (the only lossless form); at most one of {@link #payloadText} and {@link #payloadBase64} is set,
+ * and neither for a null value (a tombstone).
+ *
+ * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
+ */
+public class DeadLetter {
+
+    /** Value of {@link #kafkaTimestamp} when the Kafka record had none. */
+    public static final long NO_TIMESTAMP = -1L;
+
+    /** A {@code RejectReason} code. */
+    public String reason;
+    public String detail;
+    public String sourceTopic;
+    public int sourcePartition;
+    public long sourceOffset;
+    /** The Kafka record timestamp, epoch milliseconds, or {@link #NO_TIMESTAMP}. */
+    public long kafkaTimestamp = NO_TIMESTAMP;
+    /** The payload when it is valid UTF-8, else null. */
+    public String payloadText;
+    /** The payload, base64-encoded, when it is not valid UTF-8, else null. */
+    public String payloadBase64;
+
+    public DeadLetter() {}
+
+    /** A dead letter for {@code payload}, choosing text or base64 by whether it is valid UTF-8. */
+    public static DeadLetter of(
+            String reason,
+            String detail,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset,
+            long kafkaTimestamp,
+            byte[] payload) {
+        DeadLetter letter = new DeadLetter();
+        letter.reason = reason;
+        letter.detail = detail;
+        letter.sourceTopic = sourceTopic;
+        letter.sourcePartition = sourcePartition;
+        letter.sourceOffset = sourceOffset;
+        letter.kafkaTimestamp = kafkaTimestamp;
+        if (payload != null) {
+            letter.payloadText = strictUtf8(payload);
+            if (letter.payloadText == null) {
+                letter.payloadBase64 = Base64.getEncoder().encodeToString(payload);
+            }
+        }
+        return letter;
+    }
+
+    /** The original payload bytes, or null for a tombstone. */
+    public byte[] payloadBytes() {
+        if (payloadBase64 != null) {
+            return Base64.getDecoder().decode(payloadBase64);
+        }
+        return payloadText == null ? null : payloadText.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The dead-letter topic's envelope:
+     * {@code {"reason":..,"detail":..,"source":{"topic":..,"partition":..,"offset":..,"timestamp":..},"payload":..}}
+     * with {@code "payload_base64"} instead of {@code "payload"} for a non-UTF-8 payload. A missing
+     * Kafka timestamp and a tombstone payload are written as JSON null.
+     */
+    public byte[] toJson() {
+        return RecordJson.object(json -> {
+            json.writeStringField("reason", reason);
+            json.writeStringField("detail", detail);
+            json.writeObjectFieldStart("source");
+            json.writeStringField("topic", sourceTopic);
+            json.writeNumberField("partition", sourcePartition);
+            json.writeNumberField("offset", sourceOffset);
+            if (kafkaTimestamp == NO_TIMESTAMP) {
+                json.writeNullField("timestamp");
+            } else {
+                json.writeNumberField("timestamp", kafkaTimestamp);
+            }
+            json.writeEndObject();
+            if (payloadBase64 != null) {
+                json.writeStringField("payload_base64", payloadBase64);
+            } else {
+                json.writeStringField("payload", payloadText);
+            }
+        });
+    }
+
+    /** Reads back what {@link #toJson()} wrote; {@link IllegalArgumentException} if it is not such an envelope. */
+    public static DeadLetter fromJson(byte[] json) {
+        JsonNode root;
+        try {
+            root = RecordJson.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a dead-letter envelope: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject() || !root.path("source").isObject()) {
+            throw new IllegalArgumentException("not a dead-letter envelope: expected an object with a 'source' object");
+        }
+        JsonNode source = root.get("source");
+        DeadLetter letter = new DeadLetter();
+        letter.reason = root.path("reason").textValue();
+        letter.detail = root.path("detail").textValue();
+        letter.sourceTopic = source.path("topic").textValue();
+        letter.sourcePartition = source.path("partition").intValue();
+        letter.sourceOffset = source.path("offset").longValue();
+        JsonNode timestamp = source.path("timestamp");
+        letter.kafkaTimestamp = timestamp.isNumber() ? timestamp.longValue() : NO_TIMESTAMP;
+        letter.payloadText = root.path("payload").textValue();
+        letter.payloadBase64 = root.path("payload_base64").textValue();
+        return letter;
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException notUtf8) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DeadLetter)) {
+            return false;
+        }
+        DeadLetter that = (DeadLetter) o;
+        return sourcePartition == that.sourcePartition
+                && sourceOffset == that.sourceOffset
+                && kafkaTimestamp == that.kafkaTimestamp
+                && Objects.equals(reason, that.reason)
+                && Objects.equals(detail, that.detail)
+                && Objects.equals(sourceTopic, that.sourceTopic)
+                && Objects.equals(payloadText, that.payloadText)
+                && Objects.equals(payloadBase64, that.payloadBase64);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                reason, detail, sourceTopic, sourcePartition, sourceOffset, kafkaTimestamp, payloadText, payloadBase64);
+    }
+
+    @Override
+    public String toString() {
+        String payload = payloadBase64 != null ? "base64:" + payloadBase64 : String.valueOf(payloadText);
+        if (payload.length() > 200) {
+            payload = payload.substring(0, 200) + "...";
+        }
+        return "DeadLetter{" + reason + ": " + detail + " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset
+                + " t=" + kafkaTimestamp + " payload=" + payload + "}";
+    }
+}

@@ -1,0 +1,70 @@
+package io.salespipeline.job.records;
+
+import java.util.Objects;
+
+/**
+ * A valid sale that arrived after its window closed, for the late topic: the event, the watermark
+ * it missed and the allowed lateness in force, so an operator can tell how late it was.
+ *
+ * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
+ */
+public class LateEvent {
+
+    public SaleEvent event;
+    /** The operator's watermark when the event arrived, epoch milliseconds. */
+    public long watermarkMs;
+    public long allowedLatenessMs;
+
+    public LateEvent() {}
+
+    public LateEvent(SaleEvent event, long watermarkMs, long allowedLatenessMs) {
+        this.event = event;
+        this.watermarkMs = watermarkMs;
+        this.allowedLatenessMs = allowedLatenessMs;
+    }
+
+    /**
+     * The late topic's JSON: the producer's field names, so the message reads like the original,
+     * plus {@code source}, {@code watermark_ms} and {@code allowed_lateness_ms}.
+     */
+    public byte[] toJson() {
+        return RecordJson.object(json -> {
+            json.writeStringField("item_id", event.itemId);
+            json.writeStringField("item_name", event.itemName);
+            json.writeStringField("store_id", event.storeId);
+            json.writeNumberField("item_sold", event.itemSold);
+            json.writeNumberField("timestamp_ms", event.timestampMs);
+            json.writeObjectFieldStart("source");
+            json.writeStringField("topic", event.sourceTopic);
+            json.writeNumberField("partition", event.sourcePartition);
+            json.writeNumberField("offset", event.sourceOffset);
+            json.writeEndObject();
+            json.writeNumberField("watermark_ms", watermarkMs);
+            json.writeNumberField("allowed_lateness_ms", allowedLatenessMs);
+        });
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LateEvent)) {
+            return false;
+        }
+        LateEvent that = (LateEvent) o;
+        return watermarkMs == that.watermarkMs
+                && allowedLatenessMs == that.allowedLatenessMs
+                && Objects.equals(event, that.event);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(event, watermarkMs, allowedLatenessMs);
+    }
+
+    @Override
+    public String toString() {
+        return "LateEvent{" + event + " watermark=" + watermarkMs + " allowedLateness=" + allowedLatenessMs + "}";
+    }
+}

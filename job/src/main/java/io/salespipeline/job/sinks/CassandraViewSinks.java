@@ -1,0 +1,73 @@
+package io.salespipeline.job.sinks;
+
+import io.salespipeline.job.config.JobConfig;
+import io.salespipeline.job.records.SaleEvent;
+import io.salespipeline.job.records.TopItemsRank;
+import io.salespipeline.job.records.WindowAggregate;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.tuple.Tuple;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.connectors.cassandra.CassandraSink;
+
+/**
+ * The views in Cassandra through the official connector: prepared, idempotent upserts with explicit
+ * write timestamps, bounded in-flight requests, retries of transient errors, and a failed write
+ * failing the job (at-least-once, flushed on every checkpoint; the upserts make it effectively
+ * exactly-once).
+ */
+public final class CassandraViewSinks implements ViewSinks {
+
+    /** How long a write may wait for a free in-flight slot before the sink fails the job. */
+    private static final Duration PERMIT_TIMEOUT = Duration.ofMinutes(2);
+
+    private final JobConfig config;
+
+    public CassandraViewSinks(JobConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void itemSales(DataStream<SaleEvent> events) {
+        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), "item_sales");
+    }
+
+    @Override
+    public void salesByStoreDay(DataStream<SaleEvent> events) {
+        write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewRows.salesByStoreDayQuery(config.keyspace), "sales_by_store_day");
+    }
+
+    @Override
+    public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
+        String view = "store_sales_per_minute";
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "store_id"), view);
+    }
+
+    @Override
+    public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
+        String view = "item_sales_per_hour";
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "item_name"), view);
+    }
+
+    @Override
+    public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
+        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), "top_items_per_store_hour");
+    }
+
+    private <IN, ROW extends Tuple> void write(DataStream<IN> input, ViewRowMapper<IN, ROW> mapper, TypeInformation<ROW> rowType, String query, String view) {
+        SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
+        try {
+            CassandraSink.addSink(rows)
+                    .setQuery(query)
+                    .setClusterBuilder(new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername, config.cassandraWriteRetries, view))
+                    .setMaxConcurrentRequests(config.cassandraMaxConcurrentRequests, PERMIT_TIMEOUT)
+                    .setFailureHandler(new FailJobOnWriteError(view))
+                    .build()
+                    .uid(view + "-sink")
+                    .name("Cassandra " + config.keyspace + "." + view);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the Cassandra sink of " + view + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.salespipeline.job.sinks;
+
+import io.salespipeline.job.records.SaleEvent;
+import io.salespipeline.job.records.TopItemsRank;
+import io.salespipeline.job.records.WindowAggregate;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Date;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple7;
+import org.apache.flink.api.java.tuple.Tuple8;
+
+/** The rows of each view: the prepared upsert, its bind values in order, and their Flink types. */
+final class ViewRows {
+
+    private ViewRows() {}
+
+    static String itemSalesQuery(String keyspace) {
+        return "INSERT INTO " + keyspace + ".item_sales (item_id, store_id, timestamp_ms, timestamp_dt, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+    }
+
+    static String salesByStoreDayQuery(String keyspace) {
+        return "INSERT INTO " + keyspace + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+    }
+
+    static String windowQuery(String keyspace, String table, String keyColumn) {
+        return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+    }
+
+    static String topItemsQuery(String keyspace) {
+        return "INSERT INTO " + keyspace + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+    }
+
+    static final TypeInformation<Tuple7<String, String, Date, LocalDate, String, Integer, Long>> ITEM_SALES_ROW =
+            Types.TUPLE(Types.STRING, Types.STRING, TypeInformation.of(Date.class), Types.LOCAL_DATE, Types.STRING, Types.INT, Types.LONG);
+
+    static final TypeInformation<Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> STORE_DAY_ROW =
+            Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), Types.STRING, Types.STRING, Types.STRING, Types.INT, Types.LONG);
+
+    static final TypeInformation<Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> WINDOW_ROW =
+            Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), TypeInformation.of(Date.class), Types.LONG, Types.LONG, Types.BOOLEAN, Types.LONG);
+
+    static final TypeInformation<Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> TOP_ITEMS_ROW =
+            Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), Types.INT, Types.STRING, Types.LONG, Types.BOOLEAN, Types.LONG);
+
+    static LocalDate utcDate(long epochMs) {
+        return Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** View 1: newest event time wins, whatever order events arrive or are replayed in. */
+    static final class ItemSales extends ViewRowMapper<SaleEvent, Tuple7<String, String, Date, LocalDate, String, Integer, Long>> {
+        private static final long serialVersionUID = 1L;
+
+        ItemSales() {
+            super("item_sales");
+        }
+
+        @Override
+        Tuple7<String, String, Date, LocalDate, String, Integer, Long> toRow(SaleEvent e) {
+            return Tuple7.of(e.itemId, e.storeId, new Date(e.timestampMs), e.timestampDate(), e.itemName, e.itemSold,
+                    eventTimeMicros(e.timestampMs, e.sourceOffset));
+        }
+    }
+
+    /** View 2: one row per log position, so replays upsert the same rows. */
+    static final class SalesByStoreDay extends ViewRowMapper<SaleEvent, Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> {
+        private static final long serialVersionUID = 1L;
+
+        SalesByStoreDay() {
+            super("sales_by_store_day");
+        }
+
+        @Override
+        Tuple8<String, LocalDate, Date, String, String, String, Integer, Long> toRow(SaleEvent e) {
+            return Tuple8.of(e.storeId, e.timestampDate(), new Date(e.timestampMs), e.eventId(), e.itemId, e.itemName, e.itemSold,
+                    eventTimeMicros(e.timestampMs, e.sourceOffset));
+        }
+    }
+
+    /** Views 3 and 4: a window's latest emission wins. */
+    static final class Window extends ViewRowMapper<WindowAggregate, Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> {
+        private static final long serialVersionUID = 1L;
+
+        Window(String view) {
+            super(view);
+        }
+
+        @Override
+        Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long> toRow(WindowAggregate w) {
+            return Tuple8.of(w.key, utcDate(w.windowStartMs), new Date(w.windowStartMs), new Date(w.windowEndMs), w.units, w.events,
+                    w.finalResult, emissionMicros());
+        }
+    }
+
+    /** View 5: a rank's latest emission wins. */
+    static final class TopItems extends ViewRowMapper<TopItemsRank, Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> {
+        private static final long serialVersionUID = 1L;
+
+        TopItems() {
+            super("top_items_per_store_hour");
+        }
+
+        @Override
+        Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long> toRow(TopItemsRank r) {
+            return Tuple8.of(r.storeId, utcDate(r.windowStartMs), new Date(r.windowStartMs), r.rank, r.itemName, r.units, r.finalResult,
+                    emissionMicros());
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.salespipeline.job.functions;
+
+import static io.salespipeline.job.functions.Sales.HOUR;
+import static io.salespipeline.job.functions.Sales.MINUTE;
+import static io.salespipeline.job.functions.Sales.sale;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.salespipeline.job.records.SaleEvent;
+import io.salespipeline.job.records.StoreItemAggregate;
+import io.salespipeline.job.records.WindowAggregate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the window operators exactly as {@link SalesAggregations} builds them (assigner, trigger,
+ * lateness, late tag, aggregate) in a test harness, with generic types disabled.
+ */
+// disableGenericTypes() is deprecated in Flink 1.20 but still honoured; the harness's close() declares Exception.
+@SuppressWarnings({"deprecation", "try"})
+class SalesWindowsTest {
+
+    private static final Duration ONE_MINUTE = Duration.ofMinutes(1);
+    private static final Duration ONE_HOUR = Duration.ofHours(1);
+    private static final Duration LATENESS = Duration.ofSeconds(60);
+    private static final Duration EARLY = Duration.ofSeconds(5);
+    private static final long MINUTE_END = MINUTE + 60_000;
+
+    @Test
+    void storeMinuteWindowsEmitFinalRowsPerStoreWhenTheWatermarkPassesTheEnd() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), ONE_MINUTE, LATENESS, EARLY))) {
+            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
+            process(harness, sale("s2", "pear", 5, MINUTE + 59_999));
+            process(harness, sale("s1", "plum", 2, MINUTE + 30_000));
+            process(harness, sale("s1", "apple", 7, MINUTE_END));
+
+            harness.processWatermark(MINUTE_END - 2);
+            assertThat(harness.extractOutputValues()).isEmpty();
+
+            harness.processWatermark(MINUTE_END - 1);
+            assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
+                    new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true),
+                    new WindowAggregate("s2", MINUTE, MINUTE_END, 5, 1, true));
+        }
+    }
+
+    @Test
+    void earlyResultsFollowTheIntervalAndOnlyWhenChanged() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), ONE_MINUTE, LATENESS, EARLY))) {
+            harness.setProcessingTime(1_000);
+            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
+
+            harness.setProcessingTime(5_999);
+            assertThat(harness.extractOutputValues()).isEmpty();
+
+            harness.setProcessingTime(6_000);
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, false));
+
+            harness.setProcessingTime(30_000);
+            assertThat(drain(harness)).isEmpty();
+
+            // The first change arms the timer; later ones within the interval ride on it.
+            process(harness, sale("s1", "plum", 2, MINUTE + 2_000));
+            harness.setProcessingTime(33_000);
+            process(harness, sale("s1", "plum", 4, MINUTE + 3_000));
+            harness.setProcessingTime(35_000);
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 9, 3, false));
+            harness.setProcessingTime(38_000);
+            assertThat(drain(harness)).isEmpty();
+
+            // An early result still pending at the window end is superseded by the final one.
+            process(harness, sale("s1", "plum", 1, MINUTE + 4_000));
+            harness.processWatermark(MINUTE_END - 1);
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 10, 4, true));
+            harness.setProcessingTime(43_000);
+            assertThat(drain(harness)).isEmpty();
+            assertThat(harness.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void lateEventsWithinTheAllowedLatenessUpdateTheFinalRowAndLaterOnesAreDropped() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), ONE_MINUTE, LATENESS, EARLY))) {
+            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
+            harness.processWatermark(MINUTE_END - 1);
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, true));
+
+            harness.processWatermark(MINUTE_END + 30_000);
+            process(harness, sale("s1", "plum", 2, MINUTE + 10_000));
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true));
+
+            // The latest event the gate still forwards: timestamp + lateness == watermark.
+            harness.processWatermark(MINUTE_END - 1 + 60_000);
+            SaleEvent atTheLimit = sale("s1", "plum", 4, MINUTE_END - 1);
+            process(harness, atTheLimit);
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 9, 3, true));
+            assertThat(sideOutput(harness, SalesAggregations.STORE_WINDOW_LATE)).isEmpty();
+
+            harness.processWatermark(MINUTE_END + 60_000);
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            SaleEvent tooLate = sale("s1", "plum", 8, MINUTE_END - 1);
+            process(harness, tooLate);
+            assertThat(drain(harness)).isEmpty();
+            assertThat(sideOutput(harness, SalesAggregations.STORE_WINDOW_LATE)).containsExactly(tooLate);
+        }
+    }
+
+    @Test
+    void itemHourWindowsAddUpAcrossStores() throws Exception {
+        long hourEnd = HOUR + 3_600_000;
+        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
+                harness(SalesAggregations.itemSales(source(), ONE_HOUR, LATENESS, EARLY))) {
+            process(harness, sale("s1", "apple", 3, HOUR));
+            process(harness, sale("s2", "apple", 4, HOUR + 1_800_000));
+            process(harness, sale("s2", "pear", 1, hourEnd - 1));
+            process(harness, sale("s1", "apple", 9, hourEnd));
+
+            harness.processWatermark(hourEnd - 1);
+            assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
+                    new WindowAggregate("apple", HOUR, hourEnd, 7, 2, true),
+                    new WindowAggregate("pear", HOUR, hourEnd, 1, 1, true));
+        }
+    }
+
+    @Test
+    void storeItemWindowsKeepStoresAndItemsApart() throws Exception {
+        long hourEnd = HOUR + 3_600_000;
+        try (KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, StoreItemAggregate> harness =
+                harness(SalesAggregations.storeItemSales(source(), ONE_HOUR, LATENESS, EARLY))) {
+            process(harness, sale("s1", "apple", 3, HOUR));
+            process(harness, sale("s1", "apple", 2, HOUR + 60_000));
+            process(harness, sale("s1", "pear", 1, HOUR + 120_000));
+            process(harness, sale("s2", "apple", 4, HOUR + 180_000));
+            harness.setProcessingTime(5_000);
+            assertThat(drain(harness)).containsExactlyInAnyOrder(
+                    new StoreItemAggregate("s1", "apple", HOUR, hourEnd, 5, 2, false),
+                    new StoreItemAggregate("s1", "pear", HOUR, hourEnd, 1, 1, false),
+                    new StoreItemAggregate("s2", "apple", HOUR, hourEnd, 4, 1, false));
+
+            harness.processWatermark(hourEnd - 1);
+            assertThat(drain(harness)).containsExactlyInAnyOrder(
+                    new StoreItemAggregate("s1", "apple", HOUR, hourEnd, 5, 2, true),
+                    new StoreItemAggregate("s1", "pear", HOUR, hourEnd, 1, 1, true),
+                    new StoreItemAggregate("s2", "apple", HOUR, hourEnd, 4, 1, true));
+        }
+    }
+
+    private static DataStream<SaleEvent> source() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.getConfig().disableGenericTypes();
+        return env.fromData(TypeInformation.of(SaleEvent.class), sale("s0", "seed", 1, MINUTE));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, SaleEvent, OUT> harness(
+            SingleOutputStreamOperator<OUT> windowed) throws Exception {
+        OneInputTransformation<SaleEvent, OUT> transformation =
+                (OneInputTransformation<SaleEvent, OUT>) windowed.getTransformation();
+        KeyedOneInputStreamOperatorTestHarness<K, SaleEvent, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                transformation.getOperatorFactory(),
+                (KeySelector<SaleEvent, K>) transformation.getStateKeySelector(),
+                (TypeInformation<K>) transformation.getStateKeyType());
+        harness.getExecutionConfig().disableGenericTypes();
+        harness.setProcessingTime(0);
+        harness.open();
+        return harness;
+    }
+
+    private static void process(KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, ?> harness, SaleEvent event)
+            throws Exception {
+        harness.processElement(event, event.timestampMs);
+    }
+
+    private static <OUT> List<OUT> drain(KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, OUT> harness) {
+        List<OUT> values = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return values;
+    }
+
+    private static List<SaleEvent> sideOutput(
+            KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, ?> harness, OutputTag<SaleEvent> tag) {
+        List<SaleEvent> values = new ArrayList<>();
+        Queue<StreamRecord<SaleEvent>> records = harness.getSideOutput(tag);
+        if (records != null) {
+            records.forEach(record -> values.add(record.getValue()));
+        }
+        return values;
+    }
+}
