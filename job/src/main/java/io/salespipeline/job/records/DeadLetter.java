@@ -19,7 +19,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
  */
-public class DeadLetter {
+public class DeadLetter implements KafkaEnvelope {
 
     /** Value of {@link #kafkaTimestamp} when the Kafka record had none. */
     public static final long NO_TIMESTAMP = -1L;
@@ -78,6 +78,7 @@ public class DeadLetter {
      * with {@code "payload_base64"} instead of {@code "payload"} for a non-UTF-8 payload. A missing
      * Kafka timestamp and a tombstone payload are written as JSON null.
      */
+    @Override
     public byte[] toJson() {
         return RecordJson.object(json -> {
             json.writeStringField("reason", reason);
@@ -136,6 +137,11 @@ public class DeadLetter {
         } catch (CharacterCodingException notUtf8) {
             return null;
         }
+    }
+
+    @Override
+    public String sourcePosition() {
+        return sourceTopic + "/" + sourcePartition + "/" + sourceOffset;
     }
 
     @Override

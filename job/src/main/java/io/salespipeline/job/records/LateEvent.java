@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
  */
-public class LateEvent {
+public class LateEvent implements KafkaEnvelope {
 
     public SaleEvent event;
     /** The operator's watermark when the event arrived, epoch milliseconds. */
@@ -27,6 +27,7 @@ public class LateEvent {
      * The late topic's JSON: the producer's field names, so the message reads like the original,
      * plus {@code source}, {@code watermark_ms} and {@code allowed_lateness_ms}.
      */
+    @Override
     public byte[] toJson() {
         return RecordJson.object(json -> {
             json.writeStringField("item_id", event.itemId);
@@ -42,6 +43,11 @@ public class LateEvent {
             json.writeNumberField("watermark_ms", watermarkMs);
             json.writeNumberField("allowed_lateness_ms", allowedLatenessMs);
         });
+    }
+
+    @Override
+    public String sourcePosition() {
+        return event.sourceTopic + "/" + event.sourcePartition + "/" + event.sourceOffset;
     }
 
     @Override

@@ -1,0 +1,141 @@
+package io.salespipeline.job;
+
+import io.salespipeline.job.config.ConfigException;
+import io.salespipeline.job.config.JobConfig;
+import io.salespipeline.job.functions.LatenessGate;
+import io.salespipeline.job.functions.RouteParsedRecords;
+import io.salespipeline.job.functions.SalesAggregations;
+import io.salespipeline.job.functions.WindowDroppedToLate;
+import io.salespipeline.job.kafka.KafkaConnectors;
+import io.salespipeline.job.records.DeadLetter;
+import io.salespipeline.job.records.LateEvent;
+import io.salespipeline.job.records.SaleEvent;
+import io.salespipeline.job.records.SourceRecord;
+import io.salespipeline.job.records.StoreItemAggregate;
+import io.salespipeline.job.records.WindowAggregate;
+import io.salespipeline.job.sinks.CassandraViewSinks;
+import io.salespipeline.job.sinks.ViewSinks;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The pipeline, wired: Kafka log → parse → (dead letters) → lateness gate → (late events) →
+ * event-time windows → Cassandra views. Sources and sinks come in through the constructor so
+ * tests can swap them; this class holds no logic of its own.
+ */
+public final class SalesPipelineJob {
+
+    public static final String SOURCE_UID = "item-sales-source";
+    public static final String ROUTER_UID = "route-parsed-records";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+    public static final String LATE_EVENT_SINK_UID = "late-event-sink";
+    public static final String WINDOW_DROPPED_UID = "window-dropped-to-late";
+
+    /** When the cluster configuration has no checkpoint interval: the job needs checkpoints to commit its output. */
+    private static final Duration FALLBACK_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    private final JobConfig config;
+    private final Source<SourceRecord, ?, ?> source;
+    private final ViewSinks views;
+    private final Sink<DeadLetter> deadLetters;
+    private final Sink<LateEvent> lateEvents;
+
+    public SalesPipelineJob(JobConfig config, Source<SourceRecord, ?, ?> source, ViewSinks views, Sink<DeadLetter> deadLetters, Sink<LateEvent> lateEvents) {
+        this.config = config;
+        this.source = source;
+        this.views = views;
+        this.deadLetters = deadLetters;
+        this.lateEvents = lateEvents;
+    }
+
+    /** The production wiring: Kafka in, Cassandra views and Kafka envelopes out. */
+    public static SalesPipelineJob withKafkaAndCassandra(JobConfig config) {
+        return new SalesPipelineJob(config,
+                KafkaConnectors.itemSalesSource(config),
+                new CassandraViewSinks(config),
+                KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"));
+    }
+
+    public void build(StreamExecutionEnvironment env) {
+        WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(config.outOfOrderness)
+                // rejected input has no event time: MIN_VALUE never advances a partition's watermark
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.isValid() ? record.event.timestampMs : Long.MIN_VALUE)
+                .withIdleness(config.idleness);
+        SingleOutputStreamOperator<SaleEvent> events = env.fromSource(source, watermarks, "Kafka " + config.topic, TypeInformation.of(SourceRecord.class))
+                .uid(SOURCE_UID)
+                .process(new RouteParsedRecords(), TypeInformation.of(SaleEvent.class))
+                .uid(ROUTER_UID)
+                .name("Route parsed records");
+
+        events.getSideOutput(RouteParsedRecords.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .uid(DEAD_LETTER_SINK_UID)
+                .name("Kafka " + config.dlqTopic);
+
+        if (config.writeRecordViews) {
+            // every valid event, late or not, is a record of what was sold
+            views.itemSales(events);
+            views.salesByStoreDay(events);
+        }
+
+        Duration lateness = config.allowedLateness;
+        SingleOutputStreamOperator<SaleEvent> onTime = SalesAggregations.gateLateEvents(events, lateness);
+        SingleOutputStreamOperator<WindowAggregate> stores = SalesAggregations.storeSales(onTime, config.storeWindow, lateness, config.earlyFiring);
+        SingleOutputStreamOperator<WindowAggregate> items = SalesAggregations.itemSales(onTime, config.itemWindow, lateness, config.earlyFiring);
+        SingleOutputStreamOperator<StoreItemAggregate> storeItems = SalesAggregations.storeItemSales(onTime, config.topItemsWindow, lateness, config.earlyFiring);
+        views.storeSalesPerMinute(stores);
+        views.itemSalesPerHour(items);
+        views.topItemsPerStoreHour(SalesAggregations.topItems(storeItems, lateness, config.topN));
+
+        DataStream<LateEvent> droppedByWindows = stores.getSideOutput(SalesAggregations.STORE_WINDOW_LATE)
+                .union(items.getSideOutput(SalesAggregations.ITEM_WINDOW_LATE), storeItems.getSideOutput(SalesAggregations.STORE_ITEM_WINDOW_LATE))
+                .process(new WindowDroppedToLate(lateness), TypeInformation.of(LateEvent.class))
+                .uid(WINDOW_DROPPED_UID)
+                .name("Events dropped by windows");
+        onTime.getSideOutput(LatenessGate.LATE_EVENTS)
+                .union(droppedByWindows)
+                .sinkTo(lateEvents)
+                .uid(LATE_EVENT_SINK_UID)
+                .name("Kafka " + config.lateTopic);
+    }
+
+    /** What every run of this job needs from its environment, whatever cluster it runs on. */
+    @SuppressWarnings("deprecation") // disableGenericTypes: still the way to forbid Kryo in 1.20
+    public static void configure(StreamExecutionEnvironment env, JobConfig config) {
+        env.getConfig().disableGenericTypes();
+        env.getConfig().disableAutoGeneratedUIDs();
+        env.setMaxParallelism(config.maxParallelism);
+        env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(config.describe()));
+        if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
+            env.enableCheckpointing(FALLBACK_CHECKPOINT_INTERVAL.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("sales-pipeline job: Kafka item_sales -> Cassandra views\n" + JobConfig.help());
+            return;
+        }
+        JobConfig config;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        try {
+            config = JobConfig.fromArgs(args, System.getenv());
+            configure(env, config);
+            withKafkaAndCassandra(config).build(env);
+        } catch (ConfigException e) {
+            System.err.println("sales-pipeline: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        env.execute("sales-pipeline " + config.keyspace);
+    }
+}

@@ -1,0 +1,100 @@
+package io.salespipeline.job.kafka;
+
+import io.salespipeline.job.config.JobConfig;
+import io.salespipeline.job.parse.ParserLimits;
+import io.salespipeline.job.parse.SaleRecordDeserializer;
+import io.salespipeline.job.records.KafkaEnvelope;
+import io.salespipeline.job.records.SourceRecord;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The job's Kafka source (the event log) and sinks (dead letters, late events). */
+public final class KafkaConnectors {
+
+    /**
+     * A dead letter keeps the whole input, base64 when it is not UTF-8, so it can be a third larger
+     * than the largest message the log accepts; the topics are created with this limit too.
+     */
+    public static final int MAX_ENVELOPE_BYTES = 16 * 1024 * 1024;
+
+    private KafkaConnectors() {}
+
+    /** The log, parsed inside the source so watermarks are generated per Kafka partition. */
+    public static KafkaSource<SourceRecord> itemSalesSource(JobConfig config) {
+        ParserLimits limits = ParserLimits.defaults().withMaxMessageBytes(config.maxMessageBytes).withMaxItemSold(config.maxItemSold);
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(config.kafkaBootstrap)
+                .setTopics(config.topic)
+                .setGroupId(config.groupId)
+                .setStartingOffsets(startingOffsets(config.startingOffsets))
+                .setDeserializer(new SaleRecordDeserializer(limits))
+                .setProperties(securityProperties(config))
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", config.groupId)
+                .build();
+    }
+
+    /** Where the source starts without state; offsets in a restored checkpoint or savepoint always win. */
+    static OffsetsInitializer startingOffsets(JobConfig.StartingOffsets offsets) {
+        switch (offsets.kind) {
+            case COMMITTED:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case LATEST:
+                return OffsetsInitializer.latest();
+            case TIMESTAMP:
+                return OffsetsInitializer.timestamp(offsets.timestampMs);
+            case EARLIEST:
+            default:
+                return OffsetsInitializer.earliest();
+        }
+    }
+
+    /**
+     * Exactly-once into the topic: an envelope becomes visible to read_committed consumers with the
+     * checkpoint that also commits the source offsets, so a restart neither loses nor repeats it.
+     */
+    public static <T extends KafkaEnvelope> KafkaSink<T> envelopeSink(JobConfig config, String topic, String purpose) {
+        Properties producer = securityProperties(config);
+        producer.setProperty("max.request.size", Integer.toString(MAX_ENVELOPE_BYTES));
+        producer.setProperty("compression.type", "lz4");
+        // below the broker's transaction.max.timeout.ms (15 min), above any checkpoint plus restart
+        producer.setProperty("transaction.timeout.ms", "600000");
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.kafkaBootstrap)
+                .setRecordSerializer(new EnvelopeSerializer<>(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.groupId + "-" + purpose)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+
+    /** SASL settings; the password only from the environment ({@code KAFKA_SASL_PASSWORD}). */
+    static Properties securityProperties(JobConfig config) {
+        Properties props = new Properties();
+        props.setProperty("security.protocol", config.kafkaSecurityProtocol);
+        if (!config.kafkaSecurityProtocol.startsWith("SASL")) {
+            return props;
+        }
+        String password = System.getenv("KAFKA_SASL_PASSWORD");
+        if (config.kafkaSaslUsername == null || config.kafkaSaslUsername.isBlank() || password == null) {
+            throw new io.salespipeline.job.config.ConfigException(
+                    "--kafka.security-protocol " + config.kafkaSecurityProtocol + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
+        }
+        String module = config.kafkaSaslMechanism.equals("PLAIN")
+                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        props.setProperty("sasl.mechanism", config.kafkaSaslMechanism);
+        props.setProperty("sasl.jaas.config", module + " required username=\"" + jaasEscape(config.kafkaSaslUsername)
+                + "\" password=\"" + jaasEscape(password) + "\";");
+        return props;
+    }
+
+    private static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}
