@@ -1,0 +1,183 @@
+package io.salespipeline.job.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.testkit.RealStackExtension;
+import io.salespipeline.testkit.StackEndpoints;
+import io.salespipeline.testkit.StackScript;
+import io.salespipeline.testkit.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The embedded stack as a user meets it: every service answers, and the job jar submitted with
+ * {@code ./stack flink run} turns produced events into the views and bad lines into dead letters.
+ */
+@ExtendWith(RealStackExtension.class)
+class SessionClusterIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+
+    @Test
+    void everyServiceAnswersWithTheProductsTopicsSchemaAndWebUi(StackEndpoints stack, TestNamespace ns) throws Exception {
+        try (Admin admin = ns.admin()) {
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of("item_sales", "item_sales_dlq", "item_sales_late"))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            assertThat(topics.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(4));
+        }
+        try (CqlSession cql = ns.cqlSession()) {
+            assertThat(cql.execute("SELECT keyspace_name FROM system_schema.keyspaces").all())
+                    .extracting(r -> r.getString(0)).contains("sales", "sales_v1");
+            assertThat(cql.execute("SELECT keyspace_name FROM sales.active_version WHERE view_name = 'sales'").one().getString(0))
+                    .startsWith("sales_v");
+        }
+        assertThat(get(stack.flinkRest() + "/overview")).contains("\"taskmanagers\":1").containsPattern("\"slots-total\":([2-9]|\\d\\d)");
+        assertThat(get(stack.flinkRest() + "/")).contains("<html");
+    }
+
+    @Test
+    void jobJarRunThroughTheWrapperTurnsEventsIntoViewsAndDeadLetters(StackEndpoints stack, TestNamespace ns) throws Exception {
+        String topic = ns.createTopic("item_sales", 4);
+        String dlq = ns.createTopic("item_sales_dlq", 1);
+        String late = ns.createTopic("item_sales_late", 1);
+        String keyspace = ns.createViewsKeyspace();
+        Path jar = Path.of(System.getProperty("job.jar", "target/sales-pipeline-job-1.0.0-SNAPSHOT.jar"));
+        assertThat(jar).exists();
+
+        StackScript script = new StackScript(stack.repoRoot());
+        StackScript.Result run = script.run(Duration.ofMinutes(2), true, "flink", "run", "-d", jar.toString(),
+                "--kafka.bootstrap", stack.kafkaBootstrap(), "--cassandra.contact", stack.cassandraContact(),
+                "--kafka.topic", topic, "--kafka.dlq-topic", dlq, "--kafka.late-topic", late,
+                "--kafka.group-id", ns.keyspace(), "--view.keyspace", keyspace);
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        Matcher id = JOB_ID.matcher(run.output());
+        assertThat(id.find()).as(run.output()).isTrue();
+        String jobId = id.group(1);
+        try {
+            StackScript.Result list = script.run(Duration.ofMinutes(1), false, "flink", "list");
+            assertThat(list.output()).contains(jobId);
+
+            long base = Instant.parse("2024-03-01T10:00:00Z").toEpochMilli();
+            int valid = 40;
+            try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
+                for (int i = 0; i < valid; i++) {
+                    String json = "{\"item_id\": \"plates-" + i + "\", \"item_sold\": \"" + (i % 7 + 1) + "\", \"item_name\": \"Plates\", "
+                            + "\"timestamp_ms\": \"" + (base + i * 1000L) + "\", \"store_id\": \"Hermitage - " + (i % 3) + "\"}";
+                    producer.send(new ProducerRecord<>(topic, i % 4, null, json.getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.send(new ProducerRecord<>(topic, 0, null, "not json".getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(topic, 1, null, "{\"item_id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+                producer.flush();
+            }
+
+            try (CqlSession cql = ns.cqlSession()) {
+                awaitTrue(Duration.ofSeconds(90), "all events in " + keyspace + ".sales_by_store_day",
+                        () -> cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0) == valid);
+                assertThat(cql.execute("SELECT item_sold, store_id FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one().getInt(0))
+                        .isEqualTo(10 % 7 + 1);
+                awaitTrue(Duration.ofSeconds(60), "early results in store_sales_per_minute",
+                        () -> !cql.execute("SELECT units FROM " + keyspace + ".store_sales_per_minute").all().isEmpty());
+            }
+            List<String> deadLetters = readCommitted(stack, dlq, 2, Duration.ofSeconds(60));
+            assertThat(deadLetters).anySatisfy(d -> assertThat(d).contains("\"reason\":\"NOT_JSON\""))
+                    .anySatisfy(d -> assertThat(d).contains("\"reason\":\"MISSING_FIELD\""));
+
+            assertThat(sumOfSourceMetric(stack, jobId, "parse.parsed")).isEqualTo(valid);
+            assertThat(sumOfSourceMetric(stack, jobId, "parse.rejected")).isEqualTo(2);
+        } finally {
+            StackScript.Result cancel = script.run(Duration.ofMinutes(1), true, "flink", "cancel", jobId);
+            assertThat(cancel.exitCode()).as(cancel.output()).isZero();
+        }
+    }
+
+    /** A custom metric of the source vertex, summed over its subtasks, through the REST API the web UI uses. */
+    private static long sumOfSourceMetric(StackEndpoints stack, String jobId, String suffix) throws Exception {
+        String job = get(stack.flinkRest() + "/jobs/" + jobId);
+        Matcher vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"slotSharingGroupId\":\"[^\"]*\",\"name\":\"Source").matcher(job);
+        if (!vertex.find()) {
+            vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"name\":\"Source").matcher(job);
+            assertThat(vertex.find()).as(job).isTrue();
+        }
+        String base = stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + vertex.group(1) + "/subtasks/metrics";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Matcher name = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"").matcher(get(base));
+            if (name.find()) {
+                String value = get(base + "?get=" + name.group(1) + "&agg=sum");
+                Matcher sum = Pattern.compile("\"sum\":([0-9.]+)").matcher(value);
+                if (sum.find()) {
+                    return (long) Double.parseDouble(sum.group(1));
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("metric *" + suffix + " not reported by " + base);
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
+    private static String get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(StackEndpoints stack) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", stack.kafkaBootstrap());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static List<String> readCommitted(StackEndpoints stack, String topic, int expected, Duration timeout) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", stack.kafkaBootstrap());
+        props.put("isolation.level", "read_committed");
+        props.put("auto.offset.reset", "earliest");
+        props.put("group.id", topic + "-reader");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(500);
+        }
+    }
+}
