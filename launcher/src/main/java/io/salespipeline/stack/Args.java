@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code --name value}, {@code --name=value} and bare {@code --flag} options, checked against what a command accepts. */
-final class Args {
+public final class Args {
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
@@ -19,7 +19,7 @@ final class Args {
      * @param valued options that take a value
      * @param flags options that take none
      */
-    static Args parse(List<String> raw, Set<String> valued, Set<String> flags) {
+    public static Args parse(List<String> raw, Set<String> valued, Set<String> flags) {
         Args args = new Args();
         for (int i = 0; i < raw.size(); i++) {
             String token = raw.get(i);
@@ -56,15 +56,15 @@ final class Args {
         return args;
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return options.containsKey(name);
     }
 
-    String value(String name) {
+    public String value(String name) {
         return options.get(name);
     }
 
-    Integer intValue(String name) {
+    public Integer intValue(String name) {
         String v = options.get(name);
         if (v == null) {
             return null;
@@ -76,7 +76,7 @@ final class Args {
         }
     }
 
-    List<String> positional() {
+    public List<String> positional() {
         return positional;
     }
 }

@@ -19,13 +19,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * Clients of the three services, configured for a launcher: short timeouts so probes answer
  * quickly, credentials only from the environment.
  */
-final class Clients {
+public final class Clients {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Clients() {}
 
-    static Admin kafkaAdmin(String bootstrap) {
+    public static Admin kafkaAdmin(String bootstrap) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
@@ -52,7 +52,7 @@ final class Clients {
      * A CQL session. {@code CASSANDRA_USERNAME}/{@code CASSANDRA_PASSWORD}, when set, log in with
      * PasswordAuthenticator. The short schema debouncer keeps each DDL statement from costing a second.
      */
-    static CqlSession cqlSession(String contact) {
+    public static CqlSession cqlSession(String contact) {
         InetSocketAddress address = hostPort(contact);
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(2))

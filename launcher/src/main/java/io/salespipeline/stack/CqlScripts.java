@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * <p>The views file is written for keyspace {@value #TEMPLATE_KEYSPACE}; applying it for another
  * view version or a test renames that keyspace, so every version has exactly the same tables.
  */
-final class CqlScripts {
+public final class CqlScripts {
 
     static final String TEMPLATE_KEYSPACE = "sales_v1";
     private static final Pattern TEMPLATE = Pattern.compile("\\b" + TEMPLATE_KEYSPACE + "\\b");
@@ -29,7 +29,7 @@ final class CqlScripts {
      * @param viewsKeyspace null to apply every file as written; otherwise apply only the files of
      *     the views template, for this keyspace
      */
-    static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace) {
+    public static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace) {
         if (viewsKeyspace != null && !KEYSPACE_NAME.matcher(viewsKeyspace).matches()) {
             throw StackException.usage("'" + viewsKeyspace + "' is not a valid keyspace name (lower-case letters, digits, _; at most 48)");
         }

@@ -23,6 +23,15 @@ final class KafkaNode extends LocalService {
     /** The pipeline's log topics. Kafka is the system of record: they keep everything forever. */
     static final List<String> TOPICS = List.of("item_sales", "item_sales_dlq", "item_sales_late");
 
+    /**
+     * Producers may send messages of several MB (they end in the dead-letter topic as OVERSIZE); a
+     * dead letter carries the whole message, base64 when it is not UTF-8, so its topics take more.
+     */
+    private static final Map<String, String> MAX_MESSAGE_BYTES = Map.of(
+            "item_sales", Integer.toString(8 * 1024 * 1024),
+            "item_sales_dlq", Integer.toString(16 * 1024 * 1024),
+            "item_sales_late", Integer.toString(16 * 1024 * 1024));
+
     private final ManagedProcess process;
     private final int partitions;
     private Admin admin;
@@ -151,7 +160,9 @@ final class KafkaNode extends LocalService {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = TOPICS.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
+                    .map(t -> new NewTopic(t, partitions, (short) 1).configs(Map.of(
+                            TopicConfig.RETENTION_MS_CONFIG, "-1",
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, MAX_MESSAGE_BYTES.get(t))))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -6,7 +6,7 @@ import java.io.PrintStream;
  * A live status line on a terminal (rewritten in place); on a pipe or in CI, a plain line every
  * few seconds and whenever the text changes, so logs show progress without flooding.
  */
-final class Progress {
+public final class Progress {
 
     private static final long PLAIN_INTERVAL_MS = 5_000;
 
@@ -16,12 +16,12 @@ final class Progress {
     private long lastPrinted;
     private int lastWidth;
 
-    Progress(PrintStream out) {
+    public Progress(PrintStream out) {
         this.out = out;
         this.terminal = System.console() != null && !"true".equals(System.getenv("CI"));
     }
 
-    void update(String text) {
+    public void update(String text) {
         long now = System.currentTimeMillis();
         if (terminal) {
             String padded = text.length() < lastWidth ? text + " ".repeat(lastWidth - text.length()) : text;
@@ -36,7 +36,7 @@ final class Progress {
     }
 
     /** Ends the live line so what follows starts on a fresh one. */
-    void finish(String text) {
+    public void finish(String text) {
         if (terminal) {
             update(text);
             out.println();

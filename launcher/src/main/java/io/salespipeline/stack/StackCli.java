@@ -29,6 +29,8 @@ public final class StackCli {
             "  flink <args>        Flink's CLI against the local cluster: run, list, stop --savepointPath, cancel, run -s",
             "  cql [--contact HOST:PORT] [--keyspace NAME]",
             "                      apply cql/ (with --keyspace: only the views schema, for that keyspace)",
+            "  generate [options]  sales events to Kafka, the same ones for the same seed (./stack generate --help)",
+            "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, rollback, retire)",
             "ports: " + String.join(", ", Stream.of(StackSettings.Setting.values()).filter(StackSettings.Setting::isPort)
                     .map(s -> "--" + s.option + " (" + s.defaultValue + ")").toList()),
             "environment: STACK_HOME (default .stack/ in the repository)");
@@ -51,7 +53,8 @@ public final class StackCli {
         try {
             code = new StackCli(StackLayout.fromEnvironment(), System.out, System.err).run(List.of(argv));
         } catch (StackException e) {
-            System.err.println("stack: " + e.getMessage());
+            // ./replay runs as "./stack replay": its errors speak as replay
+            System.err.println((argv.length > 0 && argv[0].equals("replay") ? "replay: " : "stack: ") + e.getMessage());
             code = e.exitCode();
         }
         System.exit(code);
@@ -70,7 +73,9 @@ public final class StackCli {
             case "down" -> down(rest);
             case "flink" -> flink(rest);
             case "cql" -> cql(rest);
-            default -> throw StackException.usage("unknown command '" + command + "' (commands: up, status, down, flink, cql; ./stack help)");
+            case "generate" -> new io.salespipeline.stack.generate.GenerateCommand(out, io.salespipeline.stack.generate.StatusLine.of(new Progress(err), Progress::update, Progress::finish), () -> StackSettings.load(layout, null).kafkaBootstrap()).run(rest);
+            case "replay" -> new io.salespipeline.stack.replay.ReplayCli(layout, out, err, System.getenv()).run(rest);
+            default -> throw StackException.usage("unknown command '" + command + "' (commands: up, status, down, flink, cql, replay, generate; ./stack help)");
         };
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * ({@code .stack/} beside it unless {@code STACK_HOME} says otherwise) holding data, logs,
  * generated configuration and pid files.
  */
-final class StackLayout {
+public final class StackLayout {
 
     final Path repoRoot;
     final Path home;
@@ -22,7 +22,7 @@ final class StackLayout {
         this.home = home.toAbsolutePath().normalize();
     }
 
-    static StackLayout fromEnvironment() {
+    public static StackLayout fromEnvironment() {
         String root = System.getProperty("stack.root");
         if (root == null) {
             throw new StackException("system property stack.root is not set: run the launcher through ./stack");
@@ -30,6 +30,10 @@ final class StackLayout {
         String home = System.getenv("STACK_HOME");
         Path repo = Path.of(root);
         return new StackLayout(repo, home == null || home.isBlank() ? repo.resolve(".stack") : Path.of(home));
+    }
+
+    public Path repoRoot() {
+        return repoRoot;
     }
 
     Path dataDir(String service) {
@@ -56,7 +60,7 @@ final class StackLayout {
         return repoRoot.resolve("flink-conf");
     }
 
-    Path cqlDir() {
+    public Path cqlDir() {
         return repoRoot.resolve("cql");
     }
 

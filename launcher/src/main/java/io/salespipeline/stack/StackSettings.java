@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * what {@code up} last used is remembered in the stack home, so {@code status}, {@code flink} and
  * later {@code up} calls without options agree with the running servers.
  */
-final class StackSettings {
+public final class StackSettings {
 
     /** Every service binds here: nothing of the local stack is reachable from another machine. */
     static final String HOST = "127.0.0.1";
@@ -53,7 +53,7 @@ final class StackSettings {
     private StackSettings() {}
 
     /** Remembered values, overridden by any option given now. */
-    static StackSettings load(StackLayout layout, Args args) {
+    public static StackSettings load(StackLayout layout, Args args) {
         StackSettings settings = new StackSettings();
         Properties saved = new Properties();
         Path file = layout.settingsFile();
@@ -93,15 +93,15 @@ final class StackSettings {
         return values.get(s);
     }
 
-    String kafkaBootstrap() {
+    public String kafkaBootstrap() {
         return HOST + ":" + port(Setting.KAFKA_PORT);
     }
 
-    String cassandraContact() {
+    public String cassandraContact() {
         return HOST + ":" + port(Setting.CASSANDRA_PORT);
     }
 
-    String flinkRest() {
+    public String flinkRest() {
         return "http://" + HOST + ":" + port(Setting.FLINK_PORT);
     }
 

@@ -1,0 +1,291 @@
+package io.salespipeline.job.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.testkit.StackScript;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three replay paths a data engineer takes, through {@code ./replay} on a real session cluster:
+ * deploy, savepoint restart with a new jar mid-stream, reprocess into version 2 while events keep
+ * arriving and switch readers, roll back, retire. It runs a stack of its own (own home and ports),
+ * because replay owns the control keyspace, the view keyspaces and the log topic of that stack.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplayIT {
+
+    private static final Duration LONG = Duration.ofMinutes(6);
+    private static final long BASE_MS = 1_700_000_000_000L;
+    private static final long EVENT_SPACING_MS = 50;
+    private static final int STORES = 5;
+    private static final Pattern JOB = Pattern.compile("as job ([0-9a-f]{32})");
+
+    @TempDir
+    static Path home;
+
+    private static StackScript stack;
+    private static List<String> env;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static final AtomicInteger produced = new AtomicInteger();
+    private static final AtomicBoolean producing = new AtomicBoolean();
+    private static Thread background;
+
+    @BeforeAll
+    static void ownStack() {
+        stack = new StackScript(StackScript.locateRepoRoot());
+        env = List.of("STACK_HOME=" + home);
+        StackScript.Result up = stack.run(LONG, true, env, "up", "--kafka-port", "29092", "--kafka-controller-port", "29093",
+                "--cassandra-port", "29042", "--cassandra-storage-port", "27000", "--flink-port", "28081", "--flink-rpc-port", "26123");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:29092");
+        props.put("linger.ms", "5");
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopEverything() throws InterruptedException {
+        stopProducing();
+        if (producer != null) {
+            producer.close();
+        }
+        stack.run(LONG, true, env, "down", "--purge");
+    }
+
+    private static StackScript.Result replay(String... args) {
+        List<String> full = new ArrayList<>(List.of("replay"));
+        full.addAll(List.of(args));
+        return stack.run(LONG, true, env, full.toArray(String[]::new));
+    }
+
+    /** Event i: a deterministic function of i, partition i % 4, event time ascending per partition. */
+    private static void produce(int count) {
+        for (int n = 0; n < count; n++) {
+            int i = produced.getAndIncrement();
+            String json = "{\"item_id\": \"item-" + (i % 40) + "\", \"item_sold\": " + (i % 9 + 1) + ", \"item_name\": \"Item " + (i % 12)
+                    + "\", \"timestamp_ms\": \"" + (BASE_MS + i * EVENT_SPACING_MS) + "\", \"store_id\": \"Store " + (i % STORES) + "\"}";
+            producer.send(new ProducerRecord<>("item_sales", i % 4, null, json.getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+    }
+
+    private static void startProducing(int perSecond) {
+        producing.set(true);
+        background = new Thread(() -> {
+            while (producing.get()) {
+                produce(perSecond / 10);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "live-traffic");
+        background.start();
+    }
+
+    private static void stopProducing() throws InterruptedException {
+        producing.set(false);
+        if (background != null) {
+            background.join(10_000);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void deployRunsVersionOneAndStatusTellsTheTruth() {
+        produce(4_000);
+        StackScript.Result deploy = replay("deploy");
+        assertThat(deploy.exitCode()).as(deploy.output()).isZero();
+        assertThat(deploy.output()).contains("deployed view version 1 as job");
+        String jobId = jobIdIn(deploy.output());
+
+        awaitTrue(Duration.ofMinutes(2), "version 1 to write all 4,000 events", () -> storeDayRows("sales_v1") == 4_000);
+        StackScript.Result status = replay("status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("active version: 1").containsPattern("1\\*\\s+" + jobId + "\\s+RUNNING");
+        assertThat(replay("deploy").output()).contains("version 1 already has a running job " + jobId);
+    }
+
+    @Test
+    @Order(2)
+    void savepointRestartWithANewJarMidStreamLosesAndRepeatsNothing() throws Exception {
+        startProducing(300);
+        Thread.sleep(3_000);
+        Path original = jobJar();
+        Path changed = home.resolve("sales-pipeline-job-changed.jar");
+        Files.copy(original, changed, StandardCopyOption.REPLACE_EXISTING);
+        StackScript.Result savepoint = replay("savepoint", "--jar", changed.toString(), "--", "--window.early-firing", "2s");
+        assertThat(savepoint.exitCode()).as(savepoint.output()).isZero();
+        assertThat(savepoint.output()).containsPattern("RUNNING, restored from savepoint \\S+savepoint-");
+        Thread.sleep(3_000);
+        stopProducing();
+        int total = produced.get();
+        awaitTrue(Duration.ofMinutes(2), "version 1 to write all " + total + " events", () -> storeDayRows("sales_v1") == total);
+        assertFinalWindowsMatchTheLog("sales_v1");
+    }
+
+    @Test
+    @Order(3)
+    void reprocessBuildsVersionTwoWhileEventsArriveThenSwitchesReaders() throws Exception {
+        startProducing(300);
+        StackScript.Result reprocess = replay("reprocess", "--version", "2");
+        stopProducing();
+        assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
+        assertThat(reprocess.output()).contains("catch-up:").containsPattern("reprocessed [\\d,]+ events into sales_v2")
+                .contains("readers now use version 2").contains("version 1 stopped with savepoint");
+
+        try (CqlSession cql = cql()) {
+            assertThat(cql.execute("SELECT version, previous FROM sales.active_version WHERE view_name = 'sales'").one())
+                    .satisfies(r -> assertThat(r.getInt("version")).isEqualTo(2))
+                    .satisfies(r -> assertThat(r.getInt("previous")).isEqualTo(1));
+            Row v1 = cql.execute("SELECT state, savepoint_path FROM sales.view_versions WHERE view_name = 'sales' AND version = 1").one();
+            assertThat(v1.getString("state")).isEqualTo("stopped");
+            assertThat(v1.getString("savepoint_path")).contains("savepoint-");
+        }
+        StackScript.Result status = replay("status");
+        assertThat(status.output()).contains("active version: 2").containsPattern("\\n1\\s+\\(no running job\\)\\s+stopped");
+
+        int total = produced.get();
+        awaitTrue(Duration.ofMinutes(2), "version 2 to write all " + total + " events", () -> storeDayRows("sales_v2") == total);
+        assertFinalWindowsMatchTheLog("sales_v2");
+        // v1 stopped at the switch: every window it closed must be exactly v2's
+        Map<String, String> v1 = finalWindows("sales_v1");
+        Map<String, String> v2 = finalWindows("sales_v2");
+        assertThat(v1).isNotEmpty();
+        v1.forEach((window, value) -> assertThat(v2.get(window)).as("window %s", window).isEqualTo(value));
+    }
+
+    @Test
+    @Order(4)
+    void failurePathsSayWhyAndExitNonZero() {
+        StackScript.Result exists = replay("reprocess", "--version", "1");
+        assertThat(exists.exitCode()).isEqualTo(1);
+        assertThat(exists.errors()).containsExactly("replay: version 1 already exists (keyspace sales_v1): choose a new version, or retire it first");
+        StackScript.Result active = replay("retire", "--version", "2", "--yes");
+        assertThat(active.exitCode()).isEqualTo(1);
+        assertThat(active.output()).contains("version 2 is the active version");
+        StackScript.Result noJob = replay("savepoint", "--version", "7");
+        assertThat(noJob.exitCode()).isEqualTo(1);
+        assertThat(noJob.output()).contains("no running job for view version 7");
+        StackScript.Result noCluster = replay("status", "--flink-rest", "http://127.0.0.1:1");
+        assertThat(noCluster.exitCode()).isEqualTo(1);
+        assertThat(noCluster.output()).contains("no Flink cluster answers at http://127.0.0.1:1");
+        assertThat(replay("reprocess").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(5)
+    void rollbackRestartsVersionOneFromItsSavepointAndRetireDropsVersionTwo() {
+        StackScript.Result rollback = replay("rollback");
+        assertThat(rollback.exitCode()).as(rollback.output()).isZero();
+        assertThat(rollback.output()).contains("readers now use version 1 (was 2)").containsPattern("version 1 restarted as job [0-9a-f]{32} from savepoint");
+
+        StackScript.Result retire = replay("retire", "--version", "2", "--yes");
+        assertThat(retire.exitCode()).as(retire.output()).isZero();
+        try (CqlSession cql = cql()) {
+            assertThat(cql.execute("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = 'sales_v2'").one()).isNull();
+            assertThat(cql.execute("SELECT state FROM sales.view_versions WHERE view_name = 'sales' AND version = 2").one().getString(0)).isEqualTo("retired");
+            assertThat(cql.execute("SELECT to_version FROM sales.switch_history WHERE view_name = 'sales'").all())
+                    .extracting(r -> r.getInt(0)).containsExactly(1, 2);
+            assertThat(cql.execute("SELECT version FROM sales.active_version WHERE view_name = 'sales'").one().getInt(0)).isEqualTo(1);
+        }
+        StackScript.Result status = replay("status");
+        assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING").doesNotContainPattern("\\n2\\s+[0-9a-f]{32}\\s+RUNNING");
+    }
+
+    // ------------------------------------------------------------------ the oracle
+
+    /** Every final store-minute window must hold exactly what the log says: nothing lost, nothing twice. */
+    private static void assertFinalWindowsMatchTheLog(String keyspace) {
+        Map<String, String> expected = new HashMap<>();
+        int total = produced.get();
+        Map<String, long[]> sums = new HashMap<>();
+        for (int i = 0; i < total; i++) {
+            long minute = (BASE_MS + i * EVENT_SPACING_MS) / 60_000 * 60_000;
+            long[] s = sums.computeIfAbsent("Store " + (i % STORES) + "@" + minute, k -> new long[2]);
+            s[0] += i % 9 + 1;
+            s[1]++;
+        }
+        sums.forEach((k, s) -> expected.put(k, s[0] + "/" + s[1]));
+        Map<String, String> actual = finalWindows(keyspace);
+        assertThat(actual).as("final windows of " + keyspace).isNotEmpty();
+        actual.forEach((window, value) -> assertThat(value).as("%s window %s", keyspace, window).isEqualTo(expected.get(window)));
+    }
+
+    /** "store@windowStartMs" → "units/events" of every final row of store_sales_per_minute. */
+    private static Map<String, String> finalWindows(String keyspace) {
+        Map<String, String> windows = new HashMap<>();
+        try (CqlSession cql = cql()) {
+            for (Row r : cql.execute("SELECT store_id, window_start, units, events, final FROM " + keyspace + ".store_sales_per_minute")) {
+                if (r.getBoolean("final")) {
+                    windows.put(r.getString("store_id") + "@" + r.getInstant("window_start").toEpochMilli(), r.getLong("units") + "/" + r.getLong("events"));
+                }
+            }
+        }
+        return windows;
+    }
+
+    private static long storeDayRows(String keyspace) {
+        try (CqlSession cql = cql()) {
+            return cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0);
+        }
+    }
+
+    private static CqlSession cql() {
+        return CqlSession.builder().addContactPoint(new java.net.InetSocketAddress("127.0.0.1", 29042)).withLocalDatacenter("datacenter1").build();
+    }
+
+    private static Path jobJar() {
+        Path jar = Path.of(System.getProperty("job.jar", "target/sales-pipeline-job-1.0.0-SNAPSHOT.jar"));
+        assertThat(jar).exists();
+        return jar;
+    }
+
+    private static String jobIdIn(String output) {
+        Matcher m = JOB.matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        return m.group(1);
+    }
+
+    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.salespipeline.stack.generate;
+
+import io.salespipeline.stack.StackException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The checked options of {@code ./stack generate}: every mistake is a usage error naming the option.
+ *
+ * @param limit how many messages to send: exactly this many generated events, at most this many lines
+ * @param rate messages per second, 0 for as fast as the broker takes them
+ * @param events what to generate, or null when sending lines of {@code file} or stdin
+ * @param bootstrap null for the running stack's Kafka
+ * @param file null unless sending the lines of a file
+ */
+record GenerateOptions(long limit, double rate, EventGenerator.Settings events, String topic, String bootstrap, Path file, boolean stdin) {
+
+    static final String USAGE = String.join("\n",
+            "usage: ./stack generate --count N [--rate R] [--stores S] [--items I] [--bad-ratio X] [--late-ratio Y]",
+            "                        [--seed K] [--start-time ISO|now] [--topic T] [--bootstrap HOST:PORT]",
+            "       ./stack generate (--file PATH | --stdin) [--count N] [--rate R] [--topic T] [--bootstrap HOST:PORT]",
+            "Sends sales events to Kafka, keyed by store_id; the same options send the same messages.",
+            "With --file or --stdin, sends each non-empty line as it is, without key, like kafka-console-producer.",
+            "  --count N            events to send (with --file/--stdin: at most this many lines)",
+            "  --rate R             events per second; 0 or absent: as fast as Kafka acknowledges",
+            "  --stores S           stores, 1.." + Catalog.MAX_STORES + " (default " + Defaults.STORES + "); the first ones are much busier",
+            "  --items I            goods, 1.." + Catalog.MAX_ITEMS + " (default " + Defaults.ITEMS + "); the first ones sell much more",
+            "  --bad-ratio X        fraction of malformed messages, 0..1 (default 0): not JSON, truncated, wrong type, ...",
+            "  --late-ratio Y       fraction of the other events sent 5-30 min behind event time, 0..1 (default 0)",
+            "  --seed K             seed of every random choice (default " + Defaults.SEED + ")",
+            "  --start-time T       event time of the first event: an ISO-8601 instant or now (default " + Defaults.START_TIME + ");",
+            "                       event time then advances 1/R s per event (1 ms when --rate is 0), never by the wall clock",
+            "  --topic T            default " + Defaults.TOPIC,
+            "  --bootstrap H:P      default the running stack's Kafka (./stack status --env)");
+
+    /** Defaults, as the usage text shows them. */
+    private static final class Defaults {
+        static final int STORES = 20;
+        static final int ITEMS = 30;
+        static final long SEED = 1;
+        /** The moment of the producer's sample event (1530305100936), so examples and tests agree. */
+        static final Instant START_TIME = Instant.parse("2018-06-29T20:45:00Z");
+        static final String TOPIC = "item_sales";
+    }
+
+    /** The pipeline accepts event times in [2000, 2100); a year of margin keeps late and long runs inside. */
+    private static final Instant EARLIEST_START = Instant.parse("2001-01-01T00:00:00Z");
+    private static final Instant LATEST_START = Instant.parse("2099-01-01T00:00:00Z");
+
+    private static final Set<String> VALUED = Set.of(
+            "count", "rate", "stores", "items", "bad-ratio", "late-ratio", "seed", "start-time", "topic", "bootstrap", "file");
+    private static final Set<String> FLAGS = Set.of("stdin");
+    /** Options that shape generated events, meaningless for lines sent as they are. */
+    private static final List<String> GENERATOR_ONLY = List.of("stores", "items", "bad-ratio", "late-ratio", "seed", "start-time");
+
+    /** @param wallClock read once, and only for {@code --start-time now} */
+    static GenerateOptions parse(List<String> argv, Supplier<Instant> wallClock) {
+        Map<String, String> given = read(argv);
+        boolean stdin = given.containsKey("stdin");
+        Path file = given.containsKey("file") ? Path.of(given.get("file")) : null;
+        if (stdin && file != null) {
+            throw StackException.usage("--file and --stdin exclude each other");
+        }
+        Long count = given.containsKey("count") ? longValue(given, "count") : null;
+        if (count != null && count < 1) {
+            throw StackException.usage("--count must be >= 1, got " + given.get("count"));
+        }
+        double rate = given.containsKey("rate") ? doubleValue(given, "rate") : 0;
+        if (rate < 0) {
+            throw StackException.usage("--rate must be >= 0, got " + given.get("rate"));
+        }
+        String topic = given.getOrDefault("topic", Defaults.TOPIC);
+        if (topic.isBlank()) {
+            throw StackException.usage("--topic must not be empty");
+        }
+        String bootstrap = given.get("bootstrap");
+        if (bootstrap != null && !bootstrap.matches("[^\\s,]+:[0-9]{1,5}(,[^\\s,]+:[0-9]{1,5})*")) {
+            throw StackException.usage("--bootstrap expects host:port, got '" + bootstrap + "'");
+        }
+        if (stdin || file != null) {
+            for (String option : GENERATOR_ONLY) {
+                if (given.containsKey(option)) {
+                    throw StackException.usage("--" + option + " shapes generated events; it does not apply to --" + (stdin ? "stdin" : "file"));
+                }
+            }
+            if (file != null && !Files.isReadable(file)) {
+                throw StackException.usage("--file " + file + ": no such readable file");
+            }
+            return new GenerateOptions(count == null ? Long.MAX_VALUE : count, rate, null, topic, bootstrap, file, stdin);
+        }
+        if (count == null) {
+            throw StackException.usage("--count is required (or send lines with --file PATH or --stdin)");
+        }
+        EventGenerator.Settings events = new EventGenerator.Settings(
+                given.containsKey("seed") ? longValue(given, "seed") : Defaults.SEED,
+                intInRange(given, "stores", Defaults.STORES, Catalog.MAX_STORES),
+                intInRange(given, "items", Defaults.ITEMS, Catalog.MAX_ITEMS),
+                ratio(given, "bad-ratio"),
+                ratio(given, "late-ratio"),
+                startTime(given.get("start-time"), wallClock).toEpochMilli(),
+                rate);
+        return new GenerateOptions(count, rate, events, topic, bootstrap, null, false);
+    }
+
+    private static Map<String, String> read(List<String> argv) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String token = argv.get(i);
+            if (!token.startsWith("--")) {
+                throw StackException.usage("generate takes no arguments, got '" + token + "'");
+            }
+            String name = token.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (FLAGS.contains(name)) {
+                if (value != null) {
+                    throw StackException.usage("option --" + name + " takes no value");
+                }
+                value = "true";
+            } else if (VALUED.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= argv.size()) {
+                        throw StackException.usage("option --" + name + " needs a value");
+                    }
+                    value = argv.get(++i);
+                }
+            } else {
+                Set<String> known = new TreeSet<>(VALUED);
+                known.addAll(FLAGS);
+                throw StackException.usage("unknown option --" + name + " (known: --" + String.join(", --", known) + ")");
+            }
+            if (given.put(name, value.trim()) != null) {
+                throw StackException.usage("option --" + name + " is given twice");
+            }
+        }
+        return given;
+    }
+
+    private static long longValue(Map<String, String> given, String name) {
+        try {
+            return Long.parseLong(given.get(name));
+        } catch (NumberFormatException e) {
+            throw StackException.usage("option --" + name + " expects a whole number, got '" + given.get(name) + "'");
+        }
+    }
+
+    private static double doubleValue(Map<String, String> given, String name) {
+        double value;
+        try {
+            value = Double.parseDouble(given.get(name));
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!Double.isFinite(value)) {
+            throw StackException.usage("option --" + name + " expects a number, got '" + given.get(name) + "'");
+        }
+        return value;
+    }
+
+    private static int intInRange(Map<String, String> given, String name, int defaultValue, int max) {
+        if (!given.containsKey(name)) {
+            return defaultValue;
+        }
+        long value = longValue(given, name);
+        if (value < 1 || value > max) {
+            throw StackException.usage("--" + name + " must be between 1 and " + max + ", got " + given.get(name));
+        }
+        return (int) value;
+    }
+
+    private static double ratio(Map<String, String> given, String name) {
+        if (!given.containsKey(name)) {
+            return 0;
+        }
+        double value = doubleValue(given, name);
+        if (value < 0 || value > 1) {
+            throw StackException.usage("--" + name + " must be between 0 and 1, got " + given.get(name));
+        }
+        return value;
+    }
+
+    private static Instant startTime(String text, Supplier<Instant> wallClock) {
+        if (text == null) {
+            return Defaults.START_TIME;
+        }
+        Instant start;
+        if (text.equals("now")) {
+            start = wallClock.get();
+        } else {
+            try {
+                start = Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw StackException.usage("--start-time expects an ISO-8601 instant such as " + Defaults.START_TIME + " or now, got '" + text + "'");
+            }
+        }
+        if (start.isBefore(EARLIEST_START) || !start.isBefore(LATEST_START)) {
+            throw StackException.usage("--start-time must be from " + EARLIEST_START + " to before " + LATEST_START
+                    + " (the pipeline accepts event times in 2000..2099), got " + text);
+        }
+        return start;
+    }
+}

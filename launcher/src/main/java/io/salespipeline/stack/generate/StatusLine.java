@@ -1,0 +1,30 @@
+package io.salespipeline.stack.generate;
+
+import java.util.function.BiConsumer;
+
+/** Where progress goes: a live line updated in place, then a final one. */
+public interface StatusLine {
+
+    void update(String text);
+
+    void finish(String text);
+
+    /**
+     * Adapts any object with such methods, e.g. {@code StatusLine.of(progress, Progress::update,
+     * Progress::finish)}: the launcher's {@code Progress} is private to its package, and this keeps
+     * it so while letting this command use it.
+     */
+    static <T> StatusLine of(T target, BiConsumer<T, String> update, BiConsumer<T, String> finish) {
+        return new StatusLine() {
+            @Override
+            public void update(String text) {
+                update.accept(target, text);
+            }
+
+            @Override
+            public void finish(String text) {
+                finish.accept(target, text);
+            }
+        };
+    }
+}

@@ -1,0 +1,118 @@
+package io.salespipeline.stack.replay;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.salespipeline.stack.StackException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The control keyspace {@code sales} (cql/00-control.cql): which view version readers use, every
+ * version with its job and savepoint, and the history of switches. Switches are lightweight
+ * transactions, so two operators switching at once cannot both win.
+ */
+final class ControlTable {
+
+    static final String VIEW = "sales";
+
+    /** One row of {@code sales.view_versions}. */
+    record Version(int version, String keyspace, String state, String jobId, String savepointPath, Instant createdAt) {}
+
+    /** The row of {@code sales.active_version}. */
+    record Active(int version, String keyspace, Integer previous, Instant switchedAt) {}
+
+    private final CqlSession session;
+
+    ControlTable(CqlSession session) {
+        this.session = session;
+    }
+
+    static String keyspaceOf(int version) {
+        return "sales_v" + version;
+    }
+
+    Optional<Active> active() {
+        Row row = session.execute(SimpleStatement.newInstance(
+                "SELECT version, keyspace_name, previous, switched_at FROM sales.active_version WHERE view_name = ?", VIEW)).one();
+        if (row == null || row.isNull("version")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Active(row.getInt("version"), row.getString("keyspace_name"),
+                row.isNull("previous") ? null : row.getInt("previous"), row.getInstant("switched_at")));
+    }
+
+    List<Version> versions() {
+        List<Version> versions = new ArrayList<>();
+        ResultSet rows = session.execute(SimpleStatement.newInstance(
+                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM sales.view_versions WHERE view_name = ?", VIEW));
+        for (Row row : rows) {
+            versions.add(new Version(row.getInt("version"), row.getString("keyspace_name"), row.getString("state"),
+                    row.getString("job_id"), row.getString("savepoint_path"), row.getInstant("created_at")));
+        }
+        return versions;
+    }
+
+    Optional<Version> version(int version) {
+        return versions().stream().filter(v -> v.version() == version).findFirst();
+    }
+
+    /** Records a version; returns false if it was already there. */
+    boolean register(int version) {
+        Row row = session.execute(SimpleStatement.newInstance(
+                "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, 'created') IF NOT EXISTS",
+                VIEW, version, keyspaceOf(version), Instant.now())).one();
+        return row != null && row.getBoolean("[applied]");
+    }
+
+    void recordJob(int version, String jobId, String state) {
+        session.execute(SimpleStatement.newInstance(
+                "UPDATE sales.view_versions SET job_id = ?, state = ? WHERE view_name = ? AND version = ?", jobId, state, VIEW, version));
+    }
+
+    void recordSavepoint(int version, String savepointPath, String state) {
+        session.execute(SimpleStatement.newInstance(
+                "UPDATE sales.view_versions SET savepoint_path = ?, state = ? WHERE view_name = ? AND version = ?", savepointPath, state, VIEW, version));
+    }
+
+    void recordState(int version, String state) {
+        session.execute(SimpleStatement.newInstance(
+                "UPDATE sales.view_versions SET state = ? WHERE view_name = ? AND version = ?", state, VIEW, version));
+    }
+
+    /**
+     * Points readers at {@code to}, only if the active version is still {@code from} (a lightweight
+     * transaction), and appends the switch to the history.
+     */
+    void switchActive(int from, int to, String reason) {
+        Row row = session.execute(SimpleStatement.newInstance(
+                "UPDATE sales.active_version SET version = ?, keyspace_name = ?, previous = ?, switched_at = ? WHERE view_name = ? IF version = ?",
+                to, keyspaceOf(to), from, Instant.now(), VIEW, from)).one();
+        if (row == null || !row.getBoolean("[applied]")) {
+            Object now = row == null || row.isNull("version") ? "none" : row.getObject("version");
+            throw new StackException("the active version changed under us (expected " + from + ", found " + now + "): nothing switched");
+        }
+        session.execute(SimpleStatement.newInstance(
+                "INSERT INTO sales.switch_history (view_name, switched_at, from_version, to_version, reason) VALUES (?, now(), ?, ?, ?)",
+                VIEW, from, to, reason));
+    }
+
+    /** The first active version of a fresh installation, if none is set. */
+    void initialiseActive(int version) {
+        session.execute(SimpleStatement.newInstance(
+                "INSERT INTO sales.active_version (view_name, version, keyspace_name, switched_at) VALUES (?, ?, ?, ?) IF NOT EXISTS",
+                VIEW, version, keyspaceOf(version), Instant.now()));
+    }
+
+    boolean keyspaceExists(String keyspace) {
+        return session.execute(SimpleStatement.newInstance(
+                "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
+    }
+
+    void dropKeyspace(String keyspace) {
+        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(java.time.Duration.ofMinutes(1)));
+    }
+}

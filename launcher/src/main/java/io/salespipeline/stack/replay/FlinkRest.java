@@ -1,0 +1,264 @@
+package io.salespipeline.stack.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.salespipeline.stack.StackException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The Flink REST API (the one the web UI uses): works against any session cluster. */
+final class FlinkRest {
+
+    /** A job as {@code /jobs/overview} lists it. */
+    record Job(String id, String name, String state, long startTime, long durationMs) {
+        boolean isRunning() {
+            return state.equals("RUNNING") || state.equals("CREATED") || state.equals("INITIALIZING") || state.equals("RESTARTING");
+        }
+    }
+
+    /** What {@code /jobs/:id/checkpoints} says about the latest completed checkpoint, savepoint and restore. */
+    record Checkpoints(long completedCount, long lastCompletedAt, String lastCompletedPath, String lastSavepointPath, String restoredFrom, boolean restoredFromSavepoint) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    FlinkRest(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    String base() {
+        return base;
+    }
+
+    List<Job> jobs() {
+        List<Job> jobs = new ArrayList<>();
+        for (JsonNode j : get("/jobs/overview").path("jobs")) {
+            jobs.add(new Job(j.path("jid").asText(), j.path("name").asText(), j.path("state").asText(), j.path("start-time").asLong(), j.path("duration").asLong()));
+        }
+        return jobs;
+    }
+
+    Optional<Job> job(String id) {
+        return jobs().stream().filter(j -> j.id().equals(id)).findFirst();
+    }
+
+    Checkpoints checkpoints(String jobId) {
+        JsonNode answer = get("/jobs/" + jobId + "/checkpoints");
+        JsonNode latest = answer.path("latest");
+        JsonNode completed = latest.path("completed");
+        JsonNode savepoint = latest.path("savepoint");
+        JsonNode restored = latest.path("restored");
+        JsonNode counts = answer.path("counts");
+        return new Checkpoints(
+                counts.path("completed").asLong(),
+                completed.path("latest_ack_timestamp").asLong(0),
+                textOrNull(completed.path("external_path")),
+                textOrNull(savepoint.path("external_path")),
+                textOrNull(restored.path("external_path")),
+                restored.path("is_savepoint").asBoolean(false));
+    }
+
+    /** Uploads a job jar; returns the id {@code /jars/:id/run} takes. */
+    String uploadJar(Path jar) {
+        String boundary = "----replay" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
+                    + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(Files.readAllBytes(jar));
+            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new StackException("cannot read the job jar " + jar + ": " + e.getMessage());
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        JsonNode answer = send(request, "uploading " + jar.getFileName());
+        String filename = answer.path("filename").asText("");
+        if (filename.isEmpty()) {
+            throw new StackException("the cluster did not accept the jar " + jar + ": " + answer);
+        }
+        return Path.of(filename).getFileName().toString();
+    }
+
+    /** Starts a job from an uploaded jar, optionally from a savepoint; returns the job id. */
+    String runJar(String jarId, List<String> programArgs, Integer parallelism, String savepointPath) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("programArgsList").addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
+        if (parallelism != null) {
+            body.put("parallelism", parallelism);
+        }
+        if (savepointPath != null) {
+            body.put("savepointPath", savepointPath);
+            body.put("allowNonRestoredState", false);
+        }
+        JsonNode answer = post("/jars/" + jarId + "/run", body, "starting the job");
+        String jobId = answer.path("jobid").asText("");
+        if (jobId.isEmpty()) {
+            throw new StackException("the cluster did not start the job: " + answer);
+        }
+        return jobId;
+    }
+
+    /** Stop-with-savepoint; returns the trigger id to poll. */
+    String stopWithSavepoint(String jobId, String targetDirectory) {
+        ObjectNode body = JSON.createObjectNode().put("drain", false);
+        if (targetDirectory != null) {
+            body.put("targetDirectory", targetDirectory);
+        }
+        return post("/jobs/" + jobId + "/stop", body, "stopping job " + jobId + " with a savepoint").path("request-id").asText();
+    }
+
+    /** The savepoint's location once done; empty while in progress; a StackException with the cause if it failed. */
+    Optional<String> savepointResult(String jobId, String triggerId) {
+        JsonNode answer = get("/jobs/" + jobId + "/savepoints/" + triggerId);
+        if (!answer.path("status").path("id").asText().equals("COMPLETED")) {
+            return Optional.empty();
+        }
+        JsonNode operation = answer.path("operation");
+        if (operation.has("failure-cause")) {
+            String cause = operation.path("failure-cause").path("class").asText("") + ": "
+                    + firstLine(operation.path("failure-cause").path("stack-trace").asText(""));
+            throw new StackException("the savepoint of job " + jobId + " failed (" + cause.strip() + "); the job keeps running");
+        }
+        return Optional.of(operation.path("location").asText());
+    }
+
+    void cancel(String jobId) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
+                .timeout(Duration.ofSeconds(30))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                .build();
+        send(request, "cancelling job " + jobId);
+    }
+
+    /** A metric of a job's first vertex (the source), summed over its subtasks; empty when not reported. */
+    Optional<Double> sourceMetricSum(String jobId, String metric) {
+        JsonNode vertices = get("/jobs/" + jobId).path("vertices");
+        if (!vertices.isArray() || vertices.isEmpty()) {
+            return Optional.empty();
+        }
+        String vertex = vertices.get(0).path("id").asText();
+        JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics?get=" + metric + "&agg=sum");
+        for (JsonNode value : values) {
+            if (value.path("id").asText().equals(metric) && value.has("sum")) {
+                return Optional.of(value.path("sum").asDouble());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Per-partition positions the job's Kafka source reports ({@code KafkaSourceReader...currentOffset}),
+     * live rather than at checkpoints; empty until the source has read something.
+     */
+    java.util.Map<Integer, Long> sourcePartitionOffsets(String jobId, String topic) {
+        java.util.Map<Integer, Long> offsets = new java.util.TreeMap<>();
+        JsonNode vertices = get("/jobs/" + jobId).path("vertices");
+        if (!vertices.isArray() || vertices.isEmpty()) {
+            return offsets;
+        }
+        String metrics = "/jobs/" + jobId + "/vertices/" + vertices.get(0).path("id").asText() + "/subtasks/metrics";
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                ".*KafkaSourceReader\\.topic\\." + java.util.regex.Pattern.quote(topic) + "\\.partition\\.(\\d+)\\.currentOffset$");
+        List<String> ids = new ArrayList<>();
+        for (JsonNode metric : get(metrics)) {
+            if (name.matcher(metric.path("id").asText()).matches()) {
+                ids.add(metric.path("id").asText());
+            }
+        }
+        if (ids.isEmpty()) {
+            return offsets;
+        }
+        for (JsonNode value : get(metrics + "?agg=max&get=" + String.join(",", ids))) {
+            java.util.regex.Matcher m = name.matcher(value.path("id").asText());
+            if (m.matches() && value.has("max")) {
+                offsets.put(Integer.parseInt(m.group(1)), (long) value.path("max").asDouble());
+            }
+        }
+        return offsets;
+    }
+
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(), "GET " + path);
+    }
+
+    private JsonNode post(String path, JsonNode body, String what) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        return send(request, what);
+    }
+
+    private JsonNode send(HttpRequest request, String what) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new StackException("no Flink cluster answers at " + base + " (start one with ./stack up, or pass --flink-rest / FLINK_REST)");
+        } catch (IOException e) {
+            throw new StackException("the Flink cluster at " + base + " did not answer " + what + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while " + what);
+        }
+        JsonNode json;
+        try {
+            json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new StackException("the Flink cluster at " + base + " answered " + what + " with something other than JSON (HTTP " + response.statusCode() + ")");
+        }
+        if (response.statusCode() >= 400) {
+            String error = errorText(json);
+            throw new StackException(what + " failed (HTTP " + response.statusCode() + "): " + (error.length() > 400 ? error.substring(0, 400) + "…" : error));
+        }
+        return json;
+    }
+
+    private static String errorText(JsonNode json) {
+        JsonNode errors = json.path("errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode e : errors) {
+                String line = e.asText();
+                // Flink puts the root cause deep in a stack trace: keep its "Caused by" lines
+                for (String l : line.split("\n")) {
+                    if (l.startsWith("Caused by:") || text.isEmpty()) {
+                        text.append(l.strip()).append(' ');
+                    }
+                }
+            }
+            return text.toString();
+        }
+        return json.toString();
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isMissingNode() || node.isNull() || node.asText().isEmpty() ? null : node.asText();
+    }
+}

@@ -1,0 +1,516 @@
+package io.salespipeline.stack.replay;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.stack.Args;
+import io.salespipeline.stack.Clients;
+import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.StackLayout;
+import io.salespipeline.stack.StackSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./replay}: deploy the pipeline, change it compatibly (savepoint restart) or incompatibly
+ * (reprocess the whole log into a new view version, then switch readers blue/green), roll back,
+ * retire. Talks to any cluster through the Flink REST API, Kafka and Cassandra.
+ */
+public final class ReplayCli {
+
+    static final String USAGE = String.join("\n",
+            "usage: ./replay <command> [options]",
+            "  deploy [--version N] [--jar PATH] [--parallelism P] [-- job settings]",
+            "                      submit the job for view version N (default: the active one, else 1)",
+            "  status              jobs of this pipeline: version, state, uptime, checkpoint, savepoint, lag, records/s",
+            "  savepoint [--version N] [--jar PATH] [--savepoint-dir DIR]",
+            "                      compatible change: stop the job with a savepoint, start the (new) jar from it",
+            "  reprocess --version N [--parallelism P] [--no-switch] [--max-lag EVENTS] [--stall-timeout SECONDS]",
+            "                      incompatible change: rebuild sales_vN from offset 0 beside the serving job, switch readers",
+            "  switch --version N  point readers at version N",
+            "  rollback            back to the previous version (restarting its job from its savepoint if stopped)",
+            "  retire --version N --yes",
+            "                      stop version N's job and drop sales_vN (never the active version)",
+            "endpoints: --flink-rest URL, --kafka-bootstrap HOST:PORT, --cassandra-contact HOST:PORT",
+            "           (else FLINK_REST, KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, else the local ./stack)",
+            "job: --jar PATH (default job/target/sales-pipeline-job-*.jar), --topic NAME (default item_sales)");
+
+    private static final Pattern JOB_NAME = Pattern.compile("^sales-pipeline sales_v(\\d+)$");
+    private static final Set<String> ENDPOINT_OPTIONS = Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(10);
+
+    private final StackLayout layout;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+
+    public ReplayCli(StackLayout layout, PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.layout = layout;
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    public int run(List<String> argv) {
+        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help")) {
+            out.println(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        String command = argv.get(0);
+        int separator = argv.indexOf("--");
+        List<String> options = separator < 0 ? argv.subList(1, argv.size()) : argv.subList(1, separator);
+        List<String> jobSettings = separator < 0 ? List.of() : argv.subList(separator + 1, argv.size());
+        return switch (command) {
+            case "deploy" -> deploy(parse(options, Set.of("version", "jar", "parallelism"), Set.of()), jobSettings);
+            case "status" -> status(parse(options, Set.of(), Set.of()));
+            case "savepoint" -> savepoint(parse(options, Set.of("version", "jar", "parallelism", "savepoint-dir"), Set.of()), jobSettings);
+            case "reprocess" -> reprocess(parse(options, Set.of("version", "jar", "parallelism", "max-lag", "stall-timeout", "savepoint-dir"), Set.of("no-switch")), jobSettings);
+            case "switch" -> switchTo(parse(options, Set.of("version"), Set.of()));
+            case "rollback" -> rollback(parse(options, Set.of("jar", "parallelism"), Set.of()), jobSettings);
+            case "retire" -> retire(parse(options, Set.of("version"), Set.of("yes")));
+            default -> throw StackException.usage("unknown command '" + command + "' (commands: deploy, status, savepoint, reprocess, switch, rollback, retire; ./replay help)");
+        };
+    }
+
+    private static Args parse(List<String> options, Set<String> valued, Set<String> flags) {
+        Set<String> all = new HashSet<>(valued);
+        all.addAll(ENDPOINT_OPTIONS);
+        Args args = Args.parse(options, all, flags);
+        if (!args.positional().isEmpty()) {
+            throw StackException.usage("unexpected argument '" + args.positional().get(0) + "' (job settings go after --)");
+        }
+        return args;
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    private int deploy(Args args, List<String> jobSettings) {
+        try (Pipeline p = pipeline(args)) {
+            int version = args.intValue("version") != null ? positiveVersion(args) : p.control.active().map(ControlTable.Active::version).orElse(1);
+            Optional<FlinkRest.Job> running = p.runningJob(version);
+            if (running.isPresent()) {
+                throw new StackException("version " + version + " already has a running job " + running.get().id() + " (change it with ./replay savepoint)");
+            }
+            p.ensureSchema(version);
+            p.control.initialiseActive(version);
+            String jobId = p.start(version, jobSettings, args.intValue("parallelism"), null, false);
+            out.println("deployed view version " + version + " as job " + jobId + " (keyspace " + ControlTable.keyspaceOf(version)
+                    + ", consumer group " + groupOf(version) + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
+            return 0;
+        }
+    }
+
+    private int savepoint(Args args, List<String> jobSettings) {
+        try (Pipeline p = pipeline(args)) {
+            int version = args.intValue("version") != null ? positiveVersion(args) : p.activeVersion();
+            FlinkRest.Job job = p.runningJob(version).orElseThrow(() -> new StackException("no running job for view version " + version + " (deploy it with ./replay deploy --version " + version + ")"));
+            Path jar = p.jar();
+            String savepointPath = p.stopWithSavepoint(job, args.value("savepoint-dir"));
+            p.control.recordSavepoint(version, savepointPath, "stopped");
+            out.println("job " + job.id() + " stopped with savepoint " + savepointPath);
+            String jobId = p.start(version, jobSettings, args.intValue("parallelism"), savepointPath, false, jar);
+            String restored = p.awaitRestoredFrom(jobId);
+            if (!samePath(restored, savepointPath)) {
+                throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not the savepoint " + savepointPath);
+            }
+            out.println("job " + jobId + " RUNNING, restored from savepoint " + restored);
+            return 0;
+        }
+    }
+
+    private int reprocess(Args args, List<String> jobSettings) {
+        if (args.value("version") == null) {
+            throw StackException.usage("reprocess needs --version N: the new view version to build");
+        }
+        int version = positiveVersion(args);
+        long maxLag = longOption(args, "max-lag", 1000);
+        Duration stallTimeout = Duration.ofSeconds(longOption(args, "stall-timeout", 120));
+        try (Pipeline p = pipeline(args)) {
+            int active = p.activeVersion();
+            if (version == active || p.control.version(version).isPresent() || p.control.keyspaceExists(ControlTable.keyspaceOf(version))) {
+                throw new StackException("version " + version + " already exists (keyspace " + ControlTable.keyspaceOf(version) + "): choose a new version, or retire it first");
+            }
+            Optional<FlinkRest.Job> serving = p.runningJob(active);
+            p.ensureSchema(version);
+            long started = System.nanoTime();
+            String jobId = p.start(version, withEarliest(jobSettings), args.intValue("parallelism"), null, true);
+            out.println("reprocessing the log into " + ControlTable.keyspaceOf(version) + " as job " + jobId + " (group " + groupOf(version) + "); version "
+                    + active + " keeps serving" + serving.map(j -> " (job " + j.id() + ")").orElse(" (no running job)"));
+            CatchUp.Result result = new CatchUp(p.flink, p.log, p.topic, err).await(jobId, maxLag, stallTimeout);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String summary = String.format(Locale.ROOT, "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
+                    result.eventsDone(), ControlTable.keyspaceOf(version), seconds, result.eventsDone() / Math.max(seconds, 0.001));
+            if (args.flag("no-switch")) {
+                out.println(summary + "; readers still use version " + active + " (--no-switch): switch with ./replay switch --version " + version);
+                return 0;
+            }
+            p.control.switchActive(active, version, "reprocess");
+            out.println(summary + "; readers now use version " + version);
+            if (serving.isPresent()) {
+                String savepointPath = p.stopWithSavepoint(serving.get(), args.value("savepoint-dir"));
+                p.control.recordSavepoint(active, savepointPath, "stopped");
+                out.println("version " + active + " stopped with savepoint " + savepointPath + " (back to it with ./replay rollback)");
+            }
+            return 0;
+        }
+    }
+
+    private int switchTo(Args args) {
+        if (args.value("version") == null) {
+            throw StackException.usage("switch needs --version N");
+        }
+        int version = positiveVersion(args);
+        try (Pipeline p = pipeline(args)) {
+            int active = p.activeVersion();
+            if (active == version) {
+                out.println("readers already use version " + version);
+                return 0;
+            }
+            if (!p.control.keyspaceExists(ControlTable.keyspaceOf(version))) {
+                throw new StackException("version " + version + " has no keyspace " + ControlTable.keyspaceOf(version) + ": build it with ./replay reprocess --version " + version);
+            }
+            p.control.switchActive(active, version, "switch");
+            out.println("readers now use version " + version + " (was " + active + ")");
+            return 0;
+        }
+    }
+
+    private int rollback(Args args, List<String> jobSettings) {
+        try (Pipeline p = pipeline(args)) {
+            ControlTable.Active active = p.control.active().orElseThrow(() -> new StackException("no active version is recorded in sales.active_version"));
+            if (active.previous() == null) {
+                throw new StackException("version " + active.version() + " has no previous version to roll back to");
+            }
+            int previous = active.previous();
+            if (!p.control.keyspaceExists(ControlTable.keyspaceOf(previous))) {
+                throw new StackException("version " + previous + " was retired (no keyspace " + ControlTable.keyspaceOf(previous) + "): cannot roll back to it");
+            }
+            p.control.switchActive(active.version(), previous, "rollback");
+            out.println("readers now use version " + previous + " (was " + active.version() + ")");
+            if (p.runningJob(previous).isPresent()) {
+                return 0;
+            }
+            Optional<String> savepointPath = p.control.version(previous).map(ControlTable.Version::savepointPath);
+            if (savepointPath.isEmpty()) {
+                err.println("version " + previous + " has no running job and no savepoint: start it with ./replay deploy --version " + previous);
+                return 1;
+            }
+            String jobId = p.start(previous, jobSettings, args.intValue("parallelism"), savepointPath.get(), false);
+            out.println("version " + previous + " restarted as job " + jobId + " from savepoint " + savepointPath.get());
+            return 0;
+        }
+    }
+
+    private int retire(Args args) {
+        if (args.value("version") == null) {
+            throw StackException.usage("retire needs --version N");
+        }
+        int version = positiveVersion(args);
+        if (!args.flag("yes")) {
+            throw StackException.usage("retire stops version " + version + "'s job and drops keyspace " + ControlTable.keyspaceOf(version) + ": confirm with --yes");
+        }
+        try (Pipeline p = pipeline(args)) {
+            if (p.activeVersion() == version) {
+                throw new StackException("version " + version + " is the active version: switch readers away first (./replay switch or ./replay rollback)");
+            }
+            for (FlinkRest.Job job : p.pipelineJobs()) {
+                if (job.isRunning() && versionOf(job).orElse(-1) == version) {
+                    p.flink.cancel(job.id());
+                    out.println("cancelled job " + job.id());
+                }
+            }
+            p.control.dropKeyspace(ControlTable.keyspaceOf(version));
+            p.control.recordState(version, "retired");
+            out.println("retired version " + version + ": dropped " + ControlTable.keyspaceOf(version) + " (its history stays in sales.view_versions)");
+            return 0;
+        }
+    }
+
+    private int status(Args args) {
+        try (Pipeline p = pipeline(args)) {
+            Optional<ControlTable.Active> active = p.control.active();
+            out.println(active.map(a -> "active version: " + a.version() + " (keyspace " + a.keyspace() + ", since " + a.switchedAt()
+                    + (a.previous() == null ? "" : ", previous " + a.previous()) + ")").orElse("active version: none recorded"));
+            Map<Integer, Long> end = p.log.endOffsets(p.topic);
+            out.printf(Locale.ROOT, "log %s: %,d events in %d partitions%n", p.topic, end.values().stream().mapToLong(Long::longValue).sum()
+                    - p.log.startOffsets(p.topic).values().stream().mapToLong(Long::longValue).sum(), end.size());
+            out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", "VERSION", "JOB", "STATE", "UPTIME", "LAST CHECKPOINT", "RECORDS/S (1 min)", "LAG (end - committed)");
+            Set<Integer> shown = new HashSet<>();
+            for (FlinkRest.Job job : p.pipelineJobs().stream().filter(FlinkRest.Job::isRunning).toList()) {
+                int version = versionOf(job).orElseThrow();
+                shown.add(version);
+                FlinkRest.Checkpoints cp = p.flink.checkpoints(job.id());
+                String checkpoint = cp.lastCompletedAt() == 0 ? "none yet"
+                        : "#" + cp.completedCount() + ", " + Duration.between(Instant.ofEpochMilli(cp.lastCompletedAt()), Instant.now()).toSeconds() + " s ago";
+                String rate = p.flink.sourceMetricSum(job.id(), "numRecordsOutPerSecond").map(r -> String.format(Locale.ROOT, "%,.0f", r)).orElse("-");
+                out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", version + (active.map(a -> a.version() == version).orElse(false) ? "*" : ""),
+                        job.id(), job.state(), human(Duration.ofMillis(job.durationMs())), checkpoint, rate, lag(end, p.log.committed(groupOf(version), p.topic)));
+                if (cp.lastSavepointPath() != null) {
+                    out.println("         latest savepoint: " + cp.lastSavepointPath());
+                }
+            }
+            for (ControlTable.Version v : p.control.versions()) {
+                if (!shown.contains(v.version())) {
+                    out.printf(Locale.ROOT, "%-8s %-33s %-11s%s%n", v.version() + (active.map(a -> a.version() == v.version()).orElse(false) ? "*" : ""),
+                            "(no running job)", v.state() == null ? "-" : v.state(), v.savepointPath() == null ? "" : " savepoint " + v.savepointPath());
+                }
+            }
+            out.println("* = readers use this version");
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String lag(Map<Integer, Long> end, Map<Integer, Long> committed) {
+        if (committed.isEmpty()) {
+            return "no offsets committed yet";
+        }
+        long total = 0;
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<Integer, Long> e : end.entrySet()) {
+            long lag = e.getValue() - committed.getOrDefault(e.getKey(), 0L);
+            total += lag;
+            parts.append(" p").append(e.getKey()).append('=').append(lag);
+        }
+        return String.format(Locale.ROOT, "%,d:%s", total, parts);
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
+    }
+
+    private static List<String> withEarliest(List<String> jobSettings) {
+        List<String> settings = new ArrayList<>(List.of("--kafka.starting-offsets", "earliest"));
+        settings.addAll(jobSettings);
+        return settings;
+    }
+
+    static String groupOf(int version) {
+        return "sales-pipeline-v" + version;
+    }
+
+    static Optional<Integer> versionOf(FlinkRest.Job job) {
+        Matcher m = JOB_NAME.matcher(job.name());
+        return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    }
+
+    private static boolean samePath(String a, String b) {
+        return a != null && b != null && a.replaceFirst("^file:", "").equals(b.replaceFirst("^file:", ""));
+    }
+
+    private static int positiveVersion(Args args) {
+        int v = args.intValue("version");
+        if (v <= 0) {
+            throw StackException.usage("--version must be a positive whole number, got " + v);
+        }
+        return v;
+    }
+
+    private static long longOption(Args args, String name, long defaultValue) {
+        Integer v = args.intValue(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v < 0) {
+            throw StackException.usage("--" + name + " must not be negative, got " + v);
+        }
+        return v;
+    }
+
+    private Pipeline pipeline(Args args) {
+        StackSettings local = StackSettings.load(layout, null);
+        String flink = endpoint(args, "flink-rest", "FLINK_REST", local.flinkRest());
+        String kafka = endpoint(args, "kafka-bootstrap", "KAFKA_BOOTSTRAP", local.kafkaBootstrap());
+        String cassandra = endpoint(args, "cassandra-contact", "CASSANDRA_CONTACT", local.cassandraContact());
+        String topic = Optional.ofNullable(args.value("topic")).orElse("item_sales");
+        return new Pipeline(new FlinkRest(flink), kafka, cassandra, topic, args.value("jar"));
+    }
+
+    private String endpoint(Args args, String option, String variable, String local) {
+        String value = args.value(option);
+        if (value == null) {
+            value = environment.get(variable);
+        }
+        return value == null || value.isBlank() ? local : value.trim();
+    }
+
+    /** The three services of one pipeline installation, opened lazily where it matters. */
+    private final class Pipeline implements AutoCloseable {
+        final FlinkRest flink;
+        final String kafka;
+        final String cassandra;
+        final String topic;
+        private final String jarOption;
+        final LogPositions log;
+        private final CqlSession session;
+        final ControlTable control;
+
+        Pipeline(FlinkRest flink, String kafka, String cassandra, String topic, String jarOption) {
+            this.flink = flink;
+            this.kafka = kafka;
+            this.cassandra = cassandra;
+            this.topic = topic;
+            this.jarOption = jarOption;
+            flink.jobs();
+            try {
+                this.session = Clients.cqlSession(cassandra);
+            } catch (RuntimeException e) {
+                throw new StackException("no Cassandra answers at " + cassandra + " (pass --cassandra-contact or CASSANDRA_CONTACT)");
+            }
+            this.control = new ControlTable(session);
+            this.log = new LogPositions(kafka);
+        }
+
+        int activeVersion() {
+            return control.active().map(ControlTable.Active::version)
+                    .orElseThrow(() -> new StackException("no active version is recorded in sales.active_version: deploy first with ./replay deploy"));
+        }
+
+        List<FlinkRest.Job> pipelineJobs() {
+            return flink.jobs().stream().filter(j -> versionOf(j).isPresent()).sorted(Comparator.comparing(j -> versionOf(j).orElse(0))).toList();
+        }
+
+        Optional<FlinkRest.Job> runningJob(int version) {
+            return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> versionOf(j).orElse(-1) == version).findFirst();
+        }
+
+        void ensureSchema(int version) {
+            if (!control.keyspaceExists("sales")) {
+                CqlScripts.applyDirectory(session, layout.cqlDir(), null);
+            }
+            CqlScripts.applyDirectory(session, layout.cqlDir(), ControlTable.keyspaceOf(version));
+            control.register(version);
+        }
+
+        Path jar() {
+            if (jarOption != null) {
+                Path jar = Path.of(jarOption);
+                if (!Files.isRegularFile(jar)) {
+                    throw new StackException("no job jar at " + jar);
+                }
+                return jar;
+            }
+            Path target = layout.repoRoot().resolve("job/target");
+            try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+                return files.filter(f -> f.getFileName().toString().matches("sales-pipeline-job-.*\\.jar"))
+                        .max(Comparator.comparing(f -> f.toFile().lastModified()))
+                        .orElseThrow(() -> new StackException("no job jar in " + target + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
+            } catch (IOException e) {
+                throw new StackException("cannot list " + target + ": " + e.getMessage());
+            }
+        }
+
+        String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
+            return start(version, jobSettings, parallelism, savepointPath, fromEarliest, jar());
+        }
+
+        /** Uploads the jar, starts the job for this version and waits until it runs. */
+        String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest, Path jar) {
+            List<String> programArgs = new ArrayList<>(List.of("--view.version", Integer.toString(version),
+                    "--kafka.bootstrap", kafka, "--cassandra.contact", cassandra, "--kafka.topic", topic));
+            programArgs.addAll(jobSettings);
+            String jobId = flink.runJar(flink.uploadJar(jar), programArgs, parallelism, savepointPath);
+            awaitRunning(jobId);
+            control.recordJob(version, jobId, "running");
+            return jobId;
+        }
+
+        private void awaitRunning(String jobId) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (true) {
+                Optional<FlinkRest.Job> job = flink.job(jobId);
+                String state = job.map(FlinkRest.Job::state).orElse("SUBMITTED");
+                if (state.equals("RUNNING")) {
+                    return;
+                }
+                if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
+                    throw new StackException("job " + jobId + " ended as " + state + ": " + rootCause(jobId));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("job " + jobId + " is still " + state + " after " + START_TIMEOUT.toSeconds() + " s (free slots? see " + flink.base() + ")");
+                }
+                sleep(500);
+            }
+        }
+
+        private String rootCause(String jobId) {
+            try {
+                String trace = flink.get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
+                return trace.lines().filter(l -> l.startsWith("Caused by:")).reduce((a, b) -> b).orElse(trace.lines().findFirst().orElse("no exception recorded"));
+            } catch (StackException e) {
+                return e.getMessage();
+            }
+        }
+
+        /** Stop-with-savepoint, waiting for it; if it fails the job keeps running and this says so. */
+        String stopWithSavepoint(FlinkRest.Job job, String directory) {
+            String trigger = flink.stopWithSavepoint(job.id(), directory);
+            Progress progress = new Progress(err);
+            long start = System.nanoTime();
+            while (true) {
+                Optional<String> location = flink.savepointResult(job.id(), trigger);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                if (location.isPresent()) {
+                    progress.finish(String.format(Locale.ROOT, "savepoint of job %s done in %.1f s", job.id(), elapsed));
+                    return location.get();
+                }
+                if (elapsed > SAVEPOINT_TIMEOUT.toSeconds()) {
+                    throw new StackException("the savepoint of job " + job.id() + " did not finish within " + SAVEPOINT_TIMEOUT.toMinutes() + " min");
+                }
+                progress.update(String.format(Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
+                sleep(500);
+            }
+        }
+
+        /** Where a restarted job says it restored from (Flink reports it once the restore is done). */
+        String awaitRestoredFrom(String jobId) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                FlinkRest.Checkpoints cp = flink.checkpoints(jobId);
+                if (cp.restoredFrom() != null) {
+                    return cp.restoredFrom();
+                }
+                sleep(500);
+            }
+            throw new StackException("job " + jobId + " runs but has not reported restoring from a savepoint within " + START_TIMEOUT.toSeconds() + " s");
+        }
+
+        @Override
+        public void close() {
+            log.close();
+            session.close();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+
+    static String partitions(Map<Integer, Long> lags) {
+        return lags.entrySet().stream().map(e -> "p" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    }
+}
