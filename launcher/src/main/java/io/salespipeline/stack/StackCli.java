@@ -22,6 +22,8 @@ public final class StackCli {
 
     private static final String USAGE = String.join("\n",
             "usage: ./stack <command> [options]",
+            "  demo [--rate R] [--down]",
+            "                      the whole pipeline: up, deploy the job, generate live sales, show a live panel",
             "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE]",
             "        start Kafka (KRaft), Cassandra and a Flink session cluster on 127.0.0.1; create topics, apply cql/",
             "  status [--env]      what runs (pid, port, health, data); --env: KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, FLINK_REST",
@@ -31,6 +33,7 @@ public final class StackCli {
             "                      apply cql/ (with --keyspace: only the views schema, for that keyspace)",
             "  generate [options]  sales events to Kafka, the same ones for the same seed (./stack generate --help)",
             "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, rollback, retire)",
+            "  views <pattern>     the ./views reads of the active view version (sale, store-day, store-minutes, item-hours, top-items)",
             "ports: " + String.join(", ", Stream.of(StackSettings.Setting.values()).filter(StackSettings.Setting::isPort)
                     .map(s -> "--" + s.option + " (" + s.defaultValue + ")").toList()),
             "environment: STACK_HOME (default .stack/ in the repository)");
@@ -74,8 +77,10 @@ public final class StackCli {
             case "flink" -> flink(rest);
             case "cql" -> cql(rest);
             case "generate" -> new io.salespipeline.stack.generate.GenerateCommand(out, io.salespipeline.stack.generate.StatusLine.of(new Progress(err), Progress::update, Progress::finish), () -> StackSettings.load(layout, null).kafkaBootstrap()).run(rest);
+            case "demo" -> new DemoCommand(layout, out, err).run(rest);
             case "replay" -> new io.salespipeline.stack.replay.ReplayCli(layout, out, err, System.getenv()).run(rest);
-            default -> throw StackException.usage("unknown command '" + command + "' (commands: up, status, down, flink, cql, replay, generate; ./stack help)");
+            case "views" -> new io.salespipeline.stack.views.ViewsCommand(out, err, System.getenv(), () -> StackSettings.load(layout, null).cassandraContact(), java.time.Clock.systemUTC()).run(rest);
+            default -> throw StackException.usage("unknown command '" + command + "' (commands: demo, up, status, down, flink, cql, generate, replay, views; ./stack help)");
         };
     }
 

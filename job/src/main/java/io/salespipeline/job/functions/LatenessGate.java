@@ -3,16 +3,25 @@ package io.salespipeline.job.functions;
 import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.SaleEvent;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
  * The single definition of "too late": an event is beyond the allowed lateness when
- * {@code timestampMs + allowedLatenessMs < currentWatermark}. Such events are counted, sent to
+ * {@code timestampMs + allowedLatenessMs < watermark}. Such events are counted, sent to
  * {@link #LATE_EVENTS} with the watermark they missed, and not forwarded, so every aggregate
  * downstream excludes exactly the same events.
  *
@@ -29,10 +38,18 @@ import org.apache.flink.util.OutputTag;
  * {@code maxTimestamp + lateness <= watermark}, which would otherwise catch the boundary case
  * {@code timestampMs == maxTimestamp, timestampMs + allowedLatenessMs == watermark}.
  *
+ * <p>Flink does not checkpoint watermarks: after a restore every operator starts again from none,
+ * while the restored windows were already purged up to the old watermark. Judged against the fresh
+ * watermark, an old event would open a new window and overwrite that window's final row with a
+ * partial one. So the gate is an operator that sees every watermark and checkpoints the highest, and
+ * after a restore judges against a floor no lower than any window's watermark at the checkpoint:
+ * the minimum over the subtasks that were active (an idle input does not hold a window back), or
+ * the maximum if all were idle.
+ *
  * <p>Reads {@link SaleEvent#timestampMs}, which must be the timestamp the source's
  * {@code WatermarkStrategy} assigns, so that the windows place the event where the gate judged it.
  */
-public class LatenessGate extends ProcessFunction<SaleEvent, SaleEvent> {
+public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements OneInputStreamOperator<SaleEvent, SaleEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,9 +58,16 @@ public class LatenessGate extends ProcessFunction<SaleEvent, SaleEvent> {
 
     public static final String LATE_EVENTS_METRIC = "late_events";
 
+    /** Per subtask: the highest watermark seen, and whether its input was idle at the checkpoint. */
+    private static final ListStateDescriptor<Tuple2<Long, Boolean>> WATERMARKS =
+            new ListStateDescriptor<>("highest-watermark-and-idle", Types.TUPLE(Types.LONG, Types.BOOLEAN));
+
     private final long allowedLatenessMs;
 
     private transient Counter lateEvents;
+    private transient ListState<Tuple2<Long, Boolean>> watermarks;
+    private transient long highestWatermark;
+    private transient boolean idle;
 
     public LatenessGate(Duration allowedLateness) {
         if (allowedLateness.isNegative()) {
@@ -53,18 +77,55 @@ public class LatenessGate extends ProcessFunction<SaleEvent, SaleEvent> {
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().counter(LATE_EVENTS_METRIC);
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        watermarks = context.getOperatorStateStore().getUnionListState(WATERMARKS);
+        long activeMin = Long.MAX_VALUE;
+        long anyMax = Long.MIN_VALUE;
+        boolean anyActive = false;
+        for (Tuple2<Long, Boolean> subtask : watermarks.get()) {
+            anyMax = Math.max(anyMax, subtask.f0);
+            if (!subtask.f1) {
+                activeMin = Math.min(activeMin, subtask.f0);
+                anyActive = true;
+            }
+        }
+        highestWatermark = anyActive ? activeMin : anyMax;
     }
 
     @Override
-    public void processElement(SaleEvent event, Context ctx, Collector<SaleEvent> out) {
-        long watermark = ctx.timerService().currentWatermark();
-        if (event.timestampMs + allowedLatenessMs < watermark) {
+    public void open() throws Exception {
+        super.open();
+        lateEvents = getMetricGroup().counter(LATE_EVENTS_METRIC);
+    }
+
+    @Override
+    public void processElement(StreamRecord<SaleEvent> element) {
+        SaleEvent event = element.getValue();
+        if (event.timestampMs + allowedLatenessMs < highestWatermark) {
             lateEvents.inc();
-            ctx.output(LATE_EVENTS, new LateEvent(event, watermark, allowedLatenessMs));
+            output.collect(LATE_EVENTS, element.replace(new LateEvent(event, highestWatermark, allowedLatenessMs)));
         } else {
-            out.collect(event);
+            output.collect(element);
         }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        highestWatermark = Math.max(highestWatermark, mark.getTimestamp());
+        idle = false;
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        idle = status.isIdle();
+        super.processWatermarkStatus(status);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        watermarks.update(List.of(Tuple2.of(highestWatermark, idle)));
     }
 }

@@ -51,9 +51,8 @@ public final class SalesAggregations {
      */
     public static SingleOutputStreamOperator<SaleEvent> gateLateEvents(
             DataStream<SaleEvent> events, Duration allowedLateness) {
-        return events.process(new LatenessGate(allowedLateness), TypeInformation.of(SaleEvent.class))
-                .uid(LATENESS_GATE_UID)
-                .name("Lateness gate");
+        return events.transform("Lateness gate", TypeInformation.of(SaleEvent.class), new LatenessGate(allowedLateness))
+                .uid(LATENESS_GATE_UID);
     }
 
     /** {@code store_sales_per_minute}: units and events per store id and window. */

@@ -16,8 +16,10 @@ import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +45,7 @@ class LatenessGateTest {
                 })
                 .build();
         harness = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new LatenessGate(ALLOWED_LATENESS)), environment);
+                new LatenessGate(ALLOWED_LATENESS), environment);
         harness.open();
     }
 
@@ -100,6 +102,59 @@ class LatenessGateTest {
         assertThat(harness.extractOutputValues()).containsExactly(event);
         assertThat(sideOutput()).containsExactly(new LateEvent(event, MINUTE + 60_001, 60_000));
         assertThat(lateEvents().getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void afterARestoreJudgesAgainstTheCheckpointedWatermarkNotAFreshOne() throws Exception {
+        long watermark = MINUTE + 30 * 60_000;
+        harness.processWatermark(watermark);
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
+
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> restored =
+                new OneInputStreamOperatorTestHarness<>(new LatenessGate(ALLOWED_LATENESS), environment)) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            SaleEvent old = sale("s1", "apple", 1, MINUTE);
+            SaleEvent recent = sale("s1", "apple", 2, watermark - 1_000);
+
+            // no watermark has reached the restored gate yet: without the floor, both would pass
+            restored.processElement(old, old.timestampMs);
+            restored.processElement(recent, recent.timestampMs);
+
+            assertThat(restored.extractOutputValues()).containsExactly(recent);
+            assertThat(restored.getSideOutput(LatenessGate.LATE_EVENTS)).extracting(StreamRecord::getValue)
+                    .containsExactly(new LateEvent(old, watermark, 60_000));
+        }
+    }
+
+    @Test
+    void aSubtaskIdleAtTheCheckpointDoesNotLowerTheFloor() throws Exception {
+        OperatorSubtaskState active;
+        OperatorSubtaskState idle;
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> first = gate(2, 0)) {
+            first.open();
+            first.processWatermark(MINUTE + 30 * 60_000);
+            active = first.snapshot(1L, 1L);
+        }
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> second = gate(2, 1)) {
+            second.open();
+            second.processWatermark(MINUTE);
+            second.processWatermarkStatus(WatermarkStatus.IDLE);
+            idle = second.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState union = AbstractStreamOperatorTestHarness.repackageState(active, idle);
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> restored = gate(1, 0)) {
+            restored.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(union, 128, 2, 1, 0));
+            restored.open();
+            SaleEvent tenMinutesBehind = sale("s1", "apple", 1, MINUTE + 20 * 60_000);
+            restored.processElement(tenMinutesBehind, tenMinutesBehind.timestampMs);
+            assertThat(restored.extractOutputValues()).isEmpty();
+            assertThat(restored.getSideOutput(LatenessGate.LATE_EVENTS)).hasSize(1);
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> gate(int parallelism, int subtask) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new LatenessGate(ALLOWED_LATENESS), 128, parallelism, subtask);
     }
 
     private List<LateEvent> sideOutput() {

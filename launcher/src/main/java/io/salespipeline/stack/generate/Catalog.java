@@ -12,7 +12,7 @@ import java.util.Random;
  * order), as in real retail: the first store and the first goods carry a large share of the sales
  * and the tail very little, which is what makes hot keys and uneven partitions show up downstream.
  */
-final class Catalog {
+public final class Catalog {
 
     static final int MAX_STORES = 1000;
     /** Item numbers are a permutation of 100..9099, so every item id stays unique. */
@@ -58,6 +58,11 @@ final class Catalog {
         }
         storeCumulative = zipfCumulative(storeCount);
         itemCumulative = zipfCumulative(itemCount);
+    }
+
+    /** The names of the first {@code count} stores, busiest first. */
+    public static List<String> busiestStores(int count) {
+        return new Catalog(count, 1).stores.stream().map(Store::name).toList();
     }
 
     List<Store> stores() {

@@ -42,6 +42,8 @@ public final class GenerateCommand {
     private final Supplier<String> defaultBootstrap;
     private final InputStream stdin;
     private final Function<String, Producer<byte[], byte[]>> producers;
+    private final AtomicLong sentSoFar = new AtomicLong();
+    private volatile boolean stopRequested;
 
     /** @param defaultBootstrap the running stack's Kafka, asked only when {@code --bootstrap} is absent */
     public GenerateCommand(PrintStream out, StatusLine status, Supplier<String> defaultBootstrap) {
@@ -55,6 +57,16 @@ public final class GenerateCommand {
         this.defaultBootstrap = defaultBootstrap;
         this.stdin = stdin;
         this.producers = producers;
+    }
+
+    /** Ends a running {@link #run} after the message in flight; what was sent is still flushed. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Messages handed to Kafka so far by {@link #run}, for a caller watching from another thread. */
+    public long sentSoFar() {
+        return sentSoFar.get();
     }
 
     public int run(List<String> argv) {
@@ -105,13 +117,14 @@ public final class GenerateCommand {
         long nextProgress = start + PROGRESS_INTERVAL_NANOS;
         try {
             // The limit is checked before asking the source, so stdin is never read past it.
-            while (sent < options.limit() && failure.get() == null && source.hasNext()) {
+            while (sent < options.limit() && failure.get() == null && !stopRequested && source.hasNext()) {
                 if (options.rate() > 0) {
                     awaitTurn(start, sent, options.rate());
                 }
                 Message message = source.next();
                 producer.send(new ProducerRecord<>(options.topic(), message.key(), message.value()), callback);
                 sent++;
+                sentSoFar.set(sent);
                 bad += message.bad() ? 1 : 0;
                 late += message.late() ? 1 : 0;
                 long now = System.nanoTime();

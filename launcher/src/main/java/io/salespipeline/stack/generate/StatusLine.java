@@ -9,11 +9,12 @@ public interface StatusLine {
 
     void finish(String text);
 
-    /**
-     * Adapts any object with such methods, e.g. {@code StatusLine.of(progress, Progress::update,
-     * Progress::finish)}: the launcher's {@code Progress} is private to its package, and this keeps
-     * it so while letting this command use it.
-     */
+    /** For a caller that shows progress its own way (the demo panel). */
+    static StatusLine silent() {
+        return of(null, (ignored, text) -> { }, (ignored, text) -> { });
+    }
+
+    /** Adapts any object with such methods, e.g. {@code StatusLine.of(progress, Progress::update, Progress::finish)}. */
     static <T> StatusLine of(T target, BiConsumer<T, String> update, BiConsumer<T, String> finish) {
         return new StatusLine() {
             @Override

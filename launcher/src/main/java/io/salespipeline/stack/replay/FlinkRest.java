@@ -197,6 +197,27 @@ final class FlinkRest {
         return offsets;
     }
 
+    /**
+     * A job's metric whose name ends with {@code suffix} (custom metrics carry operator prefixes),
+     * summed over the subtasks of the first vertex that reports it; empty when none does yet.
+     */
+    Optional<Double> metricSum(String jobId, String suffix) {
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            String metrics = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            for (JsonNode metric : get(metrics)) {
+                String id = metric.path("id").asText();
+                if (id.endsWith(suffix)) {
+                    for (JsonNode value : get(metrics + "?agg=sum&get=" + id)) {
+                        if (value.has("sum")) {
+                            return Optional.of(value.path("sum").asDouble());
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(), "GET " + path);
     }

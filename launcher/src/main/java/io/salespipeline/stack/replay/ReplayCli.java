@@ -108,12 +108,44 @@ public final class ReplayCli {
             if (running.isPresent()) {
                 throw new StackException("version " + version + " already has a running job " + running.get().id() + " (change it with ./replay savepoint)");
             }
-            p.ensureSchema(version);
-            p.control.initialiseActive(version);
-            String jobId = p.start(version, jobSettings, args.intValue("parallelism"), null, false);
+            String jobId = p.deploy(version, jobSettings, args.intValue("parallelism"));
             out.println("deployed view version " + version + " as job " + jobId + " (keyspace " + ControlTable.keyspaceOf(version)
                     + ", consumer group " + groupOf(version) + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
             return 0;
+        }
+    }
+
+    /** A running job of the pipeline: which view version it writes. */
+    public record Deployment(int version, String jobId) {
+        public String keyspace() {
+            return ControlTable.keyspaceOf(version);
+        }
+    }
+
+    /** The job of the active version (1 on a fresh installation), deployed if it is not running; on the local stack. */
+    public Deployment ensureActiveDeployed() {
+        try (Pipeline p = pipeline(Args.parse(List.of(), Set.of(), Set.of()))) {
+            int version = p.control.active().map(ControlTable.Active::version).orElse(1);
+            Optional<FlinkRest.Job> running = p.runningJob(version);
+            if (running.isPresent()) {
+                return new Deployment(version, running.get().id());
+            }
+            // a version stopped with a savepoint resumes where it stopped instead of re-reading the log
+            Optional<String> savepoint = p.control.version(version).filter(v -> "stopped".equals(v.state())).map(ControlTable.Version::savepointPath);
+            return new Deployment(version, savepoint.isPresent()
+                    ? p.start(version, List.of(), null, savepoint.get(), false)
+                    : p.deploy(version, List.of(), null));
+        }
+    }
+
+    /** Stops a deployment with a savepoint, recorded for its version; returns the savepoint's path. */
+    public String stop(Deployment deployment) {
+        try (Pipeline p = pipeline(Args.parse(List.of(), Set.of(), Set.of()))) {
+            FlinkRest.Job job = p.flink.job(deployment.jobId()).filter(FlinkRest.Job::isRunning)
+                    .orElseThrow(() -> new StackException("job " + deployment.jobId() + " is not running"));
+            String savepointPath = p.stopWithSavepoint(job, null);
+            p.control.recordSavepoint(deployment.version(), savepointPath, "stopped");
+            return savepointPath;
         }
     }
 
@@ -391,6 +423,12 @@ public final class ReplayCli {
 
         Optional<FlinkRest.Job> runningJob(int version) {
             return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> versionOf(j).orElse(-1) == version).findFirst();
+        }
+
+        String deploy(int version, List<String> jobSettings, Integer parallelism) {
+            ensureSchema(version);
+            control.initialiseActive(version);
+            return start(version, jobSettings, parallelism, null, false);
         }
 
         void ensureSchema(int version) {

@@ -1,0 +1,527 @@
+package io.salespipeline.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.job.SalesPipelineJob;
+import io.salespipeline.job.config.JobConfig;
+import io.salespipeline.job.it.FailingViewSinks.FailOnce;
+import io.salespipeline.job.it.SalesDataSet.Kind;
+import io.salespipeline.job.it.SalesDataSet.Message;
+import io.salespipeline.job.it.SalesDataSet.Produced;
+import io.salespipeline.job.kafka.KafkaConnectors;
+import io.salespipeline.job.sinks.CassandraViewSinks;
+import io.salespipeline.testkit.RealStackExtension;
+import io.salespipeline.testkit.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterRESTAddress;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on a Flink MiniCluster (parallelism 2) against the real Kafka and Cassandra of
+ * {@code ./stack}: a known data set in, the five views, the dead-letter topic and the late topic
+ * compared exactly with what an independent oracle computes from the same data.
+ *
+ * <p>The data set comes in phases. Phase 1 advances all four partitions (each source subtask reads
+ * two, and its watermark is the minimum over them) to the same event time. Once the job has shown
+ * it processed phase 1 (a final row for the last closed minute proves the watermark at the windows,
+ * hence at every lateness gate), phase 2 brings events a little behind the watermark (within the
+ * allowed lateness: counted) and twenty minutes behind it (beyond: record views and late topic
+ * only), then every partition gets a closing event three hours ahead, which closes every window of
+ * the data set. The closing events are ordinary valid events and are expected in the views; only
+ * their own windows stay early ({@code final = false}), since nothing ever follows them.
+ */
+@ExtendWith(RealStackExtension.class)
+class SalesPipelineIT {
+
+    private static final Duration VIEWS_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ALLOWED_LATENESS = Duration.ofSeconds(60);
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    /** The minute whose final row proves the phase-1 watermark reached every gate: the last one phase 1 closes. */
+    private static final Instant LAST_CLOSED_MINUTE = SalesDataSet.BASE.plus(Duration.ofMinutes(29));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .setConfiguration(flinkConfiguration())
+            .build());
+
+    private static TestNamespace ns;
+    private static CqlSession cql;
+
+    /** Cluster and job settings: checkpoints every second, a few restarts one second apart, heap state. */
+    private static Configuration flinkConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        return conf;
+    }
+
+    @BeforeAll
+    static void createKeyspace(TestNamespace namespace) {
+        ns = namespace;
+        ns.createViewsKeyspace();
+        cql = ns.cqlSession();
+    }
+
+    @AfterAll
+    static void closeSession() {
+        if (cql != null) {
+            cql.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void viewsDeadLettersAndLateEventsMatchTheOracleExactly(@InjectClusterRESTAddress URI rest) throws Exception {
+        long started = System.nanoTime();
+        SalesDataSet data = new SalesDataSet(20240301L);
+        Run run = start("e2e", SalesPipelineJob::withKafkaAndCassandra);
+        List<Produced> produced = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
+            List<Message> phase1 = data.phase1(1).get(0);
+            produced.addAll(KafkaIo.produce(producer, run.topic, phase1));
+            log("phase 1 produced: %d messages (%d valid) on 4 partitions", phase1.size(), validCount(produced));
+
+            awaitPhase1(run, validCount(produced));
+
+            List<Message> later = new ArrayList<>(data.phase2());
+            later.addAll(data.closing());
+            produced.addAll(KafkaIo.produce(producer, run.topic, later));
+            log("phase 2 and closing events produced: %d messages", later.size());
+
+            assertViewsMatchTheOracle(run, produced, rest);
+            assertDeadLetters(run, produced);
+            assertLateEvents(run, produced);
+
+            assertThat(exceptionHistory(rest, run.client))
+                    .as("a clean run must not fail or restart")
+                    .isEmpty();
+            assertThat(run.client.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            cancel(run.client);
+        }
+        log("end-to-end test done in %d s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void injectedFailureMidStreamRestartsFromCheckpointWithoutDoubleCounting(@InjectClusterRESTAddress URI rest) throws Exception {
+        long started = System.nanoTime();
+        FailOnce.reset(15);
+        SalesDataSet data = new SalesDataSet(777L);
+        Run run = start("recovery", config -> new SalesPipelineJob(config,
+                KafkaConnectors.itemSalesSource(config),
+                new FailingViewSinks(new CassandraViewSinks(config)),
+                KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late")));
+        List<Produced> produced = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
+            List<List<Message>> batches = data.phase1(5);
+
+            // batch 1 processed and covered by a checkpoint: the restart will restore real window state
+            produced.addAll(KafkaIo.produce(producer, run.topic, batches.get(0)));
+            long firstBatch = validCount(produced);
+            await("batch 1 in sales_by_store_day", PHASE_TIMEOUT, () -> Views.count(cql, run.keyspace, "sales_by_store_day") == firstBatch, run);
+            long checkpointAfterBatch1 = FailOnce.LATEST_CHECKPOINT.get() + 2;
+            await("two more completed checkpoints", PHASE_TIMEOUT, () -> FailOnce.LATEST_CHECKPOINT.get() >= checkpointAfterBatch1, run);
+            assertThat(FailOnce.FAILED).as("nothing may fail before the failure is armed").isFalse();
+
+            // batch 2 trips the failure while three more batches, phase 2 and the closing events are still to come
+            FailOnce.ARMED.set(true);
+            produced.addAll(KafkaIo.produce(producer, run.topic, batches.get(1)));
+            await("the injected failure", PHASE_TIMEOUT, FailOnce.FAILED::get, run);
+            log("injected failure fired after %d records past the armed map (latest checkpoint %d)", FailOnce.PASSED.get(), FailOnce.LATEST_CHECKPOINT.get());
+            await("the restarted job", PHASE_TIMEOUT, () -> FailOnce.MAX_ATTEMPT.get() >= 1 && status(run.client) == JobStatus.RUNNING, run);
+
+            for (List<Message> batch : batches.subList(2, batches.size())) {
+                produced.addAll(KafkaIo.produce(producer, run.topic, batch));
+                Thread.sleep(300);
+            }
+            log("phase 1 produced: %d valid events in 5 batches", validCount(produced));
+            awaitPhase1(run, validCount(produced));
+
+            List<Message> later = new ArrayList<>(data.phase2());
+            later.addAll(data.closing());
+            produced.addAll(KafkaIo.produce(producer, run.topic, later));
+            log("phase 2 and closing events produced: %d messages", later.size());
+
+            assertViewsMatchTheOracle(run, produced, rest);
+            assertDeadLetters(run, produced);
+            assertLateEvents(run, produced);
+
+            assertThat(FailOnce.FAILED).as("the injected failure fired").isTrue();
+            assertThat(FailOnce.MAX_ATTEMPT.get()).as("attempt number of the restarted tasks").isGreaterThanOrEqualTo(1);
+            List<String> exceptions = exceptionHistory(rest, run.client);
+            assertThat(exceptions).as("job exception history").anyMatch(e -> e.contains(FailOnce.MESSAGE));
+            JsonNode restored = restGet(rest, "/jobs/" + run.client.getJobID() + "/checkpoints").path("latest").path("restored");
+            assertThat(restored.isObject()).as("the job restored a checkpoint: %s", restored).isTrue();
+            assertThat(restored.path("is_savepoint").asBoolean(true)).isFalse();
+            log("restored checkpoint %d after the injected failure", restored.path("id").asLong());
+            assertThat(run.client.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            FailOnce.ARMED.set(false);
+            cancel(run.client);
+        }
+        log("recovery test done in %d s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+    }
+
+    /**
+     * Reproduces a bug in the job (not in this test): Flink does not checkpoint watermarks, so after
+     * any restore every source split's watermark starts again from nothing, and {@code LatenessGate}
+     * judges lateness against that reset watermark. Events that were far beyond the allowed lateness
+     * before the restart are then counted: the minute windows they fall into were already purged,
+     * so a new window holding only them fires and overwrites the complete, final row of
+     * {@code store_sales_per_minute} with a partial total (seen: store-02 10:10 with 68 units and 5
+     * events became 1 unit and 1 event, {@code final = true}), and the still open hour windows and
+     * top items count them too. Enable once the gate keeps its watermark across restores.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void eventsBeyondTheLatenessStayOutOfTheAggregatesAfterARestore(@InjectClusterRESTAddress URI rest) throws Exception {
+        FailOnce.reset(1);
+        SalesDataSet data = new SalesDataSet(99L);
+        Run run = start("wm_restore", config -> new SalesPipelineJob(config,
+                KafkaConnectors.itemSalesSource(config),
+                new FailingViewSinks(new CassandraViewSinks(config)),
+                KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late")));
+        List<Produced> produced = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
+            produced.addAll(KafkaIo.produce(producer, run.topic, data.phase1(1).get(0)));
+            awaitPhase1(run, validCount(produced));
+            long checkpointAfterPhase1 = FailOnce.LATEST_CHECKPOINT.get() + 2;
+            await("two more completed checkpoints", PHASE_TIMEOUT, () -> FailOnce.LATEST_CHECKPOINT.get() >= checkpointAfterPhase1, run);
+
+            // one event within the lateness re-fires a closed minute window; the armed map fails on that row
+            FailOnce.ARMED.set(true);
+            List<Message> phase2 = data.phase2();
+            produced.addAll(KafkaIo.produce(producer, run.topic, phase2.subList(0, 1)));
+            await("the injected failure", PHASE_TIMEOUT, FailOnce.FAILED::get, run);
+            await("the restarted job", PHASE_TIMEOUT, () -> FailOnce.MAX_ATTEMPT.get() >= 1 && status(run.client) == JobStatus.RUNNING, run);
+
+            // the job restored phase 1 completely; events twenty minutes behind its watermark are beyond the lateness
+            List<Message> later = new ArrayList<>(phase2.subList(1, phase2.size()));
+            later.addAll(data.closing());
+            produced.addAll(KafkaIo.produce(producer, run.topic, later));
+
+            assertViewsMatchTheOracle(run, produced, rest);
+            assertDeadLetters(run, produced);
+            assertLateEvents(run, produced);
+        } finally {
+            FailOnce.ARMED.set(false);
+            cancel(run.client);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Running the job
+
+    /** One test's topics, keyspace, configuration and running job. */
+    private record Run(String bootstrap, String topic, String dlqTopic, String lateTopic, String keyspace, JobConfig config, JobClient client) {}
+
+    private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job) throws Exception {
+        String topic = ns.createTopic(tag + "_item_sales", SalesDataSet.PARTITIONS);
+        String dlq = ns.createTopic(tag + "_item_sales_dlq", 2);
+        String late = ns.createTopic(tag + "_item_sales_late", 3);
+        // the keyspace belongs to the class: each test starts from empty views
+        Views.truncateAll(cql, ns.keyspace());
+        String bootstrap = ns.endpoints().kafkaBootstrap();
+        JobConfig config = JobConfig.fromArgs(new String[] {
+                "--kafka.bootstrap", bootstrap,
+                "--kafka.topic", topic,
+                "--kafka.dlq-topic", dlq,
+                "--kafka.late-topic", late,
+                "--kafka.group-id", ns.keyspace() + "-" + tag + "-" + System.currentTimeMillis(),
+                "--view.keyspace", ns.keyspace(),
+                "--cassandra.contact", ns.endpoints().cassandraContact(),
+                "--window.early-firing", "1s",
+                "--window.allowed-lateness", ALLOWED_LATENESS.toSeconds() + "s",
+                "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toSeconds() + "s",
+        }, Map.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration());
+        env.setParallelism(2);
+        SalesPipelineJob.configure(env, config);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).as("checkpoint interval").isEqualTo(1_000L);
+        job.apply(config).build(env);
+        JobClient client = env.executeAsync("sales-pipeline IT " + tag + " " + ns.keyspace());
+        log("job %s started: topic %s, keyspace %s", client.getJobID(), topic, ns.keyspace());
+        return new Run(bootstrap, topic, dlq, late, ns.keyspace(), config, client);
+    }
+
+    private static void cancel(JobClient client) {
+        try {
+            client.cancel().get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !status(client).isGloballyTerminalState()) {
+                Thread.sleep(200);
+            }
+        } catch (Exception e) {
+            System.err.println("[SalesPipelineIT] could not cancel job " + client.getJobID() + ": " + e);
+        }
+    }
+
+    private static JobStatus status(JobClient client) {
+        try {
+            return client.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return JobStatus.INITIALIZING;
+        }
+    }
+
+    /**
+     * Phase 1 is done when every valid event is in sales_by_store_day and the last minute phase 1
+     * closes has a final row: the windows' watermark is the minimum over both source subtasks, so
+     * then every lateness gate has seen the phase-1 watermark too.
+     */
+    private static void awaitPhase1(Run run, long validEvents) {
+        await("phase 1 processed (" + validEvents + " events, final row for " + LAST_CLOSED_MINUTE + ")", PHASE_TIMEOUT, () -> {
+            if (Views.count(cql, run.keyspace, "sales_by_store_day") != validEvents) {
+                return false;
+            }
+            return Views.read(cql, run.keyspace).storeSalesPerMinute().values().stream()
+                    .anyMatch(r -> r.windowStart().equals(LAST_CLOSED_MINUTE) && r.isFinal());
+        }, run);
+        log("phase 1 processed: %d events, watermark past %s", validEvents, LAST_CLOSED_MINUTE.plusSeconds(60));
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition, Run run) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; job status " + status(run.client));
+            }
+            sleep(300);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The views
+
+    private static void assertViewsMatchTheOracle(Run run, List<Produced> produced, URI rest) {
+        Views expected = Views.expected(produced, OUT_OF_ORDERNESS, run.config.storeWindow, run.config.itemWindow, run.config.topN);
+        long deadline = System.nanoTime() + VIEWS_TIMEOUT.toNanos();
+        long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        Views actual = Views.read(cql, run.keyspace);
+        while (!actual.equals(expected) && System.nanoTime() < deadline) {
+            if (System.nanoTime() > nextProgress) {
+                log("views not there yet: %s, %d early window rows", actual.sizes(), actual.earlyRows());
+                nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            }
+            sleep(1_000);
+            actual = Views.read(cql, run.keyspace);
+        }
+        if (!actual.equals(expected)) {
+            String history;
+            try {
+                history = String.join("\n", exceptionHistory(rest, run.client));
+            } catch (Exception e) {
+                history = "(unavailable: " + e + ")";
+            }
+            fail("the views differ from the oracle after " + VIEWS_TIMEOUT.toSeconds() + " s (job " + status(run.client) + "):\n"
+                    + Views.diff(expected, actual, 25) + "job exceptions:\n" + history);
+        }
+        log("views equal the oracle: %s (%d window rows early: the closing events' own windows)", actual.sizes(), actual.earlyRows());
+
+        // spelled out, so a weakened oracle cannot hide it
+        assertThat(actual.storeSalesPerMinute().values()).filteredOn(r -> !r.isFinal())
+                .allMatch(r -> r.key().equals(SalesDataSet.CLOSING_STORE));
+        assertThat(actual.itemSalesPerHour().values()).filteredOn(r -> !r.isFinal())
+                .allMatch(r -> r.key().equals(SalesDataSet.CLOSING_ITEM));
+        assertThat(actual.topItemsPerStoreHour().values()).filteredOn(r -> !r.isFinal())
+                .allMatch(r -> r.storeId().equals(SalesDataSet.CLOSING_STORE));
+        long beyond = produced.stream().filter(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS).count();
+        long valid = validCount(produced);
+        assertThat(actual.salesByStoreDay()).hasSize((int) valid);
+        assertThat(actual.storeSalesPerMinute().values().stream().mapToLong(Views.WindowRow::events).sum())
+                .as("events counted in store_sales_per_minute: every valid event but those beyond the lateness")
+                .isEqualTo(valid - beyond);
+        assertThat(actual.itemSalesPerHour().values().stream().mapToLong(Views.WindowRow::events).sum()).isEqualTo(valid - beyond);
+        assertThat(actual.itemSales()).containsKey("sku-late-only");
+        assertThat(actual.topItemsPerStoreHour().values()).filteredOn(r -> r.storeId().equals(SalesDataSet.TIES_STORE))
+                .as("ties on units rank by item name")
+                .extracting(Views.TopRow::itemName).containsExactlyElementsOf(SalesDataSet.TIES_TOP5);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The dead-letter and late topics
+
+    private static void assertDeadLetters(Run run, List<Produced> produced) throws Exception {
+        List<Produced> bad = produced.stream().filter(p -> !p.message().valid()).toList();
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaIo.readCommitted(run.bootstrap, run.dlqTopic, bad.size(), PHASE_TIMEOUT, Duration.ofMillis(2_500));
+
+        SortedMap<String, String> expectedReasons = new TreeMap<>();
+        Map<String, Produced> byPosition = new TreeMap<>();
+        for (Produced p : bad) {
+            expectedReasons.put(p.position(), p.message().bad().reason());
+            byPosition.put(p.position(), p);
+        }
+        SortedMap<String, String> actualReasons = new TreeMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode letter = JSON.readTree(r.value());
+            JsonNode source = letter.path("source");
+            String position = source.path("topic").asText() + "/" + source.path("partition").asInt() + "/" + source.path("offset").asLong();
+            if (actualReasons.put(position, letter.path("reason").asText()) != null) {
+                duplicates.add(position);
+            }
+        }
+        assertThat(actualReasons).as("dead letters: reason per source position").isEqualTo(expectedReasons);
+        assertThat(duplicates).as("dead letters written more than once").isEmpty();
+        assertThat(records).hasSize(bad.size());
+
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode letter = JSON.readTree(r.value());
+            JsonNode source = letter.path("source");
+            String position = source.path("topic").asText() + "/" + source.path("partition").asInt() + "/" + source.path("offset").asLong();
+            Produced p = byPosition.get(position);
+            String reason = p.message().bad().reason();
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("message key of %s", position).isEqualTo(position);
+            assertThat(source.path("topic").asText()).isEqualTo(run.topic);
+            assertThat(letter.path("detail").asText()).as("detail of %s (%s)", position, reason).containsIgnoringCase(p.message().bad().detailMentions());
+            assertThat(source.path("timestamp").asLong()).as("Kafka timestamp of %s", position).isEqualTo(p.kafkaTimestamp());
+            byte[] value = p.message().value();
+            if (value == null) {
+                assertThat(letter.path("payload").isNull()).as("tombstone payload of %s", position).isTrue();
+                assertThat(letter.has("payload_base64")).isFalse();
+            } else if (isUtf8(value)) {
+                assertThat(letter.path("payload").asText()).as("payload of %s (%s)", position, reason).isEqualTo(new String(value, StandardCharsets.UTF_8));
+                assertThat(letter.has("payload_base64")).isFalse();
+            } else {
+                assertThat(letter.path("payload_base64").asText()).as("base64 payload of %s", position).isEqualTo(Base64.getEncoder().encodeToString(value));
+                assertThat(letter.has("payload")).isFalse();
+            }
+        }
+        log("dead-letter topic: exactly the %d rejected messages with their reasons and positions", bad.size());
+    }
+
+    private static void assertLateEvents(Run run, List<Produced> produced) throws Exception {
+        List<Produced> late = produced.stream().filter(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS).toList();
+        assertThat(late.stream().map(Produced::partition).distinct().count()).as("late events on every partition").isEqualTo(SalesDataSet.PARTITIONS);
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaIo.readCommitted(run.bootstrap, run.lateTopic, late.size(), PHASE_TIMEOUT, Duration.ofMillis(2_500));
+
+        SortedMap<String, String> expected = new TreeMap<>();
+        for (Produced p : late) {
+            expected.put(p.position(), describe(p.sale().itemId(), p.sale().storeId(), p.sale().itemName(), p.sale().itemSold(), p.sale().timestampMs()));
+        }
+        SortedMap<String, String> actual = new TreeMap<>();
+        List<String> duplicates = new ArrayList<>();
+        // the gates' watermark after phase 1: at least past the last closed minute, at most the greatest partition watermark
+        long lowestWatermark = LAST_CLOSED_MINUTE.toEpochMilli() + 60_000 - 1;
+        long highestWatermark = SalesDataSet.PHASE1_HIGH_WATER_MS + SalesDataSet.PARTITIONS - OUT_OF_ORDERNESS.toMillis() - 1;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode e = JSON.readTree(r.value());
+            JsonNode source = e.path("source");
+            String position = source.path("topic").asText() + "/" + source.path("partition").asInt() + "/" + source.path("offset").asLong();
+            long ts = e.path("timestamp_ms").asLong();
+            if (actual.put(position, describe(e.path("item_id").asText(), e.path("store_id").asText(), e.path("item_name").asText(),
+                    e.path("item_sold").asInt(), ts)) != null) {
+                duplicates.add(position);
+            }
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("message key").isEqualTo(position);
+            assertThat(e.has("watermark_ms")).as("late event %s has watermark_ms", position).isTrue();
+            long watermark = e.path("watermark_ms").asLong();
+            assertThat(watermark).as("watermark_ms of %s (timestamp_ms %d)", position, ts)
+                    .isGreaterThan(ts + ALLOWED_LATENESS.toMillis())
+                    .isBetween(lowestWatermark, highestWatermark);
+            assertThat(e.path("allowed_lateness_ms").asLong()).isEqualTo(ALLOWED_LATENESS.toMillis());
+        }
+        assertThat(actual).as("late events per source position").isEqualTo(expected);
+        assertThat(duplicates).as("late events written more than once").isEmpty();
+        assertThat(records).hasSize(late.size());
+        log("late topic: exactly the %d events beyond the allowed lateness", late.size());
+    }
+
+    private static String describe(String itemId, String storeId, String itemName, int itemSold, long ts) {
+        return itemId + " @" + storeId + " '" + itemName + "' x" + itemSold + " t=" + Instant.ofEpochMilli(ts);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // REST and small helpers
+
+    /** The job's exception history (root exceptions, with stack traces), oldest last. */
+    private static List<String> exceptionHistory(URI rest, JobClient client) throws Exception {
+        JsonNode entries = restGet(rest, "/jobs/" + client.getJobID() + "/exceptions").path("exceptionHistory").path("entries");
+        List<String> result = new ArrayList<>();
+        entries.forEach(e -> result.add(e.path("exceptionName").asText() + ": " + e.path("stacktrace").asText()));
+        return result;
+    }
+
+    private static JsonNode restGet(URI rest, String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static long validCount(List<Produced> produced) {
+        return produced.stream().filter(p -> p.message().valid()).count();
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.println("[SalesPipelineIT] " + String.format(format, args));
+    }
+}

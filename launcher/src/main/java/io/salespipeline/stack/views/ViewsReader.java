@@ -1,0 +1,251 @@
+package io.salespipeline.stack.views;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import io.salespipeline.stack.Clients;
+import io.salespipeline.stack.StackException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The read side of the product: the five read patterns of the views (cql/10-views.cql), each one
+ * prepared statement on one partition, against the view version readers are switched to
+ * ({@code sales.active_version}) or a keyspace chosen by the caller. All days and times are UTC,
+ * as the job writes them.
+ */
+public final class ViewsReader implements AutoCloseable {
+
+    /** The view name whose row in {@code sales.active_version} readers follow (cql/00-control.cql). */
+    static final String VIEW = "sales";
+
+    // Keyspace names cannot be bind markers, so they are spliced into the CQL: only plain identifiers get through.
+    private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+    // Version N lives in exactly sales_vN (./replay's naming): sales_v01 is not version 1.
+    private static final Pattern VERSION_KEYSPACE = Pattern.compile("sales_v([1-9][0-9]{0,8})");
+
+    /** item_sales: the latest sale of an item by event time. */
+    public record SaleRow(String itemId, String storeId, Instant timestamp, LocalDate day, String itemName, int itemSold) {}
+
+    /** sales_by_store_day: one sale of a store. */
+    public record StoreSaleRow(String storeId, LocalDate day, Instant timestamp, String eventId, String itemId, String itemName, int itemSold) {}
+
+    /**
+     * store_sales_per_minute or item_sales_per_hour: one window of one key (a store or an item
+     * name); {@code isFinal} once the window has closed, before that an early, growing result.
+     */
+    public record WindowRow(String key, Instant windowStart, Instant windowEnd, long units, long events, boolean isFinal) {}
+
+    /** top_items_per_store_hour: one rank of one store's hour, rank 1 = most units. */
+    public record TopItemRow(String storeId, Instant windowStart, int rank, String itemName, long units, boolean isFinal) {}
+
+    private final CqlSession session;
+    private final String keyspace;
+    private final PreparedStatement sale;
+    private final PreparedStatement storeDay;
+    private final PreparedStatement storeMinutes;
+    private final PreparedStatement itemHours;
+    private final PreparedStatement topItems;
+
+    private ViewsReader(CqlSession session, String keyspace) {
+        this.session = session;
+        this.keyspace = keyspace;
+        this.sale = prepare("SELECT item_id, store_id, timestamp_ms, timestamp_dt, item_name, item_sold FROM " + keyspace
+                + ".item_sales WHERE item_id = ?");
+        // Reversing the clustering order is free within one partition: newest first without sorting here.
+        this.storeDay = prepare("SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold FROM " + keyspace
+                + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? ORDER BY timestamp_ms DESC, event_id DESC LIMIT ?");
+        this.storeMinutes = prepare("SELECT store_id, window_start, window_end, units, events, final FROM " + keyspace
+                + ".store_sales_per_minute WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?");
+        this.itemHours = prepare("SELECT item_name, window_start, window_end, units, events, final FROM " + keyspace
+                + ".item_sales_per_hour WHERE item_name = ? AND window_date = ?");
+        this.topItems = prepare("SELECT store_id, window_start, rank, item_name, units, final FROM " + keyspace
+                + ".top_items_per_store_hour WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?");
+    }
+
+    /**
+     * Connects and prepares the five reads.
+     *
+     * @param keyspaceOverride the keyspace to read; null reads the active version of {@code sales.active_version}
+     * @throws StackException when Cassandra does not answer, no version is active, or the keyspace has no views
+     */
+    public static ViewsReader open(String cassandraContact, String keyspaceOverride) {
+        String override = keyspaceOverride == null ? null : checkedKeyspace(keyspaceOverride);
+        CqlSession session;
+        try {
+            session = Clients.cqlSession(cassandraContact);
+        } catch (DriverException e) {
+            throw new StackException("no Cassandra answers at " + cassandraContact + " (pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status)");
+        }
+        try {
+            String keyspace = override != null ? override : activeKeyspace(session);
+            if (!keyspaceExists(session, keyspace)) {
+                throw new StackException("keyspace " + keyspace + " does not exist" + (override == null
+                        ? ", although sales.active_version points at it (./replay status)" : " (./replay status lists the view versions)"));
+            }
+            return new ViewsReader(session, keyspace);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    public String keyspace() {
+        return keyspace;
+    }
+
+    public int version() {
+        return versionOf(keyspace);
+    }
+
+    public Optional<SaleRow> sale(String itemId) {
+        return read(sale.bind(itemId), r -> new SaleRow(r.getString("item_id"), r.getString("store_id"), r.getInstant("timestamp_ms"),
+                r.getLocalDate("timestamp_dt"), r.getString("item_name"), r.getInt("item_sold"))).stream().findFirst();
+    }
+
+    /** The newest {@code limit} sales of a store on a day, newest first. */
+    public List<StoreSaleRow> storeDay(String storeId, LocalDate day, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        return read(storeDay.bind(storeId, day, limit), r -> new StoreSaleRow(r.getString("store_id"), r.getLocalDate("timestamp_dt"),
+                r.getInstant("timestamp_ms"), r.getString("event_id"), r.getString("item_id"), r.getString("item_name"), r.getInt("item_sold")));
+    }
+
+    /** Every minute window of a store's day, oldest first. */
+    public List<WindowRow> storeMinutes(String storeId, LocalDate day) {
+        return storeMinutes(storeId, day, LocalTime.MIDNIGHT, null);
+    }
+
+    /**
+     * The minute windows of a store's day starting in [{@code from}, {@code to}), oldest first.
+     *
+     * @param to null for the end of the day
+     */
+    public List<WindowRow> storeMinutes(String storeId, LocalDate day, LocalTime from, LocalTime to) {
+        return read(storeMinutes.bind(storeId, day, startOf(day, from), endOf(day, to)), r -> windowRow(r, "store_id"));
+    }
+
+    /** Every hour window of an item name's day, across stores, oldest first. */
+    public List<WindowRow> itemHours(String itemName, LocalDate day) {
+        return read(itemHours.bind(itemName, day), r -> windowRow(r, "item_name"));
+    }
+
+    /** The ranks of every hour of a store's day, by hour then rank. */
+    public List<TopItemRow> topItems(String storeId, LocalDate day) {
+        return topItems(storeId, day, LocalTime.MIDNIGHT, null);
+    }
+
+    /** The ranks of one hour (0-23, UTC) of a store's day. */
+    public List<TopItemRow> topItems(String storeId, LocalDate day, int hour) {
+        LocalTime start = LocalTime.of(hour, 0);
+        return topItems(storeId, day, start, hour == 23 ? null : start.plusHours(1));
+    }
+
+    private List<TopItemRow> topItems(String storeId, LocalDate day, LocalTime from, LocalTime to) {
+        return read(topItems.bind(storeId, day, startOf(day, from), endOf(day, to)), r -> new TopItemRow(r.getString("store_id"),
+                r.getInstant("window_start"), r.getInt("rank"), r.getString("item_name"), r.getLong("units"), r.getBoolean("final")));
+    }
+
+    /**
+     * Starts closing the session without waiting for it: the driver's I/O threads wait out a 2 s
+     * quiet period after the connections are gone, which would double the time of every ./views call.
+     */
+    @Override
+    public void close() {
+        session.closeAsync();
+    }
+
+    /** The view version kept in {@code keyspace}, or -1 when it is not a {@code sales_vN} keyspace. */
+    static int versionOf(String keyspace) {
+        Matcher m = VERSION_KEYSPACE.matcher(keyspace);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    static String checkedKeyspace(String keyspace) {
+        String lower = keyspace.toLowerCase(Locale.ROOT);
+        if (!KEYSPACE.matcher(lower).matches()) {
+            throw StackException.usage("not a keyspace name: '" + keyspace + "' (letters, digits and _, starting with a letter)");
+        }
+        return lower;
+    }
+
+    private static String activeKeyspace(CqlSession session) {
+        Row row;
+        try {
+            row = session.execute(SimpleStatement.newInstance(
+                    "SELECT keyspace_name FROM sales.active_version WHERE view_name = ?", VIEW)).one();
+        } catch (InvalidQueryException e) {
+            throw new StackException("no control keyspace 'sales' (apply cql/ with ./stack cql, or pass --keyspace): " + oneLine(e));
+        } catch (DriverException e) {
+            throw new StackException("cannot read sales.active_version: " + oneLine(e));
+        }
+        if (row == null || row.isNull("keyspace_name")) {
+            throw new StackException("no active version is recorded in sales.active_version (deploy with ./replay deploy, or pass --keyspace or --version)");
+        }
+        return checkedKeyspace(row.getString("keyspace_name"));
+    }
+
+    // Asks the server rather than the driver's metadata, which leaves out system keyspaces.
+    private static boolean keyspaceExists(CqlSession session, String keyspace) {
+        try {
+            return session.execute(SimpleStatement.newInstance(
+                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
+        } catch (DriverException e) {
+            throw new StackException("cannot look up keyspace " + keyspace + ": " + oneLine(e));
+        }
+    }
+
+    private PreparedStatement prepare(String cql) {
+        try {
+            return session.prepare(cql);
+        } catch (InvalidQueryException e) {
+            throw new StackException("keyspace " + keyspace + " does not hold the views of cql/10-views.cql: " + oneLine(e));
+        } catch (DriverException e) {
+            throw new StackException("cannot prepare the reads of " + keyspace + ": " + oneLine(e));
+        }
+    }
+
+    private <T> List<T> read(BoundStatement statement, Function<Row, T> mapper) {
+        List<T> rows = new ArrayList<>();
+        try {
+            for (Row row : session.execute(statement)) {
+                rows.add(mapper.apply(row));
+            }
+        } catch (DriverException e) {
+            throw new StackException("reading " + keyspace + " failed: " + oneLine(e));
+        }
+        return rows;
+    }
+
+    private static WindowRow windowRow(Row r, String keyColumn) {
+        return new WindowRow(r.getString(keyColumn), r.getInstant("window_start"), r.getInstant("window_end"), r.getLong("units"),
+                r.getLong("events"), r.getBoolean("final"));
+    }
+
+    // Driver messages list every node tried on separate lines; the CLI prints errors as one line.
+    private static String oneLine(DriverException e) {
+        return String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    private static Instant startOf(LocalDate day, LocalTime time) {
+        return day.atTime(time).toInstant(ZoneOffset.UTC);
+    }
+
+    private static Instant endOf(LocalDate day, LocalTime time) {
+        return time == null ? day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) : startOf(day, time);
+    }
+}
