@@ -98,7 +98,7 @@ public final class ViewsReader implements AutoCloseable {
             }
             return new ViewsReader(session, keyspace);
         } catch (RuntimeException e) {
-            session.close();
+            session.closeAsync();
             throw e;
         }
     }
