@@ -38,7 +38,7 @@ public final class Args {
                 if (value != null) {
                     throw StackException.usage("option --" + name + " takes no value");
                 }
-                args.options.put(name, "true");
+                args.put(name, "true");
             } else if (valued.contains(name)) {
                 if (value == null) {
                     if (i + 1 >= raw.size()) {
@@ -46,7 +46,7 @@ public final class Args {
                     }
                     value = raw.get(++i);
                 }
-                args.options.put(name, value);
+                args.put(name, value);
             } else {
                 Set<String> known = new HashSet<>(valued);
                 known.addAll(flags);
@@ -54,6 +54,17 @@ public final class Args {
             }
         }
         return args;
+    }
+
+    private void put(String name, String value) {
+        if (options.put(name, value) != null) {
+            throw StackException.usage("option --" + name + " is given twice");
+        }
+    }
+
+    /** Every option given, by name (flags as "true"). */
+    public Map<String, String> options() {
+        return java.util.Collections.unmodifiableMap(options);
     }
 
     public boolean flag(String name) {

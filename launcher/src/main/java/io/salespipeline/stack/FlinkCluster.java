@@ -108,7 +108,8 @@ final class FlinkCluster extends LocalService {
         overrides.put("execution.checkpointing.savepoint-dir", data.resolve("savepoints").toUri().toString());
         overrides.put("io.tmp.dirs", data.resolve("tmp").toString());
         overrides.put("web.upload.dir", data.resolve("uploads").toString());
-        FlinkConf conf = FlinkConf.read(source.resolve("config.yaml")).with(overrides);
+        // the Prometheus reporter binds every interface, and the local stack stays on loopback
+        FlinkConf conf = FlinkConf.read(source.resolve("config.yaml")).with(overrides).without("metrics.reporter.prom.");
         conf.write(target.resolve("config.yaml"));
         try (var files = Files.list(source)) {
             for (Path file : files.filter(p -> p.getFileName().toString().startsWith("log4j")).toList()) {

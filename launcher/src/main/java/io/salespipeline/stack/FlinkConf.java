@@ -63,6 +63,18 @@ final class FlinkConf {
         return new FlinkConf(source, out);
     }
 
+    /** A copy without the keys that start with this prefix. */
+    FlinkConf without(String keyPrefix) {
+        List<String> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String k = keyOf(i);
+            if (k == null || !k.startsWith(keyPrefix)) {
+                out.add(lines.get(i));
+            }
+        }
+        return new FlinkConf(source, out);
+    }
+
     void write(Path file) {
         StackLayout.writeFile(file, String.join("\n", lines) + "\n");
     }

@@ -83,6 +83,15 @@ class LauncherTest {
     }
 
     @Test
+    void flinkConfDropsAReportersKeys() throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "metrics.reporter.prom.port: 9249\nmetrics.reporter.prom.factory.class: X\nrest.port: 8081\n");
+        Path out = dir.resolve("out.yaml");
+        FlinkConf.read(file).without("metrics.reporter.prom.").write(out);
+        assertThat(Files.readAllLines(out)).containsExactly("rest.port: 8081");
+    }
+
+    @Test
     void nestedFlinkConfIsRejectedWithTheLine() throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "rest:\n  port: 8081\n");

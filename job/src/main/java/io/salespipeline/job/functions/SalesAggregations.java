@@ -8,10 +8,13 @@ import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -58,17 +61,8 @@ public final class SalesAggregations {
     /** {@code store_sales_per_minute}: units and events per store id and window. */
     public static SingleOutputStreamOperator<WindowAggregate> storeSales(
             DataStream<SaleEvent> gated, Duration windowSize, Duration allowedLateness, Duration earlyFiring) {
-        return gated.keyBy(event -> event.storeId, Types.STRING)
-                .window(TumblingEventTimeWindows.of(windowSize))
-                .trigger(new EarlyFiringEventTimeTrigger(earlyFiring))
-                .allowedLateness(windowLateness(allowedLateness))
-                .sideOutputLateData(STORE_WINDOW_LATE)
-                .aggregate(
-                        new SalesTallyAggregate(),
-                        new WindowAggregateFunction(),
-                        TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(WindowAggregate.class))
+        return tumblingTally(gated, event -> event.storeId, Types.STRING, windowSize, allowedLateness, earlyFiring,
+                STORE_WINDOW_LATE, new WindowAggregateFunction(), WindowAggregate.class)
                 .uid(STORE_WINDOW_UID)
                 .name("Store sales per window");
     }
@@ -76,17 +70,8 @@ public final class SalesAggregations {
     /** {@code item_sales_per_hour}: units and events per item name (across stores) and window. */
     public static SingleOutputStreamOperator<WindowAggregate> itemSales(
             DataStream<SaleEvent> gated, Duration windowSize, Duration allowedLateness, Duration earlyFiring) {
-        return gated.keyBy(event -> event.itemName, Types.STRING)
-                .window(TumblingEventTimeWindows.of(windowSize))
-                .trigger(new EarlyFiringEventTimeTrigger(earlyFiring))
-                .allowedLateness(windowLateness(allowedLateness))
-                .sideOutputLateData(ITEM_WINDOW_LATE)
-                .aggregate(
-                        new SalesTallyAggregate(),
-                        new WindowAggregateFunction(),
-                        TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(WindowAggregate.class))
+        return tumblingTally(gated, event -> event.itemName, Types.STRING, windowSize, allowedLateness, earlyFiring,
+                ITEM_WINDOW_LATE, new WindowAggregateFunction(), WindowAggregate.class)
                 .uid(ITEM_WINDOW_UID)
                 .name("Item sales per window");
     }
@@ -94,19 +79,31 @@ public final class SalesAggregations {
     /** Per-(store id, item name) partials for {@link #topItems}: units and events per window. */
     public static SingleOutputStreamOperator<StoreItemAggregate> storeItemSales(
             DataStream<SaleEvent> gated, Duration windowSize, Duration allowedLateness, Duration earlyFiring) {
-        return gated.keyBy(event -> Tuple2.of(event.storeId, event.itemName), STORE_ITEM_KEY)
+        return tumblingTally(gated, event -> Tuple2.of(event.storeId, event.itemName), STORE_ITEM_KEY, windowSize, allowedLateness,
+                earlyFiring, STORE_ITEM_WINDOW_LATE, new StoreItemAggregateFunction(), StoreItemAggregate.class)
+                .uid(STORE_ITEM_WINDOW_UID)
+                .name("Store item sales per window");
+    }
+
+    /**
+     * Units and events per key in tumbling event-time windows, with early results, the window
+     * lateness that keeps every event the gate forwards, and dropped events in {@code lateTag}.
+     */
+    private static <K, OUT> SingleOutputStreamOperator<OUT> tumblingTally(
+            DataStream<SaleEvent> gated, KeySelector<SaleEvent, K> key, TypeInformation<K> keyType, Duration windowSize,
+            Duration allowedLateness, Duration earlyFiring, OutputTag<SaleEvent> lateTag,
+            ProcessWindowFunction<SalesTally, OUT, K, TimeWindow> emit, Class<OUT> outType) {
+        return gated.keyBy(key, keyType)
                 .window(TumblingEventTimeWindows.of(windowSize))
                 .trigger(new EarlyFiringEventTimeTrigger(earlyFiring))
                 .allowedLateness(windowLateness(allowedLateness))
-                .sideOutputLateData(STORE_ITEM_WINDOW_LATE)
+                .sideOutputLateData(lateTag)
                 .aggregate(
                         new SalesTallyAggregate(),
-                        new StoreItemAggregateFunction(),
+                        emit,
                         TypeInformation.of(SalesTally.class),
                         TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(StoreItemAggregate.class))
-                .uid(STORE_ITEM_WINDOW_UID)
-                .name("Store item sales per window");
+                        TypeInformation.of(outType));
     }
 
     /** {@code top_items_per_store_hour}: the top {@code topN} items by units per store and window. */

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -111,40 +111,12 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
     }
 
     private static Map<String, String> read(List<String> argv) {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String token = argv.get(i);
-            if (!token.startsWith("--")) {
-                throw StackException.usage("generate takes no arguments, got '" + token + "'");
-            }
-            String name = token.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (FLAGS.contains(name)) {
-                if (value != null) {
-                    throw StackException.usage("option --" + name + " takes no value");
-                }
-                value = "true";
-            } else if (VALUED.contains(name)) {
-                if (value == null) {
-                    if (i + 1 >= argv.size()) {
-                        throw StackException.usage("option --" + name + " needs a value");
-                    }
-                    value = argv.get(++i);
-                }
-            } else {
-                Set<String> known = new TreeSet<>(VALUED);
-                known.addAll(FLAGS);
-                throw StackException.usage("unknown option --" + name + " (known: --" + String.join(", --", known) + ")");
-            }
-            if (given.put(name, value.trim()) != null) {
-                throw StackException.usage("option --" + name + " is given twice");
-            }
+        Args args = Args.parse(argv, VALUED, FLAGS);
+        if (!args.positional().isEmpty()) {
+            throw StackException.usage("generate takes no arguments, got '" + args.positional().get(0) + "'");
         }
+        Map<String, String> given = new HashMap<>();
+        args.options().forEach((name, value) -> given.put(name, value.trim()));
         return given;
     }
 
