@@ -56,7 +56,11 @@ public final class CassandraViewSinks implements ViewSinks {
     }
 
     private <IN, ROW extends Tuple> void write(DataStream<IN> input, ViewRowMapper<IN, ROW> mapper, TypeInformation<ROW> rowType, String query, String view) {
-        SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
+        // A chain of its own: the sink blocks its thread while Cassandra is slow or away, and chained
+        // to the source that blocking would count as idle time for the Kafka partitions, whose
+        // watermark would then run ahead of them and make their events late. Across a channel it is
+        // backpressure, which Flink's idleness accounting pauses for.
+        SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view).startNewChain();
         try {
             CassandraSink.addSink(rows)
                     .setQuery(query)

@@ -1,0 +1,245 @@
+package io.salespipeline.job.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.testkit.StackScript;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault drills on a real session cluster of its own: under steady load, a server dies or goes away;
+ * then the load stops, the windows are closed, and {@link LogAudit} checks every promise against
+ * the log: nothing lost, nothing twice, every final window equal to a recount.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultDrillIT {
+
+    private static final Duration LONG = Duration.ofMinutes(6);
+    private static final long BASE_MS = 1_720_000_000_000L;
+    /** Event time runs ten times faster than the load's wall clock, so minute windows close every 6 s. */
+    private static final long EVENT_SPACING_MS = 25;
+    private static final int PER_SECOND = 400;
+    private static final int STORES = 5;
+    private static final String[] MALFORMED = {
+        "not json", "{\"item_id\": \"x\"}", "[1,2,3]", "{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}",
+        "{\"item_id\": \"a\", \"item_sold\": \"lots\", \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}", "{\"item_id\": \"a\""};
+
+    @TempDir
+    static Path home;
+
+    private static StackScript stack;
+    private static List<String> env;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static final AtomicLong sequence = new AtomicLong();
+    /** Pushed forward after each drill, past the closing events, so the next load is not late. */
+    private static final AtomicLong eventTimeBase = new AtomicLong(BASE_MS);
+    private static final AtomicBoolean loading = new AtomicBoolean();
+    private static Thread load;
+
+    @BeforeAll
+    static void stackAndJob() {
+        stack = new StackScript(StackScript.locateRepoRoot());
+        env = List.of("STACK_HOME=" + home);
+        StackScript.Result up = stack.run(LONG, true, env, "up", "--kafka-port", "49092", "--kafka-controller-port", "49093",
+                "--cassandra-port", "49042", "--cassandra-storage-port", "47000", "--flink-port", "48081", "--flink-rpc-port", "46123");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        StackScript.Result deploy = stack.run(LONG, true, env, "replay", "deploy", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
+        assertThat(deploy.exitCode()).as(deploy.output()).isZero();
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:49092");
+        props.put("linger.ms", "5");
+        props.put("enable.idempotence", "true");
+        props.put("acks", "all");
+        props.put("delivery.timeout.ms", "300000");
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopEverything() throws InterruptedException {
+        stopLoad();
+        if (producer != null) {
+            producer.close();
+        }
+        stack.run(LONG, true, env, "down", "--purge");
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void killTheTaskManagerMidStreamAndStartANewOne() throws Exception {
+        drill(() -> {
+            kill9("flink-taskmanager");
+            up();
+        });
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void stopCassandraForThirtySeconds() throws Exception {
+        drill(() -> {
+            terminate("cassandra");
+            sleep(30_000);
+            up();
+        });
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void restartTheKafkaBroker() throws Exception {
+        drill(() -> {
+            terminate("kafka");
+            up();
+        });
+    }
+
+    /** Load, fault, load, stop, close the windows, then audit the whole log until it holds or time runs out. */
+    private static void drill(Runnable fault) throws Exception {
+        startLoad();
+        Thread.sleep(12_000);
+        fault.run();
+        Thread.sleep(12_000);
+        stopLoad();
+        closeWindows();
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        LogAudit.Findings findings = audit();
+        while (!findings.problems().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5_000);
+            findings = audit();
+        }
+        System.out.printf("audit: %d log records, %d valid, %d dead letters, %d late, %d final windows, %d problems%n",
+                findings.logRecords(), findings.valid(), findings.deadLetters(), findings.late(), findings.finalWindows(), findings.problems().size());
+        assertThat(findings.problems()).as("promises broken").isEmpty();
+        assertThat(findings.deadLetters()).isPositive();
+        assertThat(findings.late()).isPositive();
+        assertThat(findings.finalWindows()).isPositive();
+        StackScript.Result status = stack.run(LONG, false, env, "replay", "status");
+        assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING");
+    }
+
+    /** A fresh session per audit: the drills take Cassandra away, and a session may still be reconnecting. */
+    private static LogAudit.Findings audit() {
+        try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 49042)).withLocalDatacenter("datacenter1").build()) {
+            return new LogAudit("127.0.0.1:49092", session, "sales_v1").audit("item_sales", "item_sales_dlq", "item_sales_late");
+        } catch (com.datastax.oss.driver.api.core.DriverException e) {
+            return new LogAudit.Findings(List.of("Cassandra not answering the audit yet: " + e.getMessage()), 0, 0, 0, 0, 0);
+        }
+    }
+
+    private static void startLoad() {
+        loading.set(true);
+        load = new Thread(() -> {
+            while (loading.get()) {
+                for (int n = 0; n < PER_SECOND / 10; n++) {
+                    send(sequence.getAndIncrement());
+                }
+                sleep(100);
+            }
+        }, "drill-load");
+        load.start();
+    }
+
+    private static void stopLoad() throws InterruptedException {
+        loading.set(false);
+        if (load != null) {
+            load.join(30_000);
+        }
+        producer.flush();
+    }
+
+    /** Message i: mostly valid and in event-time order per partition; every 40th malformed; every 150th ten minutes late. */
+    private static void send(long i) {
+        int partition = (int) (i % 4);
+        long eventTime = eventTimeBase.get() + i * EVENT_SPACING_MS - (i % 150 == 149 ? 600_000 : 0);
+        String value = i % 40 == 39 ? MALFORMED[(int) (i / 40 % MALFORMED.length)]
+                : "{\"item_id\": \"item-" + (i % 30) + "\", \"item_sold\": \"" + (i % 7 + 1) + "\", \"item_name\": \"Item " + (i % 9)
+                        + "\", \"timestamp_ms\": " + eventTime + ", \"store_id\": \"Store " + (i % STORES) + "\"}";
+        producer.send(new ProducerRecord<>("item_sales", partition, null, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One event per partition past every window's end plus lateness; the next load starts after it. */
+    private static void closeWindows() {
+        long last = eventTimeBase.get() + sequence.get() * EVENT_SPACING_MS;
+        long closing = last + 150_000;
+        for (int p = 0; p < 4; p++) {
+            String value = "{\"item_id\": \"closing\", \"item_sold\": 1, \"item_name\": \"Closing\", \"timestamp_ms\": " + closing
+                    + ", \"store_id\": \"closing\"}";
+            producer.send(new ProducerRecord<>("item_sales", p, null, value.getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+        eventTimeBase.addAndGet(closing + 60_000 - last);
+    }
+
+    private static void up() {
+        StackScript.Result up = stack.run(LONG, true, env, "up");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+    }
+
+    private static void kill9(String process) {
+        ProcessHandle.of(pid(process)).ifPresent(ProcessHandle::destroyForcibly);
+        waitForExit(process);
+    }
+
+    private static void terminate(String process) {
+        ProcessHandle.of(pid(process)).ifPresent(ProcessHandle::destroy);
+        waitForExit(process);
+    }
+
+    private static void waitForExit(String process) {
+        long pid = pid(process);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(process + " (pid " + pid + ") did not exit");
+            }
+            sleep(200);
+        }
+    }
+
+    private static long pid(String process) {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(home.resolve("run").resolve(process + ".pid"))) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new AssertionError("no pid file of " + process, e);
+        }
+        return Long.parseLong(props.getProperty("pid"));
+    }
+
+    private static Path jobJar() {
+        Path jar = Path.of(System.getProperty("job.jar", "target/sales-pipeline-job-1.0.0-SNAPSHOT.jar"));
+        assertThat(jar).exists();
+        return jar;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.salespipeline.job.drills;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.job.parse.ParseResult;
+import io.salespipeline.job.parse.SaleEventParser;
+import io.salespipeline.job.records.SaleEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The pipeline's promises checked against the log itself, after the fact: every offset of the log
+ * is exactly one of a {@code sales_by_store_day} row (by event_id) or one dead letter; late events
+ * are valid events that were behind their own partition (no watermark ran ahead of the log); every final store-minute window equals a recount from the log (excluding the
+ * events the late topic names), and no window anywhere holds more than that recount.
+ */
+final class LogAudit {
+
+    private static final long ALLOWED_LATENESS_MS = 60_000;
+    private static final Pattern SOURCE = Pattern.compile("\"partition\":(\\d+),\"offset\":(\\d+)");
+
+    /** What was found wrong; empty when every promise held. */
+    record Findings(List<String> problems, int logRecords, int valid, int deadLetters, int late, int finalWindows) {}
+
+    private final String bootstrap;
+    private final CqlSession cql;
+    private final String keyspace;
+
+    LogAudit(String bootstrap, CqlSession cql, String keyspace) {
+        this.bootstrap = bootstrap;
+        this.cql = cql;
+        this.keyspace = keyspace;
+    }
+
+    Findings audit(String topic, String dlqTopic, String lateTopic) {
+        List<String> problems = new ArrayList<>();
+        SaleEventParser parser = new SaleEventParser();
+        Map<String, SaleEvent> valid = new HashMap<>();
+        Set<String> rejected = new HashSet<>();
+        List<ConsumerRecord<byte[], byte[]>> log = readAll(topic, false);
+        for (ConsumerRecord<byte[], byte[]> r : log) {
+            ParseResult result = parser.parse(r.value(), topic, r.partition(), r.offset());
+            String position = r.partition() + "-" + r.offset();
+            if (result.isValid()) {
+                valid.put(position, result.event());
+            } else {
+                rejected.add(position);
+            }
+        }
+
+        Map<String, Integer> deadLetters = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(dlqTopic, true)) {
+            deadLetters.merge(position(r.value()), 1, Integer::sum);
+        }
+        Set<String> late = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(lateTopic, true)) {
+            if (!late.add(position(r.value()))) {
+                problems.add("late event " + position(r.value()) + " written twice");
+            }
+        }
+
+        Set<String> inViews = storeDayEventIds(valid.values());
+        for (ConsumerRecord<byte[], byte[]> r : log) {
+            String position = r.partition() + "-" + r.offset();
+            boolean row = inViews.contains(position);
+            int letters = deadLetters.getOrDefault(position, 0);
+            if (row && letters > 0) {
+                problems.add(position + " is both a view row and a dead letter");
+            } else if (!row && letters == 0) {
+                problems.add(position + " is neither a view row nor a dead letter (" + (valid.containsKey(position) ? "valid" : "invalid") + ")");
+            } else if (letters > 1) {
+                problems.add(position + " has " + letters + " dead letters");
+            } else if (row != valid.containsKey(position)) {
+                problems.add(position + (row ? " is a view row but the parser rejects it" : " is a dead letter but the parser accepts it"));
+            }
+        }
+        Set<String> behindTheirPartition = behindTheirPartition(log, valid);
+        for (String position : late) {
+            if (!valid.containsKey(position)) {
+                problems.add("late event " + position + " is not a valid event of the log");
+            } else if (!behindTheirPartition.contains(position)) {
+                problems.add("late event " + position + " was in step with its partition: the watermark ran ahead of the log");
+            }
+        }
+
+        Map<String, long[]> recount = new HashMap<>();
+        valid.forEach((position, e) -> {
+            if (!late.contains(position)) {
+                long[] tally = recount.computeIfAbsent(e.storeId + "@" + e.timestampMs / 60_000 * 60_000, k -> new long[2]);
+                tally[0] += e.itemSold;
+                tally[1]++;
+            }
+        });
+        int finalWindows = 0;
+        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace
+                + ".store_sales_per_minute WHERE store_id = ? AND window_date = ?");
+        for (String store : stores(valid.values())) {
+            for (LocalDate day : days(valid.values())) {
+                for (Row w : cql.execute(windows.bind(store, day))) {
+                    String key = store + "@" + w.getInstant("window_start").toEpochMilli();
+                    long[] expected = recount.getOrDefault(key, new long[2]);
+                    long units = w.getLong("units");
+                    long events = w.getLong("events");
+                    if (w.getBoolean("final")) {
+                        finalWindows++;
+                        if (units != expected[0] || events != expected[1]) {
+                            problems.add("final window " + key + " holds " + units + "/" + events + ", the log says " + expected[0] + "/" + expected[1]);
+                        }
+                    } else if (units > expected[0] || events > expected[1]) {
+                        problems.add("open window " + key + " holds " + units + "/" + events + ", more than the log's " + expected[0] + "/" + expected[1]);
+                    }
+                }
+            }
+        }
+        return new Findings(problems, log.size(), valid.size(), deadLetters.size(), late.size(), finalWindows);
+    }
+
+    /**
+     * Valid events whose time is more than the allowed lateness behind the newest event before them
+     * in their own partition: the only ones that may be late when the partitions advance together.
+     */
+    private static Set<String> behindTheirPartition(List<ConsumerRecord<byte[], byte[]>> log, Map<String, SaleEvent> valid) {
+        Set<String> behind = new HashSet<>();
+        Map<Integer, Long> newest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : log) {
+            SaleEvent e = valid.get(r.partition() + "-" + r.offset());
+            if (e == null) {
+                continue;
+            }
+            long max = newest.getOrDefault(r.partition(), Long.MIN_VALUE);
+            if (e.timestampMs < max - ALLOWED_LATENESS_MS) {
+                behind.add(r.partition() + "-" + r.offset());
+            }
+            newest.put(r.partition(), Math.max(max, e.timestampMs));
+        }
+        return behind;
+    }
+
+    private Set<String> storeDayEventIds(Iterable<SaleEvent> events) {
+        Set<String> ids = new HashSet<>();
+        PreparedStatement rows = cql.prepare("SELECT event_id FROM " + keyspace + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?");
+        for (String store : stores(events)) {
+            for (LocalDate day : days(events)) {
+                for (Row r : cql.execute(rows.bind(store, day).setPageSize(5_000))) {
+                    ids.add(r.getString(0));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static Set<String> stores(Iterable<SaleEvent> events) {
+        Set<String> stores = new TreeSet<>();
+        events.forEach(e -> stores.add(e.storeId));
+        return stores;
+    }
+
+    private static Set<LocalDate> days(Iterable<SaleEvent> events) {
+        Set<LocalDate> days = new TreeSet<>();
+        events.forEach(e -> days.add(e.timestampDate()));
+        return days;
+    }
+
+    private static String position(byte[] envelope) {
+        Matcher m = SOURCE.matcher(new String(envelope, StandardCharsets.UTF_8));
+        if (!m.find()) {
+            throw new IllegalStateException("an envelope without a source position: " + new String(envelope, StandardCharsets.UTF_8));
+        }
+        return m.group(1) + "-" + m.group(2);
+    }
+
+    /** Every record of a topic, from the beginning to the current end (read_committed for the job's transactional topics). */
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean committedOnly) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
+        props.put("max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024));
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + topic + " to its end took over 2 min");
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
