@@ -3,20 +3,33 @@ package io.salespipeline.job.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.job.parse.PoisonCorpus;
+import io.salespipeline.job.parse.RejectReason;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +85,7 @@ class FaultDrillIT {
         props.put("enable.idempotence", "true");
         props.put("acks", "all");
         props.put("delivery.timeout.ms", "300000");
+        props.put("max.request.size", Integer.toString(10 * 1024 * 1024));
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -82,6 +96,31 @@ class FaultDrillIT {
             producer.close();
         }
         stack.run(LONG, true, env, "down", "--purge");
+    }
+
+    @Test
+    @Order(0)
+    @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void poisonInNormalTrafficLandsInTheDeadLetterTopicWithItsOwnReasonAndNeverRestartsTheJob() throws Exception {
+        List<PoisonCorpus.Poison> corpus = new ArrayList<>(PoisonCorpus.all());
+        corpus.add(new PoisonCorpus.Poison("a 3 MB message", ("{\"item_id\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8),
+                RejectReason.OVERSIZE));
+        assertThat(corpus.stream().map(PoisonCorpus.Poison::label).distinct().count()).isGreaterThanOrEqualTo(40);
+        Map<String, PoisonCorpus.Poison> sent = new HashMap<>();
+        LogAudit.Findings findings = drill(() -> {
+            for (int i = 0; i < corpus.size(); i++) {
+                PoisonCorpus.Poison poison = corpus.get(i);
+                try {
+                    RecordMetadata at = producer.send(new ProducerRecord<>("item_sales", i % 4, null, poison.value())).get(60, TimeUnit.SECONDS);
+                    sent.put(at.partition() + "-" + at.offset(), poison);
+                } catch (Exception e) {
+                    throw new AssertionError("could not send " + poison.label(), e);
+                }
+            }
+        });
+        sent.forEach((position, poison) -> assertThat(findings.deadLetterReasons().get(position))
+                .as("dead letter of %s at %s", poison.label(), position).isEqualTo(poison.reason().code()));
+        assertThat(flinkGet("/jobs/" + runningJobId() + "/exceptions")).as("input never fails the job").contains("\"entries\":[]");
     }
 
     @Test
@@ -116,7 +155,7 @@ class FaultDrillIT {
     }
 
     /** Load, fault, load, stop, close the windows, then audit the whole log until it holds or time runs out. */
-    private static void drill(Runnable fault) throws Exception {
+    private static LogAudit.Findings drill(Runnable fault) throws Exception {
         startLoad();
         Thread.sleep(12_000);
         fault.run();
@@ -138,6 +177,25 @@ class FaultDrillIT {
         assertThat(findings.finalWindows()).isPositive();
         StackScript.Result status = stack.run(LONG, false, env, "replay", "status");
         assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING");
+        return findings;
+    }
+
+    private static String runningJobId() {
+        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"[^}]*\"state\":\"RUNNING\"").matcher(flinkGet("/jobs/overview"));
+        assertThat(job.find()).as("a running job").isTrue();
+        return job.group(1);
+    }
+
+    private static String flinkGet(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:48081" + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
     }
 
     /** A fresh session per audit: the drills take Cassandra away, and a session may still be reconnecting. */
@@ -145,7 +203,7 @@ class FaultDrillIT {
         try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 49042)).withLocalDatacenter("datacenter1").build()) {
             return new LogAudit("127.0.0.1:49092", session, "sales_v1").audit("item_sales", "item_sales_dlq", "item_sales_late");
         } catch (com.datastax.oss.driver.api.core.DriverException e) {
-            return new LogAudit.Findings(List.of("Cassandra not answering the audit yet: " + e.getMessage()), 0, 0, 0, 0, 0);
+            return new LogAudit.Findings(List.of("Cassandra not answering the audit yet: " + e.getMessage()), 0, 0, 0, 0, 0, Map.of());
         }
     }
 

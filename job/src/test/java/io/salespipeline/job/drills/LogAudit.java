@@ -34,10 +34,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class LogAudit {
 
     private static final long ALLOWED_LATENESS_MS = 60_000;
+    private static final Pattern REASON = Pattern.compile("\"reason\":\"([A-Z_0-9]+)\"");
     private static final Pattern SOURCE = Pattern.compile("\"partition\":(\\d+),\"offset\":(\\d+)");
 
     /** What was found wrong; empty when every promise held. */
-    record Findings(List<String> problems, int logRecords, int valid, int deadLetters, int late, int finalWindows) {}
+    record Findings(List<String> problems, int logRecords, int valid, int deadLetters, int late, int finalWindows,
+            Map<String, String> deadLetterReasons) {}
 
     private final String bootstrap;
     private final CqlSession cql;
@@ -66,8 +68,11 @@ final class LogAudit {
         }
 
         Map<String, Integer> deadLetters = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(dlqTopic, true)) {
             deadLetters.merge(position(r.value()), 1, Integer::sum);
+            Matcher reason = REASON.matcher(new String(r.value(), StandardCharsets.UTF_8));
+            reasons.put(position(r.value()), reason.find() ? reason.group(1) : "?");
         }
         Set<String> late = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(lateTopic, true)) {
@@ -129,7 +134,7 @@ final class LogAudit {
                 }
             }
         }
-        return new Findings(problems, log.size(), valid.size(), deadLetters.size(), late.size(), finalWindows);
+        return new Findings(problems, log.size(), valid.size(), deadLetters.size(), late.size(), finalWindows, reasons);
     }
 
     /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SaleEventParserTest {
+public class SaleEventParserTest {
 
     private static final String EXAMPLE = "{\"item_id\": \"plates-235\", \"item_sold\": 23, \"item_name\": \"Plates\", "
             + "\"timestamp_ms\": \"1530305100936\", \"store_id\": \"Hermitage - 1\"}";
@@ -276,7 +276,7 @@ class SaleEventParserTest {
         }
     }
 
-    static Stream<Arguments> malformed() {
+    public static Stream<Arguments> malformed() {
         return Stream.of(
                 // Message level
                 rejects("null value (tombstone)", (byte[]) null, RejectReason.EMPTY_MESSAGE),
