@@ -34,6 +34,7 @@ public final class StackCli {
             "  generate [options]  sales events to Kafka, the same ones for the same seed (./stack generate --help)",
             "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, rollback, retire)",
             "  views <pattern>     the ./views reads of the active view version (sale, store-day, store-minutes, item-hours, top-items)",
+            "  bench [options]     Kafka and Cassandra ceilings, replay, aggregates-only, latency and recovery side by side (./stack bench --help)",
             "ports: " + String.join(", ", Stream.of(StackSettings.Setting.values()).filter(StackSettings.Setting::isPort)
                     .map(s -> "--" + s.option + " (" + s.defaultValue + ")").toList()),
             "environment: STACK_HOME (default .stack/ in the repository)");
@@ -80,6 +81,7 @@ public final class StackCli {
             case "demo" -> new DemoCommand(layout, out, err).run(rest);
             case "replay" -> new io.salespipeline.stack.replay.ReplayCli(layout, out, err, System.getenv()).run(rest);
             case "views" -> new io.salespipeline.stack.views.ViewsCommand(out, err, System.getenv(), () -> StackSettings.load(layout, null).cassandraContact(), java.time.Clock.systemUTC()).run(rest);
+            case "bench" -> new io.salespipeline.stack.bench.BenchCommand(layout, layout.home, out, err, () -> run(List.of("up"))).run(rest);
             default -> throw StackException.usage("unknown command '" + command + "' (commands: demo, up, status, down, flink, cql, generate, replay, views; ./stack help)");
         };
     }

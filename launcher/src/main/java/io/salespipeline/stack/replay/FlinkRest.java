@@ -21,10 +21,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** The Flink REST API (the one the web UI uses): works against any session cluster. */
-final class FlinkRest {
+public final class FlinkRest {
 
     /** A job as {@code /jobs/overview} lists it. */
-    record Job(String id, String name, String state, long startTime, long durationMs) {
+    public record Job(String id, String name, String state, long startTime, long durationMs) {
         boolean isRunning() {
             return state.equals("RUNNING") || state.equals("CREATED") || state.equals("INITIALIZING") || state.equals("RESTARTING");
         }
@@ -38,15 +38,15 @@ final class FlinkRest {
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    FlinkRest(String base) {
+    public FlinkRest(String base) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
-    List<Job> jobs() {
+    public List<Job> jobs() {
         List<Job> jobs = new ArrayList<>();
         for (JsonNode j : get("/jobs/overview").path("jobs")) {
             jobs.add(new Job(j.path("jid").asText(), j.path("name").asText(), j.path("state").asText(), j.path("start-time").asLong(), j.path("duration").asLong()));
@@ -75,7 +75,7 @@ final class FlinkRest {
     }
 
     /** Uploads a job jar; returns the id {@code /jars/:id/run} takes. */
-    String uploadJar(Path jar) {
+    public String uploadJar(Path jar) {
         String boundary = "----replay" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
@@ -100,7 +100,7 @@ final class FlinkRest {
     }
 
     /** Starts a job from an uploaded jar, optionally from a savepoint; returns the job id. */
-    String runJar(String jarId, List<String> programArgs, Integer parallelism, String savepointPath) {
+    public String runJar(String jarId, List<String> programArgs, Integer parallelism, String savepointPath) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("programArgsList").addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
         if (parallelism != null) {
@@ -142,7 +142,12 @@ final class FlinkRest {
         return Optional.of(operation.path("location").asText());
     }
 
-    void cancel(String jobId) {
+    /** Triggers a checkpoint now rather than at the next interval (Flink 1.17+); returns the trigger id. */
+    public String triggerCheckpoint(String jobId) {
+        return post("/jobs/" + jobId + "/checkpoints", JSON.createObjectNode(), "triggering a checkpoint of job " + jobId).path("request-id").asText();
+    }
+
+    public void cancel(String jobId) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
                 .timeout(Duration.ofSeconds(30))
                 .method("PATCH", HttpRequest.BodyPublishers.noBody())
@@ -151,7 +156,7 @@ final class FlinkRest {
     }
 
     /** A metric of a job's first vertex (the source), summed over its subtasks; empty when not reported. */
-    Optional<Double> sourceMetricSum(String jobId, String metric) {
+    public Optional<Double> sourceMetricSum(String jobId, String metric) {
         JsonNode vertices = get("/jobs/" + jobId).path("vertices");
         if (!vertices.isArray() || vertices.isEmpty()) {
             return Optional.empty();
@@ -170,7 +175,7 @@ final class FlinkRest {
      * Per-partition positions the job's Kafka source reports ({@code KafkaSourceReader...currentOffset}),
      * live rather than at checkpoints; empty until the source has read something.
      */
-    java.util.Map<Integer, Long> sourcePartitionOffsets(String jobId, String topic) {
+    public java.util.Map<Integer, Long> sourcePartitionOffsets(String jobId, String topic) {
         java.util.Map<Integer, Long> offsets = new java.util.TreeMap<>();
         JsonNode vertices = get("/jobs/" + jobId).path("vertices");
         if (!vertices.isArray() || vertices.isEmpty()) {
@@ -201,7 +206,7 @@ final class FlinkRest {
      * A job's metric whose name ends with {@code suffix} (custom metrics carry operator prefixes),
      * summed over the subtasks of the first vertex that reports it; empty when none does yet.
      */
-    Optional<Double> metricSum(String jobId, String suffix) {
+    public Optional<Double> metricSum(String jobId, String suffix) {
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             String metrics = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
             for (JsonNode metric : get(metrics)) {
@@ -218,7 +223,7 @@ final class FlinkRest {
         return Optional.empty();
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(), "GET " + path);
     }
 

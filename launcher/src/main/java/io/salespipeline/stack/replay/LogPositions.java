@@ -16,22 +16,22 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Offsets in the log: where each partition begins and ends, and where a consumer group stands. */
-final class LogPositions implements AutoCloseable {
+public final class LogPositions implements AutoCloseable {
 
     private final Admin admin;
     private final String bootstrap;
 
-    LogPositions(String bootstrap) {
+    public LogPositions(String bootstrap) {
         this.bootstrap = bootstrap;
         this.admin = Clients.kafkaAdmin(bootstrap);
     }
 
     /** Partition number to offset. */
-    Map<Integer, Long> endOffsets(String topic) {
+    public Map<Integer, Long> endOffsets(String topic) {
         return offsets(topic, OffsetSpec.latest());
     }
 
-    Map<Integer, Long> startOffsets(String topic) {
+    public Map<Integer, Long> startOffsets(String topic) {
         return offsets(topic, OffsetSpec.earliest());
     }
 

@@ -1,0 +1,196 @@
+package io.salespipeline.stack.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.stack.Clients;
+import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.replay.FlinkRest;
+import io.salespipeline.stack.replay.LogPositions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The services one bench run uses and everything it creates on them: topics and keyspaces named
+ * after the run ({@code bench_<time>...}) so a run never touches the pipeline's own
+ * {@code item_sales} or {@code sales_vN}, and so they can all be removed at the end.
+ */
+final class BenchEnv implements AutoCloseable {
+
+    final String runId;
+    final String kafkaBootstrap;
+    final String cassandraContact;
+    final FlinkRest flink;
+    final LogPositions log;
+    final CqlSession session;
+    private final Admin admin;
+    private final Path cqlDir;
+    private final Path jar;
+    private final BenchOptions options;
+    private final PrintStream out;
+    private final List<String> topics = new ArrayList<>();
+    private final List<String> keyspaces = new ArrayList<>();
+    /** Jobs started and not yet cancelled, newest first: cancelled by {@link #close} if a step fails or the run is interrupted. */
+    private final Deque<PipelineJob> jobs = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private String jarId;
+
+    BenchEnv(String runId, String kafkaBootstrap, String cassandraContact, String flinkRest, Path repoRoot, Path cqlDir, BenchOptions options, PrintStream out) {
+        this.runId = runId;
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.cassandraContact = cassandraContact;
+        this.cqlDir = cqlDir;
+        this.options = options;
+        this.out = out;
+        this.jar = options.jar() != null ? checkedJar(options.jar()) : newestJar(repoRoot.resolve("job/target"));
+        this.flink = new FlinkRest(flinkRest);
+        flink.jobs();
+        try {
+            this.session = Clients.cqlSession(cassandraContact);
+        } catch (RuntimeException e) {
+            throw new StackException("no Cassandra answers at " + cassandraContact + " (is the stack up? ./stack status)");
+        }
+        this.admin = Clients.kafkaAdmin(kafkaBootstrap);
+        this.log = new LogPositions(kafkaBootstrap);
+    }
+
+    /** A topic kept forever (retention -1), like the pipeline's log; deleted at the end unless --keep. */
+    String createTopic(String name, int partitions) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        await(admin.createTopics(List.of(topic)).all(), "creating topic " + name);
+        topics.add(name);
+        return name;
+    }
+
+    /** A keyspace with every view table, exactly as the job's own versions get them; dropped at the end unless --keep. */
+    String createKeyspace(String name) {
+        CqlScripts.applyDirectory(session, cqlDir, name);
+        keyspaces.add(name);
+        return name;
+    }
+
+    /**
+     * Submits the pipeline job reading {@code topic} from its first offset into {@code keyspace},
+     * with a consumer group and transactional ids of its own, and waits until all its tasks run.
+     */
+    PipelineJob startJob(String topic, String keyspace, List<String> settings) {
+        if (jarId == null) {
+            jarId = flink.uploadJar(jar);
+        }
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap", kafkaBootstrap, "--cassandra.contact", cassandraContact,
+                "--kafka.topic", topic, "--kafka.dlq-topic", runId + "_dlq", "--kafka.late-topic", runId + "_late",
+                "--view.keyspace", keyspace, "--kafka.group-id", keyspace, "--kafka.starting-offsets", "earliest"));
+        args.addAll(settings);
+        args.addAll(options.jobArgs());
+        long submitted = System.currentTimeMillis();
+        PipelineJob job = new PipelineJob(flink, flink.runJar(jarId, args, options.parallelism(), null), submitted);
+        jobs.push(job);
+        job.awaitAllRunning(Duration.ofMinutes(2));
+        return job;
+    }
+
+    /** Cancels a job and waits until its slots are free for the next one. */
+    void stop(PipelineJob job) {
+        jobs.remove(job);
+        job.cancel();
+    }
+
+    /** The dead-letter and late topics every bench job writes (nothing arrives there from clean events). */
+    void createSideTopics() {
+        createTopic(runId + "_dlq", 1);
+        createTopic(runId + "_late", 1);
+    }
+
+    long totalEvents(String topic) {
+        Map<Integer, Long> end = log.endOffsets(topic);
+        Map<Integer, Long> start = log.startOffsets(topic);
+        return end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
+    }
+
+    Path jar() {
+        return jar;
+    }
+
+    /** Cancels what still runs; unless --keep, deletes the run's topics and drops its keyspaces. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        while (!jobs.isEmpty()) {
+            PipelineJob job = jobs.pop();
+            try {
+                job.cancel();
+            } catch (StackException e) {
+                out.println("bench: could not cancel job " + job.id + ": " + e.getMessage());
+            }
+        }
+        try {
+            if (options.keep()) {
+                out.println("kept topics " + topics + " and keyspaces " + keyspaces + " (--keep)");
+            } else {
+                if (!topics.isEmpty()) {
+                    await(admin.deleteTopics(topics).all(), "deleting topics " + topics);
+                }
+                for (String keyspace : keyspaces) {
+                    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+                }
+                out.println("removed topics " + topics + " and keyspaces " + keyspaces);
+            }
+        } catch (RuntimeException e) {
+            out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ")");
+        } finally {
+            log.close();
+            admin.close(Duration.ofSeconds(2));
+            session.close();
+        }
+    }
+
+    private <T> T await(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new StackException(what + " failed at " + kafkaBootstrap + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new StackException("no Kafka answers at " + kafkaBootstrap + " (" + what + " timed out)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while " + what);
+        }
+    }
+
+    private static Path checkedJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw StackException.usage("--jar: no job jar at " + jar);
+        }
+        return jar;
+    }
+
+    private static Path newestJar(Path target) {
+        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            return files.filter(f -> f.getFileName().toString().matches("sales-pipeline-job-.*\\.jar"))
+                    .max(Comparator.comparing(f -> f.toFile().lastModified()))
+                    .orElseThrow(() -> new StackException("no job jar in " + target + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
+        } catch (IOException e) {
+            throw new StackException("cannot list " + target + ": " + e.getMessage());
+        }
+    }
+}

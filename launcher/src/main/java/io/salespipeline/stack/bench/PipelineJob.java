@@ -1,0 +1,146 @@
+package io.salespipeline.stack.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.replay.FlinkRest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** One pipeline job the bench submitted, observed through the Flink REST API. */
+final class PipelineJob {
+
+    /** What {@code /jobs/overview} says about a job: its state and how many of its subtasks run. */
+    record Tasks(String state, int running, int total) {
+        /**
+         * Every subtask runs. The job's own state is not enough: a region failover restarts the
+         * tasks while the job stays RUNNING, and a restarted job is RUNNING while its tasks are
+         * still being scheduled.
+         */
+        boolean allRunning() {
+            return state.equals("RUNNING") && total > 0 && running == total;
+        }
+
+        boolean ended() {
+            return state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED");
+        }
+    }
+
+    /** A completed checkpoint: when it was triggered and when the last task acknowledged it (epoch ms). */
+    record Checkpoint(long id, long triggeredAt, long completedAt) {}
+
+    final String id;
+    final long submittedAt;
+    private final FlinkRest flink;
+    private long runningAt;
+
+    PipelineJob(FlinkRest flink, String id, long submittedAt) {
+        this.flink = flink;
+        this.id = id;
+        this.submittedAt = submittedAt;
+    }
+
+    /** Epoch ms at which all tasks were first seen running. */
+    long runningAt() {
+        return runningAt;
+    }
+
+    void awaitAllRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Tasks tasks = tasks();
+            if (tasks.allRunning()) {
+                runningAt = System.currentTimeMillis();
+                return;
+            }
+            if (tasks.ended()) {
+                throw new StackException("job " + id + " ended as " + tasks.state() + " (see " + flink.base() + "/#/job/completed/" + id + "/exceptions)");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StackException("job " + id + " still has " + tasks.running() + " of " + tasks.total() + " tasks running after "
+                        + timeout.toSeconds() + " s (free slots? see " + flink.base() + ")");
+            }
+            sleep(200);
+        }
+    }
+
+    Tasks tasks() {
+        return tasks(flink.get("/jobs/overview"), id).orElseThrow(() -> new StackException("job " + id + " is not known to the cluster at " + flink.base()));
+    }
+
+    static Optional<Tasks> tasks(JsonNode overview, String jobId) {
+        for (JsonNode job : overview.path("jobs")) {
+            if (job.path("jid").asText().equals(jobId)) {
+                JsonNode tasks = job.path("tasks");
+                return Optional.of(new Tasks(job.path("state").asText(), tasks.path("running").asInt(), tasks.path("total").asInt()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The next offset the source will read in each partition. The source reports the offset of the
+     * last record it emitted ({@code currentOffset}), refreshed in REST every couple of seconds.
+     */
+    Map<Integer, Long> positions(String topic) {
+        Map<Integer, Long> positions = new TreeMap<>();
+        flink.sourcePartitionOffsets(id, topic).forEach((partition, last) -> positions.put(partition, last + 1));
+        return positions;
+    }
+
+    Optional<Checkpoint> lastCheckpoint() {
+        return lastCheckpoint(flink.get("/jobs/" + id + "/checkpoints"));
+    }
+
+    static Optional<Checkpoint> lastCheckpoint(JsonNode checkpoints) {
+        JsonNode completed = checkpoints.path("latest").path("completed");
+        if (!completed.has("id")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Checkpoint(completed.path("id").asLong(), completed.path("trigger_timestamp").asLong(), completed.path("latest_ack_timestamp").asLong()));
+    }
+
+    /** Restarts since submission (region failovers included). */
+    long restarts() {
+        for (JsonNode metric : flink.get("/jobs/" + id + "/metrics?get=numRestarts")) {
+            return metric.path("value").asLong();
+        }
+        return 0;
+    }
+
+    /** A counter of the job (e.g. {@code parse.parsed}) summed over its subtasks; 0 while not reported. */
+    long counter(String suffix) {
+        return flink.metricSum(id, suffix).map(Double::longValue).orElse(0L);
+    }
+
+    /** The source's own throughput metric (Flink's 60-second moving average), summed over its subtasks. */
+    Optional<Double> sourceRate() {
+        return flink.sourceMetricSum(id, "numRecordsOutPerSecond");
+    }
+
+    /** Cancels the job and waits until it has ended, so its slots are free again. */
+    void cancel() {
+        if (tasks(flink.get("/jobs/overview"), id).map(Tasks::ended).orElse(true)) {
+            return;
+        }
+        flink.cancel(id);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (tasks(flink.get("/jobs/overview"), id).map(Tasks::ended).orElse(true)) {
+                return;
+            }
+            sleep(250);
+        }
+        throw new StackException("job " + id + " did not end within a minute of being cancelled");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.salespipeline.stack.bench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.generate.GenerateCommand;
+import io.salespipeline.stack.generate.StatusLine;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 1: fills a fresh topic with N events from the generator ({@code ./stack generate}), as fast
+ * as Kafka acknowledges them. Events are well-formed and on time (the generator's defaults), so
+ * every event makes the two record rows the ceilings and the replay are compared on.
+ */
+final class Preload {
+
+    /** @param perPartition events per partition: keyed by store, the Zipf-skewed stores make partitions uneven */
+    record Result(long events, double seconds, Map<Integer, Long> perPartition) {
+        @JsonProperty
+        double eventsPerSecond() {
+            return events / seconds;
+        }
+    }
+
+    private final BenchEnv env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Preload(BenchEnv env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    Result run(String topic, long events) {
+        GenerateCommand generator = new GenerateCommand(out, StatusLine.of(new Progress(err), Progress::update, Progress::finish), () -> env.kafkaBootstrap);
+        long start = System.nanoTime();
+        generator.run(List.of("--count", Long.toString(events), "--topic", topic, "--bootstrap", env.kafkaBootstrap));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(env.totalEvents(topic), seconds, env.log.endOffsets(topic));
+    }
+}

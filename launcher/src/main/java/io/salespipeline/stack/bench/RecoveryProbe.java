@@ -1,0 +1,190 @@
+package io.salespipeline.stack.bench;
+
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.StackException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Step 7: at steady load, the TaskManager is killed with SIGKILL (no chance to clean up, as in a
+ * crashed machine) and a new one is started the way {@code ./stack up} starts a missing process.
+ * Measured from the kill: until every task of the job runs again, and until the views are again
+ * as fresh as before the kill.
+ *
+ * <p>Lag is measured in time, from the views: how old the newest visible event of the most
+ * behind partition is. Offsets from Flink's metrics cannot serve here: after a TaskManager is
+ * lost, the JobManager's metric fetcher waits for the dead one until {@code web.timeout} (10 min)
+ * and REST shows no task metrics until then; committed offsets move only every checkpoint (10 s).
+ */
+final class RecoveryProbe {
+
+    /**
+     * @param steadyLagMs the highest lag in the steady window before the kill
+     * @param series lag readings, seconds relative to the kill
+     */
+    record Result(int rate, long steadyLagMs, double secondsToRunning, double secondsToSteadyLag, List<LagReading> series) {}
+
+    record LagReading(double seconds, long lagMs) {}
+
+    private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    /** The job must keep up and have a checkpoint to restore from before the kill. */
+    private static final Duration MIN_WARMUP = Duration.ofSeconds(15);
+    private static final Duration MAX_WARMUP = Duration.ofSeconds(120);
+    private static final Duration STEADY = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final long TICK_MS = 250;
+    /** Fewer lookups than the latency step: while the job catches up, Cassandra is busy enough. */
+    private static final int SAMPLES_PER_SECOND = 10;
+
+    private final BenchEnv env;
+    private final Path taskManagerPidFile;
+    private final Runnable startMissing;
+    private final PrintStream err;
+
+    /** @param startMissing starts whatever process of the stack is not running ({@code ./stack up}) */
+    RecoveryProbe(BenchEnv env, Path taskManagerPidFile, Runnable startMissing, PrintStream err) {
+        this.env = env;
+        this.taskManagerPidFile = taskManagerPidFile;
+        this.startMissing = startMissing;
+        this.err = err;
+    }
+
+    Result run(String topic, String keyspace, int partitions, int rate) {
+        ProcessHandle taskManager = taskManager();
+        env.createTopic(topic, partitions);
+        env.createKeyspace(keyspace);
+        PipelineJob job = env.startJob(topic, keyspace, List.of());
+        Freshness freshness = new Freshness(partitions, System.nanoTime());
+        Progress progress = new Progress(err);
+        try (VisibilityProbe probe = new VisibilityProbe(env.session, keyspace, TIMEOUT, (event, visibleNanos) -> freshness.visible(event.metadata().partition(), event.sentNanos()));
+                RateLimitedProducer load = new RateLimitedProducer(env.kafkaBootstrap, topic, env.runId + "-recovery", rate, Math.max(1, rate / SAMPLES_PER_SECOND), probe::watch)) {
+            warmUp(job, load, freshness, rate, progress);
+
+            List<LagReading> steady = new ArrayList<>();
+            long steadyEnd = System.nanoTime() + STEADY.toNanos();
+            long steadyLagMs = 0;
+            while (System.nanoTime() < steadyEnd) {
+                load.check();
+                long lagMs = lagMs(freshness);
+                steady.add(new LagReading(System.nanoTime() / 1e9, lagMs));
+                steadyLagMs = Math.max(steadyLagMs, lagMs);
+                progress.update(String.format(Locale.ROOT, "recovery: %,d events/s, steady | views %,d ms behind (highest %,d)", rate, lagMs, steadyLagMs));
+                PipelineJob.sleep(TICK_MS);
+            }
+
+            taskManager.destroyForcibly();
+            long killedAt = System.nanoTime();
+            List<LagReading> series = new ArrayList<>();
+            steady.forEach(r -> series.add(new LagReading(r.seconds() - killedAt / 1e9, r.lagMs())));
+            awaitExit(taskManager);
+            progress.finish(String.format(Locale.ROOT, "recovery: killed the TaskManager (pid %d) with SIGKILL, views %,d ms behind at most before; starting a new one",
+                    taskManager.pid(), steadyLagMs));
+            startMissing.run();
+
+            long runningAt = 0;
+            boolean disrupted = false;
+            while (true) {
+                load.check();
+                long now = System.nanoTime();
+                long lagMs = lagMs(freshness);
+                series.add(new LagReading((now - killedAt) / 1e9, lagMs));
+                PipelineJob.Tasks tasks = job.tasks();
+                if (tasks.ended()) {
+                    throw new StackException("recovery: the job ended as " + tasks.state() + " after the TaskManager was killed");
+                }
+                // until the JobManager notices the dead TaskManager, REST still shows its tasks as running
+                disrupted |= !tasks.allRunning();
+                if (runningAt == 0 && disrupted && tasks.allRunning()) {
+                    runningAt = now;
+                }
+                if (runningAt > 0 && lagMs <= steadyLagMs) {
+                    Result result = new Result(rate, steadyLagMs, (runningAt - killedAt) / 1e9, (now - killedAt) / 1e9, series);
+                    progress.finish(String.format(Locale.ROOT, "recovery: all tasks RUNNING %.1f s after the kill, views back within %,d ms after %.1f s",
+                            result.secondsToRunning(), steadyLagMs, result.secondsToSteadyLag()));
+                    return result;
+                }
+                if (now - killedAt > TIMEOUT.toNanos()) {
+                    progress.finish("");
+                    throw new StackException(String.format(Locale.ROOT, "recovery: %s %d s after the kill (%d of %d tasks running, views %,d ms behind, steady %,d ms)",
+                            runningAt == 0 ? "the job was not running again" : "the views had not caught up", TIMEOUT.toSeconds(), tasks.running(), tasks.total(), lagMs, steadyLagMs));
+                }
+                progress.update(String.format(Locale.ROOT, "recovery: %.1f s since the kill | %d of %d tasks running%s | views %,d ms behind (steady %,d)",
+                        (now - killedAt) / 1e9, tasks.running(), tasks.total(), runningAt > 0 ? String.format(Locale.ROOT, " (RUNNING after %.1f s)", (runningAt - killedAt) / 1e9)
+                                : disrupted ? "" : " (the JobManager has not noticed yet)", lagMs, steadyLagMs));
+                PipelineJob.sleep(TICK_MS);
+            }
+        } finally {
+            env.stop(job);
+        }
+    }
+
+    /** Until the job has run a while, keeps up with the load, and has a checkpoint to restore from. */
+    private void warmUp(PipelineJob job, RateLimitedProducer load, Freshness freshness, int rate, Progress progress) {
+        long start = System.nanoTime();
+        int freshSeconds = 0;
+        while (true) {
+            PipelineJob.sleep(1_000);
+            load.check();
+            long lagMs = lagMs(freshness);
+            freshSeconds = lagMs <= LatencyProbe.CAUGHT_UP.toMillis() ? freshSeconds + 1 : 0;
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= MIN_WARMUP.toNanos() && freshSeconds >= 3 && job.lastCheckpoint().isPresent()) {
+                return;
+            }
+            if (elapsed >= MAX_WARMUP.toNanos()) {
+                progress.finish("");
+                throw new StackException(String.format(Locale.ROOT, "recovery: the job does not keep up with %,d events/s (views %,d ms behind after %d s); try a lower --recovery-rate",
+                        rate, lagMs, MAX_WARMUP.toSeconds()));
+            }
+            progress.update(String.format(Locale.ROOT, "recovery: %,d events/s, warming up %.0f s | views %,d ms behind", rate, elapsed / 1e9, lagMs));
+        }
+    }
+
+    private static long lagMs(Freshness freshness) {
+        return TimeUnit.NANOSECONDS.toMillis(freshness.lagNanos(System.nanoTime()));
+    }
+
+    /**
+     * The stack's TaskManager, checked as {@code ./stack} checks its own processes (start time and
+     * main class recorded in the pid file): a recycled pid must never be killed.
+     */
+    private ProcessHandle taskManager() {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(taskManagerPidFile)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new StackException("recovery needs the local stack's TaskManager, but " + taskManagerPidFile + " cannot be read (" + e.getMessage() + ")");
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(props.getProperty("pid", "").trim());
+        } catch (NumberFormatException e) {
+            throw new StackException("no pid in " + taskManagerPidFile);
+        }
+        String started = props.getProperty("started", "");
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().startInstant().map(Instant::toString).orElse("").equals(started))
+                // the JDK does not always see a long command line: then the start time alone decides
+                .filter(h -> h.info().arguments().map(a -> List.of(a).contains(TASK_MANAGER_MAIN)).orElse(true))
+                .orElseThrow(() -> new StackException("pid " + pid + " of " + taskManagerPidFile + " is not the stack's running TaskManager (./stack status)"));
+    }
+
+    private static void awaitExit(ProcessHandle process) {
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StackException("the TaskManager (pid " + process.pid() + ") did not exit within 30 s of SIGKILL");
+        }
+    }
+}
