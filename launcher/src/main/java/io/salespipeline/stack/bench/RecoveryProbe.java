@@ -41,7 +41,8 @@ final class RecoveryProbe {
     private static final Duration MIN_WARMUP = Duration.ofSeconds(15);
     private static final Duration MAX_WARMUP = Duration.ofSeconds(120);
     private static final Duration STEADY = Duration.ofSeconds(20);
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** Long enough to report a slow recovery as a number rather than as a failure. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final long TICK_MS = 250;
     /** Fewer lookups than the latency step: while the job catches up, Cassandra is busy enough. */
     private static final int SAMPLES_PER_SECOND = 10;
