@@ -74,6 +74,19 @@ public final class FlinkRest {
                 restored.path("is_savepoint").asBoolean(false));
     }
 
+    /** The first of these keys the JobManager's configuration sets ({@code /jobmanager/config}), else empty. */
+    Optional<String> configValue(String... keys) {
+        JsonNode entries = get("/jobmanager/config");
+        for (String key : keys) {
+            for (JsonNode entry : entries) {
+                if (entry.path("key").asText().equals(key) && !entry.path("value").asText("").isBlank()) {
+                    return Optional.of(entry.path("value").asText().strip());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Uploads a job jar; returns the id {@code /jars/:id/run} takes. */
     public String uploadJar(Path jar) {
         String boundary = "----replay" + UUID.randomUUID();

@@ -41,6 +41,9 @@ public final class ReplayCli {
             "  status              jobs of this pipeline: version, state, uptime, checkpoint, savepoint, lag, records/s",
             "  savepoint [--version N] [--jar PATH] [--savepoint-dir DIR]",
             "                      compatible change: stop the job with a savepoint, start the (new) jar from it",
+            "  resume [--version N] [--from PATH] [--checkpoint-dir DIR] [--jar PATH] [--parallelism P] [-- job settings]",
+            "                      start version N's job again after its JobManager died (or it was cancelled), from the",
+            "                      latest completed checkpoint its last job retained (or --from a checkpoint or savepoint)",
             "  reprocess --version N [--parallelism P] [--no-switch] [--max-lag EVENTS] [--stall-timeout SECONDS]",
             "                      incompatible change: rebuild sales_vN from offset 0 beside the serving job, switch readers",
             "  switch --version N  point readers at version N",
@@ -81,11 +84,12 @@ public final class ReplayCli {
             case "deploy" -> deploy(parse(options, Set.of("version", "jar", "parallelism"), Set.of()), jobSettings);
             case "status" -> status(parse(options, Set.of(), Set.of()));
             case "savepoint" -> savepoint(parse(options, Set.of("version", "jar", "parallelism", "savepoint-dir"), Set.of()), jobSettings);
+            case "resume" -> resume(parse(options, Set.of("version", "from", "checkpoint-dir", "jar", "parallelism"), Set.of()), jobSettings);
             case "reprocess" -> reprocess(parse(options, Set.of("version", "jar", "parallelism", "max-lag", "stall-timeout", "savepoint-dir"), Set.of("no-switch")), jobSettings);
             case "switch" -> switchTo(parse(options, Set.of("version"), Set.of()));
             case "rollback" -> rollback(parse(options, Set.of("jar", "parallelism"), Set.of()), jobSettings);
             case "retire" -> retire(parse(options, Set.of("version"), Set.of("yes")));
-            default -> throw StackException.usage("unknown command '" + command + "' (commands: deploy, status, savepoint, reprocess, switch, rollback, retire; ./replay help)");
+            default -> throw StackException.usage("unknown command '" + command + "' (commands: deploy, status, savepoint, resume, reprocess, switch, rollback, retire; ./replay help)");
         };
     }
 
@@ -163,6 +167,50 @@ public final class ReplayCli {
                 throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not the savepoint " + savepointPath);
             }
             out.println("job " + jobId + " RUNNING, restored from savepoint " + restored);
+            return 0;
+        }
+    }
+
+    /**
+     * Starts a version's job again when it is gone without a savepoint: a session cluster without
+     * high availability forgets its jobs when the JobManager dies, and a cancelled job leaves only
+     * its retained checkpoints. The restore point, newest first: {@code --from}; the savepoint of a
+     * version stopped with one; else the newest completed checkpoint of the job the control table
+     * records for the version (or, when none is recorded, the newest under the checkpoint directory).
+     * Only the latest checkpoint keeps the dead-letter and late topics exactly-once: the restored
+     * job aborts the Kafka transactions the lost one left open after it.
+     */
+    private int resume(Args args, List<String> jobSettings) {
+        Integer requested = args.value("version") != null ? positiveVersion(args) : null;
+        if (args.value("from") != null && args.value("checkpoint-dir") != null) {
+            throw StackException.usage("resume takes --from or --checkpoint-dir, not both");
+        }
+        Optional<RetainedCheckpoints.RestorePoint> given = Optional.ofNullable(args.value("from")).map(RetainedCheckpoints::given);
+        try (Pipeline p = pipeline(args)) {
+            int version = requested != null ? requested : p.activeVersion();
+            Optional<FlinkRest.Job> running = p.runningJob(version);
+            if (running.isPresent()) {
+                throw new StackException("version " + version + "'s job " + running.get().id() + " is " + running.get().state()
+                        + ": nothing to resume (a running job changes with ./replay savepoint)");
+            }
+            Optional<ControlTable.Version> recorded = p.control.version(version);
+            if (recorded.map(v -> "retired".equals(v.state())).orElse(false)) {
+                throw new StackException("version " + version + " was retired (keyspace " + ControlTable.keyspaceOf(version) + " dropped): nothing to resume");
+            }
+            RetainedCheckpoints.RestorePoint from = given.orElseGet(() -> p.latestRestorePoint(version, recorded, args.value("checkpoint-dir")));
+            Map<Integer, Long> end = p.log.endOffsets(p.topic);
+            Map<Integer, Long> committed = p.log.committed(groupOf(version), p.topic);
+            out.println("resuming view version " + version + " from " + from.describe(Instant.now()));
+            long started = System.nanoTime();
+            String jobId = p.start(version, jobSettings, args.intValue("parallelism"), from.pointer(), false);
+            String restored = p.awaitRestoredFrom(jobId);
+            if (!samePath(restored, from.pointer())) {
+                throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not " + from.pointer());
+            }
+            long behind = committed.isEmpty() ? -1 : end.entrySet().stream().mapToLong(e -> e.getValue() - committed.getOrDefault(e.getKey(), 0L)).sum();
+            out.printf(Locale.ROOT, "job %s RUNNING after %.1f s, restored from %s; %s%n", jobId, (System.nanoTime() - started) / 1e9, restored,
+                    behind < 0 ? "group " + groupOf(version) + " has no committed offsets"
+                            : String.format(Locale.ROOT, "%,d events of the log lay past group %s's committed offsets when it started", behind, groupOf(version)));
             return 0;
         }
     }
@@ -517,6 +565,32 @@ public final class ReplayCli {
                 progress.update(String.format(Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
                 sleep(500);
             }
+        }
+
+        /** What {@link #resume} restores a version from when no --from is given (see there). */
+        RetainedCheckpoints.RestorePoint latestRestorePoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
+            if (recorded.isPresent() && "stopped".equals(recorded.get().state()) && recorded.get().savepointPath() != null) {
+                err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
+                return RetainedCheckpoints.given(recorded.get().savepointPath());
+            }
+            String configured = checkpointDirOption != null ? checkpointDirOption
+                    : flink.configValue("execution.checkpointing.dir", "state.checkpoints.dir")
+                            .orElseThrow(() -> new StackException("the cluster at " + flink.base() + " sets no execution.checkpointing.dir: pass --from <checkpoint path>"));
+            Path dir = RetainedCheckpoints.localDirectory(configured)
+                    .orElseThrow(() -> new StackException("checkpoints live in " + configured + ", which this machine cannot list: pass --from <checkpoint path>"));
+            if (!Files.isDirectory(dir)) {
+                throw new StackException("no checkpoint directory " + dir + " on this machine (the cluster's " + configured + "): pass --checkpoint-dir or --from");
+            }
+            String jobId = recorded.map(ControlTable.Version::jobId).orElse(null);
+            if (jobId == null) {
+                RetainedCheckpoints.RestorePoint newest = RetainedCheckpoints.newest(dir)
+                        .orElseThrow(() -> new StackException("no completed checkpoint under " + dir + " and no job recorded for version " + version + ": deploy it with ./replay deploy"));
+                err.println("no job is recorded for version " + version + " in sales.view_versions: taking the newest completed checkpoint under " + dir + " (job " + newest.jobId() + ")");
+                return newest;
+            }
+            return RetainedCheckpoints.latestOf(dir, jobId).orElseThrow(() -> new StackException("version " + version + "'s job " + jobId
+                    + " left no completed checkpoint in " + dir.resolve(jobId) + RetainedCheckpoints.newest(dir).map(n -> " (the newest one there is "
+                    + n.pointer() + ")").orElse("") + ": pass --from <checkpoint path>, or deploy afresh"));
         }
 
         /** Where a restarted job says it restored from (Flink reports it once the restore is done). */
