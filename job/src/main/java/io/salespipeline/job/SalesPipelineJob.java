@@ -3,16 +3,15 @@ package io.salespipeline.job;
 import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.functions.LatenessGate;
+import io.salespipeline.job.functions.LocalTally;
 import io.salespipeline.job.functions.RouteParsedRecords;
 import io.salespipeline.job.functions.SalesAggregations;
-import io.salespipeline.job.functions.WindowDroppedToLate;
 import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import io.salespipeline.job.records.StoreItemAggregate;
-import io.salespipeline.job.records.WindowAggregate;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import io.salespipeline.job.sinks.ViewSinks;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -37,7 +35,6 @@ public final class SalesPipelineJob {
     public static final String ROUTER_UID = "route-parsed-records";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String LATE_EVENT_SINK_UID = "late-event-sink";
-    public static final String WINDOW_DROPPED_UID = "window-dropped-to-late";
 
     /** When the cluster configuration has no checkpoint interval: the job needs checkpoints to commit its output. */
     private static final Duration FALLBACK_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -87,25 +84,21 @@ public final class SalesPipelineJob {
             views.salesByStoreDay(events);
         }
 
-        Duration lateness = config.allowedLateness;
-        SingleOutputStreamOperator<SaleEvent> onTime = SalesAggregations.gateLateEvents(events, lateness);
-        SingleOutputStreamOperator<WindowAggregate> stores = SalesAggregations.storeSales(onTime, config.storeWindow, lateness, config.earlyFiring);
-        SingleOutputStreamOperator<WindowAggregate> items = SalesAggregations.itemSales(onTime, config.itemWindow, lateness, config.earlyFiring);
-        SingleOutputStreamOperator<StoreItemAggregate> storeItems = SalesAggregations.storeItemSales(onTime, config.topItemsWindow, lateness, config.earlyFiring);
-        views.storeSalesPerMinute(stores);
-        views.itemSalesPerHour(items);
-        views.topItemsPerStoreHour(SalesAggregations.topItems(storeItems, lateness, config.topN));
+        SingleOutputStreamOperator<SaleEvent> onTime = SalesAggregations.gateLateEvents(events, config.allowedLateness);
+        LocalTally.Limits local = new LocalTally.Limits(config.localFlush, config.localMaxKeys);
+        views.storeSalesPerMinute(SalesAggregations.storeSales(onTime, window(config.storeWindow, local)));
+        views.itemSalesPerHour(SalesAggregations.itemSales(onTime, window(config.itemWindow, local)));
+        SingleOutputStreamOperator<StoreItemAggregate> storeItems = SalesAggregations.storeItemSales(onTime, window(config.topItemsWindow, local));
+        views.topItemsPerStoreHour(SalesAggregations.topItems(storeItems, config.allowedLateness, config.topN));
 
-        DataStream<LateEvent> droppedByWindows = stores.getSideOutput(SalesAggregations.STORE_WINDOW_LATE)
-                .union(items.getSideOutput(SalesAggregations.ITEM_WINDOW_LATE), storeItems.getSideOutput(SalesAggregations.STORE_ITEM_WINDOW_LATE))
-                .process(new WindowDroppedToLate(lateness), TypeInformation.of(LateEvent.class))
-                .uid(WINDOW_DROPPED_UID)
-                .name("Events dropped by windows");
         onTime.getSideOutput(LatenessGate.LATE_EVENTS)
-                .union(droppedByWindows)
                 .sinkTo(lateEvents)
                 .uid(LATE_EVENT_SINK_UID)
                 .name("Kafka " + config.lateTopic);
+    }
+
+    private SalesAggregations.WindowSpec window(Duration size, LocalTally.Limits local) {
+        return new SalesAggregations.WindowSpec(size, config.allowedLateness, config.earlyFiring, local);
     }
 
     /** What every run of this job needs from its environment, whatever cluster it runs on. */

@@ -34,12 +34,15 @@ public final class JobConfig implements Serializable {
             new Option("kafka.late-topic", "item_sales_late", "topic for events beyond the allowed lateness"),
             new Option("kafka.group-id", "sales-pipeline-v{version}", "consumer group; offsets are committed on checkpoints"),
             new Option("kafka.starting-offsets", "earliest", "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
-            new Option("kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL"),
-            new Option("kafka.sasl-mechanism", "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"),
+            new Option("kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),
+            new Option("kafka.sasl-mechanism", "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KAFKA_SASL_MECHANISM)"),
             new Option("kafka.sasl-username", "", "SASL user (env KAFKA_SASL_USERNAME); the password comes from env KAFKA_SASL_PASSWORD"),
             new Option("cassandra.contact", "127.0.0.1:9042", "Cassandra contact point host:port (env CASSANDRA_CONTACT)"),
             new Option("cassandra.username", "", "Cassandra user (env CASSANDRA_USERNAME); the password comes from env CASSANDRA_PASSWORD"),
-            new Option("cassandra.max-concurrent-requests", "256", "in-flight writes per sink subtask"),
+            new Option("cassandra.max-concurrent-requests", "64", "in-flight requests (a batch or a row) per sink subtask"),
+            new Option("cassandra.batch-rows", "25", "rows of one partition sent as one unlogged batch (Cassandra warns above 5 KiB per batch)"),
+            new Option("cassandra.max-buffered-rows", "5000", "rows a sink subtask holds before it sends them all"),
+            new Option("cassandra.flush-interval", "100ms", "the longest a row waits in a sink before it is sent (checkpoints send everything)"),
             new Option("cassandra.write-retries", "3", "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
             new Option("view.version", "1", "view version: the job writes keyspace sales_v{version}"),
             new Option("view.keyspace", "sales_v{version}", "keyspace override (tests)"),
@@ -51,6 +54,8 @@ public final class JobConfig implements Serializable {
             new Option("window.store", "1min", "window size of store_sales_per_minute"),
             new Option("window.item", "1h", "window size of item_sales_per_hour"),
             new Option("window.top-items", "1h", "window size of top_items_per_store_hour"),
+            new Option("window.local-flush", "1s", "each subtask sums its events per key and window and sends the sums at every watermark and checkpoint, and at least this often"),
+            new Option("window.local-max-keys", "10000", "open sums per window and subtask before they are sent early"),
             new Option("top.n", "5", "how many items top_items_per_store_hour ranks"),
             new Option("parse.max-message-bytes", "65536", "larger messages go to the DLQ as OVERSIZE"),
             new Option("parse.max-item-sold", "1000000", "larger item_sold is ABSURD_QUANTITY"),
@@ -75,6 +80,9 @@ public final class JobConfig implements Serializable {
     public final int cassandraPort;
     public final String cassandraUsername;
     public final int cassandraMaxConcurrentRequests;
+    public final int cassandraBatchRows;
+    public final int cassandraMaxBufferedRows;
+    public final Duration cassandraFlushInterval;
     public final int cassandraWriteRetries;
     public final int viewVersion;
     public final String keyspace;
@@ -86,6 +94,8 @@ public final class JobConfig implements Serializable {
     public final Duration storeWindow;
     public final Duration itemWindow;
     public final Duration topItemsWindow;
+    public final Duration localFlush;
+    public final int localMaxKeys;
     public final int topN;
     public final int maxMessageBytes;
     public final int maxItemSold;
@@ -112,6 +122,9 @@ public final class JobConfig implements Serializable {
         this.cassandraPort = r.parse("cassandra.contact", v -> Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)));
         this.cassandraUsername = values.get("cassandra.username");
         this.cassandraMaxConcurrentRequests = r.positiveInt("cassandra.max-concurrent-requests");
+        this.cassandraBatchRows = r.positiveInt("cassandra.batch-rows");
+        this.cassandraMaxBufferedRows = r.positiveInt("cassandra.max-buffered-rows");
+        this.cassandraFlushInterval = r.duration("cassandra.flush-interval", true);
         this.cassandraWriteRetries = r.nonNegativeInt("cassandra.write-retries");
         this.keyspace = r.text("view.keyspace").replace("{version}", Integer.toString(viewVersion));
         if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
@@ -125,6 +138,8 @@ public final class JobConfig implements Serializable {
         this.storeWindow = r.duration("window.store", true);
         this.itemWindow = r.duration("window.item", true);
         this.topItemsWindow = r.duration("window.top-items", true);
+        this.localFlush = r.duration("window.local-flush", true);
+        this.localMaxKeys = r.positiveInt("window.local-max-keys");
         this.topN = r.positiveInt("top.n");
         this.maxMessageBytes = r.positiveInt("parse.max-message-bytes");
         this.maxItemSold = r.positiveInt("parse.max-item-sold");
@@ -141,6 +156,8 @@ public final class JobConfig implements Serializable {
         OPTIONS.forEach(o -> values.put(o.key(), o.defaultValue()));
         envFallback(values, environment, "kafka.bootstrap", "KAFKA_BOOTSTRAP");
         envFallback(values, environment, "cassandra.contact", "CASSANDRA_CONTACT");
+        envFallback(values, environment, "kafka.security-protocol", "KAFKA_SECURITY_PROTOCOL");
+        envFallback(values, environment, "kafka.sasl-mechanism", "KAFKA_SASL_MECHANISM");
         envFallback(values, environment, "kafka.sasl-username", "KAFKA_SASL_USERNAME");
         envFallback(values, environment, "cassandra.username", "CASSANDRA_USERNAME");
         for (int i = 0; i < args.length; i++) {
@@ -191,7 +208,14 @@ public final class JobConfig implements Serializable {
         shown.put("kafka.group-id", groupId);
         shown.put("kafka.starting-offsets", startingOffsets.toString());
         shown.put("kafka.security-protocol", kafkaSecurityProtocol);
+        if (kafkaSecurityProtocol.startsWith("SASL")) {
+            shown.put("kafka.sasl-mechanism", kafkaSaslMechanism);
+        }
         shown.put("cassandra.contact", cassandraHost + ":" + cassandraPort);
+        shown.put("cassandra.max-concurrent-requests", Integer.toString(cassandraMaxConcurrentRequests));
+        shown.put("cassandra.batch-rows", Integer.toString(cassandraBatchRows));
+        shown.put("cassandra.max-buffered-rows", Integer.toString(cassandraMaxBufferedRows));
+        shown.put("cassandra.flush-interval", cassandraFlushInterval.toString());
         shown.put("view.version", Integer.toString(viewVersion));
         shown.put("view.keyspace", keyspace);
         shown.put("views.records", Boolean.toString(writeRecordViews));
@@ -202,6 +226,8 @@ public final class JobConfig implements Serializable {
         shown.put("window.store", storeWindow.toString());
         shown.put("window.item", itemWindow.toString());
         shown.put("window.top-items", topItemsWindow.toString());
+        shown.put("window.local-flush", localFlush.toString());
+        shown.put("window.local-max-keys", Integer.toString(localMaxKeys));
         shown.put("top.n", Integer.toString(topN));
         return shown;
     }

@@ -3,9 +3,11 @@ package io.salespipeline.job.functions;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.StoreItemAggregate;
+import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
+import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -15,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Builds the aggregation half of the job. Every operator created here gets a stable uid (savepoint
@@ -24,7 +25,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Feed the window builders the output of {@link #gateLateEvents}, and give every builder the same
  * allowed lateness: the gate is what defines lateness, the windows only have to keep every event it
- * forwards. The window late tags are a safety net; with the gate upstream they stay empty.
+ * forwards. Each window is fed by a {@link LocalTally} chained to the gate, so the shuffle carries
+ * partial sums, not events. Should a window operator ever drop a partial as late (it cannot, see
+ * {@link LatenessGate}), Flink counts it in the operator's {@code numLateRecordsDropped} metric.
  */
 public final class SalesAggregations {
 
@@ -33,13 +36,8 @@ public final class SalesAggregations {
     public static final String ITEM_WINDOW_UID = "item-hour-window";
     public static final String STORE_ITEM_WINDOW_UID = "store-item-hour-window";
     public static final String TOP_ITEMS_UID = "top-items-per-store-hour";
-
-    public static final OutputTag<SaleEvent> STORE_WINDOW_LATE =
-            new OutputTag<>(STORE_WINDOW_UID + "-late", TypeInformation.of(SaleEvent.class));
-    public static final OutputTag<SaleEvent> ITEM_WINDOW_LATE =
-            new OutputTag<>(ITEM_WINDOW_UID + "-late", TypeInformation.of(SaleEvent.class));
-    public static final OutputTag<SaleEvent> STORE_ITEM_WINDOW_LATE =
-            new OutputTag<>(STORE_ITEM_WINDOW_UID + "-late", TypeInformation.of(SaleEvent.class));
+    /** Suffix of the uid of a window's local pre-aggregation. */
+    public static final String LOCAL_TALLY_UID_SUFFIX = "-local-tally";
 
     private static final TypeInformation<Tuple2<String, String>> STORE_ITEM_KEY =
             Types.TUPLE(Types.STRING, Types.STRING);
@@ -50,7 +48,7 @@ public final class SalesAggregations {
 
     /**
      * Drops events beyond the allowed lateness; they come out of the returned operator's side output
-     * {@link LatenessGate#LATE_SALES} and are counted in the {@code late_events} metric.
+     * {@link LatenessGate#LATE_EVENTS} and are counted in the {@code late_events} metric.
      */
     public static SingleOutputStreamOperator<SaleEvent> gateLateEvents(
             DataStream<SaleEvent> events, Duration allowedLateness) {
@@ -60,50 +58,51 @@ public final class SalesAggregations {
 
     /** {@code store_sales_per_minute}: units and events per store id and window. */
     public static SingleOutputStreamOperator<WindowAggregate> storeSales(
-            DataStream<SaleEvent> gated, Duration windowSize, Duration allowedLateness, Duration earlyFiring) {
-        return tumblingTally(gated, event -> event.storeId, Types.STRING, windowSize, allowedLateness, earlyFiring,
-                STORE_WINDOW_LATE, new WindowAggregateFunction(), WindowAggregate.class)
-                .uid(STORE_WINDOW_UID)
-                .name("Store sales per window");
+            DataStream<SaleEvent> gated, WindowSpec spec) {
+        return tumblingTally(gated, LocalTally.Key.STORE, partial -> partial.storeId, Types.STRING, spec,
+                new WindowAggregateFunction(), WindowAggregate.class, STORE_WINDOW_UID, "Store sales per window");
     }
 
     /** {@code item_sales_per_hour}: units and events per item name (across stores) and window. */
     public static SingleOutputStreamOperator<WindowAggregate> itemSales(
-            DataStream<SaleEvent> gated, Duration windowSize, Duration allowedLateness, Duration earlyFiring) {
-        return tumblingTally(gated, event -> event.itemName, Types.STRING, windowSize, allowedLateness, earlyFiring,
-                ITEM_WINDOW_LATE, new WindowAggregateFunction(), WindowAggregate.class)
-                .uid(ITEM_WINDOW_UID)
-                .name("Item sales per window");
+            DataStream<SaleEvent> gated, WindowSpec spec) {
+        return tumblingTally(gated, LocalTally.Key.ITEM, partial -> partial.itemName, Types.STRING, spec,
+                new WindowAggregateFunction(), WindowAggregate.class, ITEM_WINDOW_UID, "Item sales per window");
     }
 
     /** Per-(store id, item name) partials for {@link #topItems}: units and events per window. */
     public static SingleOutputStreamOperator<StoreItemAggregate> storeItemSales(
-            DataStream<SaleEvent> gated, Duration windowSize, Duration allowedLateness, Duration earlyFiring) {
-        return tumblingTally(gated, event -> Tuple2.of(event.storeId, event.itemName), STORE_ITEM_KEY, windowSize, allowedLateness,
-                earlyFiring, STORE_ITEM_WINDOW_LATE, new StoreItemAggregateFunction(), StoreItemAggregate.class)
-                .uid(STORE_ITEM_WINDOW_UID)
-                .name("Store item sales per window");
+            DataStream<SaleEvent> gated, WindowSpec spec) {
+        return tumblingTally(gated, LocalTally.Key.STORE_AND_ITEM, partial -> Tuple2.of(partial.storeId, partial.itemName),
+                STORE_ITEM_KEY, spec, new StoreItemAggregateFunction(), StoreItemAggregate.class,
+                STORE_ITEM_WINDOW_UID, "Store item sales per window");
     }
 
+    /** A tumbling window's size, the gate's allowed lateness, the early-result interval, and the pre-aggregation limits. */
+    public record WindowSpec(Duration size, Duration allowedLateness, Duration earlyFiring, LocalTally.Limits local) {}
+
     /**
-     * Units and events per key in tumbling event-time windows, with early results, the window
-     * lateness that keeps every event the gate forwards, and dropped events in {@code lateTag}.
+     * Units and events per key in tumbling event-time windows, pre-aggregated on each subtask, with
+     * early results and the window lateness that keeps every event the gate forwards.
      */
     private static <K, OUT> SingleOutputStreamOperator<OUT> tumblingTally(
-            DataStream<SaleEvent> gated, KeySelector<SaleEvent, K> key, TypeInformation<K> keyType, Duration windowSize,
-            Duration allowedLateness, Duration earlyFiring, OutputTag<SaleEvent> lateTag,
-            ProcessWindowFunction<SalesTally, OUT, K, TimeWindow> emit, Class<OUT> outType) {
-        return gated.keyBy(key, keyType)
-                .window(TumblingEventTimeWindows.of(windowSize))
-                .trigger(new EarlyFiringEventTimeTrigger(earlyFiring))
-                .allowedLateness(windowLateness(allowedLateness))
-                .sideOutputLateData(lateTag)
+            DataStream<SaleEvent> gated, LocalTally.Key localKey, KeySelector<TallyPartial, K> key, TypeInformation<K> keyType,
+            WindowSpec spec, ProcessWindowFunction<SalesTally, OUT, K, TimeWindow> emit, Class<OUT> outType, String uid, String name) {
+        return gated.transform("Pre-aggregate " + name.toLowerCase(Locale.ROOT), TypeInformation.of(TallyPartial.class),
+                        new LocalTally(localKey, spec.size(), spec.local()))
+                .uid(uid + LOCAL_TALLY_UID_SUFFIX)
+                .keyBy(key, keyType)
+                .window(TumblingEventTimeWindows.of(spec.size()))
+                .trigger(new EarlyFiringEventTimeTrigger(spec.earlyFiring()))
+                .allowedLateness(windowLateness(spec.allowedLateness()))
                 .aggregate(
                         new SalesTallyAggregate(),
                         emit,
                         TypeInformation.of(SalesTally.class),
                         TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(outType));
+                        TypeInformation.of(outType))
+                .uid(uid)
+                .name(name);
     }
 
     /** {@code top_items_per_store_hour}: the top {@code topN} items by units per store and window. */

@@ -1,11 +1,11 @@
 package io.salespipeline.job.functions;
 
-import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
+import io.salespipeline.job.records.TallyPartial;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Incrementally sums units sold and counts events, so a window keeps one small accumulator. */
-public class SalesTallyAggregate implements AggregateFunction<SaleEvent, SalesTally, SalesTally> {
+/** Sums the partials of a window's units and events, so a window keeps one small accumulator. */
+public class SalesTallyAggregate implements AggregateFunction<TallyPartial, SalesTally, SalesTally> {
 
     private static final long serialVersionUID = 1L;
 
@@ -15,9 +15,9 @@ public class SalesTallyAggregate implements AggregateFunction<SaleEvent, SalesTa
     }
 
     @Override
-    public SalesTally add(SaleEvent event, SalesTally accumulator) {
-        accumulator.units += event.itemSold;
-        accumulator.events += 1;
+    public SalesTally add(TallyPartial partial, SalesTally accumulator) {
+        accumulator.units += partial.units;
+        accumulator.events += partial.events;
         return accumulator;
     }
 

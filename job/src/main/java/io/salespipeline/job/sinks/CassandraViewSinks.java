@@ -9,18 +9,23 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.connectors.cassandra.CassandraSink;
 
 /**
- * The views in Cassandra through the official connector: prepared, idempotent upserts with explicit
- * write timestamps, bounded in-flight requests, retries of transient errors, and a failed write
- * failing the job (at-least-once, flushed on every checkpoint; the upserts make it effectively
- * exactly-once).
+ * The views in Cassandra: prepared, idempotent upserts with explicit write timestamps, grouped into
+ * single-partition batches, bounded in-flight requests, retries of transient errors, and a failed
+ * write failing the job (at-least-once, flushed on every checkpoint; the upserts make it
+ * effectively exactly-once). See {@link BatchingCassandraSink}.
  */
 public final class CassandraViewSinks implements ViewSinks {
 
     /** How long a write may wait for a free in-flight slot before the sink fails the job. */
     private static final Duration PERMIT_TIMEOUT = Duration.ofMinutes(2);
+
+    // Row field positions (see ViewRows) of each table's partition key and whole primary key.
+    private static final int[] FIRST = {0};
+    private static final int[] FIRST_TWO = {0, 1};
+    private static final int[] FIRST_THREE = {0, 1, 2};
+    private static final int[] FIRST_FOUR = {0, 1, 2, 3};
 
     private final JobConfig config;
 
@@ -30,48 +35,48 @@ public final class CassandraViewSinks implements ViewSinks {
 
     @Override
     public void itemSales(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), "item_sales");
+        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), "item_sales", FIRST, FIRST);
     }
 
     @Override
     public void salesByStoreDay(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewRows.salesByStoreDayQuery(config.keyspace), "sales_by_store_day");
+        write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewRows.salesByStoreDayQuery(config.keyspace),
+                "sales_by_store_day", FIRST_TWO, FIRST_FOUR);
     }
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
         String view = "store_sales_per_minute";
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "store_id"), view);
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "store_id"), view,
+                FIRST_TWO, FIRST_THREE);
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
         String view = "item_sales_per_hour";
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "item_name"), view);
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "item_name"), view,
+                FIRST_TWO, FIRST_THREE);
     }
 
     @Override
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
-        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), "top_items_per_store_hour");
+        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), "top_items_per_store_hour",
+                FIRST_TWO, FIRST_FOUR);
     }
 
-    private <IN, ROW extends Tuple> void write(DataStream<IN> input, ViewRowMapper<IN, ROW> mapper, TypeInformation<ROW> rowType, String query, String view) {
+    private <IN, ROW extends Tuple> void write(DataStream<IN> input, ViewRowMapper<IN, ROW> mapper, TypeInformation<ROW> rowType, String query,
+            String view, int[] partitionKey, int[] primaryKey) {
         // A chain of its own: the sink blocks its thread while Cassandra is slow or away, and chained
         // to the source that blocking would count as idle time for the Kafka partitions, whose
         // watermark would then run ahead of them and make their events late. Across a channel it is
         // backpressure, which Flink's idleness accounting pauses for.
         SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view).startNewChain();
-        try {
-            CassandraSink.addSink(rows)
-                    .setQuery(query)
-                    .setClusterBuilder(new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername, config.cassandraWriteRetries, view))
-                    .setMaxConcurrentRequests(config.cassandraMaxConcurrentRequests, PERMIT_TIMEOUT)
-                    .setFailureHandler(new FailJobOnWriteError(view))
-                    .build()
-                    .uid(view + "-sink")
-                    .name("Cassandra " + config.keyspace + "." + view);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot build the Cassandra sink of " + view + ": " + e.getMessage(), e);
-        }
+        BatchingCassandraSink.Settings settings = new BatchingCassandraSink.Settings(config.cassandraMaxConcurrentRequests,
+                config.cassandraBatchRows, config.cassandraMaxBufferedRows, config.cassandraFlushInterval, PERMIT_TIMEOUT);
+        SalesClusterBuilder cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername,
+                config.cassandraWriteRetries, view);
+        rows.sinkTo(new BatchingCassandraSink<>(cluster, query, view, partitionKey, primaryKey, settings))
+                .uid(view + "-sink")
+                .name("Cassandra " + config.keyspace + "." + view);
     }
 }

@@ -1,6 +1,7 @@
 package io.salespipeline.job.functions;
 
 import io.salespipeline.job.records.SaleEvent;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Test events and instants: real UTC epoch milliseconds on minute and hour boundaries. */
@@ -14,6 +15,11 @@ final class Sales {
     private static final AtomicLong OFFSETS = new AtomicLong();
 
     private Sales() {}
+
+    /** A window as the job builds it, with pre-aggregation limits that never flush on their own in a test. */
+    static SalesAggregations.WindowSpec window(Duration size, Duration allowedLateness, Duration earlyFiring) {
+        return new SalesAggregations.WindowSpec(size, allowedLateness, earlyFiring, new LocalTally.Limits(Duration.ofHours(1), 1_000));
+    }
 
     static SaleEvent sale(String storeId, String itemName, int itemSold, long timestampMs) {
         return new SaleEvent(

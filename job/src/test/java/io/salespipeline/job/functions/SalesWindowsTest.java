@@ -3,24 +3,22 @@ package io.salespipeline.job.functions;
 import static io.salespipeline.job.functions.Sales.HOUR;
 import static io.salespipeline.job.functions.Sales.MINUTE;
 import static io.salespipeline.job.functions.Sales.sale;
+import static io.salespipeline.job.functions.Sales.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.StoreItemAggregate;
+import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,8 +37,8 @@ class SalesWindowsTest {
 
     @Test
     void storeMinuteWindowsEmitFinalRowsPerStoreWhenTheWatermarkPassesTheEnd() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
-                harness(SalesAggregations.storeSales(source(), ONE_MINUTE, LATENESS, EARLY))) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)))) {
             process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
             process(harness, sale("s2", "pear", 5, MINUTE + 59_999));
             process(harness, sale("s1", "plum", 2, MINUTE + 30_000));
@@ -58,8 +56,8 @@ class SalesWindowsTest {
 
     @Test
     void earlyResultsFollowTheIntervalAndOnlyWhenChanged() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
-                harness(SalesAggregations.storeSales(source(), ONE_MINUTE, LATENESS, EARLY))) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)))) {
             harness.setProcessingTime(1_000);
             process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
 
@@ -93,8 +91,8 @@ class SalesWindowsTest {
 
     @Test
     void lateEventsWithinTheAllowedLatenessUpdateTheFinalRowAndLaterOnesAreDropped() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
-                harness(SalesAggregations.storeSales(source(), ONE_MINUTE, LATENESS, EARLY))) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)))) {
             process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
             harness.processWatermark(MINUTE_END - 1);
             assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, true));
@@ -108,22 +106,21 @@ class SalesWindowsTest {
             SaleEvent atTheLimit = sale("s1", "plum", 4, MINUTE_END - 1);
             process(harness, atTheLimit);
             assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 9, 3, true));
-            assertThat(sideOutput(harness, SalesAggregations.STORE_WINDOW_LATE)).isEmpty();
 
             harness.processWatermark(MINUTE_END + 60_000);
             assertThat(harness.numKeyedStateEntries()).isZero();
             SaleEvent tooLate = sale("s1", "plum", 8, MINUTE_END - 1);
             process(harness, tooLate);
             assertThat(drain(harness)).isEmpty();
-            assertThat(sideOutput(harness, SalesAggregations.STORE_WINDOW_LATE)).containsExactly(tooLate);
+            assertThat(harness.numKeyedStateEntries()).isZero();
         }
     }
 
     @Test
     void itemHourWindowsAddUpAcrossStores() throws Exception {
         long hourEnd = HOUR + 3_600_000;
-        try (KeyedOneInputStreamOperatorTestHarness<String, SaleEvent, WindowAggregate> harness =
-                harness(SalesAggregations.itemSales(source(), ONE_HOUR, LATENESS, EARLY))) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)))) {
             process(harness, sale("s1", "apple", 3, HOUR));
             process(harness, sale("s2", "apple", 4, HOUR + 1_800_000));
             process(harness, sale("s2", "pear", 1, hourEnd - 1));
@@ -139,8 +136,8 @@ class SalesWindowsTest {
     @Test
     void storeItemWindowsKeepStoresAndItemsApart() throws Exception {
         long hourEnd = HOUR + 3_600_000;
-        try (KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, StoreItemAggregate> harness =
-                harness(SalesAggregations.storeItemSales(source(), ONE_HOUR, LATENESS, EARLY))) {
+        try (KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, StoreItemAggregate> harness =
+                harness(SalesAggregations.storeItemSales(source(), window(ONE_HOUR, LATENESS, EARLY)))) {
             process(harness, sale("s1", "apple", 3, HOUR));
             process(harness, sale("s1", "apple", 2, HOUR + 60_000));
             process(harness, sale("s1", "pear", 1, HOUR + 120_000));
@@ -166,13 +163,13 @@ class SalesWindowsTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, SaleEvent, OUT> harness(
+    private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness(
             SingleOutputStreamOperator<OUT> windowed) throws Exception {
-        OneInputTransformation<SaleEvent, OUT> transformation =
-                (OneInputTransformation<SaleEvent, OUT>) windowed.getTransformation();
-        KeyedOneInputStreamOperatorTestHarness<K, SaleEvent, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        OneInputTransformation<TallyPartial, OUT> transformation =
+                (OneInputTransformation<TallyPartial, OUT>) windowed.getTransformation();
+        KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 transformation.getOperatorFactory(),
-                (KeySelector<SaleEvent, K>) transformation.getStateKeySelector(),
+                (KeySelector<TallyPartial, K>) transformation.getStateKeySelector(),
                 (TypeInformation<K>) transformation.getStateKeyType());
         harness.getExecutionConfig().disableGenericTypes();
         harness.setProcessingTime(0);
@@ -180,24 +177,20 @@ class SalesWindowsTest {
         return harness;
     }
 
-    private static void process(KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, ?> harness, SaleEvent event)
+    /**
+     * One event as the partial {@link LocalTally} would send for it alone. Store and item are both
+     * set, so any of the three windows can key it; the window operator places it by its timestamp.
+     */
+    private static void process(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, ?> harness, SaleEvent event)
             throws Exception {
-        harness.processElement(event, event.timestampMs);
+        TallyPartial partial = new TallyPartial(event.storeId, event.itemName, event.timestampMs);
+        partial.add(event);
+        harness.processElement(partial, event.timestampMs);
     }
 
-    private static <OUT> List<OUT> drain(KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, OUT> harness) {
+    private static <OUT> List<OUT> drain(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, OUT> harness) {
         List<OUT> values = harness.extractOutputValues();
         harness.getOutput().clear();
-        return values;
-    }
-
-    private static List<SaleEvent> sideOutput(
-            KeyedOneInputStreamOperatorTestHarness<?, SaleEvent, ?> harness, OutputTag<SaleEvent> tag) {
-        List<SaleEvent> values = new ArrayList<>();
-        Queue<StreamRecord<SaleEvent>> records = harness.getSideOutput(tag);
-        if (records != null) {
-            records.forEach(record -> values.add(record.getValue()));
-        }
         return values;
     }
 }

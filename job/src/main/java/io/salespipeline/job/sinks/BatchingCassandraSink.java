@@ -1,0 +1,166 @@
+package io.salespipeline.job.sinks;
+
+import com.datastax.driver.core.BatchStatement;
+import com.datastax.driver.core.Cluster;
+import com.datastax.driver.core.PreparedStatement;
+import com.datastax.driver.core.ResultSetFuture;
+import com.datastax.driver.core.Session;
+import com.datastax.driver.core.Statement;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.java.tuple.Tuple;
+import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
+
+/**
+ * Writes a view's rows as prepared, idempotent upserts, grouped into single-partition unlogged
+ * batches (see {@link PartitionBatches}), with a bounded number of requests in flight.
+ *
+ * <p>At-least-once: on every checkpoint the writer sends what it holds and waits for every request,
+ * so a completed checkpoint means the rows are in Cassandra; after a restore the replayed rows
+ * upsert the same values with the same timestamps. Rows wait at most {@code flushInterval} between
+ * checkpoints. A request that still fails after the driver's retries (see
+ * {@link BoundedWriteRetryPolicy}) fails the job, which restarts from its last checkpoint and writes
+ * again: an error never loses a row. While all request slots are taken the writer blocks, which
+ * Flink sees as backpressure.
+ */
+final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** How many requests may be in flight, how rows are grouped, and how long they may wait. */
+    record Settings(int maxConcurrentRequests, int maxBatchRows, int maxBufferedRows, Duration flushInterval, Duration permitTimeout)
+            implements Serializable {}
+
+    private final ClusterBuilder clusterBuilder;
+    private final String query;
+    private final String view;
+    private final int[] partitionKey;
+    private final int[] primaryKey;
+    private final Settings settings;
+
+    BatchingCassandraSink(ClusterBuilder clusterBuilder, String query, String view, int[] partitionKey, int[] primaryKey, Settings settings) {
+        this.clusterBuilder = clusterBuilder;
+        this.query = query;
+        this.view = view;
+        this.partitionKey = partitionKey.clone();
+        this.primaryKey = primaryKey.clone();
+        this.settings = settings;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // the InitContext overload is the one Sink still declares abstract in 1.20
+    public SinkWriter<ROW> createWriter(InitContext context) {
+        return new Writer<>(this, context.getProcessingTimeService());
+    }
+
+    private static final class Writer<ROW extends Tuple> implements SinkWriter<ROW> {
+
+        private final String view;
+        private final Settings settings;
+        private final Cluster cluster;
+        private final Session session;
+        private final PreparedStatement upsert;
+        private final PartitionBatches<ROW> batches;
+        private final ProcessingTimeService time;
+        private final Semaphore requests;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private boolean flushScheduled;
+
+        Writer(BatchingCassandraSink<ROW> sink, ProcessingTimeService time) {
+            this.view = sink.view;
+            this.settings = sink.settings;
+            this.time = time;
+            this.batches = new PartitionBatches<>(sink.partitionKey, sink.primaryKey, settings.maxBatchRows());
+            this.requests = new Semaphore(settings.maxConcurrentRequests());
+            this.cluster = sink.clusterBuilder.getCluster();
+            this.session = cluster.connect();
+            this.upsert = session.prepare(sink.query);
+        }
+
+        @Override
+        public void write(ROW row, Context context) throws IOException {
+            rethrowFailure();
+            batches.add(row, this::send);
+            if (batches.pendingRows() >= settings.maxBufferedRows()) {
+                batches.drain(this::send);
+            } else if (!flushScheduled && batches.pendingRows() > 0) {
+                flushScheduled = true;
+                time.registerTimer(time.getCurrentProcessingTime() + settings.flushInterval().toMillis(), now -> {
+                    flushScheduled = false;
+                    batches.drain(this::send);
+                });
+            }
+        }
+
+        /** Before every checkpoint barrier and at the end of input: everything held is written. */
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            batches.drain(this::send);
+            int all = settings.maxConcurrentRequests();
+            if (!requests.tryAcquire(all, settings.permitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("writing view " + view + " to Cassandra: requests still unanswered after " + settings.permitTimeout());
+            }
+            requests.release(all);
+            rethrowFailure();
+        }
+
+        private void send(List<ROW> rows) {
+            try {
+                if (!requests.tryAcquire(settings.permitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("writing view " + view + " to Cassandra: no request slot free after " + settings.permitTimeout());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("writing view " + view + " interrupted", e);
+            }
+            Statement statement;
+            if (rows.size() == 1) {
+                statement = bind(rows.get(0));
+            } else {
+                BatchStatement batch = new BatchStatement(BatchStatement.Type.UNLOGGED);
+                rows.forEach(row -> batch.add(bind(row)));
+                statement = batch.setIdempotent(true);
+            }
+            ResultSetFuture answer = session.executeAsync(statement);
+            answer.addListener(() -> {
+                try {
+                    answer.getUninterruptibly();
+                } catch (RuntimeException e) {
+                    WriteFailures.errors(view).incrementAndGet();
+                    failure.compareAndSet(null, e);
+                } finally {
+                    requests.release();
+                }
+            }, Runnable::run);
+        }
+
+        private Statement bind(ROW row) {
+            Object[] values = new Object[row.getArity()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.getField(i);
+            }
+            return upsert.bind(values);
+        }
+
+        private void rethrowFailure() throws IOException {
+            Throwable error = failure.get();
+            if (error != null) {
+                throw new IOException("writing view " + view + " to Cassandra failed after retries: " + error.getMessage(), error);
+            }
+        }
+
+        @Override
+        public void close() {
+            session.close();
+            cluster.close();
+        }
+    }
+}
