@@ -17,19 +17,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +160,56 @@ class FaultDrillIT {
         });
     }
 
+    /**
+     * The session cluster has no high availability: a JobManager killed with {@code kill -9} takes
+     * the job with it. {@code ./stack up} starts a new JobManager (the TaskManager re-registers),
+     * and {@code ./replay resume} starts the job again from the newest completed checkpoint the
+     * lost job retained. The events after that checkpoint are read again; the Kafka transactions
+     * the lost job left open are aborted by the restored one, so the audit still finds every offset
+     * exactly once.
+     */
+    @Test
+    @Order(4)
+    @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void killTheJobManagerAndResumeFromTheLatestCheckpoint() throws Exception {
+        drill(() -> {
+            String lostJob = runningJobId();
+            long killed = System.nanoTime();
+            Instant killedAt = Instant.now();
+            kill9("flink-jobmanager");
+            Map<Integer, Long> endAtKill = logEndOffsets();
+            double killSeconds = (System.nanoTime() - killed) / 1e9;
+            Map<Integer, Long> checkpointed = committedOffsets("sales-pipeline-v1");
+            assertThat(flinkAnswers()).as("no JobManager answers after kill -9").isFalse();
+
+            up();
+            double upSeconds = (System.nanoTime() - killed) / 1e9;
+            StackScript.Result resume = stack.run(LONG, true, env, "replay", "resume", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
+            double runningSeconds = (System.nanoTime() - killed) / 1e9;
+            assertThat(resume.exitCode()).as(resume.output()).isZero();
+
+            Matcher restored = Pattern.compile("job ([0-9a-f]{32}) RUNNING after [0-9.]+ s, restored from (\\S+);").matcher(resume.output());
+            assertThat(restored.find()).as(resume.output()).isTrue();
+            String newJob = restored.group(1);
+            assertThat(newJob).isNotEqualTo(lostJob).isEqualTo(runningJobId());
+            Matcher checkpoint = Pattern.compile("/" + lostJob + "/chk-(\\d+)$").matcher(restored.group(2));
+            assertThat(checkpoint.find()).as("restored from a checkpoint of the lost job %s: %s", lostJob, restored.group(2)).isTrue();
+            assertThat(flinkGet("/jobs/" + newJob + "/checkpoints")).contains("/" + lostJob + "/chk-" + checkpoint.group(1) + "\"");
+            Instant checkpointAt = modified(home.resolve("data/flink/checkpoints").resolve(lostJob).resolve("chk-" + checkpoint.group(1)).resolve("_metadata"));
+            assertThat(checkpointAt).isBefore(killedAt);
+
+            long reread = 0;
+            for (Map.Entry<Integer, Long> end : endAtKill.entrySet()) {
+                reread += end.getValue() - checkpointed.getOrDefault(end.getKey(), 0L);
+            }
+            System.out.printf(Locale.ROOT, "JobManager drill: killed job %s (kill -9 and exit %.1f s); ./stack up done %.1f s after the kill; "
+                    + "./replay resume: job %s RUNNING %.1f s after the kill, restored from chk-%s, completed %.1f s before the kill; "
+                    + "%d events between that checkpoint's offsets and the log end at the kill (read again)%n",
+                    lostJob, killSeconds, upSeconds, newJob, runningSeconds, checkpoint.group(1),
+                    Duration.between(checkpointAt, killedAt).toMillis() / 1e3, reread);
+        });
+    }
+
     /** Load, fault, load, stop, close the windows, then audit the whole log until it holds or time runs out. */
     private static LogAudit.Findings drill(Runnable fault) throws Exception {
         startLoad();
@@ -178,6 +234,56 @@ class FaultDrillIT {
         StackScript.Result status = stack.run(LONG, false, env, "replay", "status");
         assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING");
         return findings;
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            throw new AssertionError("no " + file, e);
+        }
+    }
+
+    private static boolean flinkAnswers() {
+        try {
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:48081/overview"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    private static Map<Integer, Long> logEndOffsets() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:49092"))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 4; p++) {
+                latest.put(new TopicPartition("item_sales", p), OffsetSpec.latest());
+            }
+            Map<Integer, Long> end = new TreeMap<>();
+            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> end.put(tp.partition(), info.offset()));
+            return end;
+        } catch (Exception e) {
+            throw new AssertionError("reading the log's end offsets", e);
+        }
+    }
+
+    /** What the job's source committed to its group with its last checkpoint whose completion reached it. */
+    private static Map<Integer, Long> committedOffsets(String group) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:49092"))) {
+            Map<Integer, Long> committed = new TreeMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).forEach((tp, om) -> {
+                if (tp.topic().equals("item_sales") && om != null) {
+                    committed.put(tp.partition(), om.offset());
+                }
+            });
+            return committed;
+        } catch (Exception e) {
+            throw new AssertionError("reading the offsets of group " + group, e);
+        }
     }
 
     private static String runningJobId() {

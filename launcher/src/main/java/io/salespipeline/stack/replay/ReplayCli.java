@@ -350,6 +350,9 @@ public final class ReplayCli {
                 if (!shown.contains(v.version())) {
                     out.printf(Locale.ROOT, "%-8s %-33s %-11s%s%n", v.version() + (active.map(a -> a.version() == v.version()).orElse(false) ? "*" : ""),
                             "(no running job)", v.state() == null ? "-" : v.state(), v.savepointPath() == null ? "" : " savepoint " + v.savepointPath());
+                    if ("running".equals(v.state())) {
+                        out.println("         its job " + v.jobId() + " is gone (a lost JobManager?): ./replay resume --version " + v.version());
+                    }
                 }
             }
             out.println("* = readers use this version");
