@@ -11,7 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -22,11 +24,65 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class Clients {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
+    private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+    /** Set by {@code ./stack} when the local stack runs secured: Kafka clients then log in with SASL unless told otherwise. */
+    private static volatile boolean localStackSecure;
 
     private Clients() {}
 
-    public static Admin kafkaAdmin(String bootstrap) {
+    /** The local stack runs with {@code --secure}: every Kafka client of this launcher logs in (see {@link #kafkaSecurity()}). */
+    static void localStackSecure(boolean secure) {
+        localStackSecure = secure;
+    }
+
+    /**
+     * The security settings of every Kafka client of the launcher, from the environment as the job
+     * reads them: {@code KAFKA_SECURITY_PROTOCOL} (PLAINTEXT, or SASL_PLAINTEXT when the local stack
+     * runs secured), {@code KAFKA_SASL_MECHANISM} (PLAIN), {@code KAFKA_SASL_USERNAME},
+     * {@code KAFKA_SASL_PASSWORD}. Kafka logs the resulting {@code sasl.jaas.config} as {@code [hidden]}.
+     */
+    public static Properties kafkaSecurity() {
+        return kafkaSecurity(System.getenv(), localStackSecure);
+    }
+
+    static Properties kafkaSecurity(Map<String, String> env, boolean localSecure) {
+        String protocol = trimmed(env.get("KAFKA_SECURITY_PROTOCOL"));
+        if (protocol == null) {
+            protocol = localSecure ? Credentials.KAFKA_PROTOCOL : "PLAINTEXT";
+        }
+        if (!PROTOCOLS.contains(protocol)) {
+            throw StackException.usage("KAFKA_SECURITY_PROTOCOL must be one of " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)) + ", got '" + protocol + "'");
+        }
         Properties props = new Properties();
+        props.put("security.protocol", protocol);
+        if (!protocol.startsWith("SASL_")) {
+            return props;
+        }
+        String mechanism = trimmed(env.get("KAFKA_SASL_MECHANISM"));
+        mechanism = mechanism == null ? Credentials.KAFKA_MECHANISM : mechanism;
+        if (!MECHANISMS.contains(mechanism)) {
+            throw StackException.usage("KAFKA_SASL_MECHANISM must be one of " + String.join(", ", new java.util.TreeSet<>(MECHANISMS)) + ", got '" + mechanism + "'");
+        }
+        String user = trimmed(env.get(Credentials.KAFKA_USER));
+        String password = env.get(Credentials.KAFKA_PASSWORD);
+        if (user == null || password == null || password.isEmpty()) {
+            throw StackException.usage("Kafka " + protocol + (localSecure ? " (the stack runs with --secure)" : "")
+                    + " needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD in the environment");
+        }
+        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule" : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        props.put("sasl.mechanism", mechanism);
+        props.put("sasl.jaas.config", module + " required username=" + Secrets.jaasQuote(user) + " password=" + Secrets.jaasQuote(password) + ";");
+        return props;
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    public static Admin kafkaAdmin(String bootstrap) {
+        Properties props = kafkaSecurity();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
@@ -51,8 +107,16 @@ public final class Clients {
     /**
      * A CQL session. {@code CASSANDRA_USERNAME}/{@code CASSANDRA_PASSWORD}, when set, log in with
      * PasswordAuthenticator. The short schema debouncer keeps each DDL statement from costing a second.
+     *
+     * @throws AuthFailures.AuthenticationFailed when Cassandra refuses the login (or wants one), with a one-line reason
      */
     public static CqlSession cqlSession(String contact) {
+        String user = System.getenv(Credentials.CASSANDRA_USER);
+        return cqlSession(contact, user == null || user.isBlank() ? null : user.trim(), System.getenv().getOrDefault(Credentials.CASSANDRA_PASSWORD, ""));
+    }
+
+    /** A CQL session logged in as {@code user} (none when null). */
+    static CqlSession cqlSession(String contact, String user, String password) {
         InetSocketAddress address = hostPort(contact);
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(2))
@@ -67,11 +131,18 @@ public final class Clients {
                 .addContactPoint(new InetSocketAddress(address.getHostString(), address.getPort()))
                 .withLocalDatacenter("datacenter1")
                 .withConfigLoader(config);
-        String user = System.getenv("CASSANDRA_USERNAME");
-        if (user != null && !user.isBlank()) {
-            builder.withAuthCredentials(user, System.getenv().getOrDefault("CASSANDRA_PASSWORD", ""));
+        if (user != null) {
+            builder.withAuthCredentials(user, password == null ? "" : password);
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            java.util.Optional<Throwable> refused = AuthFailures.cassandra(e);
+            if (refused.isPresent()) {
+                throw new AuthFailures.AuthenticationFailed(AuthFailures.cassandraMessage(contact, user, refused.get()));
+            }
+            throw e;
+        }
     }
 
     /** GET a URL; returns the status code and body, or throws IOException when nothing answers. */

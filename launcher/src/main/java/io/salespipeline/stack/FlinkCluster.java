@@ -29,8 +29,8 @@ final class FlinkCluster extends LocalService {
     private final ManagedProcess jobManager;
     private final ManagedProcess taskManager;
 
-    FlinkCluster(StackLayout layout, StackSettings settings) {
-        super(layout, settings);
+    FlinkCluster(StackLayout layout, StackSettings settings, Credentials credentials) {
+        super(layout, settings, credentials);
         this.jobManager = new ManagedProcess("flink-jobmanager", layout);
         this.taskManager = new ManagedProcess("flink-taskmanager", layout);
     }
@@ -85,7 +85,21 @@ final class FlinkCluster extends LocalService {
         List<String> program = new ArrayList<>(List.of("--configDir", confDir().toString()));
         program.addAll(roleArgs);
         program.addAll(memory.dynamic);
-        process.start(new JavaCommand(jvm, classpath, mainClass, program), Map.of("FLINK_CONF_DIR", confDir().toString()), layout.home);
+        process.start(new JavaCommand(jvm, classpath, mainClass, program), environment(), layout.home);
+    }
+
+    /**
+     * The environment of the Flink processes and the CLI: secured, the logins the job reads on the
+     * TaskManagers (and, for the Kafka source's enumerator and jobs submitted over REST, the
+     * JobManager) and the protocol its settings fall back to. Never in config.yaml, never on a command line.
+     */
+    Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("FLINK_CONF_DIR", confDir().toString());
+        if (credentials != null) {
+            env.putAll(credentials.flinkEnvironment());
+        }
+        return env;
     }
 
     /** flink-conf/ with the local cluster's addresses, ports and directories; returns the result. */
@@ -210,7 +224,11 @@ final class FlinkCluster extends LocalService {
         jvm.add("-Dlog4j.configurationFile=" + cliLog4j.toUri());
         JavaCommand cli = new JavaCommand(jvm, layout.serverClasspath("flink"), "org.apache.flink.client.cli.CliFrontend", arguments);
         ProcessBuilder builder = new ProcessBuilder(cli.toCommandLine()).inheritIO();
-        builder.environment().put("FLINK_CONF_DIR", conf.toString());
+        builder.environment().putAll(environment());
+        // a job submitted here runs its main() in this process: its endpoints default to this stack's
+        Map<String, String> cliEnv = builder.environment();
+        cliEnv.compute("KAFKA_BOOTSTRAP", (k, v) -> v == null || v.isBlank() ? settings.kafkaBootstrap() : v);
+        cliEnv.compute("CASSANDRA_CONTACT", (k, v) -> v == null || v.isBlank() ? settings.cassandraContact() : v);
         StackLayout.createDirectories(layout.logsDir());
         try {
             return builder.start().waitFor();

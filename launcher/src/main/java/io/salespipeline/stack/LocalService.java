@@ -19,10 +19,13 @@ abstract class LocalService implements AutoCloseable {
 
     final StackLayout layout;
     final StackSettings settings;
+    /** The logins of a secured stack; null when it runs without {@code --secure}. */
+    final Credentials credentials;
 
-    LocalService(StackLayout layout, StackSettings settings) {
+    LocalService(StackLayout layout, StackSettings settings, Credentials credentials) {
         this.layout = layout;
         this.settings = settings;
+        this.credentials = credentials;
     }
 
     abstract String name();

@@ -38,7 +38,8 @@ final class ManagedProcess {
 
     /**
      * Starts {@code command} in a session of its own ({@code setsid}), so a Ctrl-C meant for the
-     * terminal that ran {@code ./stack} does not reach the servers.
+     * terminal that ran {@code ./stack} does not reach the servers. It inherits the launcher's
+     * environment without the stack's logins ({@link Credentials#VARIABLES}), plus {@code environment}.
      */
     void start(JavaCommand command, Map<String, String> environment, Path workDir) {
         List<String> full = new ArrayList<>();
@@ -50,6 +51,8 @@ final class ManagedProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // the logins of a secured stack reach only the processes given them (the Flink ones), not every server
+        Credentials.VARIABLES.forEach(builder.environment()::remove);
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();

@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -24,8 +26,9 @@ public final class StackCli {
             "usage: ./stack <command> [options]",
             "  demo [--rate R] [--down]",
             "                      the whole pipeline: up, deploy the job, generate live sales, show a live panel",
-            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE]",
+            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE] [--secure | --no-secure]",
             "        start Kafka (KRaft), Cassandra and a Flink session cluster on 127.0.0.1; create topics, apply cql/",
+            "        --secure: Kafka only over SASL (PLAIN), Cassandra with PasswordAuthenticator, logins from the environment (remembered)",
             "  status [--env]      what runs (pid, port, health, data); --env: KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, FLINK_REST",
             "  down [--purge]      stop every process ./stack started; --purge also deletes all data",
             "  flink <args>        Flink's CLI against the local cluster: run, list, stop --savepointPath, cancel, run -s",
@@ -37,19 +40,27 @@ public final class StackCli {
             "  bench [options]     Kafka and Cassandra ceilings, replay, aggregates-only, latency and recovery side by side (./stack bench --help)",
             "ports: " + String.join(", ", Stream.of(StackSettings.Setting.values()).filter(StackSettings.Setting::isPort)
                     .map(s -> "--" + s.option + " (" + s.defaultValue + ")").toList()),
-            "environment: STACK_HOME (default .stack/ in the repository)");
+            "environment: STACK_HOME (default .stack/ in the repository); secured stacks: KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,",
+            "  CASSANDRA_USERNAME, CASSANDRA_PASSWORD (for up --secure and every later command; never on the command line)");
 
+    private static final Set<String> COMMANDS = Set.of("up", "status", "down", "flink", "cql", "generate", "demo", "replay", "views", "bench");
     private static final int DEFAULT_PARTITIONS = 4;
     private static final int DEFAULT_TIMEOUT_SECONDS = 180;
 
     private final StackLayout layout;
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> environment;
 
     StackCli(StackLayout layout, PrintStream out, PrintStream err) {
+        this(layout, out, err, System.getenv());
+    }
+
+    StackCli(StackLayout layout, PrintStream out, PrintStream err, Map<String, String> environment) {
         this.layout = layout;
         this.out = out;
         this.err = err;
+        this.environment = environment;
     }
 
     public static void main(String[] argv) {
@@ -58,10 +69,22 @@ public final class StackCli {
             code = new StackCli(StackLayout.fromEnvironment(), System.out, System.err).run(List.of(argv));
         } catch (StackException e) {
             // ./replay runs as "./stack replay": its errors speak as replay
-            System.err.println((argv.length > 0 && argv[0].equals("replay") ? "replay: " : "stack: ") + e.getMessage());
+            System.err.println(prefix(argv) + e.getMessage());
             code = e.exitCode();
+        } catch (RuntimeException e) {
+            // a refused login that some command let through: still one line, not a stack trace
+            Optional<String> refused = AuthFailures.explain(e);
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            System.err.println(prefix(argv) + refused.get());
+            code = 1;
         }
         System.exit(code);
+    }
+
+    private static String prefix(String[] argv) {
+        return argv.length > 0 && argv[0].equals("replay") ? "replay: " : "stack: ";
     }
 
     int run(List<String> argv) {
@@ -71,38 +94,64 @@ public final class StackCli {
         }
         String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
+        if (!COMMANDS.contains(command)) {
+            throw StackException.usage("unknown command '" + command + "' (commands: demo, up, status, down, flink, cql, generate, replay, views; ./stack help)");
+        }
+        // every command that talks to the stack's services needs its logins when it runs secured; up and down see to their own
+        Credentials credentials = command.equals("up") || command.equals("down") ? null : secured(StackSettings.load(layout, null));
         return switch (command) {
             case "up" -> up(rest);
-            case "status" -> status(rest);
+            case "status" -> status(rest, credentials);
             case "down" -> down(rest);
-            case "flink" -> flink(rest);
+            case "flink" -> flink(rest, credentials);
             case "cql" -> cql(rest);
             case "generate" -> new io.salespipeline.stack.generate.GenerateCommand(out, io.salespipeline.stack.generate.StatusLine.of(new Progress(err), Progress::update, Progress::finish), () -> StackSettings.load(layout, null).kafkaBootstrap()).run(rest);
             case "demo" -> new DemoCommand(layout, out, err).run(rest);
             case "replay" -> new io.salespipeline.stack.replay.ReplayCli(layout, out, err, System.getenv()).run(rest);
             case "views" -> new io.salespipeline.stack.views.ViewsCommand(out, err, System.getenv(), () -> StackSettings.load(layout, null).cassandraContact(), java.time.Clock.systemUTC()).run(rest);
             case "bench" -> new io.salespipeline.stack.bench.BenchCommand(layout, layout.home, out, err, () -> run(List.of("up"))).run(rest);
-            default -> throw StackException.usage("unknown command '" + command + "' (commands: demo, up, status, down, flink, cql, generate, replay, views; ./stack help)");
+            default -> throw new IllegalStateException(command);
         };
     }
 
-    private List<LocalService> services(StackSettings settings, int partitions) {
-        return List.of(new KafkaNode(layout, settings, partitions), new CassandraNode(layout, settings), new FlinkCluster(layout, settings));
+    /**
+     * The logins of a secured stack from the environment (a one-line error naming what is missing),
+     * and every Kafka client of this launcher set to log in; null when the stack runs without --secure.
+     */
+    private Credentials secured(StackSettings settings) {
+        Clients.localStackSecure(settings.secure());
+        return settings.secure() ? Credentials.fromEnvironment(environment, "the stack runs secured (./stack up --secure) and needs") : null;
+    }
+
+    private List<LocalService> services(StackSettings settings, Credentials credentials, int partitions) {
+        return List.of(new KafkaNode(layout, settings, credentials, partitions), new CassandraNode(layout, settings, credentials),
+                new FlinkCluster(layout, settings, credentials));
     }
 
     private int up(List<String> rest) {
         Set<String> valued = new HashSet<>(StackSettings.OPTIONS);
         valued.add("partitions");
         valued.add("timeout");
-        Args args = Args.parse(rest, valued, Set.of());
+        Args args = Args.parse(rest, valued, StackSettings.FLAGS);
         if (!args.positional().isEmpty()) {
             throw StackException.usage("up takes no arguments, got '" + args.positional().get(0) + "'");
         }
         int partitions = positive(args, "partitions", DEFAULT_PARTITIONS);
         int timeoutSeconds = positive(args, "timeout", DEFAULT_TIMEOUT_SECONDS);
+        boolean wasSecure = StackSettings.load(layout, null).secure();
         StackSettings settings = StackSettings.load(layout, args);
-        List<LocalService> services = services(settings, partitions);
+        Credentials credentials = null;
+        if (settings.secure()) {
+            credentials = Credentials.fromEnvironment(environment, args.flag(StackSettings.SECURE) ? "./stack up --secure needs"
+                    : "the stack is secured (--secure, remembered from an earlier ./stack up; --no-secure turns it off) and needs");
+        }
+        Clients.localStackSecure(settings.secure());
+        List<LocalService> services = services(settings, credentials, partitions);
         try {
+            if (wasSecure != settings.secure() && services.stream().anyMatch(LocalService::anyRunning)) {
+                throw new StackException("the stack is running " + (wasSecure ? "secured" : "without --secure") + ": stop it first with ./stack down, then ./stack up "
+                        + (settings.secure() ? "--secure" : "--no-secure"));
+            }
             checkPorts(services);
             settings.save(layout);
             long start = System.nanoTime();
@@ -117,6 +166,10 @@ public final class StackCli {
             waitUntilReady(services, start, timeoutSeconds);
             out.printf(Locale.ROOT, "stack ready in %.1f s (data in %s)%n", (System.nanoTime() - start) / 1e9, layout.home.resolve("data"));
             printEnv(settings);
+            if (credentials != null) {
+                out.println("secured: Kafka " + Credentials.KAFKA_PROTOCOL + "/" + Credentials.KAFKA_MECHANISM + " as " + credentials.kafkaUser
+                        + ", Cassandra PasswordAuthenticator as " + credentials.cassandraUser + " (passwords from the environment)");
+            }
             out.println("web UI: " + settings.flinkRest() + "    stop with: ./stack down");
             return 0;
         } finally {
@@ -193,10 +246,10 @@ public final class StackCli {
         }
     }
 
-    private int status(List<String> rest) {
+    private int status(List<String> rest, Credentials credentials) {
         Args args = Args.parse(rest, Set.of(), Set.of("env"));
         StackSettings settings = StackSettings.load(layout, null);
-        List<LocalService> services = services(settings, DEFAULT_PARTITIONS);
+        List<LocalService> services = services(settings, credentials, DEFAULT_PARTITIONS);
         try {
             if (args.flag("env")) {
                 List<String> down = services.stream().filter(s -> !s.allRunning()).map(LocalService::name).toList();
@@ -229,12 +282,18 @@ public final class StackCli {
         out.println("KAFKA_BOOTSTRAP=" + settings.kafkaBootstrap());
         out.println("CASSANDRA_CONTACT=" + settings.cassandraContact());
         out.println("FLINK_REST=" + settings.flinkRest());
+        if (settings.secure()) {
+            // how to log in, never with what: the user names and passwords stay in the caller's environment
+            out.println("KAFKA_SECURITY_PROTOCOL=" + Credentials.KAFKA_PROTOCOL);
+            out.println("KAFKA_SASL_MECHANISM=" + Credentials.KAFKA_MECHANISM);
+        }
     }
 
     private int down(List<String> rest) {
         Args args = Args.parse(rest, Set.of(), Set.of("purge"));
         StackSettings settings = StackSettings.load(layout, null);
-        List<LocalService> services = services(settings, DEFAULT_PARTITIONS);
+        // stopping needs no login
+        List<LocalService> services = services(settings, null, DEFAULT_PARTITIONS);
         // The Flink cluster goes first and alone so running jobs do not see Kafka and Cassandra vanish under them.
         List<LocalService> ordered = new ArrayList<>(services);
         ordered.sort(Comparator.comparing(s -> s instanceof FlinkCluster ? 0 : 1));
@@ -284,9 +343,9 @@ public final class StackCli {
         out.println("purged " + home);
     }
 
-    private int flink(List<String> rest) {
+    private int flink(List<String> rest, Credentials credentials) {
         StackSettings settings = StackSettings.load(layout, null);
-        return new FlinkCluster(layout, settings).runCli(rest);
+        return new FlinkCluster(layout, settings, credentials).runCli(rest);
     }
 
     private int cql(List<String> rest) {

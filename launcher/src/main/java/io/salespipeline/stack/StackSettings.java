@@ -12,9 +12,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Ports and sizes of the local stack. Each setting is a command-line option of {@code ./stack up};
- * what {@code up} last used is remembered in the stack home, so {@code status}, {@code flink} and
- * later {@code up} calls without options agree with the running servers.
+ * Ports, sizes and the secured mode of the local stack. Each setting is a command-line option of
+ * {@code ./stack up}; what {@code up} last used is remembered in the stack home, so {@code status},
+ * {@code flink} and later {@code up} calls without options agree with the running servers. No
+ * credential is ever stored here: they come from the environment ({@link Credentials}).
  */
 public final class StackSettings {
 
@@ -48,7 +49,13 @@ public final class StackSettings {
 
     static final Set<String> OPTIONS = java.util.Arrays.stream(Setting.values()).map(s -> s.option).collect(Collectors.toUnmodifiableSet());
 
+    /** {@code up --secure}: Kafka only on a SASL listener, Cassandra with PasswordAuthenticator; {@code up --no-secure} turns it off. */
+    static final String SECURE = "secure";
+    static final String NO_SECURE = "no-secure";
+    static final Set<String> FLAGS = Set.of(SECURE, NO_SECURE);
+
     private final Map<Setting, String> values = new LinkedHashMap<>();
+    private boolean secure;
 
     private StackSettings() {}
 
@@ -71,12 +78,26 @@ public final class StackSettings {
             }
             settings.values.put(s, validate(s, value.trim()));
         }
+        String savedSecure = saved.getProperty(SECURE, "false").trim();
+        if (!savedSecure.equals("true") && !savedSecure.equals("false")) {
+            throw StackException.usage(file + ": " + SECURE + " must be true or false, got '" + savedSecure + "'");
+        }
+        settings.secure = Boolean.parseBoolean(savedSecure);
+        if (args != null && args.flag(SECURE) && args.flag(NO_SECURE)) {
+            throw StackException.usage("--" + SECURE + " and --" + NO_SECURE + " contradict each other: give one");
+        }
+        if (args != null && args.flag(SECURE)) {
+            settings.secure = true;
+        } else if (args != null && args.flag(NO_SECURE)) {
+            settings.secure = false;
+        }
         return settings;
     }
 
     void save(StackLayout layout) {
         Properties props = new Properties();
         values.forEach((s, v) -> props.setProperty(s.option, v));
+        props.setProperty(SECURE, Boolean.toString(secure));
         StackLayout.createDirectories(layout.home);
         try (var out = Files.newBufferedWriter(layout.settingsFile(), StandardCharsets.UTF_8)) {
             props.store(out, "settings of the last ./stack up");
@@ -91,6 +112,14 @@ public final class StackSettings {
 
     String value(Setting s) {
         return values.get(s);
+    }
+
+    /**
+     * Whether the stack runs secured: Kafka clients must log in with SASL/PLAIN, Cassandra clients
+     * with a role and password (the credentials come from the environment, see {@link Credentials}).
+     */
+    public boolean secure() {
+        return secure;
     }
 
     public String kafkaBootstrap() {

@@ -1,5 +1,7 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.stack.AuthFailures;
+import io.salespipeline.stack.Clients;
 import io.salespipeline.stack.StackException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +146,10 @@ public final class GenerateCommand {
         long elapsed = System.nanoTime() - start;
         if (failure.get() != null) {
             status.finish(progress(sent, acked.get(), options, elapsed));
+            java.util.Optional<Throwable> refused = AuthFailures.kafka(failure.get());
+            if (refused.isPresent()) {
+                throw new StackException("sending to topic " + options.topic() + " failed: " + AuthFailures.kafkaMessage(bootstrap, refused.get()));
+            }
             throw new StackException("sending to topic " + options.topic() + " at " + bootstrap + " failed (" + acked.get() + " of "
                     + sent + " messages acknowledged): " + oneLine(failure.get())
                     + (failure.get() instanceof TimeoutException ? " (does the topic exist, and does Kafka answer there? ./stack status)" : ""));
@@ -184,7 +190,8 @@ public final class GenerateCommand {
     }
 
     static Producer<byte[], byte[]> kafkaProducer(String bootstrap) {
-        Properties props = new Properties();
+        // SASL when the environment (or a secured local stack) says so
+        Properties props = Clients.kafkaSecurity();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "stack-generate");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
