@@ -13,6 +13,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -74,6 +75,8 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
             throw new IllegalArgumentException("allowed lateness must not be negative: " + allowedLateness);
         }
         this.allowedLatenessMs = allowedLateness.toMillis();
+        // A custom operator heads its own chain by default: every event would cross a channel here.
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -67,6 +68,8 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
         this.windowSizeMs = windowSize.toMillis();
         this.maxDelayMs = limits.maxDelay().toMillis();
         this.maxKeys = limits.maxKeys();
+        // Chained behind the gate, or the events it exists to keep off the network would cross one.
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     @Override
