@@ -174,6 +174,9 @@ class FaultDrillIT {
     void killTheJobManagerAndResumeFromTheLatestCheckpoint() throws Exception {
         drill(() -> {
             String lostJob = runningJobId();
+            StackScript.Result refused = stack.run(LONG, false, env, "replay", "resume");
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+            assertThat(refused.errors()).containsExactly("replay: version 1's job " + lostJob + " is RUNNING: nothing to resume (a running job changes with ./replay savepoint)");
             long killed = System.nanoTime();
             Instant killedAt = Instant.now();
             kill9("flink-jobmanager");
