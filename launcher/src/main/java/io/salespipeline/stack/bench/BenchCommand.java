@@ -78,7 +78,8 @@ public final class BenchCommand {
                 return;
             }
         }
-        if (options.runs(Step.REPLAY) || options.runs(Step.AGGREGATES) || options.runs(Step.LATENCY) || options.runs(Step.RECOVERY)) {
+        if (options.runs(Step.REPLAY) || options.runs(Step.AGGREGATES) || options.runs(Step.LATENCY) || options.runs(Step.RECOVERY)
+                || options.runs(Step.POISON)) {
             env.createSideTopics();
         }
         // live traffic goes to topics shaped like the log; without one, like the one a preload would have made
@@ -102,6 +103,15 @@ public final class BenchCommand {
         if (options.runs(Step.RECOVERY)) {
             step(report, Step.RECOVERY, () -> new RecoveryProbe(env, stackHome.resolve("run/flink-taskmanager.pid"), startMissing, err)
                     .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
+        }
+        if (options.runs(Step.POISON)) {
+            // as large as the clean log, so the two catch-ups compare like for like
+            long events = options.topic() != null || options.runs(Step.PRELOAD) ? env.totalEvents(log) : options.events();
+            step(report, Step.POISON, () -> {
+                String poisoned = env.createTopic(env.runId + "_poison", partitions);
+                Preload.Result preload = new Preload(env, out, err).run(poisoned, events, PoisonRun.BAD_RATIO);
+                return new PoisonRun(preload, new CatchUpRun(env, err).run("poison input", poisoned, env.runId + "_poison", false));
+            });
         }
     }
 

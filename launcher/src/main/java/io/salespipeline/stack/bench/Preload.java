@@ -34,9 +34,15 @@ final class Preload {
     }
 
     Result run(String topic, long events) {
+        return run(topic, events, 0);
+    }
+
+    /** @param badRatio the share of malformed messages, each of a kind the generator picks */
+    Result run(String topic, long events, double badRatio) {
         GenerateCommand generator = new GenerateCommand(out, StatusLine.of(new Progress(err), Progress::update, Progress::finish), () -> env.kafkaBootstrap);
         long start = System.nanoTime();
-        generator.run(List.of("--count", Long.toString(events), "--topic", topic, "--bootstrap", env.kafkaBootstrap));
+        generator.run(List.of("--count", Long.toString(events), "--topic", topic, "--bootstrap", env.kafkaBootstrap,
+                "--bad-ratio", Double.toString(badRatio)));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(env.totalEvents(topic), seconds, env.log.endOffsets(topic));
     }

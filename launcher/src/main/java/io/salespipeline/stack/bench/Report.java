@@ -19,6 +19,7 @@ final class Report {
     /** Replay into all views, as a share of the slower of the two ceilings measured in the same run. */
     static final double REPLAY_SHARE_OF_CEILING = 0.90;
     static final double AGGREGATES_EVENTS_PER_SECOND = 150_000;
+    static final double POISON_SHARE_OF_CLEAN = 0.80;
     /** The rate the latency target applies to, and the target. */
     static final int LATENCY_TARGET_RATE = 10_000;
     static final double LATENCY_P99_MS = 1_000;
@@ -110,6 +111,7 @@ final class Report {
                     rows.add(new Row(o.step().title, String.format(Locale.ROOT, "all tasks RUNNING %.1f s after kill -9 of the TaskManager; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
                             r.secondsToRunning(), r.steadyLagMs(), r.secondsToSteadyLag(), r.rate()), target(o.step()), met(r.secondsToSteadyLag() < RECOVERY_SECONDS)));
                 }
+                case POISON -> rows.add(poisonRow(o.step(), (PoisonRun) o.result()));
                 default -> throw new IllegalStateException("no row for " + o.step());
             }
         }
@@ -130,6 +132,19 @@ final class Report {
                 measured, 100 * share, cassandraSlower ? "Cassandra" : "Kafka", ceiling), target(step), met(share >= REPLAY_SHARE_OF_CEILING));
     }
 
+    private Row poisonRow(Step step, PoisonRun poison) {
+        CatchUpRun.Result r = poison.run();
+        String measured = String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s, %,d of them malformed and dead-lettered%s)",
+                r.eventsPerSecond(), r.events(), r.seconds(), r.rejected(), miscount(r));
+        Optional<CatchUpRun.Result> clean = result(Step.AGGREGATES, CatchUpRun.Result.class);
+        if (clean.isEmpty()) {
+            return new Row(step.title, measured + "; no clean run to compare with (step 5 skipped)", target(step), "–");
+        }
+        double share = r.eventsPerSecond() / clean.get().eventsPerSecond();
+        return new Row(step.title, String.format(Locale.ROOT, "%s = %.0f %% of clean input (step 5, %,.0f events/s)",
+                measured, 100 * share, clean.get().eventsPerSecond()), target(step), met(share >= POISON_SHARE_OF_CLEAN));
+    }
+
     /** Says so when Flink's own counters disagree with the log: the run did not process every event exactly once. */
     private static String miscount(CatchUpRun.Result r) {
         return r.parsed() + r.rejected() == r.events() ? ""
@@ -142,6 +157,7 @@ final class Report {
             case AGGREGATES -> String.format(Locale.ROOT, "≥ %,.0f events/s", AGGREGATES_EVENTS_PER_SECOND);
             case LATENCY -> String.format(Locale.ROOT, "p99 < %,.0f ms at %,d events/s", LATENCY_P99_MS, LATENCY_TARGET_RATE);
             case RECOVERY -> String.format(Locale.ROOT, "< %.0f s", RECOVERY_SECONDS);
+            case POISON -> String.format(Locale.ROOT, "≥ %.0f %% of clean input", 100 * POISON_SHARE_OF_CLEAN);
             default -> "–";
         };
     }

@@ -13,7 +13,8 @@ enum Step {
     REPLAY("replay", "4 replay, all views"),
     AGGREGATES("aggregates", "5 aggregates only"),
     LATENCY("latency", "6 latency"),
-    RECOVERY("recovery", "7 recovery");
+    RECOVERY("recovery", "7 recovery"),
+    POISON("poison", "8 poison input");
 
     final String option;
     final String title;

@@ -78,7 +78,7 @@ class BenchOptionsTest {
     void unknownStepIsAUsageErrorListingTheSteps() {
         assertThatThrownBy(() -> parse("--skip", "replay,latncy"))
                 .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-                .hasMessage("--skip: no step 'latncy' (steps: preload, kafka, cassandra, replay, aggregates, latency, recovery)");
+                .hasMessage("--skip: no step 'latncy' (steps: preload, kafka, cassandra, replay, aggregates, latency, recovery, poison)");
     }
 
     @Test

@@ -27,6 +27,14 @@ class ReportTest {
                 List.of(new Sample(0, 0, events), new Sample(seconds, events / seconds, 0)));
     }
 
+    /** A poisoned catch-up of {@code events}, a tenth of them rejected, in {@code seconds}. */
+    private static PoisonRun poison(long events, double seconds) {
+        long rejected = events / 10;
+        CatchUpRun.Result run = new CatchUpRun.Result(false, events, 5, seconds - 2, seconds, events - rejected, rejected, 0, 100_000, 3340, 3320,
+                List.of(new Sample(0, 0, events), new Sample(seconds, events / seconds, 0)));
+        return new PoisonRun(new Preload.Result(events, 60, Map.of(0, events)), run);
+    }
+
     private static Report fullRun(double replaySeconds) {
         Report report = report();
         report.add(ok(Step.PRELOAD, new Preload.Result(10_000_000, 60, Map.of(0, 5_400_000L, 1, 1_600_000L, 2, 1_500_000L, 3, 1_500_000L))));
@@ -38,6 +46,7 @@ class ReportTest {
         report.add(ok(Step.LATENCY, List.of(new LatencyProbe.Result(2_000, 30, 60_000, 750, 0, 40, 80, 200, 450, 8, true),
                 new LatencyProbe.Result(10_000, 30, 300_000, 750, 0, 60, 400, 1200, 1900, 90, false))));
         report.add(ok(Step.RECOVERY, new RecoveryProbe.Result(5_000, 450, 9.5, 12.5, List.of(new RecoveryProbe.LagReading(-1, 300)))));
+        report.add(ok(Step.POISON, poison(10_000_000, 100)));
         return report;
     }
 
@@ -46,9 +55,30 @@ class ReportTest {
     }
 
     @Test
+    void poisonInputIsJudgedAgainstTheCleanAggregatesRun() {
+        // clean: 10M in 80 s = 125,000 events/s; poisoned: 10M in 100 s = 100,000 events/s = 80 %
+        assertThat(row(fullRun(300), "8 poison")).satisfies(r -> {
+            assertThat(r.result()).contains("100,000 events/s", "1,000,000 of them malformed and dead-lettered", "80 % of clean input (step 5, 125,000 events/s)");
+            assertThat(r.met()).isEqualTo("yes");
+        });
+
+        Report slower = report();
+        slower.add(ok(Step.AGGREGATES, catchUp(false, 10_000_000, 80)));
+        slower.add(ok(Step.POISON, poison(10_000_000, 101)));
+        assertThat(row(slower, "8 poison").met()).isEqualTo("no");
+
+        Report alone = report();
+        alone.add(ok(Step.POISON, poison(10_000_000, 100)));
+        assertThat(row(alone, "8 poison")).satisfies(r -> {
+            assertThat(r.result()).endsWith("no clean run to compare with (step 5 skipped)");
+            assertThat(r.met()).isEqualTo("–");
+        });
+    }
+
+    @Test
     void judgesEachTarget() {
         Report report = fullRun(300);
-        assertThat(report.rows()).hasSize(8);
+        assertThat(report.rows()).hasSize(9);
         // 33,333 events/s is 95 % of the Cassandra ceiling of 35,000
         assertThat(row(report, "4 replay")).satisfies(r -> {
             assertThat(r.result()).contains("33,333 events/s", "95 % of the slower ceiling (Cassandra, 35,000 events/s)");
@@ -119,7 +149,7 @@ class ReportTest {
                 "| step | result | target | met? |\n|---|---|---|---|\n| 1 preload | 10,000,000 events in 4 partitions",
                 "| 4 replay, all views | 25,000 events/s (10,000,000 in 400.0 s) = 71 % of the slower ceiling (Cassandra, 35,000 events/s) | ≥ 90 % of the slower ceiling | **no** |",
                 "[replay-x.svg](replay-x.svg)", "preload 1.00 → 2.00");
-        assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(9);
+        assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(10);
     }
 
     @Test
@@ -150,7 +180,7 @@ class ReportTest {
         assertThat(json.at("/steps/cassandra/result/rowsPerSecond").asDouble()).isEqualTo(70_000.0);
         assertThat(json.at("/steps/latency/result/1/p99").asDouble()).isEqualTo(1200.0);
         assertThat(json.at("/steps/recovery/error").asText()).isEqualTo("boom");
-        assertThat(json.path("table")).hasSize(8);
+        assertThat(json.path("table")).hasSize(9);
         assertThat(json.at("/table/3/met").asText()).isEqualTo("yes");
     }
 }
