@@ -1,11 +1,13 @@
 package io.salespipeline.job.sinks;
 
 import com.datastax.driver.core.BatchStatement;
+import com.datastax.driver.core.BoundStatement;
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.PreparedStatement;
 import com.datastax.driver.core.ResultSetFuture;
 import com.datastax.driver.core.Session;
 import com.datastax.driver.core.Statement;
+import com.datastax.driver.core.TypeCodec;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -72,6 +74,7 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
         private final ProcessingTimeService time;
         private final Semaphore requests;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final TypeCodec<Object>[] codecs;
         private boolean flushScheduled;
 
         Writer(BatchingCassandraSink<ROW> sink, ProcessingTimeService time) {
@@ -83,6 +86,9 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
             this.cluster = sink.clusterBuilder.getCluster();
             this.session = cluster.connect();
             this.upsert = session.prepare(sink.query);
+            @SuppressWarnings("unchecked")
+            TypeCodec<Object>[] perColumn = new TypeCodec[upsert.getVariables().size()];
+            this.codecs = perColumn;
         }
 
         @Override
@@ -143,11 +149,28 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
         }
 
         private Statement bind(ROW row) {
-            Object[] values = new Object[row.getArity()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = row.getField(i);
+            BoundStatement bound = upsert.bind();
+            for (int i = 0; i < row.getArity(); i++) {
+                Object value = row.getField(i);
+                if (value == null) {
+                    bound.setToNull(i);
+                } else {
+                    bound.set(i, value, codec(i, value));
+                }
             }
-            return upsert.bind(values);
+            return bound;
+        }
+
+        /** Looked up once per column: the driver's lookup by value was a tenth of the sink's time. */
+        @SuppressWarnings("unchecked")
+        private TypeCodec<Object> codec(int column, Object value) {
+            TypeCodec<Object> codec = codecs[column];
+            if (codec == null) {
+                codec = (TypeCodec<Object>) cluster.getConfiguration().getCodecRegistry()
+                        .codecFor(upsert.getVariables().getType(column), value.getClass());
+                codecs[column] = codec;
+            }
+            return codec;
         }
 
         private void rethrowFailure() throws IOException {
