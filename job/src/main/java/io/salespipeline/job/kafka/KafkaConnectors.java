@@ -5,6 +5,7 @@ import io.salespipeline.job.parse.ParserLimits;
 import io.salespipeline.job.parse.SaleRecordDeserializer;
 import io.salespipeline.job.records.KafkaEnvelope;
 import io.salespipeline.job.records.SourceRecord;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -20,6 +21,7 @@ public final class KafkaConnectors {
      * than the largest message the log accepts; the topics are created with this limit too.
      */
     public static final int MAX_ENVELOPE_BYTES = 16 * 1024 * 1024;
+    static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
 
     private KafkaConnectors() {}
 
@@ -73,24 +75,38 @@ public final class KafkaConnectors {
                 .build();
     }
 
-    /** SASL settings; the password only from the environment ({@code KAFKA_SASL_PASSWORD}). */
+    /**
+     * SASL settings; the password only from the environment ({@code KAFKA_SASL_PASSWORD}), and only
+     * as a placeholder that each Kafka client resolves where it is built (see
+     * {@link EnvironmentConfigProvider}); it must be set there, not just where the job is submitted.
+     */
     static Properties securityProperties(JobConfig config) {
+        return securityProperties(config, System.getenv());
+    }
+
+    static Properties securityProperties(JobConfig config, Map<String, String> environment) {
         Properties props = new Properties();
         props.setProperty("security.protocol", config.kafkaSecurityProtocol);
         if (!config.kafkaSecurityProtocol.startsWith("SASL")) {
             return props;
         }
-        String password = System.getenv("KAFKA_SASL_PASSWORD");
+        String password = environment.get(PASSWORD_VARIABLE);
         if (config.kafkaSaslUsername == null || config.kafkaSaslUsername.isBlank() || password == null) {
             throw new io.salespipeline.job.config.ConfigException(
                     "--kafka.security-protocol " + config.kafkaSecurityProtocol + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
+        }
+        if (password.contains("\"")) {
+            throw new io.salespipeline.job.config.ConfigException(PASSWORD_VARIABLE + " must not contain a double quote (it goes into a JAAS line)");
         }
         String module = config.kafkaSaslMechanism.equals("PLAIN")
                 ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                 : "org.apache.kafka.common.security.scram.ScramLoginModule";
         props.setProperty("sasl.mechanism", config.kafkaSaslMechanism);
+        props.setProperty("config.providers", EnvironmentConfigProvider.NAME);
+        props.setProperty("config.providers." + EnvironmentConfigProvider.NAME + ".class", EnvironmentConfigProvider.class.getName());
+        // Kafka substitutes the value before it parses the JAAS line: a password must not contain a double quote
         props.setProperty("sasl.jaas.config", module + " required username=\"" + jaasEscape(config.kafkaSaslUsername)
-                + "\" password=\"" + jaasEscape(password) + "\";");
+                + "\" password=\"" + EnvironmentConfigProvider.reference(PASSWORD_VARIABLE) + "\";");
         return props;
     }
 
