@@ -16,6 +16,8 @@ public final class EnvironmentConfigProvider implements ConfigProvider {
 
     /** The provider name in {@code ${env:NAME}}. */
     public static final String NAME = "env";
+    /** The path in {@code ${env:jaas-quoted:NAME}}: the value escaped for a double-quoted JAAS option. */
+    public static final String JAAS_QUOTED = "jaas-quoted";
 
     @Override
     public void configure(Map<String, ?> configs) {}
@@ -31,7 +33,7 @@ public final class EnvironmentConfigProvider implements ConfigProvider {
         for (String key : keys) {
             String value = System.getenv(key);
             if (value != null) {
-                values.put(key, value);
+                values.put(key, JAAS_QUOTED.equals(path) ? jaasEscape(value) : value);
             }
         }
         return new ConfigData(values);
@@ -43,5 +45,15 @@ public final class EnvironmentConfigProvider implements ConfigProvider {
     /** The placeholder for an environment variable, to put in a client setting. */
     public static String reference(String variable) {
         return "${" + NAME + ":" + variable + "}";
+    }
+
+    /** The placeholder for an environment variable inside a double-quoted JAAS option value. */
+    public static String jaasQuotedReference(String variable) {
+        return "${" + NAME + ":" + JAAS_QUOTED + ":" + variable + "}";
+    }
+
+    /** Kafka's JAAS parser reads backslash escapes inside double quotes. */
+    public static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

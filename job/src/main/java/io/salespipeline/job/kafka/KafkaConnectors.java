@@ -95,22 +95,15 @@ public final class KafkaConnectors {
             throw new io.salespipeline.job.config.ConfigException(
                     "--kafka.security-protocol " + config.kafkaSecurityProtocol + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
         }
-        if (password.contains("\"")) {
-            throw new io.salespipeline.job.config.ConfigException(PASSWORD_VARIABLE + " must not contain a double quote (it goes into a JAAS line)");
-        }
         String module = config.kafkaSaslMechanism.equals("PLAIN")
                 ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                 : "org.apache.kafka.common.security.scram.ScramLoginModule";
         props.setProperty("sasl.mechanism", config.kafkaSaslMechanism);
         props.setProperty("config.providers", EnvironmentConfigProvider.NAME);
         props.setProperty("config.providers." + EnvironmentConfigProvider.NAME + ".class", EnvironmentConfigProvider.class.getName());
-        // Kafka substitutes the value before it parses the JAAS line: a password must not contain a double quote
-        props.setProperty("sasl.jaas.config", module + " required username=\"" + jaasEscape(config.kafkaSaslUsername)
-                + "\" password=\"" + EnvironmentConfigProvider.reference(PASSWORD_VARIABLE) + "\";");
+        // Kafka substitutes the value before it parses the JAAS line: the provider escapes it for the quotes
+        props.setProperty("sasl.jaas.config", module + " required username=\"" + EnvironmentConfigProvider.jaasEscape(config.kafkaSaslUsername)
+                + "\" password=\"" + EnvironmentConfigProvider.jaasQuotedReference(PASSWORD_VARIABLE) + "\";");
         return props;
-    }
-
-    private static String jaasEscape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }
