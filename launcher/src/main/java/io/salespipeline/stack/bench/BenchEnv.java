@@ -64,6 +64,9 @@ final class BenchEnv implements AutoCloseable {
         flink.jobs();
         try {
             this.session = Clients.cqlSession(cassandraContact);
+        } catch (StackException refusedLogin) {
+            // a wrong login says so itself; only an unreachable node is worth the hint below
+            throw refusedLogin;
         } catch (RuntimeException e) {
             throw new StackException("no Cassandra answers at " + cassandraContact + " (is the stack up? ./stack status)");
         }

@@ -90,7 +90,7 @@ final class Report {
                 case AGGREGATES -> {
                     CatchUpRun.Result r = (CatchUpRun.Result) o.result();
                     // Flink's own rate is a 60 s moving average: over a shorter run it reads low
-                    String flinkRate = r.secondsToLogEnd() >= 60 ? String.format(Locale.ROOT, "; Flink's source numRecordsOutPerSecond peaked at %,.0f", r.flinkPeakRate()) : "";
+                    String flinkRate = r.secondsToLogEnd() >= 60 ? String.format(Locale.ROOT, "; the Kafka source operator's numRecordsOutPerSecond peaked at %,.0f", r.flinkPeakRate()) : "";
                     rows.add(new Row(o.step().title, String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s%s; %,.0f events/s until the source reached the log end%s)",
                             r.eventsPerSecond(), r.events(), r.seconds(), miscount(r), r.eventsPerSecondToLogEnd(), flinkRate),
                             target(o.step()), met(r.eventsPerSecond() >= AGGREGATES_EVENTS_PER_SECOND)));
@@ -181,8 +181,8 @@ final class Report {
         List<String> crowded = outcomes.values().stream().filter(o -> Math.max(o.loadBefore(), o.loadAfter()) > machine.cpus())
                 .map(o -> o.step().option).toList();
         if (!crowded.isEmpty()) {
-            md.append(String.format(Locale.ROOT, "%nThe load average exceeded the %d cores during %s: other processes competed for the CPU, "
-                    + "so these numbers are lower than the same machine would give idle.%n", machine.cpus(), String.join(", ", crowded)));
+            md.append(String.format(Locale.ROOT, "%nThe load average exceeded the %d cores during %s: threads queued for the CPU, those of Kafka, "
+                    + "Cassandra and Flink themselves and any other process's (the load before the first step shows how busy the machine was already).%n", machine.cpus(), String.join(", ", crowded)));
         }
         md.append("\nLoad average (1 min) before → after each step: ")
                 .append(outcomes.values().stream().map(o -> String.format(Locale.ROOT, "%s %.2f → %.2f", o.step().option, o.loadBefore(), o.loadAfter()))

@@ -174,10 +174,23 @@ public final class FlinkRest {
         if (!vertices.isArray() || vertices.isEmpty()) {
             return Optional.empty();
         }
-        String vertex = vertices.get(0).path("id").asText();
-        JsonNode values = get("/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics?get=" + metric + "&agg=sum");
+        String subtaskMetrics = "/jobs/" + jobId + "/vertices/" + vertices.get(0).path("id").asText() + "/subtasks/metrics";
+        // The source operator's own metric ("Source__<name>.<metric>"): the vertex-level one counts
+        // what leaves the whole chain, which behind chained pre-aggregation is a few sums per second.
+        String operatorMetric = null;
+        for (JsonNode listed : get(subtaskMetrics)) {
+            String id = listed.path("id").asText();
+            if (id.startsWith("Source__") && id.endsWith("." + metric)) {
+                operatorMetric = id;
+                break;
+            }
+        }
+        if (operatorMetric == null) {
+            return Optional.empty();
+        }
+        JsonNode values = get(subtaskMetrics + "?get=" + java.net.URLEncoder.encode(operatorMetric, java.nio.charset.StandardCharsets.UTF_8) + "&agg=sum");
         for (JsonNode value : values) {
-            if (value.path("id").asText().equals(metric) && value.has("sum")) {
+            if (value.path("id").asText().equals(operatorMetric) && value.has("sum")) {
                 return Optional.of(value.path("sum").asDouble());
             }
         }

@@ -456,6 +456,9 @@ public final class ReplayCli {
             flink.jobs();
             try {
                 this.session = Clients.cqlSession(cassandra);
+            } catch (StackException refusedLogin) {
+                // a wrong login says so itself; only an unreachable node is worth the hint below
+                throw refusedLogin;
             } catch (RuntimeException e) {
                 throw new StackException("no Cassandra answers at " + cassandra + " (pass --cassandra-contact or CASSANDRA_CONTACT)");
             }

@@ -158,7 +158,7 @@ class ReportTest {
         Report report = fullRun(300);
         report.add(new Report.Outcome(Step.LATENCY, List.of(), null, 60, 1.5, 7.25));
         report.add(new Report.Outcome(Step.RECOVERY, null, "boom", 60, 9.0, 1.0));
-        assertThat(report.markdown(null)).contains("The load average exceeded the 2 cores during latency, recovery: other processes competed for the CPU");
+        assertThat(report.markdown(null)).contains("The load average exceeded the 2 cores during latency, recovery: threads queued for the CPU");
     }
 
     @Test
