@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** A plain producer for the input log and a read_committed reader for the job's output topics. */
-final class KafkaIo {
+public final class KafkaIo {
 
     private KafkaIo() {}
 
@@ -60,10 +60,20 @@ final class KafkaIo {
      * timeout passed), then goes on polling for {@code settle} so that duplicates or extra records
      * committed a checkpoint later would be seen too.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, int expected, Duration timeout, Duration settle) {
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, int expected, Duration timeout, Duration settle) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return read(props, topic, expected, timeout, settle);
+    }
+
+    /**
+     * Reads {@code topic} from the beginning of every partition with the given client settings
+     * (address, login, isolation level), as {@link #readCommitted} does.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> read(Properties settings, String topic, int expected, Duration timeout, Duration settle) {
+        Properties props = new Properties();
+        props.putAll(settings);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -86,5 +96,10 @@ final class KafkaIo {
             }
         }
         return records;
+    }
+
+    /** The records' values as UTF-8 text. */
+    public static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)).toList();
     }
 }

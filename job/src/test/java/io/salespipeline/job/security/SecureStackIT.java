@@ -1,5 +1,6 @@
 package io.salespipeline.job.security;
 
+import io.salespipeline.job.it.KafkaIo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,11 +38,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -367,19 +365,7 @@ class SecureStackIT {
     private static List<String> read(String topic, String isolation, int expected, Duration timeout) {
         Properties props = sasl(KAFKA_USER, KAFKA_PASSWORD);
         props.put("isolation.level", isolation);
-        props.put("auto.offset.reset", "earliest");
-        props.put("group.id", "secure-it-" + isolation + "-" + System.nanoTime());
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
+        return KafkaIo.values(KafkaIo.read(props, topic, expected, timeout, Duration.ZERO));
     }
 
     private static CqlSession cql(String user, String password) {
