@@ -80,13 +80,14 @@ class FaultDrillIT {
     static void stackAndJob() {
         stack = new StackScript(StackScript.locateRepoRoot());
         env = List.of("STACK_HOME=" + home);
-        StackScript.Result up = stack.run(LONG, true, env, "up", "--kafka-port", "49092", "--kafka-controller-port", "49093",
-                "--cassandra-port", "49042", "--cassandra-storage-port", "47000", "--flink-port", "48081", "--flink-rpc-port", "46123");
+        // ports below Linux's ephemeral range (32768-60999), where a client socket could hold one first
+        StackScript.Result up = stack.run(LONG, true, env, "up", "--kafka-port", "24092", "--kafka-controller-port", "24093",
+                "--cassandra-port", "24042", "--cassandra-storage-port", "24700", "--flink-port", "24081", "--flink-rpc-port", "24123");
         assertThat(up.exitCode()).as(up.output()).isZero();
         StackScript.Result deploy = stack.run(LONG, true, env, "replay", "deploy", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
         assertThat(deploy.exitCode()).as(deploy.output()).isZero();
         Properties props = new Properties();
-        props.put("bootstrap.servers", "127.0.0.1:49092");
+        props.put("bootstrap.servers", "127.0.0.1:24092");
         props.put("linger.ms", "5");
         props.put("enable.idempotence", "true");
         props.put("acks", "all");
@@ -249,7 +250,7 @@ class FaultDrillIT {
 
     private static boolean flinkAnswers() {
         try {
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:48081/overview"))
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081/overview"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return true;
         } catch (IOException e) {
@@ -261,7 +262,7 @@ class FaultDrillIT {
     }
 
     private static Map<Integer, Long> logEndOffsets() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:49092"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 4; p++) {
                 latest.put(new TopicPartition("item_sales", p), OffsetSpec.latest());
@@ -276,7 +277,7 @@ class FaultDrillIT {
 
     /** What the job's source committed to its group with its last checkpoint whose completion reached it. */
     private static Map<Integer, Long> committedOffsets(String group) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:49092"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
             Map<Integer, Long> committed = new TreeMap<>();
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).forEach((tp, om) -> {
                 if (tp.topic().equals("item_sales") && om != null) {
@@ -297,7 +298,7 @@ class FaultDrillIT {
 
     private static String flinkGet(String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:48081" + path)).build(),
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081" + path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new AssertionError("GET " + path, e);
@@ -309,8 +310,8 @@ class FaultDrillIT {
 
     /** A fresh session per audit: the drills take Cassandra away, and a session may still be reconnecting. */
     private static LogAudit.Findings audit() {
-        try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 49042)).withLocalDatacenter("datacenter1").build()) {
-            return new LogAudit("127.0.0.1:49092", session, "sales_v1").audit("item_sales", "item_sales_dlq", "item_sales_late");
+        try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 24042)).withLocalDatacenter("datacenter1").build()) {
+            return new LogAudit("127.0.0.1:24092", session, "sales_v1").audit("item_sales", "item_sales_dlq", "item_sales_late");
         } catch (com.datastax.oss.driver.api.core.DriverException e) {
             return new LogAudit.Findings(List.of("Cassandra not answering the audit yet: " + e.getMessage()), 0, 0, 0, 0, 0, Map.of());
         }

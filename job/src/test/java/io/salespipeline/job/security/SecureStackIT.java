@@ -60,10 +60,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SecureStackIT {
 
     private static final Duration LONG = Duration.ofMinutes(5);
-    private static final String KAFKA = "127.0.0.1:59092";
+    // Below Linux's ephemeral range (32768-60999), where a client socket could hold a port the stack needs.
+    private static final String KAFKA = "127.0.0.1:25092";
     private static final String CQL_HOST = "127.0.0.1";
-    private static final int CQL_PORT = 59042;
-    private static final String FLINK = "http://127.0.0.1:58081";
+    private static final int CQL_PORT = 25042;
+    private static final String FLINK = "http://127.0.0.1:25081";
     private static final String KAFKA_USER = "pipeline";
     private static final String CASSANDRA_USER = "Pipeline.Owner";
     private static final long BASE_MS = 1_700_000_000_000L;
@@ -108,8 +109,8 @@ class SecureStackIT {
         if (Files.exists(home)) {
             stack.run(LONG, true, env, "down", "--purge");
         }
-        StackScript.Result up = stack.run(LONG, true, env, "up", "--secure", "--kafka-port", "59092", "--kafka-controller-port", "59093",
-                "--cassandra-port", "59042", "--cassandra-storage-port", "57000", "--flink-port", "58081", "--flink-rpc-port", "56123");
+        StackScript.Result up = stack.run(LONG, true, env, "up", "--secure", "--kafka-port", "25092", "--kafka-controller-port", "25093",
+                "--cassandra-port", "25042", "--cassandra-storage-port", "25700", "--flink-port", "25081", "--flink-rpc-port", "25123");
         assertThat(up.exitCode()).as(up.output()).isZero();
         assertThat(up.output()).contains("secured: Kafka SASL_PLAINTEXT/PLAIN as pipeline, Cassandra PasswordAuthenticator as Pipeline.Owner")
                 .contains("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT");
@@ -304,8 +305,8 @@ class SecureStackIT {
                 }
             }
         }
-        assertThat(seen).as("listening sockets").anyMatch(s -> s.equals("kafka 127.0.0.1:59092"))
-                .anyMatch(s -> s.equals("cassandra 127.0.0.1:59042")).anyMatch(s -> s.equals("flink-jobmanager 127.0.0.1:58081"));
+        assertThat(seen).as("listening sockets").anyMatch(s -> s.equals("kafka 127.0.0.1:25092"))
+                .anyMatch(s -> s.equals("cassandra 127.0.0.1:25042")).anyMatch(s -> s.equals("flink-jobmanager 127.0.0.1:25081"));
     }
 
     // ---- helpers
