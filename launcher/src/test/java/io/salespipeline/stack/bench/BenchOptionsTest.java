@@ -26,7 +26,7 @@ class BenchOptionsTest {
         assertThat(o.sample()).isEqualTo(1_000_000);
         assertThat(o.warmupSeconds()).isEqualTo(20);
         assertThat(o.latencyRates()).containsExactly(2_000, 10_000);
-        assertThat(o.parallelism()).isEqualTo(2);
+        assertThat(o.parallelism()).isEqualTo(4);
         assertThat(o.skip()).isEmpty();
         assertThat(o.out()).isEqualTo(Path.of("/repo/target/bench"));
         assertThat(o.topic()).isNull();
@@ -37,7 +37,7 @@ class BenchOptionsTest {
     @Test
     void readsEveryOption() {
         BenchOptions o = parse("--events", "2M", "--partitions", "8", "--sample", "500k", "--warmup", "0", "--latency-rates", "1000, 5k",
-                "--latency-seconds", "10", "--recovery-rate", "3000", "--parallelism", "4", "--skip", "latency,recovery", "--out", "/tmp/b", "--keep");
+                "--latency-seconds", "10", "--recovery-rate", "3000", "--parallelism", "3", "--skip", "latency,recovery", "--out", "/tmp/b", "--keep");
         assertThat(o.events()).isEqualTo(2_000_000);
         assertThat(o.partitions()).isEqualTo(8);
         assertThat(o.sample()).isEqualTo(500_000);
@@ -45,7 +45,7 @@ class BenchOptionsTest {
         assertThat(o.latencyRates()).containsExactly(1_000, 5_000);
         assertThat(o.latencySeconds()).isEqualTo(10);
         assertThat(o.recoveryRate()).isEqualTo(3_000);
-        assertThat(o.parallelism()).isEqualTo(4);
+        assertThat(o.parallelism()).isEqualTo(3);
         assertThat(o.skip()).containsExactlyInAnyOrder(Step.LATENCY, Step.RECOVERY);
         assertThat(o.runs(Step.REPLAY)).isTrue();
         assertThat(o.runs(Step.LATENCY)).isFalse();
