@@ -116,10 +116,13 @@ final class BenchEnv implements AutoCloseable {
         job.cancel();
     }
 
+    /** As many as the stack's own dead-letter and late topics have: a poisoned replay writes tens of thousands a second. */
+    private static final int SIDE_TOPIC_PARTITIONS = 4;
+
     /** The dead-letter and late topics every bench job writes (nothing arrives there from clean events). */
     void createSideTopics() {
-        createTopic(runId + "_dlq", 1);
-        createTopic(runId + "_late", 1);
+        createTopic(runId + "_dlq", SIDE_TOPIC_PARTITIONS);
+        createTopic(runId + "_late", SIDE_TOPIC_PARTITIONS);
     }
 
     long totalEvents(String topic) {
