@@ -115,6 +115,20 @@ public final class Clients {
         return cqlSession(contact, user == null || user.isBlank() ? null : user.trim(), System.getenv().getOrDefault(Credentials.CASSANDRA_PASSWORD, ""));
     }
 
+    /**
+     * {@link #cqlSession(String)}, with an unreachable node reported as one line ending in
+     * {@code hint}; a refused login keeps its own message.
+     */
+    public static CqlSession cqlSession(String contact, String unreachableHint) {
+        try {
+            return cqlSession(contact);
+        } catch (StackException usageOrRefusedLogin) {
+            throw usageOrRefusedLogin;
+        } catch (RuntimeException e) {
+            throw new StackException("no Cassandra answers at " + contact + " (" + unreachableHint + ")");
+        }
+    }
+
     /** A CQL session logged in as {@code user} (none when null). */
     static CqlSession cqlSession(String contact, String user, String password) {
         InetSocketAddress address = hostPort(contact);

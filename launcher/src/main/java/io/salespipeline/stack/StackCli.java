@@ -242,7 +242,7 @@ public final class StackCli {
                 throw new StackException("the stack was not ready after " + timeoutSeconds + " s (" + String.join("; ", details)
                         + "); logs in " + layout.logsDir() + "; give it longer with --timeout");
             }
-            sleep(500);
+            Pause.millis(500);
         }
     }
 
@@ -376,14 +376,5 @@ public final class StackCli {
             throw StackException.usage("--" + name + " must be positive, got " + value);
         }
         return value;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
-        }
     }
 }

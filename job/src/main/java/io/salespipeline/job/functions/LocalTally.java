@@ -84,8 +84,14 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
         String storeId = key.storeId(event);
         String itemName = key.itemName(event);
         long windowStartMs = TimeWindow.getWindowStartWithOffset(event.timestampMs, 0, windowSizeMs);
-        open.computeIfAbsent(new OpenKey(storeId, itemName, windowStartMs), k -> new TallyPartial(storeId, itemName, windowStartMs))
-                .add(event);
+        // get-then-put: computeIfAbsent's capturing lambda would be one more allocation per event
+        OpenKey openKey = new OpenKey(storeId, itemName, windowStartMs);
+        TallyPartial partial = open.get(openKey);
+        if (partial == null) {
+            partial = new TallyPartial(storeId, itemName, windowStartMs);
+            open.put(openKey, partial);
+        }
+        partial.add(event);
         if (open.size() >= maxKeys) {
             flush();
         } else if (!flushScheduled) {

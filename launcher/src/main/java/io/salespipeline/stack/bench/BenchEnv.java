@@ -62,14 +62,7 @@ final class BenchEnv implements AutoCloseable {
         this.jar = options.jar() != null ? checkedJar(options.jar()) : newestJar(repoRoot.resolve("job/target"));
         this.flink = new FlinkRest(flinkRest);
         flink.jobs();
-        try {
-            this.session = Clients.cqlSession(cassandraContact);
-        } catch (StackException refusedLogin) {
-            // a wrong login says so itself; only an unreachable node is worth the hint below
-            throw refusedLogin;
-        } catch (RuntimeException e) {
-            throw new StackException("no Cassandra answers at " + cassandraContact + " (is the stack up? ./stack status)");
-        }
+        this.session = Clients.cqlSession(cassandraContact, "is the stack up? ./stack status");
         this.admin = Clients.kafkaAdmin(kafkaBootstrap);
         this.log = new LogPositions(kafkaBootstrap);
     }

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.Pause;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.salespipeline.stack.Progress;
@@ -119,7 +120,7 @@ final class CatchUpRun {
                                 + "metrics stay frozen up to web.timeout (10 min): run the bench again later", label, job.id, STALL_MS / 1000));
             }
             progress.update(line);
-            PipelineJob.sleep(Math.max(0, TICK_MS - (System.currentTimeMillis() - now)));
+            Pause.millis(Math.max(0, TICK_MS - (System.currentTimeMillis() - now)));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
 import java.io.PrintStream;
@@ -74,7 +75,7 @@ final class LatencyProbe {
                     Math.max(1, rate / SAMPLES_PER_SECOND), probe::watch)) {
                 int freshSeconds = 0;
                 while (true) {
-                    PipelineJob.sleep(1_000);
+                    Pause.millis(1_000);
                     load.check();
                     long now = System.nanoTime();
                     long lagMs = TimeUnit.NANOSECONDS.toMillis(freshness.lagNanos(now));
@@ -90,7 +91,7 @@ final class LatencyProbe {
                 long sentBefore = load.sent();
                 long timedStart = timedFrom.get();
                 while (System.nanoTime() - timedStart < TimeUnit.SECONDS.toNanos(seconds)) {
-                    PipelineJob.sleep(1_000);
+                    Pause.millis(1_000);
                     load.check();
                     progress.update(line(rate, seconds, timedStart, latencies, probe.pending()));
                 }

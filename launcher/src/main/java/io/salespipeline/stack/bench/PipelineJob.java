@@ -1,6 +1,7 @@
 package io.salespipeline.stack.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.replay.FlinkRest;
 import java.time.Duration;
@@ -61,7 +62,7 @@ final class PipelineJob {
                 throw new StackException("job " + id + " still has " + tasks.running() + " of " + tasks.total() + " tasks running after "
                         + timeout.toSeconds() + " s (free slots? see " + flink.base() + ")");
             }
-            sleep(200);
+            Pause.millis(200);
         }
     }
 
@@ -130,17 +131,8 @@ final class PipelineJob {
             if (tasks(flink.get("/jobs/overview"), id).map(Tasks::ended).orElse(true)) {
                 return;
             }
-            sleep(250);
+            Pause.millis(250);
         }
         throw new StackException("job " + id + " did not end within a minute of being cancelled");
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class RecoveryProbe {
                 steady.add(new LagReading(System.nanoTime() / 1e9, lagMs));
                 steadyLagMs = Math.max(steadyLagMs, lagMs);
                 progress.update(String.format(Locale.ROOT, "recovery: %,d events/s, steady | views %,d ms behind (highest %,d)", rate, lagMs, steadyLagMs));
-                PipelineJob.sleep(TICK_MS);
+                Pause.millis(TICK_MS);
             }
 
             taskManager.destroyForcibly();
@@ -122,7 +123,7 @@ final class RecoveryProbe {
                 progress.update(String.format(Locale.ROOT, "recovery: %.1f s since the kill | %d of %d tasks running%s | views %,d ms behind (steady %,d)",
                         (now - killedAt) / 1e9, tasks.running(), tasks.total(), runningAt > 0 ? String.format(Locale.ROOT, " (RUNNING after %.1f s)", (runningAt - killedAt) / 1e9)
                                 : disrupted ? "" : " (the JobManager has not noticed yet)", lagMs, steadyLagMs));
-                PipelineJob.sleep(TICK_MS);
+                Pause.millis(TICK_MS);
             }
         } finally {
             env.stop(job);
@@ -134,7 +135,7 @@ final class RecoveryProbe {
         long start = System.nanoTime();
         int freshSeconds = 0;
         while (true) {
-            PipelineJob.sleep(1_000);
+            Pause.millis(1_000);
             load.check();
             long lagMs = lagMs(freshness);
             freshSeconds = lagMs <= LatencyProbe.CAUGHT_UP.toMillis() ? freshSeconds + 1 : 0;

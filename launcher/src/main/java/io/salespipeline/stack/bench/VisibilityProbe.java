@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.Pause;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.time.Duration;
@@ -81,7 +82,7 @@ final class VisibilityProbe implements AutoCloseable {
     void drain() {
         long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
         while (pending.get() > 0 && System.nanoTime() < deadline) {
-            PipelineJob.sleep(100);
+            Pause.millis(100);
         }
     }
 

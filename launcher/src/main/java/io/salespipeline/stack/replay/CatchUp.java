@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
 import java.io.PrintStream;
@@ -83,7 +84,7 @@ final class CatchUp {
             progress.update(line);
             previousDone = done;
             previousTick = now;
-            ReplayCli.sleep(TICK_MS);
+            Pause.millis(TICK_MS);
         }
     }
 }

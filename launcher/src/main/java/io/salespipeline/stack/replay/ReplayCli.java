@@ -5,6 +5,7 @@ import io.salespipeline.stack.Args;
 import io.salespipeline.stack.Clients;
 import io.salespipeline.stack.CqlScripts;
 import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.StackLayout;
 import io.salespipeline.stack.StackSettings;
@@ -454,14 +455,7 @@ public final class ReplayCli {
             this.topic = topic;
             this.jarOption = jarOption;
             flink.jobs();
-            try {
-                this.session = Clients.cqlSession(cassandra);
-            } catch (StackException refusedLogin) {
-                // a wrong login says so itself; only an unreachable node is worth the hint below
-                throw refusedLogin;
-            } catch (RuntimeException e) {
-                throw new StackException("no Cassandra answers at " + cassandra + " (pass --cassandra-contact or CASSANDRA_CONTACT)");
-            }
+            this.session = Clients.cqlSession(cassandra, "pass --cassandra-contact or CASSANDRA_CONTACT");
             this.control = new ControlTable(session);
             this.log = new LogPositions(kafka);
         }
@@ -540,7 +534,7 @@ public final class ReplayCli {
                 if (System.nanoTime() > deadline) {
                     throw new StackException("job " + jobId + " is still " + state + " after " + START_TIMEOUT.toSeconds() + " s (free slots? see " + flink.base() + ")");
                 }
-                sleep(500);
+                Pause.millis(500);
             }
         }
 
@@ -569,7 +563,7 @@ public final class ReplayCli {
                     throw new StackException("the savepoint of job " + job.id() + " did not finish within " + SAVEPOINT_TIMEOUT.toMinutes() + " min");
                 }
                 progress.update(String.format(Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
-                sleep(500);
+                Pause.millis(500);
             }
         }
 
@@ -607,7 +601,7 @@ public final class ReplayCli {
                 if (cp.restoredFrom() != null) {
                     return cp.restoredFrom();
                 }
-                sleep(500);
+                Pause.millis(500);
             }
             throw new StackException("job " + jobId + " runs but has not reported restoring from a savepoint within " + START_TIMEOUT.toSeconds() + " s");
         }
@@ -616,15 +610,6 @@ public final class ReplayCli {
         public void close() {
             log.close();
             session.close();
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
         }
     }
 

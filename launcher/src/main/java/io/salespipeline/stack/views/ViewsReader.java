@@ -84,12 +84,7 @@ public final class ViewsReader implements AutoCloseable {
      */
     public static ViewsReader open(String cassandraContact, String keyspaceOverride) {
         String override = keyspaceOverride == null ? null : checkedKeyspace(keyspaceOverride);
-        CqlSession session;
-        try {
-            session = Clients.cqlSession(cassandraContact);
-        } catch (DriverException e) {
-            throw new StackException("no Cassandra answers at " + cassandraContact + " (pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status)");
-        }
+        CqlSession session = Clients.cqlSession(cassandraContact, "pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status");
         try {
             String keyspace = override != null ? override : activeKeyspace(session);
             if (!keyspaceExists(session, keyspace)) {
