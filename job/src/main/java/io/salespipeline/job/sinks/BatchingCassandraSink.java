@@ -2,12 +2,12 @@ package io.salespipeline.job.sinks;
 
 import com.datastax.driver.core.BatchStatement;
 import com.datastax.driver.core.BoundStatement;
-import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.PreparedStatement;
 import com.datastax.driver.core.ResultSetFuture;
 import com.datastax.driver.core.Session;
 import com.datastax.driver.core.Statement;
 import com.datastax.driver.core.TypeCodec;
+import com.datastax.driver.core.policies.RetryPolicy;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.java.tuple.Tuple;
-import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
 
 /**
  * Writes a view's rows as prepared, idempotent upserts, grouped into single-partition unlogged
@@ -37,18 +36,18 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
 
     private static final long serialVersionUID = 1L;
 
-    /** How many requests may be in flight, how rows are grouped, and how long they may wait. */
-    record Settings(int maxConcurrentRequests, int maxBatchRows, int maxBufferedRows, Duration flushInterval, Duration permitTimeout)
-            implements Serializable {}
+    /** How many requests may be in flight, how rows are grouped, how long they may wait, and how often a write is retried. */
+    record Settings(int maxConcurrentRequests, int maxBatchRows, int maxBufferedRows, Duration flushInterval, Duration permitTimeout,
+            int writeRetries) implements Serializable {}
 
-    private final ClusterBuilder clusterBuilder;
+    private final SalesClusterBuilder clusterBuilder;
     private final String query;
     private final String view;
     private final int[] partitionKey;
     private final int[] primaryKey;
     private final Settings settings;
 
-    BatchingCassandraSink(ClusterBuilder clusterBuilder, String query, String view, int[] partitionKey, int[] primaryKey, Settings settings) {
+    BatchingCassandraSink(SalesClusterBuilder clusterBuilder, String query, String view, int[] partitionKey, int[] primaryKey, Settings settings) {
         this.clusterBuilder = clusterBuilder;
         this.query = query;
         this.view = view;
@@ -67,8 +66,9 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
 
         private final String view;
         private final Settings settings;
-        private final Cluster cluster;
+        private final SharedSessions.Lease connection;
         private final Session session;
+        private final RetryPolicy retries;
         private final PreparedStatement upsert;
         private final PartitionBatches<ROW> batches;
         private final ProcessingTimeService time;
@@ -83,9 +83,15 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
             this.time = time;
             this.batches = new PartitionBatches<>(sink.partitionKey, sink.primaryKey, settings.maxBatchRows());
             this.requests = new Semaphore(settings.maxConcurrentRequests());
-            this.cluster = sink.clusterBuilder.getCluster();
-            this.session = cluster.connect();
-            this.upsert = session.prepare(sink.query);
+            this.connection = SharedSessions.acquire(sink.clusterBuilder);
+            this.session = connection.session();
+            this.retries = new BoundedWriteRetryPolicy(settings.writeRetries(), view);
+            try {
+                this.upsert = connection.prepare(sink.query);
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
             @SuppressWarnings("unchecked")
             TypeCodec<Object>[] perColumn = new TypeCodec[upsert.getVariables().size()];
             this.codecs = perColumn;
@@ -135,7 +141,7 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
                 rows.forEach(row -> batch.add(bind(row)));
                 statement = batch.setIdempotent(true);
             }
-            ResultSetFuture answer = session.executeAsync(statement);
+            ResultSetFuture answer = session.executeAsync(statement.setRetryPolicy(retries));
             answer.addListener(() -> {
                 try {
                     answer.getUninterruptibly();
@@ -166,7 +172,7 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
         private TypeCodec<Object> codec(int column, Object value) {
             TypeCodec<Object> codec = codecs[column];
             if (codec == null) {
-                codec = (TypeCodec<Object>) cluster.getConfiguration().getCodecRegistry()
+                codec = (TypeCodec<Object>) connection.cluster().getConfiguration().getCodecRegistry()
                         .codecFor(upsert.getVariables().getType(column), value.getClass());
                 codecs[column] = codec;
             }
@@ -182,8 +188,7 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
 
         @Override
         public void close() {
-            session.close();
-            cluster.close();
+            connection.close();
         }
     }
 }

@@ -35,46 +35,62 @@ public final class CassandraViewSinks implements ViewSinks {
 
     @Override
     public void itemSales(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), "item_sales", FIRST, FIRST);
+        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), "item_sales", FIRST, FIRST,
+                Chain.OWN);
     }
 
     @Override
     public void salesByStoreDay(DataStream<SaleEvent> events) {
         write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewRows.salesByStoreDayQuery(config.keyspace),
-                "sales_by_store_day", FIRST_TWO, FIRST_FOUR);
+                "sales_by_store_day", FIRST_TWO, FIRST_FOUR, Chain.OWN);
     }
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
         String view = "store_sales_per_minute";
         write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "store_id"), view,
-                FIRST_TWO, FIRST_THREE);
+                FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
         String view = "item_sales_per_hour";
         write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "item_name"), view,
-                FIRST_TWO, FIRST_THREE);
+                FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
         write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), "top_items_per_store_hour",
-                FIRST_TWO, FIRST_FOUR);
+                FIRST_TWO, FIRST_FOUR, Chain.INPUT);
+    }
+
+    /** Where a view's rows are written: in a task of their own, or in the task that computes them. */
+    private enum Chain {
+        /**
+         * Views of every event, fed by the source's chain. The sink blocks its thread while
+         * Cassandra is slow or away; chained to the source, that blocking would count as idle time
+         * for the Kafka partitions, whose watermark would then run ahead of them and make their
+         * events late. Across a channel it is backpressure, which Flink's idleness accounting pauses for.
+         */
+        OWN,
+        /**
+         * Views of windows: blocking there is backpressure to the source either way, and a task
+         * fewer per view and subtask means no serialisation between window and sink and less to
+         * deploy and initialise when the job restarts.
+         */
+        INPUT
     }
 
     private <IN, ROW extends Tuple> void write(DataStream<IN> input, ViewRowMapper<IN, ROW> mapper, TypeInformation<ROW> rowType, String query,
-            String view, int[] partitionKey, int[] primaryKey) {
-        // A chain of its own: the sink blocks its thread while Cassandra is slow or away, and chained
-        // to the source that blocking would count as idle time for the Kafka partitions, whose
-        // watermark would then run ahead of them and make their events late. Across a channel it is
-        // backpressure, which Flink's idleness accounting pauses for.
-        SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view).startNewChain();
+            String view, int[] partitionKey, int[] primaryKey, Chain chain) {
+        SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
+        if (chain == Chain.OWN) {
+            rows.startNewChain();
+        }
         BatchingCassandraSink.Settings settings = new BatchingCassandraSink.Settings(config.cassandraMaxConcurrentRequests,
-                config.cassandraBatchRows, config.cassandraMaxBufferedRows, config.cassandraFlushInterval, PERMIT_TIMEOUT);
-        SalesClusterBuilder cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername,
-                config.cassandraWriteRetries, view);
+                config.cassandraBatchRows, config.cassandraMaxBufferedRows, config.cassandraFlushInterval, PERMIT_TIMEOUT, config.cassandraWriteRetries);
+        SalesClusterBuilder cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername);
         rows.sinkTo(new BatchingCassandraSink<>(cluster, query, view, partitionKey, primaryKey, settings))
                 .uid(view + "-sink")
                 .name("Cassandra " + config.keyspace + "." + view);

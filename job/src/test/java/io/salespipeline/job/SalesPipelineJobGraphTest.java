@@ -1,0 +1,53 @@
+package io.salespipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.salespipeline.job.config.JobConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production wiring as Flink will deploy it: which operators share a task. Every task is
+ * deployed, initialised and restored on each restart, so the count is part of how fast the job recovers.
+ */
+class SalesPipelineJobGraphTest {
+
+    @Test
+    void windowViewsAreWrittenFromTheirWindowsTaskAndEventViewsFromTasksOfTheirOwn() {
+        JobConfig config = JobConfig.fromArgs(new String[0], Map.of());
+        List<String> tasks = tasksOf(config);
+        String views = "Cassandra " + config.keyspace + ".";
+
+        assertThat(taskContaining(tasks, "Store sales per window")).contains(views + "store_sales_per_minute");
+        assertThat(taskContaining(tasks, "Item sales per window")).contains(views + "item_sales_per_hour");
+        assertThat(taskContaining(tasks, "Top items per store and window")).contains(views + "top_items_per_store_hour");
+        for (String eventView : List.of("item_sales:", "sales_by_store_day:")) {
+            assertThat(taskContaining(tasks, views + eventView)).doesNotContain("Source");
+        }
+        assertThat(taskContaining(tasks, "Source")).contains("Lateness gate", "Kafka " + config.dlqTopic, "Kafka " + config.lateTopic);
+        // source, three windows, top-N, two event views
+        assertThat(tasks).hasSize(7);
+    }
+
+    private static List<String> tasksOf(JobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(4);
+        SalesPipelineJob.configure(env, config);
+        SalesPipelineJob.withKafkaAndCassandra(config).build(env);
+        List<String> tasks = new ArrayList<>();
+        for (JobVertex vertex : env.getStreamGraph().getJobGraph().getVertices()) {
+            tasks.add(vertex.getName());
+        }
+        return tasks;
+    }
+
+    private static String taskContaining(List<String> tasks, String operator) {
+        List<String> matching = tasks.stream().filter(t -> t.contains(operator)).toList();
+        assertThat(matching).as("tasks containing '%s' in %s", operator, tasks).hasSize(1);
+        return matching.get(0);
+    }
+}
