@@ -16,23 +16,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Flink standalone session cluster (one JobManager with the web UI, one TaskManager) built from
- * Maven Central jars, configured from {@code flink-conf/}; it stands in for the distribution's
- * {@code bin/} scripts, which are not published there.
+ * A Flink standalone session cluster (one JobManager with the web UI, {@code --taskmanagers}
+ * TaskManagers, two by default) built from Maven Central jars, configured from {@code flink-conf/};
+ * it stands in for the distribution's {@code bin/} scripts, which are not published there.
+ *
+ * <p>TaskManager {@code i} runs as process {@code flink-taskmanager-i} with the resource id
+ * {@code taskmanager-i}, the id the web UI and REST show for it, so a TaskManager listed there can
+ * be told apart from the others on this machine (and a restarted one takes its predecessor's place).
  */
 final class FlinkCluster extends LocalService {
 
     private static final Pattern TASK_MANAGERS = Pattern.compile("\"taskmanagers\"\\s*:\\s*(\\d+)");
     private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
+    static final String TASK_MANAGER_RESOURCE_ID = "taskmanager-";
+    static final String TASK_MANAGER_PROCESS = "flink-" + TASK_MANAGER_RESOURCE_ID;
+    /** Pid files of TaskManagers this stack started; without a number, the single one of stacks before --taskmanagers. */
+    private static final Pattern TASK_MANAGER_PID_FILE = Pattern.compile("flink-taskmanager(?:-([0-9]+))?\\.pid");
 
     private final ManagedProcess jobManager;
-    private final ManagedProcess taskManager;
+    private final List<ManagedProcess> taskManagers = new ArrayList<>();
 
     FlinkCluster(StackLayout layout, StackSettings settings, Credentials credentials) {
         super(layout, settings, credentials);
         this.jobManager = new ManagedProcess("flink-jobmanager", layout);
-        this.taskManager = new ManagedProcess("flink-taskmanager", layout);
+        for (int i = 1; i <= settings.taskManagers(); i++) {
+            taskManagers.add(new ManagedProcess(TASK_MANAGER_PROCESS + i, layout));
+        }
     }
 
     @Override
@@ -45,9 +55,25 @@ final class FlinkCluster extends LocalService {
         return List.of(StackSettings.Setting.FLINK_PORT, StackSettings.Setting.FLINK_RPC_PORT);
     }
 
+    /**
+     * The JobManager, the configured TaskManagers, and any further TaskManager still running from
+     * an earlier {@code ./stack up --taskmanagers} with a higher count (so status shows it and down stops it).
+     */
     @Override
     List<ManagedProcess> processes() {
-        return List.of(jobManager, taskManager);
+        List<ManagedProcess> all = new ArrayList<>();
+        all.add(jobManager);
+        all.addAll(taskManagers);
+        try (var files = Files.list(layout.runDir())) {
+            files.map(f -> TASK_MANAGER_PID_FILE.matcher(f.getFileName().toString()))
+                    .filter(m -> m.matches() && (m.group(1) == null || Integer.parseInt(m.group(1)) > taskManagers.size()))
+                    .map(m -> new ManagedProcess(m.group(1) == null ? "flink-taskmanager" : TASK_MANAGER_PROCESS + m.group(1), layout))
+                    .filter(ManagedProcess::isRunning)
+                    .forEach(all::add);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no run directory yet: nothing was ever started
+        }
+        return all;
     }
 
     @Override
@@ -67,18 +93,23 @@ final class FlinkCluster extends LocalService {
         FlinkConf conf = writeConfiguration();
         String classpath = layout.serverClasspath("flink");
         if (!jobManager.isRunning()) {
-            startRole(jobManager, conf, classpath, "GET_JM_RESOURCE_PARAMS", "env.java.opts.jobmanager",
+            startRole(jobManager, conf, classpath, memoryArgs(classpath, "GET_JM_RESOURCE_PARAMS"), "env.java.opts.jobmanager",
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", List.of("--executionMode", "cluster"));
         }
-        if (!taskManager.isRunning()) {
-            startRole(taskManager, conf, classpath, "GET_TM_RESOURCE_PARAMS", "env.java.opts.taskmanager",
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", List.of());
+        MemoryArgs taskManagerMemory = null;
+        for (int i = 0; i < taskManagers.size(); i++) {
+            ManagedProcess taskManager = taskManagers.get(i);
+            if (!taskManager.isRunning()) {
+                // the same for every TaskManager: computed once, by a JVM of its own
+                taskManagerMemory = taskManagerMemory != null ? taskManagerMemory : memoryArgs(classpath, "GET_TM_RESOURCE_PARAMS");
+                startRole(taskManager, conf, classpath, taskManagerMemory, "env.java.opts.taskmanager",
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", List.of("-D", "taskmanager.resource-id=" + TASK_MANAGER_RESOURCE_ID + (i + 1)));
+            }
         }
     }
 
-    private void startRole(ManagedProcess process, FlinkConf conf, String classpath, String memoryCommand, String roleOptsKey,
+    private void startRole(ManagedProcess process, FlinkConf conf, String classpath, MemoryArgs memory, String roleOptsKey,
             String mainClass, List<String> roleArgs) {
-        MemoryArgs memory = memoryArgs(classpath, memoryCommand);
         List<String> jvm = new ArrayList<>(memory.jvm);
         jvm.addAll(javaOpts(conf, roleOptsKey));
         jvm.addAll(logArgs(process.name));
@@ -202,10 +233,11 @@ final class FlinkCluster extends LocalService {
             Matcher slots = SLOTS.matcher(overview.body());
             int taskManagers = tms.find() ? Integer.parseInt(tms.group(1)) : 0;
             int slotCount = slots.find() ? Integer.parseInt(slots.group(1)) : 0;
-            if (taskManagers < 1) {
-                return Readiness.notYet("REST up, waiting for the TaskManager");
+            int expected = this.taskManagers.size();
+            if (taskManagers < expected) {
+                return Readiness.notYet("REST up, " + taskManagers + " of " + expected + " TaskManagers registered");
             }
-            return Readiness.ready(taskManagers + " TaskManager, " + slotCount + " slots");
+            return Readiness.ready(taskManagers + (taskManagers == 1 ? " TaskManager, " : " TaskManagers, ") + slotCount + " slots");
         } catch (IOException | RuntimeException e) {
             return Readiness.notYet("REST not answering yet");
         }

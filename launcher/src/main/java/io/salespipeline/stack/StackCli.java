@@ -26,8 +26,9 @@ public final class StackCli {
             "usage: ./stack <command> [options]",
             "  demo [--rate R] [--down]",
             "                      the whole pipeline: up, deploy the job, generate live sales, show a live panel",
-            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE] [--secure | --no-secure]",
+            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE] [--taskmanagers N] [--secure | --no-secure]",
             "        start Kafka (KRaft), Cassandra and a Flink session cluster on 127.0.0.1; create topics, apply cql/",
+            "        --taskmanagers N: Flink TaskManagers (default 2: one takes over a lost one's tasks at once; remembered)",
             "        --secure: Kafka only over SASL (PLAIN), Cassandra with PasswordAuthenticator, logins from the environment (remembered)",
             "  status [--env]      what runs (pid, port, health, data); --env: KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, FLINK_REST",
             "  down [--purge]      stop every process ./stack started; --purge also deletes all data",
@@ -109,7 +110,7 @@ public final class StackCli {
             case "demo" -> new DemoCommand(layout, out, err).run(rest);
             case "replay" -> new io.salespipeline.stack.replay.ReplayCli(layout, out, err, System.getenv()).run(rest);
             case "views" -> new io.salespipeline.stack.views.ViewsCommand(out, err, System.getenv(), () -> StackSettings.load(layout, null).cassandraContact(), java.time.Clock.systemUTC()).run(rest);
-            case "bench" -> new io.salespipeline.stack.bench.BenchCommand(layout, layout.home, out, err, () -> run(List.of("up"))).run(rest);
+            case "bench" -> new io.salespipeline.stack.bench.BenchCommand(layout, out, err, () -> run(List.of("up"))).run(rest);
             default -> throw new IllegalStateException(command);
         };
     }

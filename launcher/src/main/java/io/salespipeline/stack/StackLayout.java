@@ -52,6 +52,19 @@ public final class StackLayout {
         return home.resolve("run");
     }
 
+    /**
+     * The pid file of the TaskManager that Flink's REST API lists under this resource id: the
+     * stack starts TaskManager {@code i} as process {@code flink-taskmanager-i} with the id
+     * {@code taskmanager-i} (see {@link FlinkCluster}).
+     */
+    public Path taskManagerPidFile(String resourceId) {
+        if (!resourceId.matches(FlinkCluster.TASK_MANAGER_RESOURCE_ID + "[0-9]+")) {
+            throw new StackException("TaskManager '" + resourceId + "' was not started by ./stack (its TaskManagers are "
+                    + FlinkCluster.TASK_MANAGER_RESOURCE_ID + "1, 2, ...)");
+        }
+        return runDir().resolve("flink-" + resourceId + ".pid");
+    }
+
     Path settingsFile() {
         return home.resolve("stack.properties");
     }

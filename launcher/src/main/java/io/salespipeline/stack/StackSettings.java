@@ -22,30 +22,42 @@ public final class StackSettings {
     /** Every service binds here: nothing of the local stack is reachable from another machine. */
     static final String HOST = "127.0.0.1";
 
+    enum Kind { PORT, SIZE, COUNT }
+
     enum Setting {
-        KAFKA_PORT("kafka-port", "9092", "Kafka client listener"),
-        KAFKA_CONTROLLER_PORT("kafka-controller-port", "9093", "Kafka KRaft controller listener"),
-        KAFKA_HEAP("kafka-heap", "512m", "Kafka broker heap"),
-        CASSANDRA_PORT("cassandra-port", "9042", "Cassandra CQL native transport"),
-        CASSANDRA_STORAGE_PORT("cassandra-storage-port", "7000", "Cassandra inter-node storage"),
-        CASSANDRA_HEAP("cassandra-heap", "1g", "Cassandra heap"),
-        FLINK_PORT("flink-port", "8081", "Flink REST API and web UI"),
-        FLINK_RPC_PORT("flink-rpc-port", "6123", "Flink JobManager RPC");
+        KAFKA_PORT("kafka-port", Kind.PORT, "9092", "Kafka client listener"),
+        KAFKA_CONTROLLER_PORT("kafka-controller-port", Kind.PORT, "9093", "Kafka KRaft controller listener"),
+        KAFKA_HEAP("kafka-heap", Kind.SIZE, "512m", "Kafka broker heap"),
+        CASSANDRA_PORT("cassandra-port", Kind.PORT, "9042", "Cassandra CQL native transport"),
+        CASSANDRA_STORAGE_PORT("cassandra-storage-port", Kind.PORT, "7000", "Cassandra inter-node storage"),
+        CASSANDRA_HEAP("cassandra-heap", Kind.SIZE, "1g", "Cassandra heap"),
+        FLINK_PORT("flink-port", Kind.PORT, "8081", "Flink REST API and web UI"),
+        FLINK_RPC_PORT("flink-rpc-port", Kind.PORT, "6123", "Flink JobManager RPC"),
+        /**
+         * Two by default: each job spreads its slots over both, so when one is lost the other, which
+         * already runs the job's code, takes all of it at once instead of the job waiting for a new JVM.
+         */
+        TASKMANAGERS("taskmanagers", Kind.COUNT, "2", "Flink TaskManagers");
 
         final String option;
+        final Kind kind;
         final String defaultValue;
         final String description;
 
-        Setting(String option, String defaultValue, String description) {
+        Setting(String option, Kind kind, String defaultValue, String description) {
             this.option = option;
+            this.kind = kind;
             this.defaultValue = defaultValue;
             this.description = description;
         }
 
         boolean isPort() {
-            return option.endsWith("-port");
+            return kind == Kind.PORT;
         }
     }
+
+    /** More would not fit this machine's memory next to the other servers (2 GB each). */
+    static final int MAX_TASKMANAGERS = 4;
 
     static final Set<String> OPTIONS = java.util.Arrays.stream(Setting.values()).map(s -> s.option).collect(Collectors.toUnmodifiableSet());
 
@@ -114,6 +126,10 @@ public final class StackSettings {
         return values.get(s);
     }
 
+    int taskManagers() {
+        return Integer.parseInt(values.get(Setting.TASKMANAGERS));
+    }
+
     /**
      * Whether the stack runs secured: Kafka clients must log in with SASL/PLAIN, Cassandra clients
      * with a role and password (the credentials come from the environment, see {@link Credentials}).
@@ -135,7 +151,11 @@ public final class StackSettings {
     }
 
     private static String validate(Setting s, String value) {
-        if (s.isPort()) {
+        if (s.kind == Kind.COUNT) {
+            if (!value.matches("[0-9]{1,3}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_TASKMANAGERS) {
+                throw StackException.usage("--" + s.option + " expects a number from 1 to " + MAX_TASKMANAGERS + ", got '" + value + "'");
+            }
+        } else if (s.isPort()) {
             int port;
             try {
                 port = Integer.parseInt(value);

@@ -70,6 +70,37 @@ class LauncherTest {
     }
 
     @Test
+    void taskManagersAreACountFromOneToFourAndRemembered() {
+        StackLayout layout = new StackLayout(dir, dir.resolve(".stack"));
+        assertThat(StackSettings.load(layout, null).taskManagers()).isEqualTo(2);
+        StackSettings.load(layout, Args.parse(List.of("--taskmanagers", "3"), StackSettings.OPTIONS, Set.of())).save(layout);
+        assertThat(StackSettings.load(layout, null).taskManagers()).isEqualTo(3);
+        for (String wrong : List.of("0", "5", "two", "2g")) {
+            assertThatThrownBy(() -> StackSettings.load(layout, Args.parse(List.of("--taskmanagers", wrong), StackSettings.OPTIONS, Set.of())))
+                    .hasMessage("--taskmanagers expects a number from 1 to 4, got '" + wrong + "'");
+        }
+    }
+
+    @Test
+    void eachTaskManagerIsAProcessNamedAfterItsResourceIdAndStrayOnesAreListedWhileTheyRun() throws Exception {
+        StackLayout layout = new StackLayout(dir, dir.resolve(".stack"));
+        StackSettings.load(layout, Args.parse(List.of("--taskmanagers", "2"), StackSettings.OPTIONS, Set.of())).save(layout);
+        Files.createDirectories(layout.runDir());
+        // a third TaskManager from an earlier, larger stack: this JVM stands in for it (a running process of ours)
+        ProcessHandle self = ProcessHandle.current();
+        Files.writeString(layout.runDir().resolve("flink-taskmanager-3.pid"),
+                "pid=" + self.pid() + "\nstarted=" + self.info().startInstant().orElseThrow().toString().replace(":", "\\:") + "\n");
+        Files.writeString(layout.runDir().resolve("flink-taskmanager-4.pid"), "pid=999999999\n");
+
+        try (FlinkCluster flink = new FlinkCluster(layout, StackSettings.load(layout, null), null)) {
+            assertThat(flink.processes()).extracting(p -> p.name)
+                    .containsExactly("flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2", "flink-taskmanager-3");
+        }
+        assertThat(layout.taskManagerPidFile("taskmanager-2")).isEqualTo(layout.runDir().resolve("flink-taskmanager-2.pid"));
+        assertThatThrownBy(() -> layout.taskManagerPidFile("127.0.0.1:40965-3b7024")).hasMessageContaining("was not started by ./stack");
+    }
+
+    @Test
     void flinkConfOverridesKeysInPlaceAndAppendsMissingOnes() throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "# comment\nrest.port: 8081\nenv.java.opts.all: --add-opens=a --add-opens=b\n");

@@ -107,7 +107,9 @@ class StackLifecycleIT {
             cql.execute("INSERT INTO sales_v1.item_sales (item_id, store_id, item_name, item_sold) VALUES ('survivor-1', 's', 'Survivor', 7)");
         }
         var overview = Clients.httpGet("http://127.0.0.1:18081/overview");
-        assertThat(overview.body()).contains("\"taskmanagers\":1");
+        // two TaskManagers by default, each listed under the resource id that names its process
+        assertThat(overview.body()).contains("\"taskmanagers\":2", "\"slots-total\":8");
+        assertThat(Clients.httpGet("http://127.0.0.1:18081/taskmanagers").body()).contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
         assertThat(Clients.httpGet("http://127.0.0.1:18081/").body()).contains("<html");
     }
 
@@ -125,7 +127,7 @@ class StackLifecycleIT {
     @Order(4)
     void downLeavesNoProcessAndDataSurvivesTheNextUp() throws Exception {
         Set<Long> pids = pids();
-        assertThat(pids).hasSize(4);
+        assertThat(pids).hasSize(5);
         StackScript.Result down = run("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
         for (long pid : pids) {
@@ -154,7 +156,7 @@ class StackLifecycleIT {
 
     private static Set<Long> pids() {
         StackLayout layout = new StackLayout(stack.repoRoot(), home);
-        return Set.of("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager").stream()
+        return Set.of("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2").stream()
                 .map(name -> new ManagedProcess(name, layout).pid())
                 .flatMap(java.util.Optional::stream)
                 .collect(java.util.stream.Collectors.toSet());

@@ -283,7 +283,7 @@ class SecureStackIT {
 
         // the command line of every process of the stack; Kafka and Cassandra do not even get the logins in their environment
         Map<Long, String> processes = stackProcesses();
-        assertThat(processes.values()).contains("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager");
+        assertThat(processes.values()).contains("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2");
         for (Map.Entry<Long, String> p : processes.entrySet()) {
             String cmdline = Files.readString(Path.of("/proc", p.getKey().toString(), "cmdline"), StandardCharsets.ISO_8859_1);
             cores.forEach(core -> assertThat(cmdline).as(p.getValue() + " command line").doesNotContain(core));

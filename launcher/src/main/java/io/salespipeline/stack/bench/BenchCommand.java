@@ -25,18 +25,15 @@ public final class BenchCommand {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
     private final StackLayout layout;
-    private final Path stackHome;
     private final PrintStream out;
     private final PrintStream err;
     private final Runnable startMissing;
 
     /**
-     * @param stackHome where the stack keeps its pid files (the recovery step kills the TaskManager by its pid)
      * @param startMissing starts whatever process of the stack is not running, as {@code ./stack up} does
      */
-    public BenchCommand(StackLayout layout, Path stackHome, PrintStream out, PrintStream err, Runnable startMissing) {
+    public BenchCommand(StackLayout layout, PrintStream out, PrintStream err, Runnable startMissing) {
         this.layout = layout;
-        this.stackHome = stackHome;
         this.out = out;
         this.err = err;
         this.startMissing = startMissing;
@@ -101,7 +98,7 @@ public final class BenchCommand {
                     options.latencyRates(), options.latencySeconds()));
         }
         if (options.runs(Step.RECOVERY)) {
-            step(report, Step.RECOVERY, () -> new RecoveryProbe(env, stackHome.resolve("run/flink-taskmanager.pid"), startMissing, err)
+            step(report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManagerPidFile, startMissing, err)
                     .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
         }
         if (options.runs(Step.POISON)) {

@@ -66,6 +66,21 @@ final class PipelineJob {
         }
     }
 
+    /** Where the job's first task (its source) runs its first subtask: a TaskManager's resource id. */
+    String taskManagerOfFirstSubtask() {
+        String vertex = flink.get("/jobs/" + id).path("vertices").path(0).path("id").asText();
+        String taskManager = flink.get("/jobs/" + id + "/vertices/" + vertex).path("subtasks").path(0).path("taskmanager-id").asText();
+        if (vertex.isEmpty() || taskManager.isEmpty() || taskManager.equals("(unassigned)")) {
+            throw new StackException("job " + id + " has no subtask on a TaskManager yet (see " + flink.base() + "/#/job/running/" + id + ")");
+        }
+        return taskManager;
+    }
+
+    /** Whether the job went into RESTARTING at or after this time (epoch milliseconds). */
+    boolean restartingSince(long epochMillis) {
+        return flink.get("/jobs/" + id).path("timestamps").path("RESTARTING").asLong() >= epochMillis;
+    }
+
     Tasks tasks() {
         return tasks(flink.get("/jobs/overview"), id).orElseThrow(() -> new StackException("job " + id + " is not known to the cluster at " + flink.base()));
     }

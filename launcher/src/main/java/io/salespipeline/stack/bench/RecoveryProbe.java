@@ -14,13 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Step 7: at steady load, the TaskManager is killed with SIGKILL (no chance to clean up, as in a
- * crashed machine) and a new one is started the way {@code ./stack up} starts a missing process.
- * Measured from the kill: until every task of the job runs again, and until the views are again
- * as fresh as before the kill.
+ * Step 7: at steady load, the TaskManager running the job's first source subtask is killed with
+ * SIGKILL (no chance to clean up, as in a crashed machine) and a new one is started the way
+ * {@code ./stack up} starts a missing process. Measured from the kill: until every task of the job
+ * runs again, and until the views are again as fresh as before the kill. With the stack's two
+ * TaskManagers the job restarts on the other one without waiting for the new JVM; with
+ * {@code ./stack up --taskmanagers 1} it has to wait for it.
  *
  * <p>Lag is measured in time, from the views: how old the newest visible event of the most
  * behind partition is. Offsets from Flink's metrics cannot serve here: after a TaskManager is
@@ -33,7 +37,7 @@ final class RecoveryProbe {
      * @param steadyLagMs the highest lag in the steady window before the kill
      * @param series lag readings, seconds relative to the kill
      */
-    record Result(int rate, long steadyLagMs, double secondsToRunning, double secondsToSteadyLag, List<LagReading> series) {}
+    record Result(int rate, int taskManagers, long steadyLagMs, double secondsToRunning, double secondsToSteadyLag, List<LagReading> series) {}
 
     record LagReading(double seconds, long lagMs) {}
 
@@ -49,20 +53,22 @@ final class RecoveryProbe {
     private static final int SAMPLES_PER_SECOND = 10;
 
     private final BenchEnv env;
-    private final Path taskManagerPidFile;
+    private final Function<String, Path> pidFileOfTaskManager;
     private final Runnable startMissing;
     private final PrintStream err;
 
-    /** @param startMissing starts whatever process of the stack is not running ({@code ./stack up}) */
-    RecoveryProbe(BenchEnv env, Path taskManagerPidFile, Runnable startMissing, PrintStream err) {
+    /**
+     * @param pidFileOfTaskManager the pid file of the stack's TaskManager with this resource id
+     * @param startMissing starts whatever process of the stack is not running ({@code ./stack up})
+     */
+    RecoveryProbe(BenchEnv env, Function<String, Path> pidFileOfTaskManager, Runnable startMissing, PrintStream err) {
         this.env = env;
-        this.taskManagerPidFile = taskManagerPidFile;
+        this.pidFileOfTaskManager = pidFileOfTaskManager;
         this.startMissing = startMissing;
         this.err = err;
     }
 
     Result run(String topic, String keyspace, int partitions, int rate) {
-        ProcessHandle taskManager = taskManager();
         env.createTopic(topic, partitions);
         env.createKeyspace(keyspace);
         PipelineJob job = env.startJob(topic, keyspace, List.of());
@@ -84,14 +90,19 @@ final class RecoveryProbe {
                 Pause.millis(TICK_MS);
             }
 
+            String victim = job.taskManagerOfFirstSubtask();
+            ProcessHandle taskManager = taskManager(pidFileOfTaskManager.apply(victim));
+            int taskManagers = env.flink.get("/overview").path("taskmanagers").asInt();
+            long killedAtMillis = System.currentTimeMillis();
             taskManager.destroyForcibly();
             long killedAt = System.nanoTime();
             List<LagReading> series = new ArrayList<>();
             steady.forEach(r -> series.add(new LagReading(r.seconds() - killedAt / 1e9, r.lagMs())));
             awaitExit(taskManager);
-            progress.finish(String.format(Locale.ROOT, "recovery: killed the TaskManager (pid %d) with SIGKILL, views %,d ms behind at most before; starting a new one",
-                    taskManager.pid(), steadyLagMs));
-            startMissing.run();
+            progress.finish(String.format(Locale.ROOT, "recovery: killed TaskManager %s (pid %d, one of %d) with SIGKILL, views %,d ms behind at most before; starting a new one",
+                    victim, taskManager.pid(), taskManagers, steadyLagMs));
+            // measured while the new TaskManager starts: with a second one the job does not wait for it
+            CompletableFuture<Void> replacement = CompletableFuture.runAsync(startMissing, command -> new Thread(command, "bench-stack-up").start());
 
             long runningAt = 0;
             boolean disrupted = false;
@@ -104,13 +115,15 @@ final class RecoveryProbe {
                 if (tasks.ended()) {
                     throw new StackException("recovery: the job ended as " + tasks.state() + " after the TaskManager was killed");
                 }
-                // until the JobManager notices the dead TaskManager, REST still shows its tasks as running
-                disrupted |= !tasks.allRunning();
+                // until the JobManager notices the dead TaskManager, REST still shows its tasks as
+                // running; a quick failover may be over between two looks, but not its RESTARTING time
+                disrupted |= !tasks.allRunning() || job.restartingSince(killedAtMillis);
                 if (runningAt == 0 && disrupted && tasks.allRunning()) {
                     runningAt = now;
                 }
                 if (runningAt > 0 && lagMs <= steadyLagMs) {
-                    Result result = new Result(rate, steadyLagMs, (runningAt - killedAt) / 1e9, (now - killedAt) / 1e9, series);
+                    awaitReplacement(replacement);
+                    Result result = new Result(rate, taskManagers, steadyLagMs, (runningAt - killedAt) / 1e9, (now - killedAt) / 1e9, series);
                     progress.finish(String.format(Locale.ROOT, "recovery: all tasks RUNNING %.1f s after the kill, views back within %,d ms after %.1f s",
                             result.secondsToRunning(), steadyLagMs, result.secondsToSteadyLag()));
                     return result;
@@ -119,6 +132,11 @@ final class RecoveryProbe {
                     progress.finish("");
                     throw new StackException(String.format(Locale.ROOT, "recovery: %s %d s after the kill (%d of %d tasks running, views %,d ms behind, steady %,d ms)",
                             runningAt == 0 ? "the job was not running again" : "the views had not caught up", TIMEOUT.toSeconds(), tasks.running(), tasks.total(), lagMs, steadyLagMs));
+                }
+                if (!replacement.isDone()) {
+                    // ./stack up shows its own progress meanwhile
+                    Pause.millis(TICK_MS);
+                    continue;
                 }
                 progress.update(String.format(Locale.ROOT, "recovery: %.1f s since the kill | %d of %d tasks running%s | views %,d ms behind (steady %,d)",
                         (now - killedAt) / 1e9, tasks.running(), tasks.total(), runningAt > 0 ? String.format(Locale.ROOT, " (RUNNING after %.1f s)", (runningAt - killedAt) / 1e9)
@@ -160,7 +178,7 @@ final class RecoveryProbe {
      * The stack's TaskManager, checked as {@code ./stack} checks its own processes (start time and
      * main class recorded in the pid file): a recycled pid must never be killed.
      */
-    private ProcessHandle taskManager() {
+    private static ProcessHandle taskManager(Path taskManagerPidFile) {
         Properties props = new Properties();
         try (Reader in = Files.newBufferedReader(taskManagerPidFile)) {
             props.load(in);
@@ -180,6 +198,19 @@ final class RecoveryProbe {
                 // the JDK does not always see a long command line: then the start time alone decides
                 .filter(h -> h.info().arguments().map(a -> List.of(a).contains(TASK_MANAGER_MAIN)).orElse(true))
                 .orElseThrow(() -> new StackException("pid " + pid + " of " + taskManagerPidFile + " is not the stack's running TaskManager (./stack status)"));
+    }
+
+    /** The stack is whole again before the next step; a replacement that failed to start fails this one. */
+    private static void awaitReplacement(CompletableFuture<Void> replacement) {
+        try {
+            replacement.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("recovery: interrupted while the new TaskManager started");
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StackException("recovery: the new TaskManager did not start: " + cause.getMessage());
+        }
     }
 
     private static void awaitExit(ProcessHandle process) {

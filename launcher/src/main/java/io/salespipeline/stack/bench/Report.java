@@ -108,8 +108,8 @@ final class Report {
                 }
                 case RECOVERY -> {
                     RecoveryProbe.Result r = (RecoveryProbe.Result) o.result();
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "all tasks RUNNING %.1f s after kill -9 of the TaskManager; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
-                            r.secondsToRunning(), r.steadyLagMs(), r.secondsToSteadyLag(), r.rate()), target(o.step()), met(r.secondsToSteadyLag() < RECOVERY_SECONDS)));
+                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "all tasks RUNNING %.1f s after kill -9 of %s; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
+                            r.secondsToRunning(), r.taskManagers() == 1 ? "the only TaskManager" : "one of " + r.taskManagers() + " TaskManagers", r.steadyLagMs(), r.secondsToSteadyLag(), r.rate()), target(o.step()), met(r.secondsToSteadyLag() < RECOVERY_SECONDS)));
                 }
                 case POISON -> rows.add(poisonRow(o.step(), (PoisonRun) o.result()));
                 default -> throw new IllegalStateException("no row for " + o.step());

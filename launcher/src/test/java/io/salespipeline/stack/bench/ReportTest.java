@@ -45,7 +45,7 @@ class ReportTest {
         report.add(ok(Step.AGGREGATES, catchUp(false, 10_000_000, 80)));
         report.add(ok(Step.LATENCY, List.of(new LatencyProbe.Result(2_000, 30, 60_000, 750, 0, 40, 80, 200, 450, 8, true),
                 new LatencyProbe.Result(10_000, 30, 300_000, 750, 0, 60, 400, 1200, 1900, 90, false))));
-        report.add(ok(Step.RECOVERY, new RecoveryProbe.Result(5_000, 450, 9.5, 12.5, List.of(new RecoveryProbe.LagReading(-1, 300)))));
+        report.add(ok(Step.RECOVERY, new RecoveryProbe.Result(5_000, 2, 450, 9.5, 12.5, List.of(new RecoveryProbe.LagReading(-1, 300)))));
         report.add(ok(Step.POISON, poison(10_000_000, 100)));
         return report;
     }
@@ -95,7 +95,7 @@ class ReportTest {
             assertThat(r.met()).isEqualTo("no");
         });
         assertThat(row(report, "7 recovery")).satisfies(r -> {
-            assertThat(r.result()).contains("RUNNING 9.5 s after kill -9", "(≤ 450 ms behind) after 12.5 s", "5,000 events/s");
+            assertThat(r.result()).contains("RUNNING 9.5 s after kill -9 of one of 2 TaskManagers", "(≤ 450 ms behind) after 12.5 s", "5,000 events/s");
             assertThat(r.met()).isEqualTo("yes");
         });
         assertThat(row(report, "1 preload").result()).contains("largest partition 54 %");
