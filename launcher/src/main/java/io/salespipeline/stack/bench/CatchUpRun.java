@@ -58,6 +58,7 @@ final class CatchUpRun {
 
     Result run(String label, String topic, String keyspace, boolean recordViews) {
         env.createKeyspace(keyspace);
+        DirtyPages.flush(label, err);
         Map<Integer, Long> start = env.log.startOffsets(topic);
         Map<Integer, Long> end = env.log.endOffsets(topic);
         long total = end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
@@ -117,7 +118,7 @@ final class CatchUpRun {
                                 label, STALL_MS / 1000, done, total, job.id, tasks.running(), tasks.total())
                         // seen after a TaskManager was lost: the JobManager's metric fetcher waits for it until web.timeout
                         : String.format(Locale.ROOT, "%s: Flink reported no source offsets of job %s for %d s; after a TaskManager is lost, Flink's REST "
-                                + "metrics stay frozen up to web.timeout (10 min): run the bench again later", label, job.id, STALL_MS / 1000));
+                                + "metrics stay frozen up to web.timeout (flink-conf/: 1 min; Flink default 10 min): run the bench again later", label, job.id, STALL_MS / 1000));
             }
             progress.update(line);
             Pause.millis(Math.max(0, TICK_MS - (System.currentTimeMillis() - now)));

@@ -28,7 +28,7 @@ import java.util.function.Function;
  *
  * <p>Lag is measured in time, from the views: how old the newest visible event of the most
  * behind partition is. Offsets from Flink's metrics cannot serve here: after a TaskManager is
- * lost, the JobManager's metric fetcher waits for the dead one until {@code web.timeout} (10 min)
+ * lost, the JobManager's metric fetcher waits for the dead one until {@code web.timeout} (1 min in flink-conf/, 10 min by default)
  * and REST shows no task metrics until then; committed offsets move only every checkpoint (10 s).
  */
 final class RecoveryProbe {
