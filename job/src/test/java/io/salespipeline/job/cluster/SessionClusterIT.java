@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -54,7 +56,8 @@ class SessionClusterIT {
             assertThat(cql.execute("SELECT keyspace_name FROM sales.active_version WHERE view_name = 'sales'").one().getString(0))
                     .startsWith("sales_v");
         }
-        assertThat(get(stack.flinkRest() + "/overview")).contains("\"taskmanagers\":1").containsPattern("\"slots-total\":([2-9]|\\d\\d)");
+        // TaskManagers as the running stack was started with (./stack up --taskmanagers, 2 by default), 4 slots each
+        assertThat(get(stack.flinkRest() + "/overview")).containsPattern("\"taskmanagers\":[1-4],").containsPattern("\"slots-total\":([4-9]|1[0-6]),");
         assertThat(get(stack.flinkRest() + "/")).contains("<html");
     }
 
@@ -107,21 +110,38 @@ class SessionClusterIT {
 
             assertThat(sumOfSourceMetric(stack, jobId, "parse.parsed")).isEqualTo(valid);
             assertThat(sumOfSourceMetric(stack, jobId, "parse.rejected")).isEqualTo(2);
+
+            // evenly spread slots (flink-conf): the job runs on every TaskManager its parallelism
+            // reaches, so losing one leaves the job's code loaded on another (see the recovery bench)
+            Matcher count = Pattern.compile("\"taskmanagers\":(\\d+)").matcher(get(stack.flinkRest() + "/overview"));
+            assertThat(count.find()).isTrue();
+            String subtasks = get(stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId));
+            Set<String> taskManagers = new HashSet<>();
+            Matcher taskManager = Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"").matcher(subtasks);
+            while (taskManager.find()) {
+                taskManagers.add(taskManager.group(1));
+            }
+            assertThat(taskManagers).as(subtasks).hasSize(Math.min(Integer.parseInt(count.group(1)), 2));
         } finally {
             StackScript.Result cancel = script.run(Duration.ofMinutes(1), true, "flink", "cancel", jobId);
             assertThat(cancel.exitCode()).as(cancel.output()).isZero();
         }
     }
 
-    /** A custom metric of the source vertex, summed over its subtasks, through the REST API the web UI uses. */
-    private static long sumOfSourceMetric(StackEndpoints stack, String jobId, String suffix) throws Exception {
+    /** The id of the job's source vertex (the task that starts with the Kafka source). */
+    private static String sourceVertex(StackEndpoints stack, String jobId) throws Exception {
         String job = get(stack.flinkRest() + "/jobs/" + jobId);
         Matcher vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"slotSharingGroupId\":\"[^\"]*\",\"name\":\"Source").matcher(job);
         if (!vertex.find()) {
             vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"name\":\"Source").matcher(job);
             assertThat(vertex.find()).as(job).isTrue();
         }
-        String base = stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + vertex.group(1) + "/subtasks/metrics";
+        return vertex.group(1);
+    }
+
+    /** A custom metric of the source vertex, summed over its subtasks, through the REST API the web UI uses. */
+    private static long sumOfSourceMetric(StackEndpoints stack, String jobId, String suffix) throws Exception {
+        String base = stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId) + "/subtasks/metrics";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             Matcher name = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"").matcher(get(base));
