@@ -30,9 +30,8 @@ final class FlinkCluster extends LocalService {
     private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
     static final String TASK_MANAGER_RESOURCE_ID = "taskmanager-";
-    static final String TASK_MANAGER_PROCESS = "flink-" + TASK_MANAGER_RESOURCE_ID;
     /** Pid files of TaskManagers this stack started; without a number, the single one of stacks before --taskmanagers. */
-    private static final Pattern TASK_MANAGER_PID_FILE = Pattern.compile("flink-taskmanager(?:-([0-9]+))?\\.pid");
+    private static final Pattern TASK_MANAGER_PID_FILE = Pattern.compile("(flink-taskmanager(?:-([0-9]+))?)\\.pid");
 
     private final ManagedProcess jobManager;
     private final List<ManagedProcess> taskManagers = new ArrayList<>();
@@ -41,8 +40,17 @@ final class FlinkCluster extends LocalService {
         super(layout, settings, credentials);
         this.jobManager = new ManagedProcess("flink-jobmanager", layout);
         for (int i = 1; i <= settings.taskManagers(); i++) {
-            taskManagers.add(new ManagedProcess(TASK_MANAGER_PROCESS + i, layout));
+            taskManagers.add(new ManagedProcess(processOf(resourceId(i)), layout));
         }
+    }
+
+    private static String resourceId(int taskManager) {
+        return TASK_MANAGER_RESOURCE_ID + taskManager;
+    }
+
+    /** The process name of the TaskManager with this resource id. */
+    static String processOf(String resourceId) {
+        return "flink-" + resourceId;
     }
 
     @Override
@@ -66,8 +74,8 @@ final class FlinkCluster extends LocalService {
         all.addAll(taskManagers);
         try (var files = Files.list(layout.runDir())) {
             files.map(f -> TASK_MANAGER_PID_FILE.matcher(f.getFileName().toString()))
-                    .filter(m -> m.matches() && (m.group(1) == null || Integer.parseInt(m.group(1)) > taskManagers.size()))
-                    .map(m -> new ManagedProcess(m.group(1) == null ? "flink-taskmanager" : TASK_MANAGER_PROCESS + m.group(1), layout))
+                    .filter(m -> m.matches() && (m.group(2) == null || Integer.parseInt(m.group(2)) > taskManagers.size()))
+                    .map(m -> new ManagedProcess(m.group(1), layout))
                     .filter(ManagedProcess::isRunning)
                     .forEach(all::add);
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -103,7 +111,7 @@ final class FlinkCluster extends LocalService {
                 // the same for every TaskManager: computed once, by a JVM of its own
                 taskManagerMemory = taskManagerMemory != null ? taskManagerMemory : memoryArgs(classpath, "GET_TM_RESOURCE_PARAMS");
                 startRole(taskManager, conf, classpath, taskManagerMemory, "env.java.opts.taskmanager",
-                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", List.of("-D", "taskmanager.resource-id=" + TASK_MANAGER_RESOURCE_ID + (i + 1)));
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", List.of("-D", "taskmanager.resource-id=" + resourceId(i + 1)));
             }
         }
     }

@@ -53,16 +53,19 @@ public final class StackLayout {
     }
 
     /**
-     * The pid file of the TaskManager that Flink's REST API lists under this resource id: the
-     * stack starts TaskManager {@code i} as process {@code flink-taskmanager-i} with the id
+     * The running process of the TaskManager that Flink's REST API lists under this resource id,
+     * checked as {@code ./stack} checks its own (a recycled pid is never taken for it): the stack
+     * starts TaskManager {@code i} as process {@code flink-taskmanager-i} with the id
      * {@code taskmanager-i} (see {@link FlinkCluster}).
      */
-    public Path taskManagerPidFile(String resourceId) {
+    public ProcessHandle taskManager(String resourceId) {
         if (!resourceId.matches(FlinkCluster.TASK_MANAGER_RESOURCE_ID + "[0-9]+")) {
             throw new StackException("TaskManager '" + resourceId + "' was not started by ./stack (its TaskManagers are "
                     + FlinkCluster.TASK_MANAGER_RESOURCE_ID + "1, 2, ...)");
         }
-        return runDir().resolve("flink-" + resourceId + ".pid");
+        ManagedProcess process = new ManagedProcess(FlinkCluster.processOf(resourceId), this);
+        return process.handle().orElseThrow(() -> new StackException(
+                "TaskManager " + resourceId + " is not running as process " + process.name + " of " + runDir() + " (./stack status)"));
     }
 
     Path settingsFile() {

@@ -96,8 +96,9 @@ class LauncherTest {
             assertThat(flink.processes()).extracting(p -> p.name)
                     .containsExactly("flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2", "flink-taskmanager-3");
         }
-        assertThat(layout.taskManagerPidFile("taskmanager-2")).isEqualTo(layout.runDir().resolve("flink-taskmanager-2.pid"));
-        assertThatThrownBy(() -> layout.taskManagerPidFile("127.0.0.1:40965-3b7024")).hasMessageContaining("was not started by ./stack");
+        assertThat(layout.taskManager("taskmanager-3").pid()).isEqualTo(self.pid());
+        assertThatThrownBy(() -> layout.taskManager("taskmanager-4")).hasMessageContaining("is not running as process flink-taskmanager-4");
+        assertThatThrownBy(() -> layout.taskManager("127.0.0.1:40965-3b7024")).hasMessageContaining("was not started by ./stack");
     }
 
     @Test

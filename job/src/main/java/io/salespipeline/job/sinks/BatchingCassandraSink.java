@@ -4,7 +4,6 @@ import com.datastax.driver.core.BatchStatement;
 import com.datastax.driver.core.BoundStatement;
 import com.datastax.driver.core.PreparedStatement;
 import com.datastax.driver.core.ResultSetFuture;
-import com.datastax.driver.core.Session;
 import com.datastax.driver.core.Statement;
 import com.datastax.driver.core.TypeCodec;
 import com.datastax.driver.core.policies.RetryPolicy;
@@ -67,7 +66,6 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
         private final String view;
         private final Settings settings;
         private final SharedSessions.Lease connection;
-        private final Session session;
         private final RetryPolicy retries;
         private final PreparedStatement upsert;
         private final PartitionBatches<ROW> batches;
@@ -84,7 +82,6 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
             this.batches = new PartitionBatches<>(sink.partitionKey, sink.primaryKey, settings.maxBatchRows());
             this.requests = new Semaphore(settings.maxConcurrentRequests());
             this.connection = SharedSessions.acquire(sink.clusterBuilder);
-            this.session = connection.session();
             this.retries = new BoundedWriteRetryPolicy(settings.writeRetries(), view);
             try {
                 this.upsert = connection.prepare(sink.query);
@@ -141,7 +138,7 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
                 rows.forEach(row -> batch.add(bind(row)));
                 statement = batch.setIdempotent(true);
             }
-            ResultSetFuture answer = session.executeAsync(statement.setRetryPolicy(retries));
+            ResultSetFuture answer = connection.session().executeAsync(statement.setRetryPolicy(retries));
             answer.addListener(() -> {
                 try {
                     answer.getUninterruptibly();

@@ -53,23 +53,36 @@ final class SharedSessions {
                     return;
                 }
                 closed = true;
-                if (--shared.leases == 0) {
-                    SHARED.remove(key);
-                    shared.cluster.close();
-                }
+                release(key, shared);
             }
         }
     }
 
+    /** A login's connection, made once by the first writer; the others wait for that attempt. */
     private static final class Shared {
-        final Cluster cluster;
-        final Session session;
-        final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
-        int leases;
+        private Cluster cluster;
+        private Session session;
+        /** Why that one attempt failed: the writers that waited for it fail with it instead of each trying again. */
+        private RuntimeException failure;
+        private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
+        private int leases;
 
-        Shared(Cluster cluster, Session session) {
-            this.cluster = cluster;
-            this.session = session;
+        synchronized void connect(SalesClusterBuilder builder) {
+            if (failure != null) {
+                throw failure;
+            }
+            if (session != null) {
+                return;
+            }
+            Cluster connecting = builder.getCluster();
+            try {
+                session = connecting.connect();
+                cluster = connecting;
+            } catch (RuntimeException e) {
+                connecting.close();
+                failure = e;
+                throw e;
+            }
         }
     }
 
@@ -78,25 +91,34 @@ final class SharedSessions {
     private SharedSessions() {}
 
     /**
-     * The session for this login, connected by the first writer that asks (which waits for it; the
-     * others wait on the same lock instead of connecting again). A failed connect is not kept: the
-     * next writer tries afresh.
+     * The session for this login, connected by the first writer that asks; writers asking meanwhile
+     * wait for that connect (on it alone, not on other logins) and share its outcome. A failed
+     * connect goes with the writers that saw it: once they have let go, the next writer tries afresh.
      */
     static Lease acquire(SalesClusterBuilder builder) {
+        Shared shared;
         synchronized (SHARED) {
-            Shared shared = SHARED.get(builder);
-            if (shared == null) {
-                Cluster cluster = builder.getCluster();
-                try {
-                    shared = new Shared(cluster, cluster.connect());
-                } catch (RuntimeException e) {
-                    cluster.close();
-                    throw e;
-                }
-                SHARED.put(builder, shared);
-            }
+            shared = SHARED.computeIfAbsent(builder, b -> new Shared());
             shared.leases++;
-            return new Lease(builder, shared);
+        }
+        try {
+            shared.connect(builder);
+        } catch (RuntimeException e) {
+            synchronized (SHARED) {
+                release(builder, shared);
+            }
+            throw e;
+        }
+        return new Lease(builder, shared);
+    }
+
+    /** Called holding the SHARED lock. */
+    private static void release(SalesClusterBuilder key, Shared shared) {
+        if (--shared.leases == 0) {
+            SHARED.remove(key, shared);
+            if (shared.cluster != null) {
+                shared.cluster.close();
+            }
         }
     }
 

@@ -98,7 +98,7 @@ public final class BenchCommand {
                     options.latencyRates(), options.latencySeconds()));
         }
         if (options.runs(Step.RECOVERY)) {
-            step(report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManagerPidFile, startMissing, err)
+            step(report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
                     .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
         }
         if (options.runs(Step.POISON)) {

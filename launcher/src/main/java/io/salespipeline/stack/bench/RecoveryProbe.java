@@ -3,17 +3,11 @@ package io.salespipeline.stack.bench;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -41,7 +35,6 @@ final class RecoveryProbe {
 
     record LagReading(double seconds, long lagMs) {}
 
-    private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     /** The job must keep up and have a checkpoint to restore from before the kill. */
     private static final Duration MIN_WARMUP = Duration.ofSeconds(15);
     private static final Duration MAX_WARMUP = Duration.ofSeconds(120);
@@ -53,17 +46,17 @@ final class RecoveryProbe {
     private static final int SAMPLES_PER_SECOND = 10;
 
     private final BenchEnv env;
-    private final Function<String, Path> pidFileOfTaskManager;
+    private final Function<String, ProcessHandle> taskManagerProcess;
     private final Runnable startMissing;
     private final PrintStream err;
 
     /**
-     * @param pidFileOfTaskManager the pid file of the stack's TaskManager with this resource id
+     * @param taskManagerProcess the running process of the stack's TaskManager with this resource id
      * @param startMissing starts whatever process of the stack is not running ({@code ./stack up})
      */
-    RecoveryProbe(BenchEnv env, Function<String, Path> pidFileOfTaskManager, Runnable startMissing, PrintStream err) {
+    RecoveryProbe(BenchEnv env, Function<String, ProcessHandle> taskManagerProcess, Runnable startMissing, PrintStream err) {
         this.env = env;
-        this.pidFileOfTaskManager = pidFileOfTaskManager;
+        this.taskManagerProcess = taskManagerProcess;
         this.startMissing = startMissing;
         this.err = err;
     }
@@ -91,7 +84,7 @@ final class RecoveryProbe {
             }
 
             String victim = job.taskManagerOfFirstSubtask();
-            ProcessHandle taskManager = taskManager(pidFileOfTaskManager.apply(victim));
+            ProcessHandle taskManager = taskManagerProcess.apply(victim);
             int taskManagers = env.flink.get("/overview").path("taskmanagers").asInt();
             long killedAtMillis = System.currentTimeMillis();
             taskManager.destroyForcibly();
@@ -117,7 +110,9 @@ final class RecoveryProbe {
                 }
                 // until the JobManager notices the dead TaskManager, REST still shows its tasks as
                 // running; a quick failover may be over between two looks, but not its RESTARTING time
-                disrupted |= !tasks.allRunning() || job.restartingSince(killedAtMillis);
+                if (!disrupted) {
+                    disrupted = !tasks.allRunning() || job.restartingSince(killedAtMillis);
+                }
                 if (runningAt == 0 && disrupted && tasks.allRunning()) {
                     runningAt = now;
                 }
@@ -172,32 +167,6 @@ final class RecoveryProbe {
 
     private static long lagMs(Freshness freshness) {
         return TimeUnit.NANOSECONDS.toMillis(freshness.lagNanos(System.nanoTime()));
-    }
-
-    /**
-     * The stack's TaskManager, checked as {@code ./stack} checks its own processes (start time and
-     * main class recorded in the pid file): a recycled pid must never be killed.
-     */
-    private static ProcessHandle taskManager(Path taskManagerPidFile) {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(taskManagerPidFile)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new StackException("recovery needs the local stack's TaskManager, but " + taskManagerPidFile + " cannot be read (" + e.getMessage() + ")");
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(props.getProperty("pid", "").trim());
-        } catch (NumberFormatException e) {
-            throw new StackException("no pid in " + taskManagerPidFile);
-        }
-        String started = props.getProperty("started", "");
-        return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(Instant::toString).orElse("").equals(started))
-                // the JDK does not always see a long command line: then the start time alone decides
-                .filter(h -> h.info().arguments().map(a -> List.of(a).contains(TASK_MANAGER_MAIN)).orElse(true))
-                .orElseThrow(() -> new StackException("pid " + pid + " of " + taskManagerPidFile + " is not the stack's running TaskManager (./stack status)"));
     }
 
     /** The stack is whole again before the next step; a replacement that failed to start fails this one. */
