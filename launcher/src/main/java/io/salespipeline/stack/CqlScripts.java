@@ -1,6 +1,11 @@
 package io.salespipeline.stack;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
+import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
+import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -23,7 +29,40 @@ public final class CqlScripts {
     private static final Pattern TEMPLATE = Pattern.compile("\\b" + TEMPLATE_KEYSPACE + "\\b");
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
+    /**
+     * Pauses between attempts of a statement that failed transiently: about half a minute in all,
+     * the time a node that has just restarted on two busy cores needs before Paxos answers in time.
+     */
+    static final long[] RETRY_PAUSES_MILLIS = {500, 1_000, 2_000, 4_000, 8_000, 8_000};
+
     private CqlScripts() {}
+
+    /**
+     * Runs one statement, again after a timeout or an unavailable or overloaded node. Safe because
+     * every schema statement is idempotent (they all run again on each {@code ./stack up}); a
+     * failure that is not transient, or the last one, is thrown as it is.
+     */
+    static void retryingTransientFailures(Runnable statement, long[] pausesMillis, LongConsumer pause) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                statement.run();
+                return;
+            } catch (RuntimeException e) {
+                if (!isTransient(e) || attempt == pausesMillis.length) {
+                    throw e;
+                }
+                pause.accept(pausesMillis[attempt]);
+            }
+        }
+    }
+
+    static boolean isTransient(RuntimeException e) {
+        return e instanceof DriverTimeoutException
+                || e instanceof QueryConsistencyException
+                || e instanceof UnavailableException
+                || e instanceof OverloadedException
+                || e instanceof BootstrappingException;
+    }
 
     /**
      * @param viewsKeyspace null to apply every file as written; otherwise apply only the files of
@@ -51,7 +90,7 @@ public final class CqlScripts {
             }
             for (String statement : statements(text)) {
                 try {
-                    session.execute(statement);
+                    retryingTransientFailures(() -> session.execute(statement), RETRY_PAUSES_MILLIS, Pause::millis);
                 } catch (RuntimeException e) {
                     throw new StackException(file.getFileName() + ": " + e.getMessage() + " in: " + statement.replaceAll("\\s+", " "));
                 }

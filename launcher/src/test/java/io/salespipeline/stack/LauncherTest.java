@@ -149,4 +149,34 @@ class LauncherTest {
         assertThat(CqlScripts.statements(Files.readString(cql.resolve("10-views.cql")))).hasSize(6);
         assertThat(CqlScripts.statements(Files.readString(cql.resolve("00-control.cql")))).hasSize(6);
     }
+
+    @Test
+    void aSchemaStatementThatTimedOutRunsAgainAfterAPause() {
+        List<Long> pauses = new java.util.ArrayList<>();
+        int[] attempts = {0};
+        CqlScripts.retryingTransientFailures(() -> {
+            if (++attempts[0] < 3) {
+                throw new com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException(
+                        null, com.datastax.oss.driver.api.core.DefaultConsistencyLevel.SERIAL, 0, 1,
+                        com.datastax.oss.driver.api.core.servererrors.WriteType.CAS);
+            }
+        }, new long[] {10, 20, 40}, pauses::add);
+        assertThat(attempts[0]).isEqualTo(3);
+        assertThat(pauses).containsExactly(10L, 20L);
+    }
+
+    @Test
+    void aSchemaStatementStopsRetryingWhenThePausesRunOutOrTheFailureIsNotTransient() {
+        List<Long> pauses = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> CqlScripts.retryingTransientFailures(() -> {
+            throw new com.datastax.oss.driver.api.core.DriverTimeoutException("Query timed out after PT2S");
+        }, new long[] {10, 20}, pauses::add)).hasMessageContaining("timed out");
+        assertThat(pauses).containsExactly(10L, 20L);
+
+        pauses.clear();
+        assertThatThrownBy(() -> CqlScripts.retryingTransientFailures(() -> {
+            throw new com.datastax.oss.driver.api.core.servererrors.SyntaxError(null, "line 1:0 no viable alternative");
+        }, new long[] {10, 20}, pauses::add)).hasMessageContaining("no viable alternative");
+        assertThat(pauses).isEmpty();
+    }
 }
