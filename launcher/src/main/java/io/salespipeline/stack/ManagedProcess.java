@@ -28,7 +28,7 @@ final class ManagedProcess {
 
     ManagedProcess(String name, StackLayout layout) {
         this.name = name;
-        this.pidFile = layout.runDir().resolve(name + ".pid");
+        this.pidFile = layout.runDir().resolve(name + StackLayout.PID_FILE_SUFFIX);
         this.logFile = layout.logsDir().resolve(name + ".out");
     }
 

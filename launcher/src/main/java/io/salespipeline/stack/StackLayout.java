@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where everything lives: the repository (configuration sources) and the stack home
@@ -13,6 +15,8 @@ import java.util.List;
  * generated configuration and pid files.
  */
 public final class StackLayout {
+
+    static final String PID_FILE_SUFFIX = ".pid";
 
     final Path repoRoot;
     final Path home;
@@ -66,6 +70,27 @@ public final class StackLayout {
         ManagedProcess process = new ManagedProcess(FlinkCluster.processOf(resourceId), this);
         return process.handle().orElseThrow(() -> new StackException(
                 "TaskManager " + resourceId + " is not running as process " + process.name + " of " + runDir() + " (./stack status)"));
+    }
+
+    /**
+     * Every process of this stack that is running now, by its name ({@code kafka}, {@code cassandra},
+     * {@code flink-jobmanager}, {@code flink-taskmanager-1}, ...), as {@code ./stack status} knows
+     * them from their pid files; for the bench, which reports what each of them spent.
+     */
+    public Map<String, ProcessHandle> runningProcesses() {
+        Map<String, ProcessHandle> running = new TreeMap<>();
+        if (!Files.isDirectory(runDir())) {
+            return running;
+        }
+        try (var files = Files.list(runDir())) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(PID_FILE_SUFFIX))
+                    .map(f -> new ManagedProcess(f.substring(0, f.length() - PID_FILE_SUFFIX.length()), this))
+                    .forEach(p -> p.handle().ifPresent(h -> running.put(p.name, h)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return running;
     }
 
     Path settingsFile() {

@@ -2,7 +2,8 @@ package io.salespipeline.job.records;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -126,17 +127,19 @@ public class DeadLetter implements KafkaEnvelope {
         return letter;
     }
 
+    /**
+     * The payload as text, or null where it is not valid UTF-8. Reads the decoder's result rather
+     * than letting it throw: a poisoned log brings a stream of such payloads, and each exception
+     * would capture the task thread's deep stack.
+     */
     private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException notUtf8) {
-            return null;
-        }
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CoderResult result = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes), text, true);
+        return result.isError() ? null : text.flip().toString();
     }
 
     @Override

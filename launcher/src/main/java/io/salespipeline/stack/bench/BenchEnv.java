@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +41,8 @@ final class BenchEnv implements AutoCloseable {
     final FlinkRest flink;
     final LogPositions log;
     final CqlSession session;
+    /** The stack's running processes by name, for what each spends during a timed run. */
+    final Supplier<Map<String, ProcessHandle>> stackProcesses;
     private final Admin admin;
     private final Path cqlDir;
     private final Path jar;
@@ -52,8 +55,10 @@ final class BenchEnv implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private String jarId;
 
-    BenchEnv(String runId, String kafkaBootstrap, String cassandraContact, String flinkRest, Path repoRoot, Path cqlDir, BenchOptions options, PrintStream out) {
+    BenchEnv(String runId, String kafkaBootstrap, String cassandraContact, String flinkRest, Path repoRoot, Path cqlDir, BenchOptions options, PrintStream out,
+            Supplier<Map<String, ProcessHandle>> stackProcesses) {
         this.runId = runId;
+        this.stackProcesses = stackProcesses;
         this.kafkaBootstrap = kafkaBootstrap;
         this.cassandraContact = cassandraContact;
         this.cqlDir = cqlDir;

@@ -1,15 +1,17 @@
 package io.salespipeline.stack.bench;
 
-import io.salespipeline.stack.Pause;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Steps 4 and 5: the job for a fresh keyspace reads the whole log from offset 0. The run counts as
@@ -25,9 +27,11 @@ final class CatchUpRun {
      * @param seconds from RUNNING until the flushing checkpoint completed
      * @param flinkPeakRate the highest reading of the source's numRecordsOutPerSecond (Flink's 60 s moving average)
      * @param storeWindows rows of store_sales_per_minute, of which {@code finalStoreWindows} are final
+     * @param cpuSeconds CPU time each process of the stack spent from RUNNING until the flushing
+     *     checkpoint (the bench itself not included): where a difference between two runs went
      */
     record Result(boolean recordViews, long events, double secondsToRunning, double secondsToLogEnd, double seconds, long parsed, long rejected,
-            long restarts, double flinkPeakRate, long storeWindows, long finalStoreWindows, List<Sample> series) {
+            long restarts, double flinkPeakRate, long storeWindows, long finalStoreWindows, Map<String, Double> cpuSeconds, List<Sample> series) {
         @JsonProperty
         double eventsPerSecond() {
             return events / seconds;
@@ -64,6 +68,8 @@ final class CatchUpRun {
         long total = end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
         PipelineJob job = env.startJob(topic, keyspace, recordViews ? List.of() : List.of("--views.records", "false"));
         long runningAt = job.runningAt();
+        Map<String, ProcessHandle> processes = env.stackProcesses.get();
+        Map<String, Duration> cpuAtRunning = cpuTimes(processes);
         Progress progress = new Progress(err);
         List<Sample> series = new ArrayList<>();
         List<long[]> readings = new ArrayList<>();
@@ -102,7 +108,8 @@ final class CatchUpRun {
                 PipelineJob.Checkpoint checkpoint = job.lastCheckpoint().orElse(null);
                 if (checkpoint != null && checkpoint.triggeredAt() >= logEndAt) {
                     progress.finish(line + String.format(Locale.ROOT, " | flushed by checkpoint %d at %.1f s", checkpoint.id(), (checkpoint.completedAt() - runningAt) / 1000.0));
-                    Result result = finish(job, keyspace, recordViews, total, runningAt, logEndAt, checkpoint.completedAt(), flinkPeakRate, series);
+                    Map<String, Double> cpuSeconds = cpuSpent(cpuAtRunning, cpuTimes(processes));
+                    Result result = finish(job, keyspace, recordViews, total, runningAt, logEndAt, checkpoint.completedAt(), flinkPeakRate, cpuSeconds, series);
                     env.stop(job);
                     return result;
                 }
@@ -148,8 +155,30 @@ final class CatchUpRun {
         return done;
     }
 
+    /** Where the system does not report a process's CPU time, that process is left out. */
+    static Map<String, Duration> cpuTimes(Map<String, ProcessHandle> processes) {
+        Map<String, Duration> times = new TreeMap<>();
+        processes.forEach((name, process) -> process.info().totalCpuDuration().ifPresent(cpu -> times.put(name, cpu)));
+        return times;
+    }
+
+    /**
+     * Seconds spent between two readings of the same process handles, by process; one that has
+     * ended since (killed, restarted under a new pid) has no second reading and is left out.
+     */
+    static Map<String, Double> cpuSpent(Map<String, Duration> before, Map<String, Duration> after) {
+        Map<String, Double> spent = new TreeMap<>();
+        after.forEach((name, cpu) -> {
+            Duration earlier = before.get(name);
+            if (earlier != null) {
+                spent.put(name, Math.round(cpu.minus(earlier).toMillis() / 100.0) / 10.0);
+            }
+        });
+        return spent;
+    }
+
     private Result finish(PipelineJob job, String keyspace, boolean recordViews, long total, long runningAt, long logEndAt, long flushedAt,
-            double flinkPeakRate, List<Sample> series) {
+            double flinkPeakRate, Map<String, Double> cpuSeconds, List<Sample> series) {
         long windows = 0;
         long finals = 0;
         for (Row row : env.session.execute("SELECT final FROM " + keyspace + ".store_sales_per_minute")) {
@@ -157,6 +186,6 @@ final class CatchUpRun {
             finals += row.getBoolean("final") ? 1 : 0;
         }
         return new Result(recordViews, total, (runningAt - job.submittedAt) / 1000.0, (logEndAt - runningAt) / 1000.0, (flushedAt - runningAt) / 1000.0,
-                job.counter("parse.parsed"), job.counter("parse.rejected"), job.restarts(), flinkPeakRate, windows, finals, series);
+                job.counter("parse.parsed"), job.counter("parse.rejected"), job.restarts(), flinkPeakRate, windows, finals, cpuSeconds, series);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,7 +112,15 @@ final class Report {
                     rows.add(new Row(o.step().title, String.format(Locale.ROOT, "all tasks RUNNING %.1f s after kill -9 of %s; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
                             r.secondsToRunning(), r.taskManagers() == 1 ? "the only TaskManager" : "one of " + r.taskManagers() + " TaskManagers", r.steadyLagMs(), r.secondsToSteadyLag(), r.rate()), target(o.step()), met(r.secondsToSteadyLag() < RECOVERY_SECONDS)));
                 }
-                case POISON -> rows.add(poisonRow(o.step(), (PoisonRun) o.result()));
+                case POISON -> {
+                    PoisonRun poison = (PoisonRun) o.result();
+                    if (poison.allViews() != null) {
+                        rows.add(poisonRow(o.step(), "all views", poison.allViews(), Step.REPLAY, true));
+                    }
+                    if (poison.aggregatesOnly() != null) {
+                        rows.add(poisonRow(o.step(), "aggregates only", poison.aggregatesOnly(), Step.AGGREGATES, poison.allViews() == null));
+                    }
+                }
                 default -> throw new IllegalStateException("no row for " + o.step());
             }
         }
@@ -132,17 +141,27 @@ final class Report {
                 measured, 100 * share, cassandraSlower ? "Cassandra" : "Kafka", ceiling), target(step), met(share >= REPLAY_SHARE_OF_CEILING));
     }
 
-    private Row poisonRow(Step step, PoisonRun poison) {
-        CatchUpRun.Result r = poison.run();
+    /**
+     * The poisoned replay's rate against the clean replay of the same configuration. The target is
+     * judged on all views, the job as it runs; aggregates only is judged only when it is all there
+     * is, and otherwise shown as the worst case (there a valid event costs an in-memory update, a
+     * dead letter a Kafka write).
+     */
+    private Row poisonRow(Step step, String configuration, CatchUpRun.Result r, Step cleanStep, boolean judged) {
+        String title = step.title + ", " + configuration;
         String measured = String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s, %,d of them malformed and dead-lettered%s)",
                 r.eventsPerSecond(), r.events(), r.seconds(), r.rejected(), miscount(r));
-        Optional<CatchUpRun.Result> clean = result(Step.AGGREGATES, CatchUpRun.Result.class);
+        Optional<CatchUpRun.Result> clean = result(cleanStep, CatchUpRun.Result.class);
         if (clean.isEmpty()) {
-            return new Row(step.title, measured + "; no clean run to compare with (step 5 skipped)", target(step), "–");
+            return new Row(title, measured + "; no clean run to compare with (" + cleanStep.title + " skipped)", target(step), "–");
         }
         double share = r.eventsPerSecond() / clean.get().eventsPerSecond();
-        return new Row(step.title, String.format(Locale.ROOT, "%s = %.0f %% of clean input (step 5, %,.0f events/s)",
-                measured, 100 * share, clean.get().eventsPerSecond()), target(step), met(share >= POISON_SHARE_OF_CLEAN));
+        String compared = String.format(Locale.ROOT, "%s = %.0f %% of clean input (step %s, %,.0f events/s)",
+                measured, 100 * share, cleanStep.title, clean.get().eventsPerSecond());
+        if (!judged) {
+            return new Row(title, compared + "; worst case, not the judged figure: a valid event only updates in-memory pre-aggregates here", "–", "–");
+        }
+        return new Row(title, compared, target(step), met(share >= POISON_SHARE_OF_CLEAN));
     }
 
     /** Says so when Flink's own counters disagree with the log: the run did not process every event exactly once. */
@@ -188,10 +207,35 @@ final class Report {
                 .append(outcomes.values().stream().map(o -> String.format(Locale.ROOT, "%s %.2f → %.2f", o.step().option, o.loadBefore(), o.loadAfter()))
                         .collect(Collectors.joining(", ")))
                 .append(".\n");
+        Map<String, CatchUpRun.Result> catchUps = catchUps();
+        if (catchUps.values().stream().anyMatch(r -> !r.cpuSeconds().isEmpty())) {
+            md.append("\nCPU seconds by process from RUNNING to the flushing checkpoint:\n");
+            catchUps.entrySet().removeIf(run -> run.getValue().cpuSeconds().isEmpty());
+            catchUps.forEach((title, r) -> md.append("- ").append(title).append(": ")
+                    .append(r.cpuSeconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                            .collect(Collectors.joining(", ")))
+                    .append(String.format(Locale.ROOT, " (%.1f per million events)%n", r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / r.events())));
+        }
         if (plotFile != null) {
             md.append("\nThroughput and lag during the replay: [").append(plotFile).append("](").append(plotFile).append(")\n");
         }
         return md.toString();
+    }
+
+    /** The timed catch-ups of this run, by the table's step titles. */
+    private Map<String, CatchUpRun.Result> catchUps() {
+        Map<String, CatchUpRun.Result> runs = new LinkedHashMap<>();
+        result(Step.REPLAY, CatchUpRun.Result.class).ifPresent(r -> runs.put(Step.REPLAY.title, r));
+        result(Step.AGGREGATES, CatchUpRun.Result.class).ifPresent(r -> runs.put(Step.AGGREGATES.title, r));
+        result(Step.POISON, PoisonRun.class).ifPresent(p -> {
+            if (p.allViews() != null) {
+                runs.put(Step.POISON.title + ", all views", p.allViews());
+            }
+            if (p.aggregatesOnly() != null) {
+                runs.put(Step.POISON.title + ", aggregates only", p.aggregatesOnly());
+            }
+        });
+        return runs;
     }
 
     private static String cell(String text) {
