@@ -334,10 +334,8 @@ public final class StackCli {
         if (!Files.exists(layout.settingsFile()) && !Files.isDirectory(layout.runDir()) && !Files.isDirectory(home.resolve("data"))) {
             throw new StackException("refusing to delete " + home + ": it does not look like a stack home (no stack.properties, run/ or data/)");
         }
-        try (Stream<Path> walk = Files.walk(home)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            StackLayout.deleteTree(home);
         } catch (IOException e) {
             throw new StackException("could not delete " + home + ": " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Clients;
 import io.salespipeline.stack.CqlScripts;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.StackLayout;
 import io.salespipeline.stack.replay.FlinkRest;
 import io.salespipeline.stack.replay.LogPositions;
 import java.io.IOException;
@@ -50,6 +51,7 @@ final class BenchEnv implements AutoCloseable {
     private final PrintStream out;
     private final List<String> topics = new ArrayList<>();
     private final List<String> keyspaces = new ArrayList<>();
+    private final List<Path> checkpoints = new ArrayList<>();
     /** Jobs started and not yet cancelled, newest first: cancelled by {@link #close} if a step fails or the run is interrupted. */
     private final Deque<PipelineJob> jobs = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -111,7 +113,21 @@ final class BenchEnv implements AutoCloseable {
     /** Cancels a job and waits until its slots are free for the next one. */
     void stop(PipelineJob job) {
         jobs.remove(job);
+        cancel(job);
+    }
+
+    /**
+     * Its checkpoints, retained on cancellation like every job's on this cluster, belong to the run:
+     * removed at the end with the topics, unless --keep. Looked up once the job has ended, so the
+     * last one taken is known; Flink still answers for a finished job.
+     */
+    private void cancel(PipelineJob job) {
         job.cancel();
+        try {
+            job.localCheckpointDirectory().ifPresent(checkpoints::add);
+        } catch (StackException e) {
+            out.println("bench: could not look up the checkpoints of job " + job.id + " (left in place): " + e.getMessage());
+        }
     }
 
     /** As many as the stack's own dead-letter and late topics have: a poisoned replay writes tens of thousands a second. */
@@ -142,25 +158,28 @@ final class BenchEnv implements AutoCloseable {
         while (!jobs.isEmpty()) {
             PipelineJob job = jobs.pop();
             try {
-                job.cancel();
+                cancel(job);
             } catch (StackException e) {
                 out.println("bench: could not cancel job " + job.id + ": " + e.getMessage());
             }
         }
         try {
             if (options.keep()) {
-                out.println("kept topics " + topics + " and keyspaces " + keyspaces + " (--keep)");
+                out.println("kept topics " + topics + ", keyspaces " + keyspaces + " and checkpoints " + checkpoints + " (--keep)");
             } else {
+                for (Path jobCheckpoints : checkpoints) {
+                    StackLayout.deleteTree(jobCheckpoints);
+                }
                 if (!topics.isEmpty()) {
                     await(admin.deleteTopics(topics).all(), "deleting topics " + topics);
                 }
                 for (String keyspace : keyspaces) {
                     session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
                 }
-                out.println("removed topics " + topics + " and keyspaces " + keyspaces);
+                out.println("removed topics " + topics + ", keyspaces " + keyspaces + " and the checkpoints of " + checkpoints.size() + " jobs");
             }
-        } catch (RuntimeException e) {
-            out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ")");
+        } catch (RuntimeException | IOException e) {
+            out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ", checkpoints " + checkpoints + ")");
         } finally {
             log.close();
             admin.close(Duration.ofSeconds(2));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.replay.FlinkRest;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -115,6 +117,24 @@ final class PipelineJob {
             return Optional.empty();
         }
         return Optional.of(new Checkpoint(completed.path("id").asLong(), completed.path("trigger_timestamp").asLong(), completed.path("latest_ack_timestamp").asLong()));
+    }
+
+    /**
+     * Where this job's retained checkpoints are, {@code <checkpoint dir>/<job id>}, when that is a
+     * directory of this machine; empty before the first checkpoint or for remote storage.
+     */
+    Optional<Path> localCheckpointDirectory() {
+        return localCheckpointDirectory(id, flink.get("/jobs/" + id + "/checkpoints"));
+    }
+
+    static Optional<Path> localCheckpointDirectory(String jobId, JsonNode checkpoints) {
+        String latest = checkpoints.path("latest").path("completed").path("external_path").asText("");
+        if (!latest.startsWith("file:")) {
+            return Optional.empty();
+        }
+        Path jobDirectory = Path.of(URI.create(latest)).getParent();
+        // Flink's layout is <dir>/<job id>/chk-<n>: never hand back anything but the job's own directory
+        return jobDirectory != null && jobDirectory.getFileName().toString().equals(jobId) ? Optional.of(jobDirectory) : Optional.empty();
     }
 
     /** Restarts since submission (region failovers included). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,17 @@ class PipelineJobTest {
         assertThat(PipelineJob.lastCheckpoint(json("{'latest': {'completed': {'id': 7, 'trigger_timestamp': 1000, 'latest_ack_timestamp': 1800}}}")))
                 .contains(new PipelineJob.Checkpoint(7, 1000, 1800));
         assertThat(PipelineJob.lastCheckpoint(json("{'latest': {'completed': null}}"))).isEmpty();
+    }
+
+    @Test
+    void theCheckpointDirectoryToRemoveIsTheJobsOwnAndOnlyALocalOne() throws Exception {
+        String job = "6f1a9c0e2b7d4e5fa1b2c3d4e5f60718";
+        assertThat(PipelineJob.localCheckpointDirectory(job, json("{'latest': {'completed': {'external_path': 'file:/tmp/stack/data/flink/checkpoints/" + job + "/chk-12'}}}")))
+                .contains(Path.of("/tmp/stack/data/flink/checkpoints", job));
+        // not under a directory named after the job (a layout we do not know): nothing to remove
+        assertThat(PipelineJob.localCheckpointDirectory(job, json("{'latest': {'completed': {'external_path': 'file:/tmp/stack/data/flink/checkpoints/chk-12'}}}"))).isEmpty();
+        assertThat(PipelineJob.localCheckpointDirectory(job, json("{'latest': {'completed': {'external_path': 's3://bucket/checkpoints/" + job + "/chk-12'}}}"))).isEmpty();
+        assertThat(PipelineJob.localCheckpointDirectory(job, json("{'latest': {'completed': null}}"))).isEmpty();
     }
 
     @Test
