@@ -69,7 +69,7 @@ public final class BenchCommand {
         String log = options.topic() != null ? options.topic() : env.runId;
         if (options.runs(Step.PRELOAD)) {
             env.createTopic(log, options.partitions());
-            Report.Outcome preload = step(report, Step.PRELOAD, () -> new Preload(env, out, err).run(log, options.events()));
+            Report.Outcome preload = step(env, report, Step.PRELOAD, () -> new Preload(env, out, err).run(log, options.events()));
             if (preload.error() != null) {
                 // every step after it reads this log: no point in going on
                 return;
@@ -82,19 +82,19 @@ public final class BenchCommand {
         // live traffic goes to topics shaped like the log; without one, like the one a preload would have made
         int partitions = options.topic() != null || options.runs(Step.PRELOAD) ? env.log.endOffsets(log).size() : options.partitions();
         if (options.runs(Step.KAFKA)) {
-            step(report, Step.KAFKA, () -> new KafkaCeiling(env, err).run(log));
+            step(env, report, Step.KAFKA, () -> new KafkaCeiling(env, err).run(log));
         }
         if (options.runs(Step.CASSANDRA)) {
-            step(report, Step.CASSANDRA, () -> new CassandraCeiling(env, err).run(log, env.createKeyspace(env.runId + "_ceiling"), options.sample(), options.warmupSeconds()));
+            step(env, report, Step.CASSANDRA, () -> new CassandraCeiling(env, err).run(log, env.createKeyspace(env.runId + "_ceiling"), options.sample(), options.warmupSeconds()));
         }
         if (options.runs(Step.REPLAY)) {
-            step(report, Step.REPLAY, () -> new CatchUpRun(env, err).run("replay", log, env.runId + "_replay", true));
+            step(env, report, Step.REPLAY, () -> new CatchUpRun(env, err).run("replay", log, env.runId + "_replay", true));
         }
         if (options.runs(Step.AGGREGATES)) {
-            step(report, Step.AGGREGATES, () -> new CatchUpRun(env, err).run("aggregates only", log, env.runId + "_aggregates", false));
+            step(env, report, Step.AGGREGATES, () -> new CatchUpRun(env, err).run("aggregates only", log, env.runId + "_aggregates", false));
         }
         if (options.runs(Step.LATENCY)) {
-            step(report, Step.LATENCY, () -> new LatencyProbe(env, err).run(env.runId + "_latency", env.runId + "_latency", partitions,
+            step(env, report, Step.LATENCY, () -> new LatencyProbe(env, err).run(env.runId + "_latency", env.runId + "_latency", partitions,
                     options.latencyRates(), options.latencySeconds()));
         }
         // Before recovery, whose replacement TaskManager is a cold JVM that compiles everything again:
@@ -102,7 +102,7 @@ public final class BenchCommand {
         if (options.runs(Step.POISON)) {
             // as large as the clean log, so the two catch-ups compare like for like
             long events = options.topic() != null || options.runs(Step.PRELOAD) ? env.totalEvents(log) : options.events();
-            step(report, Step.POISON, () -> {
+            step(env, report, Step.POISON, () -> {
                 String poisoned = env.createTopic(env.runId + "_poison", partitions);
                 Preload.Result preload = new Preload(env, out, err).run(poisoned, events, PoisonRun.BAD_RATIO);
                 // each replay of the poisoned log needs its clean counterpart; with neither, still the cheaper one
@@ -114,13 +114,13 @@ public final class BenchCommand {
             });
         }
         if (options.runs(Step.RECOVERY)) {
-            step(report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
+            step(env, report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
                     .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
         }
     }
 
-    /** Runs one step; a failure is recorded and reported, and the next step still runs. */
-    private Report.Outcome step(Report report, Step step, Supplier<Object> body) {
+    /** Runs one step, then drops its keyspaces; a failure is recorded and reported, and the next step still runs. */
+    private Report.Outcome step(BenchEnv env, Report report, Step step, Supplier<Object> body) {
         out.println("[" + step.title + "]");
         double loadBefore = Machine.loadNow();
         long start = System.nanoTime();
@@ -132,6 +132,7 @@ public final class BenchCommand {
             error = e.getMessage();
             err.println("bench: " + step.option + " failed: " + error);
         }
+        env.releaseKeyspaces();
         Report.Outcome outcome = new Report.Outcome(step, result, error, (System.nanoTime() - start) / 1e9, loadBefore, Machine.loadNow());
         report.add(outcome);
         report.rows().stream().filter(r -> r.step().startsWith(step.title))
