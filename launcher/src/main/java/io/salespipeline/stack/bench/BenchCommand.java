@@ -97,8 +97,10 @@ public final class BenchCommand {
             step(env, report, Step.LATENCY, () -> new LatencyProbe(env, err).run(env.runId + "_latency", env.runId + "_latency", partitions,
                     options.latencyRates(), options.latencySeconds()));
         }
-        // Before recovery, whose replacement TaskManager is a cold JVM that compiles everything again:
-        // a poisoned replay right after it spent twice the CPU there that it did on the other TaskManager.
+        if (options.runs(Step.RECOVERY)) {
+            step(env, report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
+                    .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
+        }
         if (options.runs(Step.POISON)) {
             // as large as the clean log, so the two catch-ups compare like for like
             long events = options.topic() != null || options.runs(Step.PRELOAD) ? env.totalEvents(log) : options.events();
@@ -112,10 +114,6 @@ public final class BenchCommand {
                         allViews ? new CatchUpRun(env, err).run("poison input, all views", poisoned, env.runId + "_poison", true) : null,
                         aggregatesOnly ? new CatchUpRun(env, err).run("poison input, aggregates only", poisoned, env.runId + "_poison_aggregates", false) : null);
             });
-        }
-        if (options.runs(Step.RECOVERY)) {
-            step(env, report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
-                    .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
         }
     }
 

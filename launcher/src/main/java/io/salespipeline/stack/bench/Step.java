@@ -5,10 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/**
- * The steps of {@code ./stack bench}, in the order of the report; they run in this order too, but
- * for poison input, which runs before recovery (see {@link BenchCommand}). Each can be skipped by its name.
- */
+/** The steps of {@code ./stack bench}, in the order they run; each can be skipped by its name. */
 enum Step {
     PRELOAD("preload", "1 preload"),
     KAFKA("kafka", "2 Kafka ceiling"),
