@@ -208,9 +208,9 @@ final class Report {
                         .collect(Collectors.joining(", ")))
                 .append(".\n");
         Map<String, CatchUpRun.Result> catchUps = catchUps();
-        if (catchUps.values().stream().anyMatch(r -> !r.cpuSeconds().isEmpty())) {
+        catchUps.values().removeIf(run -> run.cpuSeconds().isEmpty());
+        if (!catchUps.isEmpty()) {
             md.append("\nCPU seconds by process from RUNNING to the flushing checkpoint:\n");
-            catchUps.entrySet().removeIf(run -> run.getValue().cpuSeconds().isEmpty());
             catchUps.forEach((title, r) -> md.append("- ").append(title).append(": ")
                     .append(r.cpuSeconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                             .collect(Collectors.joining(", ")))
