@@ -1,7 +1,9 @@
 package io.salespipeline.stack;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
@@ -33,12 +35,12 @@ public final class CqlScripts {
      * Pauses between attempts of a statement that failed transiently: about half a minute in all,
      * the time a node that has just restarted on two busy cores needs before Paxos answers in time.
      */
-    static final long[] RETRY_PAUSES_MILLIS = {500, 1_000, 2_000, 4_000, 8_000, 8_000};
+    static final long[] RETRY_PAUSES_MILLIS = {500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000};
 
     private CqlScripts() {}
 
     /**
-     * Runs one statement, again after a timeout or an unavailable or overloaded node. Safe because
+     * Runs one statement, again after a timeout, a lost connection or an unavailable or overloaded node. Safe because
      * every schema statement is idempotent (they all run again on each {@code ./stack up}); a
      * failure that is not transient, or the last one, is thrown as it is.
      */
@@ -57,6 +59,10 @@ public final class CqlScripts {
     }
 
     static boolean isTransient(RuntimeException e) {
+        if (e instanceof AllNodesFailedException failed) {
+            // the node dropped the session's connection while it settles after a restart; a refused login is not going to change
+            return failed.getAllErrors().values().stream().flatMap(List::stream).noneMatch(AuthenticationException.class::isInstance);
+        }
         return e instanceof DriverTimeoutException
                 || e instanceof QueryConsistencyException
                 || e instanceof UnavailableException

@@ -163,6 +163,17 @@ class LauncherTest {
         }, new long[] {10, 20, 40}, pauses::add);
         assertThat(attempts[0]).isEqualTo(3);
         assertThat(pauses).containsExactly(10L, 20L);
+
+        // seen in CI: the just-restarted node dropped the session's only connection
+        pauses.clear();
+        attempts[0] = 0;
+        CqlScripts.retryingTransientFailures(() -> {
+            if (++attempts[0] < 2) {
+                throw new com.datastax.oss.driver.api.core.NoNodeAvailableException();
+            }
+        }, new long[] {10, 20, 40}, pauses::add);
+        assertThat(attempts[0]).isEqualTo(2);
+        assertThat(pauses).containsExactly(10L);
     }
 
     @Test
