@@ -111,8 +111,8 @@ public final class BenchCommand {
                 boolean allViews = options.runs(Step.REPLAY);
                 boolean aggregatesOnly = options.runs(Step.AGGREGATES) || !allViews;
                 return new PoisonRun(preload,
-                        allViews ? new CatchUpRun(env, err).run("poison input, all views", poisoned, env.runId + "_poison", true) : null,
-                        aggregatesOnly ? new CatchUpRun(env, err).run("poison input, aggregates only", poisoned, env.runId + "_poison_aggregates", false) : null);
+                        allViews ? new CatchUpRun(env, err).run("poison input, " + PoisonRun.ALL_VIEWS, poisoned, env.runId + "_poison", true) : null,
+                        aggregatesOnly ? new CatchUpRun(env, err).run("poison input, " + PoisonRun.AGGREGATES_ONLY, poisoned, env.runId + "_poison_aggregates", false) : null);
             });
         }
     }

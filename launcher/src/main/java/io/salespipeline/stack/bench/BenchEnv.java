@@ -50,7 +50,9 @@ final class BenchEnv implements AutoCloseable {
     private final BenchOptions options;
     private final PrintStream out;
     private final List<String> topics = new ArrayList<>();
+    /** Made and not dropped yet. */
     private final List<String> keyspaces = new ArrayList<>();
+    private final List<String> droppedKeyspaces = new ArrayList<>();
     private final List<Path> checkpoints = new ArrayList<>();
     /** Jobs started and not yet cancelled, newest first: cancelled by {@link #close} if a step fails or the run is interrupted. */
     private final Deque<PipelineJob> jobs = new ArrayDeque<>();
@@ -156,17 +158,21 @@ final class BenchEnv implements AutoCloseable {
      * clean counterpart did, while writing as little).
      */
     void releaseKeyspaces() {
-        if (options.keep() || !jobs.isEmpty()) {
-            return;
+        if (!options.keep() && jobs.isEmpty()) {
+            dropKeyspaces();
         }
+    }
+
+    /** A keyspace a busy node will not drop in time stays on the list: the run goes on, and the end tries again. */
+    private void dropKeyspaces() {
         for (var it = keyspaces.iterator(); it.hasNext(); ) {
             String keyspace = it.next();
             try {
                 session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
                 it.remove();
+                droppedKeyspaces.add(keyspace);
             } catch (RuntimeException e) {
-                // a busy node may time out on a schema change: the run goes on, and the end tries again
-                out.println("bench: could not drop keyspace " + keyspace + " yet (" + e.getMessage() + "); trying again at the end");
+                out.println("bench: could not drop keyspace " + keyspace + " (" + e.getMessage() + ")");
             }
         }
     }
@@ -195,10 +201,8 @@ final class BenchEnv implements AutoCloseable {
                 if (!topics.isEmpty()) {
                     await(admin.deleteTopics(topics).all(), "deleting topics " + topics);
                 }
-                for (String keyspace : keyspaces) {
-                    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
-                }
-                out.println("removed topics " + topics + ", keyspaces " + keyspaces + " and the checkpoints of " + checkpoints.size() + " jobs");
+                dropKeyspaces();
+                out.println("removed topics " + topics + ", keyspaces " + droppedKeyspaces + " and the checkpoints of " + checkpoints.size() + " jobs");
             }
         } catch (RuntimeException | IOException e) {
             out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ", checkpoints " + checkpoints + ")");

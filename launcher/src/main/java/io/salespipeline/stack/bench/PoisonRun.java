@@ -15,4 +15,7 @@ package io.salespipeline.stack.bench;
 record PoisonRun(Preload.Result preload, CatchUpRun.Result allViews, CatchUpRun.Result aggregatesOnly) {
 
     static final double BAD_RATIO = 0.10;
+    /** The two ways the poisoned log is replayed, as the report and the progress lines name them. */
+    static final String ALL_VIEWS = "all views";
+    static final String AGGREGATES_ONLY = "aggregates only";
 }

@@ -115,10 +115,10 @@ final class Report {
                 case POISON -> {
                     PoisonRun poison = (PoisonRun) o.result();
                     if (poison.allViews() != null) {
-                        rows.add(poisonRow(o.step(), "all views", poison.allViews(), Step.REPLAY, true));
+                        rows.add(poisonRow(PoisonRun.ALL_VIEWS, poison.allViews(), Step.REPLAY, true));
                     }
                     if (poison.aggregatesOnly() != null) {
-                        rows.add(poisonRow(o.step(), "aggregates only", poison.aggregatesOnly(), Step.AGGREGATES, poison.allViews() == null));
+                        rows.add(poisonRow(PoisonRun.AGGREGATES_ONLY, poison.aggregatesOnly(), Step.AGGREGATES, poison.allViews() == null));
                     }
                 }
                 default -> throw new IllegalStateException("no row for " + o.step());
@@ -147,13 +147,13 @@ final class Report {
      * is, and otherwise shown as the worst case (there a valid event costs an in-memory update, a
      * dead letter a Kafka write).
      */
-    private Row poisonRow(Step step, String configuration, CatchUpRun.Result r, Step cleanStep, boolean judged) {
-        String title = step.title + ", " + configuration;
+    private Row poisonRow(String configuration, CatchUpRun.Result r, Step cleanStep, boolean judged) {
+        String title = poisonTitle(configuration);
         String measured = String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s, %,d of them malformed and dead-lettered%s)",
                 r.eventsPerSecond(), r.events(), r.seconds(), r.rejected(), miscount(r));
         Optional<CatchUpRun.Result> clean = result(cleanStep, CatchUpRun.Result.class);
         if (clean.isEmpty()) {
-            return new Row(title, measured + "; no clean run to compare with (" + cleanStep.title + " skipped)", target(step), "–");
+            return new Row(title, measured + "; no clean run to compare with (" + cleanStep.title + " skipped)", target(Step.POISON), "–");
         }
         double share = r.eventsPerSecond() / clean.get().eventsPerSecond();
         String compared = String.format(Locale.ROOT, "%s = %.0f %% of clean input (step %s, %,.0f events/s)",
@@ -161,7 +161,7 @@ final class Report {
         if (!judged) {
             return new Row(title, compared + "; worst case, not the judged figure: a valid event only updates in-memory pre-aggregates here", "–", "–");
         }
-        return new Row(title, compared, target(step), met(share >= POISON_SHARE_OF_CLEAN));
+        return new Row(title, compared, target(Step.POISON), met(share >= POISON_SHARE_OF_CLEAN));
     }
 
     /** Says so when Flink's own counters disagree with the log: the run did not process every event exactly once. */
@@ -229,13 +229,17 @@ final class Report {
         result(Step.AGGREGATES, CatchUpRun.Result.class).ifPresent(r -> runs.put(Step.AGGREGATES.title, r));
         result(Step.POISON, PoisonRun.class).ifPresent(p -> {
             if (p.allViews() != null) {
-                runs.put(Step.POISON.title + ", all views", p.allViews());
+                runs.put(poisonTitle(PoisonRun.ALL_VIEWS), p.allViews());
             }
             if (p.aggregatesOnly() != null) {
-                runs.put(Step.POISON.title + ", aggregates only", p.aggregatesOnly());
+                runs.put(poisonTitle(PoisonRun.AGGREGATES_ONLY), p.aggregatesOnly());
             }
         });
         return runs;
+    }
+
+    private static String poisonTitle(String configuration) {
+        return Step.POISON.title + ", " + configuration;
     }
 
     private static String cell(String text) {
