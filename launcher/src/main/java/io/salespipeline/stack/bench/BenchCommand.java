@@ -57,7 +57,8 @@ public final class BenchCommand {
             Thread cleanup = new Thread(env::close, "bench-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             report = new Report(runId, started, ("./stack bench " + String.join(" ", argv)).strip(), machine,
-                    env.jar().getFileName() + ", parallelism " + options.parallelism() + (options.jobArgs().isEmpty() ? "" : ", settings " + String.join(" ", options.jobArgs())));
+                    env.jar().getFileName() + ", parallelism " + options.parallelism() + (options.jobArgs().isEmpty() ? "" : ", settings " + String.join(" ", options.jobArgs()))
+                    + (options.flinkConfiguration().isEmpty() ? "" : ", Flink options " + options.flinkConfiguration()));
             runSteps(env, options, report);
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }

@@ -106,7 +106,7 @@ final class BenchEnv implements AutoCloseable {
         args.addAll(settings);
         args.addAll(options.jobArgs());
         long submitted = System.currentTimeMillis();
-        PipelineJob job = new PipelineJob(flink, flink.runJar(jarId, args, options.parallelism(), null), submitted);
+        PipelineJob job = new PipelineJob(flink, flink.runJar(jarId, args, options.parallelism(), null, options.flinkConfiguration()), submitted);
         jobs.push(job);
         job.awaitAllRunning(Duration.ofMinutes(2));
         return job;

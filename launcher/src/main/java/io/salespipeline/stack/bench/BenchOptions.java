@@ -5,8 +5,11 @@ import io.salespipeline.stack.StackException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,9 +17,12 @@ import java.util.Set;
  *
  * @param topic an existing topic to read instead of preloading a fresh one (null: preload)
  * @param jobArgs job settings given after {@code --}, appended to every job the bench submits
+ * @param flinkConfiguration Flink options for every job the bench submits (state backend, checkpoint interval, ...),
+ *     over the cluster's own
  */
 record BenchOptions(long events, int partitions, long sample, int warmupSeconds, List<Integer> latencyRates, int latencySeconds,
-        int recoveryRate, int parallelism, Set<Step> skip, Path out, Path jar, String topic, boolean keep, List<String> jobArgs) {
+        int recoveryRate, int parallelism, Set<Step> skip, Path out, Path jar, String topic, boolean keep, List<String> jobArgs,
+        Map<String, String> flinkConfiguration) {
 
     static final String USAGE = String.join("\n",
             "usage: ./stack bench [options] [-- job settings]",
@@ -37,12 +43,14 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
             "  --jar PATH             the job jar (default job/target/sales-pipeline-job-*.jar)",
             "  --out DIR              where results go (default target/bench in the repository)",
             "  --keep                 keep the bench topics and keyspaces",
+            "  --flink KEY=VALUE[,..] Flink options for every job, over the cluster's (e.g. state.backend.type=hashmap,",
+            "                         execution.checkpointing.interval=30s): A/B runs of cluster settings without a restart",
             "Job settings after -- go to every job, e.g. -- --cassandra.max-concurrent-requests 512");
 
     static final long DEFAULT_EVENTS = 10_000_000;
 
     private static final Set<String> VALUED = Set.of("events", "partitions", "sample", "warmup", "latency-rates", "latency-seconds",
-            "recovery-rate", "parallelism", "skip", "topic", "jar", "out");
+            "recovery-rate", "parallelism", "skip", "topic", "jar", "out", "flink");
     private static final Set<String> FLAGS = Set.of("keep");
 
     static BenchOptions parse(List<String> argv, Path repoRoot) {
@@ -87,7 +95,8 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
                 args.value("jar") != null ? Path.of(args.value("jar")) : null,
                 topic,
                 args.flag("keep"),
-                jobArgs);
+                jobArgs,
+                flinkConfiguration(args.value("flink")));
     }
 
     boolean runs(Step step) {
@@ -132,6 +141,25 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
 
     private static long nonNegative(Args args, String option, long defaultValue) {
         return "0".equals(args.value(option)) ? 0 : positive(args, option, defaultValue);
+    }
+
+    private static Map<String, String> flinkConfiguration(String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        Map<String, String> configuration = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? "" : part.substring(0, eq).strip();
+            String value = eq < 0 ? "" : part.substring(eq + 1).strip();
+            if (key.isEmpty() || value.isEmpty()) {
+                throw StackException.usage("--flink expects KEY=VALUE pairs separated by commas, e.g. state.backend.type=hashmap, got '" + part.strip() + "'");
+            }
+            if (configuration.put(key, value) != null) {
+                throw StackException.usage("--flink gives " + key + " twice");
+            }
+        }
+        return Collections.unmodifiableMap(configuration);
     }
 
     private static List<Integer> rates(String text) {

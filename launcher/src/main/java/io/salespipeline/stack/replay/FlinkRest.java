@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -112,10 +113,18 @@ public final class FlinkRest {
         return Path.of(filename).getFileName().toString();
     }
 
-    /** Starts a job from an uploaded jar, optionally from a savepoint; returns the job id. */
-    public String runJar(String jarId, List<String> programArgs, Integer parallelism, String savepointPath) {
+    /**
+     * Starts a job from an uploaded jar, optionally from a savepoint; returns the job id.
+     *
+     * @param flinkConfiguration Flink options for this job only, over the cluster's (FLIP-256)
+     */
+    public String runJar(String jarId, List<String> programArgs, Integer parallelism, String savepointPath, Map<String, String> flinkConfiguration) {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("programArgsList").addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
+        if (!flinkConfiguration.isEmpty()) {
+            ObjectNode configuration = body.putObject("flinkConfiguration");
+            flinkConfiguration.forEach(configuration::put);
+        }
         if (parallelism != null) {
             body.put("parallelism", parallelism);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.salespipeline.stack.StackException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,6 +33,7 @@ class BenchOptionsTest {
         assertThat(o.topic()).isNull();
         assertThat(o.keep()).isFalse();
         assertThat(o.jobArgs()).isEmpty();
+        assertThat(o.flinkConfiguration()).isEmpty();
     }
 
     @Test
@@ -58,6 +60,21 @@ class BenchOptionsTest {
         BenchOptions o = parse("--events", "1000", "--", "--cassandra.max-concurrent-requests", "512");
         assertThat(o.events()).isEqualTo(1_000);
         assertThat(o.jobArgs()).containsExactly("--cassandra.max-concurrent-requests", "512");
+    }
+
+    @Test
+    void flinkOptionsAreKeyValuePairsInOrder() {
+        BenchOptions o = parse("--flink", "state.backend.type=hashmap, execution.checkpointing.interval = 30s");
+        assertThat(o.flinkConfiguration()).containsExactly(
+                Map.entry("state.backend.type", "hashmap"), Map.entry("execution.checkpointing.interval", "30s"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"state.backend.type", "=hashmap", "state.backend.type=", "a=1,,b=2", "a=1,a=2"})
+    void badFlinkOptionsAreUsageErrorsNamingTheOption(String text) {
+        assertThatThrownBy(() -> parse("--flink", text))
+                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .hasMessageContaining("--flink");
     }
 
     @ParameterizedTest
