@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.salespipeline.testkit.StackScript;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +123,7 @@ class ReplayIT {
 
     @Test
     @Order(1)
-    void deployRunsVersionOneAndStatusTellsTheTruth() {
+    void deployRunsVersionOneAndStatusTellsTheTruth() throws Exception {
         produce(4_000);
         StackScript.Result deploy = replay("deploy");
         assertThat(deploy.exitCode()).as(deploy.output()).isZero();
@@ -131,6 +135,8 @@ class ReplayIT {
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.output()).contains("active version: 1").containsPattern("1\\*\\s+" + jobId + "\\s+RUNNING");
         assertThat(replay("deploy").output()).contains("version 1 already has a running job " + jobId);
+        assertThat(flinkGet("/jars")).as("uploads of a deployed jar are removed: the job runs on the cluster's own copy")
+                .contains("\"files\":[]");
     }
 
     @Test
@@ -256,6 +262,11 @@ class ReplayIT {
         try (CqlSession cql = cql()) {
             return cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0);
         }
+    }
+
+    private static String flinkGet(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:28081" + path)).timeout(Duration.ofSeconds(30)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static CqlSession cql() {

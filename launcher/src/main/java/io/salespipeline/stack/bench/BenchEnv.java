@@ -207,6 +207,13 @@ final class BenchEnv implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ", checkpoints " + checkpoints + ")");
         } finally {
+            if (jarId != null) {
+                try {
+                    flink.deleteJar(jarId);
+                } catch (StackException e) {
+                    out.println("bench: could not delete the uploaded job jar " + jarId + ": " + e.getMessage());
+                }
+            }
             log.close();
             admin.close(Duration.ofSeconds(2));
             session.close();
