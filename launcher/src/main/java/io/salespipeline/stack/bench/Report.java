@@ -101,8 +101,8 @@ final class Report {
                         LatencyProbe.Result r = (LatencyProbe.Result) item;
                         boolean judged = r.rate() == LATENCY_TARGET_RATE;
                         rows.add(new Row(String.format(Locale.ROOT, "%s at %,d events/s", o.step().title, r.rate()),
-                                String.format(Locale.ROOT, "p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms (%,d samples over %d s%s%s)", r.p50(), r.p95(), r.p99(), r.max(),
-                                        r.samples(), r.seconds(), r.invisible() == 0 ? "" : ", " + r.invisible() + " never visible",
+                                String.format(Locale.ROOT, "p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms (%,d samples over %d s after %.0f s at the rate%s%s)", r.p50(), r.p95(), r.p99(), r.max(),
+                                        r.samples(), r.seconds(), r.warmupSeconds(), r.invisible() == 0 ? "" : ", " + r.invisible() + " never visible",
                                         r.keptUp() ? "" : String.format(Locale.ROOT, "; the views never caught up in %.0f s of warm-up", r.warmupSeconds())),
                                 judged ? target(o.step()) : "–", judged ? met(r.p99() < LATENCY_P99_MS && r.invisible() == 0) : "–"));
                     }

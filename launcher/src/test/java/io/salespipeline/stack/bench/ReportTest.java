@@ -55,7 +55,7 @@ class ReportTest {
         report.add(ok(Step.CASSANDRA, new CassandraCeiling.Result(1_400_000, 20, 20, 900_000, 256, 0)));
         report.add(ok(Step.REPLAY, catchUp(true, 10_000_000, replaySeconds)));
         report.add(ok(Step.AGGREGATES, catchUp(false, 10_000_000, 80)));
-        report.add(ok(Step.LATENCY, List.of(new LatencyProbe.Result(2_000, 30, 60_000, 750, 0, 40, 80, 200, 450, 8, true),
+        report.add(ok(Step.LATENCY, List.of(new LatencyProbe.Result(2_000, 30, 60_000, 750, 0, 40, 80, 200, 450, 31, true),
                 new LatencyProbe.Result(10_000, 30, 300_000, 750, 0, 60, 400, 1200, 1900, 90, false))));
         report.add(ok(Step.RECOVERY, new RecoveryProbe.Result(5_000, 2, 450, 9.5, 12.5, List.of(new RecoveryProbe.LagReading(-1, 300)))));
         report.add(ok(Step.POISON, poison(poisoned(true, 10_000_000, replaySeconds * 1.1), poisoned(false, 10_000_000, 160))));
@@ -126,7 +126,7 @@ class ReportTest {
         assertThat(row(report, "5 aggregates").met()).isEqualTo("no");
         assertThat(row(report, "5 aggregates").result()).contains("125,000 events/s", "peaked at 160,000");
         assertThat(row(report, "6 latency at 2,000")).satisfies(r -> {
-            assertThat(r.result()).isEqualTo("p50 40 ms, p95 80 ms, p99 200 ms, max 450 ms (750 samples over 30 s)");
+            assertThat(r.result()).isEqualTo("p50 40 ms, p95 80 ms, p99 200 ms, max 450 ms (750 samples over 30 s after 31 s at the rate)");
             assertThat(r.met()).isEqualTo("–");
         });
         assertThat(row(report, "6 latency at 10,000")).satisfies(r -> {
