@@ -177,7 +177,7 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
-    /** Cancels what still runs; unless --keep, deletes the run's topics and drops its keyspaces. */
+    /** Cancels what still runs and deletes the jar upload; unless --keep, deletes the run's topics and drops its keyspaces. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -208,11 +208,7 @@ final class BenchEnv implements AutoCloseable {
             out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ", checkpoints " + checkpoints + ")");
         } finally {
             if (jarId != null) {
-                try {
-                    flink.deleteJar(jarId);
-                } catch (StackException e) {
-                    out.println("bench: could not delete the uploaded job jar " + jarId + ": " + e.getMessage());
-                }
+                flink.deleteUpload(jarId, out);
             }
             log.close();
             admin.close(Duration.ofSeconds(2));

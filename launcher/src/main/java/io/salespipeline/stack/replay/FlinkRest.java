@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.salespipeline.stack.StackException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -143,19 +144,29 @@ public final class FlinkRest {
     /**
      * Uploads the jar, starts one job from it and deletes the upload again: the cluster keeps the
      * job's own copy, and uploads are never removed otherwise (26 MB per deployment on disk).
+     *
+     * @param warnings where an upload that could not be deleted is reported
      */
-    public String submit(Path jar, List<String> programArgs, Integer parallelism, String savepointPath) {
+    public String submit(Path jar, List<String> programArgs, Integer parallelism, String savepointPath, PrintStream warnings) {
         String jarId = uploadJar(jar);
         try {
             return runJar(jarId, programArgs, parallelism, savepointPath, Map.of());
         } finally {
-            deleteJar(jarId);
+            deleteUpload(jarId, warnings);
         }
     }
 
-    /** Removes an uploaded jar; jobs started from it keep running on their own copy. */
-    public void deleteJar(String jarId) {
-        send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId)).timeout(Duration.ofSeconds(30)).DELETE().build(), "deleting the uploaded jar " + jarId);
+    /**
+     * Removes an uploaded jar; jobs started from it keep running on their own copy. A failure only
+     * leaves disk space taken, so it is a warning, never the caller's error: a job that started, or
+     * the reason it did not, is the answer that matters.
+     */
+    public void deleteUpload(String jarId, PrintStream warnings) {
+        try {
+            send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId)).timeout(Duration.ofSeconds(30)).DELETE().build(), "deleting the uploaded jar " + jarId);
+        } catch (StackException e) {
+            warnings.println("the uploaded job jar " + jarId + " stays on the cluster: " + e.getMessage());
+        }
     }
 
     /** Stop-with-savepoint; returns the trigger id to poll. */

@@ -514,7 +514,7 @@ public final class ReplayCli {
             List<String> programArgs = new ArrayList<>(List.of("--view.version", Integer.toString(version),
                     "--kafka.bootstrap", kafka, "--cassandra.contact", cassandra, "--kafka.topic", topic));
             programArgs.addAll(jobSettings);
-            String jobId = flink.submit(jar, programArgs, parallelism, savepointPath);
+            String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
             awaitRunning(jobId);
             control.recordJob(version, jobId, "running");
             return jobId;
