@@ -1,14 +1,19 @@
 package io.salespipeline.stack;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code --name value}, {@code --name=value} and bare {@code --flag} options, checked against what a command accepts. */
 public final class Args {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|min|h)?");
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
@@ -85,6 +90,29 @@ public final class Args {
         } catch (NumberFormatException e) {
             throw StackException.usage("option --" + name + " expects a whole number, got '" + v + "'");
         }
+    }
+
+    /** A duration such as {@code 500ms}, {@code 90s}, {@code 2min} or {@code 1h}; a bare number is seconds. */
+    public Duration durationValue(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(v.trim());
+        if (!m.matches()) {
+            throw StackException.usage("option --" + name + " expects a duration such as 500ms, 90s, 2min or 1h, got '" + v + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration duration = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "min" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+        if (duration.isZero()) {
+            throw StackException.usage("option --" + name + " must be longer than 0, got '" + v + "'");
+        }
+        return duration;
     }
 
     public List<String> positional() {

@@ -70,7 +70,7 @@ public final class StackCli {
             code = new StackCli(StackLayout.fromEnvironment(), System.out, System.err).run(List.of(argv));
         } catch (StackException e) {
             // ./replay runs as "./stack replay": its errors speak as replay
-            System.err.println(prefix(argv) + e.getMessage());
+            System.err.println(prefix(argv) + e.getMessage() + (e.detail() == null ? "" : " [full answer: " + logDetail(argv, e) + "]"));
             code = e.exitCode();
         } catch (RuntimeException e) {
             // a refused login that some command let through: still one line, not a stack trace
@@ -85,7 +85,20 @@ public final class StackCli {
     }
 
     private static String prefix(String[] argv) {
-        return argv.length > 0 && argv[0].equals("replay") ? "replay: " : "stack: ";
+        return argv.length > 0 && (argv[0].equals("replay") || argv[0].equals("views")) ? argv[0] + ": " : "stack: ";
+    }
+
+    /** Appends a failure's full answer (a server's stack trace) to the stack's error log; returns where it went. */
+    private static String logDetail(String[] argv, StackException e) {
+        Path log = StackLayout.fromEnvironment().logsDir().resolve("errors.log");
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, java.time.Instant.now() + " " + prefix(argv) + e.getMessage() + "\n" + e.detail() + "\n\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            return log.toString();
+        } catch (IOException io) {
+            return "not logged (" + io.getMessage() + "): " + e.detail().lines().findFirst().orElse("");
+        }
     }
 
     int run(List<String> argv) {

@@ -61,6 +61,21 @@ class LauncherTest {
     }
 
     @Test
+    void durationsTakeAUnitOrSeconds() {
+        Args args = Args.parse(List.of("--a", "90s", "--b", "2min", "--c", "45", "--d", "500ms", "--e", "1h"), Set.of("a", "b", "c", "d", "e"), Set.of());
+        assertThat(args.durationValue("a")).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(args.durationValue("b")).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(args.durationValue("c")).isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThat(args.durationValue("d")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(args.durationValue("e")).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(args.durationValue("missing")).isNull();
+        assertThatThrownBy(() -> Args.parse(List.of("--for", "soon"), Set.of("for"), Set.of()).durationValue("for"))
+                .hasMessage("option --for expects a duration such as 500ms, 90s, 2min or 1h, got 'soon'");
+        assertThatThrownBy(() -> Args.parse(List.of("--for", "0s"), Set.of("for"), Set.of()).durationValue("for"))
+                .hasMessage("option --for must be longer than 0, got '0s'");
+    }
+
+    @Test
     void settingsAreRememberedBetweenCalls() {
         StackLayout layout = new StackLayout(dir, dir.resolve(".stack"));
         StackSettings.load(layout, Args.parse(List.of("--kafka-port", "29092"), StackSettings.OPTIONS, Set.of())).save(layout);

@@ -204,6 +204,16 @@ class ReplayIT {
         assertThat(noCluster.exitCode()).isEqualTo(1);
         assertThat(noCluster.output()).contains("no Flink cluster answers at http://127.0.0.1:1");
         assertThat(replay("reprocess").exitCode()).isEqualTo(2);
+        // a setting the job refuses comes back from the cluster's REST API as its own one-line reason
+        StackScript.Result badValue = replay("deploy", "--version", "9", "--", "--window.store", "banana");
+        assertThat(badValue.exitCode()).isEqualTo(1);
+        assertThat(badValue.errors()).singleElement().asString()
+                .startsWith("replay: starting the job failed (HTTP 400): --window.store 'banana' is invalid: expected a duration such as 500ms, 5s, 1min, 1h [full answer: ")
+                .doesNotContain("Caused by", "RestHandlerException");
+        StackScript.Result unknown = replay("deploy", "--version", "9", "--", "--window.sizes", "1min");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.errors()).singleElement().asString()
+                .startsWith("replay: starting the job failed (HTTP 400): unknown setting --window.sizes (see --help for the list) [full answer: ");
     }
 
     @Test

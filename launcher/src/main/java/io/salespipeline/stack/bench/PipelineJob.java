@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** One pipeline job the bench submitted, observed through the Flink REST API. */
 final class PipelineJob {
@@ -97,14 +96,9 @@ final class PipelineJob {
         return Optional.empty();
     }
 
-    /**
-     * The next offset the source will read in each partition. The source reports the offset of the
-     * last record it emitted ({@code currentOffset}), refreshed in REST every couple of seconds.
-     */
+    /** The next offset the source will read in each partition ({@link FlinkRest#sourcePositions}). */
     Map<Integer, Long> positions(String topic) {
-        Map<Integer, Long> positions = new TreeMap<>();
-        flink.sourcePartitionOffsets(id, topic).forEach((partition, last) -> positions.put(partition, last + 1));
-        return positions;
+        return flink.sourcePositions(id, topic);
     }
 
     Optional<Checkpoint> lastCheckpoint() {

@@ -49,7 +49,7 @@ final class CatchUp {
                 throw new StackException("the reprocessing job " + jobId + " is " + job.state() + " (see " + flink.base() + "/#/job/completed/" + jobId + "/exceptions)");
             }
             Map<Integer, Long> end = log.endOffsets(topic);
-            Map<Integer, Long> position = flink.sourcePartitionOffsets(jobId, topic);
+            Map<Integer, Long> position = flink.sourcePositions(jobId, topic);
             Map<Integer, Long> lags = new TreeMap<>();
             long done = 0;
             long total = 0;

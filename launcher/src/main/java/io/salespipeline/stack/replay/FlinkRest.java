@@ -36,6 +36,8 @@ public final class FlinkRest {
     record Checkpoints(long completedCount, long lastCompletedAt, String lastCompletedPath, String lastSavepointPath, String restoredFrom, boolean restoredFromSavepoint) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The job's exception for a bad setting ({@code io.salespipeline.job.config.ConfigException}): its message is the whole reason. */
+    private static final String JOB_SETTING_ERROR = "io.salespipeline.job.config.ConfigException";
 
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -236,11 +238,13 @@ public final class FlinkRest {
     }
 
     /**
-     * Per-partition positions the job's Kafka source reports ({@code KafkaSourceReader...currentOffset}),
-     * live rather than at checkpoints; empty until the source has read something.
+     * The next offset the job's Kafka source will read in each partition: its
+     * {@code KafkaSourceReader...currentOffset} metric is the offset of the last record it emitted,
+     * live rather than at checkpoints (REST refreshes it every few seconds); a partition the source
+     * has not read from since it started is absent.
      */
-    public java.util.Map<Integer, Long> sourcePartitionOffsets(String jobId, String topic) {
-        java.util.Map<Integer, Long> offsets = new java.util.TreeMap<>();
+    public Map<Integer, Long> sourcePositions(String jobId, String topic) {
+        Map<Integer, Long> offsets = new java.util.TreeMap<>();
         JsonNode vertices = get("/jobs/" + jobId).path("vertices");
         if (!vertices.isArray() || vertices.isEmpty()) {
             return offsets;
@@ -259,8 +263,9 @@ public final class FlinkRest {
         }
         for (JsonNode value : get(metrics + "?agg=max&get=" + String.join(",", ids))) {
             java.util.regex.Matcher m = name.matcher(value.path("id").asText());
-            if (m.matches() && value.has("max")) {
-                offsets.put(Integer.parseInt(m.group(1)), (long) value.path("max").asDouble());
+            // a partition assigned but not read yet reports -1
+            if (m.matches() && value.has("max") && value.path("max").asDouble() >= 0) {
+                offsets.put(Integer.parseInt(m.group(1)), (long) value.path("max").asDouble() + 1);
             }
         }
         return offsets;
@@ -319,28 +324,43 @@ public final class FlinkRest {
             throw new StackException("the Flink cluster at " + base + " answered " + what + " with something other than JSON (HTTP " + response.statusCode() + ")");
         }
         if (response.statusCode() >= 400) {
-            String error = errorText(json);
-            throw new StackException(what + " failed (HTTP " + response.statusCode() + "): " + (error.length() > 400 ? error.substring(0, 400) + "…" : error));
+            throw StackException.withDetail(what + " failed (HTTP " + response.statusCode() + "): " + reason(json), json.toPrettyString());
         }
         return json;
     }
 
-    private static String errorText(JsonNode json) {
-        JsonNode errors = json.path("errors");
-        if (errors.isArray() && !errors.isEmpty()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode e : errors) {
-                String line = e.asText();
-                // Flink puts the root cause deep in a stack trace: keep its "Caused by" lines
-                for (String l : line.split("\n")) {
-                    if (l.startsWith("Caused by:") || text.isEmpty()) {
-                        text.append(l.strip()).append(' ');
-                    }
-                }
-            }
-            return text.toString();
+    /** The one line an error answer comes down to: the root cause of each of its {@code errors}. */
+    static String reason(JsonNode answer) {
+        JsonNode errors = answer.path("errors");
+        if (!errors.isArray() || errors.isEmpty()) {
+            return answer.toString();
         }
-        return json.toString();
+        List<String> reasons = new ArrayList<>();
+        for (JsonNode error : errors) {
+            String cause = rootCause(error.asText());
+            if (!cause.isBlank() && !reasons.contains(cause)) {
+                reasons.add(cause);
+            }
+        }
+        return String.join("; ", reasons);
+    }
+
+    /**
+     * The innermost cause of a stack trace as Flink sends it (its last {@code Caused by:} line, else
+     * its first line), without the exception's package; a setting the job refused is its message alone.
+     */
+    public static String rootCause(String trace) {
+        String line = trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((first, last) -> last)
+                .map(l -> l.substring("Caused by: ".length())).orElse(firstLine(trace)).strip();
+        int colon = line.indexOf(": ");
+        String type = colon < 0 ? line : line.substring(0, colon);
+        if (!type.matches("[\\w$.]+")) {
+            return line;
+        }
+        if (type.equals(JOB_SETTING_ERROR)) {
+            return line.substring(colon + 2);
+        }
+        return line.substring(type.lastIndexOf('.') + 1);
     }
 
     private static String firstLine(String text) {

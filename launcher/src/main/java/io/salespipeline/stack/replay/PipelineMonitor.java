@@ -5,18 +5,24 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What a running pipeline job is doing, read the way an operator would: Flink REST and Kafka offsets. */
+/** What a running pipeline job is doing, read the way an operator would: Flink REST, its metrics and Kafka offsets. */
 public final class PipelineMonitor implements AutoCloseable {
 
-    /** One reading; counters are since the job (re)started, offsets are the log's. */
-    public record Snapshot(String state, long logEvents, Map<Integer, Long> lagByPartition, long parsed, long rejected, long late,
+    /**
+     * One reading; counters are since the job (re)started, offsets are the log's. {@code pendingRecords}
+     * is what the source's Kafka consumers have yet to read (its FLIP-33 {@code pendingRecords}
+     * metric, -1 before it reports): each consumer computes it from its own fetch position and the
+     * log end it last saw, so unlike a live log end minus a position reported a few seconds ago it
+     * does not show a backlog that is only the metric's age.
+     */
+    public record Snapshot(String state, long logEvents, long pendingRecords, Map<Integer, Long> behindByPartition, long parsed, long rejected, long late,
             long checkpoints, long secondsSinceCheckpoint) {
         public long totalLag() {
-            return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
+            return pendingRecords >= 0 ? pendingRecords : behindByPartition.values().stream().mapToLong(Long::longValue).sum();
         }
 
         public String lagText() {
-            return ReplayCli.partitions(lagByPartition);
+            return ReplayCli.partitions(behindByPartition);
         }
     }
 
@@ -35,18 +41,34 @@ public final class PipelineMonitor implements AutoCloseable {
         String state = flink.job(jobId).map(FlinkRest.Job::state).orElse("UNKNOWN");
         Map<Integer, Long> end = log.endOffsets(topic);
         Map<Integer, Long> start = log.startOffsets(topic);
-        Map<Integer, Long> committed = log.committed(ReplayCli.groupOf(deployment.version()), topic);
-        Map<Integer, Long> lag = new TreeMap<>();
         long events = 0;
         for (Map.Entry<Integer, Long> e : end.entrySet()) {
-            long first = start.getOrDefault(e.getKey(), 0L);
-            events += e.getValue() - first;
-            lag.put(e.getKey(), e.getValue() - committed.getOrDefault(e.getKey(), first));
+            events += e.getValue() - start.getOrDefault(e.getKey(), 0L);
         }
+        Map<Integer, Long> lag = recordsBehind(flink, log, jobId, topic, ReplayCli.groupOf(deployment.version()), end);
         FlinkRest.Checkpoints checkpoints = flink.checkpoints(jobId);
         long age = checkpoints.lastCompletedAt() == 0 ? -1 : Duration.between(Instant.ofEpochMilli(checkpoints.lastCompletedAt()), Instant.now()).toSeconds();
-        return new Snapshot(state, events, lag, metric(jobId, "parse.parsed"), metric(jobId, "parse.rejected"), metric(jobId, "late_events"),
+        long pending = flink.sourceMetricSum(jobId, "pendingRecords").map(Double::longValue).orElse(-1L);
+        return new Snapshot(state, events, pending, lag, metric(jobId, "parse.parsed"), metric(jobId, "parse.rejected"), metric(jobId, "late_events"),
                 checkpoints.completedCount(), age);
+    }
+
+    /**
+     * Records each partition of the log holds past what the running job's source has read: its live
+     * consumer lag, from the source's own position metrics. The group's committed offsets, which only
+     * move at checkpoints and would show a backlog that is not there, stand in only for a partition
+     * the source has not reported yet (before its first read), and the log's start for one never committed.
+     */
+    static Map<Integer, Long> recordsBehind(FlinkRest flink, LogPositions log, String jobId, String topic, String groupId, Map<Integer, Long> end) {
+        Map<Integer, Long> reading = flink.sourcePositions(jobId, topic);
+        Map<Integer, Long> committed = reading.keySet().containsAll(end.keySet()) ? Map.of() : log.committed(groupId, topic);
+        Map<Integer, Long> start = reading.size() + committed.size() >= end.size() ? Map.of() : log.startOffsets(topic);
+        Map<Integer, Long> behind = new TreeMap<>();
+        end.forEach((partition, endOffset) -> {
+            long position = reading.getOrDefault(partition, committed.getOrDefault(partition, start.getOrDefault(partition, 0L)));
+            behind.put(partition, Math.max(0, endOffset - position));
+        });
+        return behind;
     }
 
     private long metric(String jobId, String suffix) {

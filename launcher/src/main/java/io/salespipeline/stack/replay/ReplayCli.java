@@ -332,7 +332,7 @@ public final class ReplayCli {
             Map<Integer, Long> end = p.log.endOffsets(p.topic);
             out.printf(Locale.ROOT, "log %s: %,d events in %d partitions%n", p.topic, end.values().stream().mapToLong(Long::longValue).sum()
                     - p.log.startOffsets(p.topic).values().stream().mapToLong(Long::longValue).sum(), end.size());
-            out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", "VERSION", "JOB", "STATE", "UPTIME", "LAST CHECKPOINT", "RECORDS/S (1 min)", "LAG (end - committed)");
+            out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", "VERSION", "JOB", "STATE", "UPTIME", "LAST CHECKPOINT", "RECORDS/S (1 min)", "LAG (records behind the log end)");
             Set<Integer> shown = new HashSet<>();
             for (FlinkRest.Job job : p.pipelineJobs().stream().filter(FlinkRest.Job::isRunning).toList()) {
                 int version = versionOf(job).orElseThrow();
@@ -342,7 +342,7 @@ public final class ReplayCli {
                         : "#" + cp.completedCount() + ", " + Duration.between(Instant.ofEpochMilli(cp.lastCompletedAt()), Instant.now()).toSeconds() + " s ago";
                 String rate = p.flink.sourceMetricSum(job.id(), "numRecordsOutPerSecond").map(r -> String.format(Locale.ROOT, "%,.0f", r)).orElse("-");
                 out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", version + (active.map(a -> a.version() == version).orElse(false) ? "*" : ""),
-                        job.id(), job.state(), human(Duration.ofMillis(job.durationMs())), checkpoint, rate, lag(end, p.log.committed(groupOf(version), p.topic)));
+                        job.id(), job.state(), human(Duration.ofMillis(job.durationMs())), checkpoint, rate, lag(PipelineMonitor.recordsBehind(p.flink, p.log, job.id(), p.topic, groupOf(version), end)));
                 if (cp.lastSavepointPath() != null) {
                     out.println("         latest savepoint: " + cp.lastSavepointPath());
                 }
@@ -363,18 +363,8 @@ public final class ReplayCli {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String lag(Map<Integer, Long> end, Map<Integer, Long> committed) {
-        if (committed.isEmpty()) {
-            return "no offsets committed yet";
-        }
-        long total = 0;
-        StringBuilder parts = new StringBuilder();
-        for (Map.Entry<Integer, Long> e : end.entrySet()) {
-            long lag = e.getValue() - committed.getOrDefault(e.getKey(), 0L);
-            total += lag;
-            parts.append(" p").append(e.getKey()).append('=').append(lag);
-        }
-        return String.format(Locale.ROOT, "%,d:%s", total, parts);
+    private static String lag(Map<Integer, Long> behind) {
+        return String.format(Locale.ROOT, "%,d: %s", behind.values().stream().mapToLong(Long::longValue).sum(), partitions(behind));
     }
 
     static String human(Duration d) {
@@ -541,7 +531,7 @@ public final class ReplayCli {
         private String rootCause(String jobId) {
             try {
                 String trace = flink.get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
-                return trace.lines().filter(l -> l.startsWith("Caused by:")).reduce((a, b) -> b).orElse(trace.lines().findFirst().orElse("no exception recorded"));
+                return trace.isBlank() ? "no exception recorded" : FlinkRest.rootCause(trace);
             } catch (StackException e) {
                 return e.getMessage();
             }
