@@ -86,7 +86,7 @@ public final class BenchCommand {
             step(env, report, Step.KAFKA, () -> new KafkaCeiling(env, err).run(log));
         }
         if (options.runs(Step.CASSANDRA)) {
-            step(env, report, Step.CASSANDRA, () -> new CassandraCeiling(env, err).run(log, env.createKeyspace(env.runId + "_ceiling"), options.sample(), options.warmupSeconds()));
+            step(env, report, Step.CASSANDRA, () -> new CassandraCeiling(env, err).run(log, env.createKeyspace(env.runId + "_ceiling"), options.sample(), options.warmupSeconds(), options.parallelism()));
         }
         if (options.runs(Step.REPLAY)) {
             step(env, report, Step.REPLAY, () -> new CatchUpRun(env, err).run("replay", log, env.runId + "_replay", true));

@@ -84,8 +84,14 @@ final class Report {
                 }
                 case CASSANDRA -> {
                     CassandraCeiling.Result r = (CassandraCeiling.Result) o.result();
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "%,.0f rows/s = %,.0f events/s (%d rows per event; %,d rows after %d s warm-up, %d in flight)",
-                            r.rowsPerSecond(), r.eventsPerSecond(), CassandraCeiling.ROWS_PER_EVENT, r.rows(), r.warmupSeconds(), r.inFlight()), "–", "–"));
+                    CassandraCeiling.Way best = r.ceiling();
+                    String others = r.batched().stream().filter(w -> w != best)
+                            .map(w -> String.format(Locale.ROOT, "; at %d in flight %,.0f events/s", w.inFlight(), w.eventsPerSecond())).collect(Collectors.joining());
+                    rows.add(new Row(o.step().title, String.format(Locale.ROOT,
+                            "%,.0f events/s = %,.0f rows/s batched like the job (%,d events: %,d rows after de-duplication in %,d requests, %d in flight%s); "
+                                    + "one row per request: %,.0f events/s (%d in flight); after %d s warm-up",
+                            best.eventsPerSecond(), best.rowsPerSecond(), best.events(), best.rowsSent(), best.requests(), best.inFlight(), others,
+                            r.perRow().eventsPerSecond(), r.perRow().inFlight(), r.warmupSeconds()), "–", "–"));
                 }
                 case REPLAY -> rows.add(replayRow(o.step(), (CatchUpRun.Result) o.result()));
                 case AGGREGATES -> {
