@@ -6,6 +6,7 @@ import io.salespipeline.job.functions.LatenessGate;
 import io.salespipeline.job.functions.LocalTally;
 import io.salespipeline.job.functions.RouteParsedRecords;
 import io.salespipeline.job.functions.SalesAggregations;
+import io.salespipeline.job.functions.ValidEventWatermarks;
 import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.LateEvent;
@@ -63,10 +64,7 @@ public final class SalesPipelineJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
-        WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(config.outOfOrderness)
-                // rejected input has no event time: MIN_VALUE never advances a partition's watermark
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.isValid() ? record.event.timestampMs : Long.MIN_VALUE)
-                .withIdleness(config.idleness);
+        WatermarkStrategy<SourceRecord> watermarks = new ValidEventWatermarks(config.outOfOrderness, config.idleness);
         SingleOutputStreamOperator<SaleEvent> events = env.fromSource(source, watermarks, "Kafka " + config.topic, TypeInformation.of(SourceRecord.class))
                 .uid(SOURCE_UID)
                 .process(new RouteParsedRecords(), TypeInformation.of(SaleEvent.class))

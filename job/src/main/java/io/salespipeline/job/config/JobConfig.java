@@ -59,6 +59,7 @@ public final class JobConfig implements Serializable {
             new Option("top.n", "5", "how many items top_items_per_store_hour ranks"),
             new Option("parse.max-message-bytes", "65536", "larger messages go to the DLQ as OVERSIZE"),
             new Option("parse.max-item-sold", "1000000", "larger item_sold is ABSURD_QUANTITY"),
+            new Option("parse.max-future-skew", "15min", "an event stamped further ahead of its Kafka record timestamp is TIMESTAMP_IN_FUTURE"),
             new Option("job.max-parallelism", "128", "key groups: the upper bound for rescaling from a savepoint"));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
@@ -99,6 +100,7 @@ public final class JobConfig implements Serializable {
     public final int topN;
     public final int maxMessageBytes;
     public final int maxItemSold;
+    public final Duration maxFutureSkew;
     public final int maxParallelism;
 
     private JobConfig(Map<String, String> values) {
@@ -119,7 +121,7 @@ public final class JobConfig implements Serializable {
             throw new ConfigException("--cassandra.contact must be host:port, got '" + contact + "'");
         }
         this.cassandraHost = contact.substring(0, colon);
-        this.cassandraPort = r.parse("cassandra.contact", v -> Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)));
+        this.cassandraPort = r.parse("cassandra.contact", v -> port(v.substring(v.lastIndexOf(':') + 1)));
         this.cassandraUsername = values.get("cassandra.username");
         this.cassandraMaxConcurrentRequests = r.positiveInt("cassandra.max-concurrent-requests");
         this.cassandraBatchRows = r.positiveInt("cassandra.batch-rows");
@@ -143,7 +145,26 @@ public final class JobConfig implements Serializable {
         this.topN = r.positiveInt("top.n");
         this.maxMessageBytes = r.positiveInt("parse.max-message-bytes");
         this.maxItemSold = r.positiveInt("parse.max-item-sold");
+        this.maxFutureSkew = r.duration("parse.max-future-skew", false);
         this.maxParallelism = r.positiveInt("job.max-parallelism");
+    }
+
+    private static int port(String text) {
+        int port = Integer.parseInt(text);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("the port must be 1 to 65535, got " + port);
+        }
+        return port;
+    }
+
+    /**
+     * The transactional-id prefix of one of the job's Kafka sinks. It names the view keyspace, not
+     * the consumer group: two versions given the same custom group (the group only shows progress;
+     * positions come from checkpoints) would otherwise share transactional ids, and during a
+     * reprocess their sinks would fence each other in a restart loop.
+     */
+    public String transactionalIdPrefix(String purpose) {
+        return "sales-pipeline-" + keyspace + "-" + purpose;
     }
 
     /**
@@ -229,6 +250,7 @@ public final class JobConfig implements Serializable {
         shown.put("window.local-flush", localFlush.toString());
         shown.put("window.local-max-keys", Integer.toString(localMaxKeys));
         shown.put("top.n", Integer.toString(topN));
+        shown.put("parse.max-future-skew", maxFutureSkew.toString());
         return shown;
     }
 
@@ -280,6 +302,9 @@ public final class JobConfig implements Serializable {
             return kind == Kind.TIMESTAMP ? "timestamp " + Instant.ofEpochMilli(timestampMs) : kind.name().toLowerCase(Locale.ROOT);
         }
     }
+
+    /** The longest any duration setting may be: a century. */
+    static final Duration MAX_DURATION = Duration.ofDays(36_500);
 
     /** Reads and checks values, turning every problem into a one-line {@link ConfigException}. */
     private static final class Reader {
@@ -340,11 +365,21 @@ public final class JobConfig implements Serializable {
             throw new ConfigException("--" + key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
         }
 
-        /** Durations as 500ms, 5s, 1min, 1h or ISO-8601 (PT5S). */
+        /**
+         * Durations as 500ms, 5s, 1min, 1h, 1d or ISO-8601 (PT5S), in whole milliseconds (the job
+         * counts time in them: PT0.0005S would pass as positive and run as 0) and at most
+         * {@link #MAX_DURATION}, so event time plus any of them cannot overflow.
+         */
         Duration duration(String key, boolean mustBePositive) {
             Duration d = parse(key, Reader::parseDuration);
             if (d.isNegative() || (mustBePositive && d.isZero())) {
                 throw new ConfigException("--" + key + " must be " + (mustBePositive ? "positive" : "zero or more") + ", got " + values.get(key));
+            }
+            if (d.getNano() % 1_000_000 != 0) {
+                throw new ConfigException("--" + key + " must be a whole number of milliseconds, got " + values.get(key));
+            }
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new ConfigException("--" + key + " must be at most " + MAX_DURATION.toDays() + "d, got " + values.get(key));
             }
             return d;
         }

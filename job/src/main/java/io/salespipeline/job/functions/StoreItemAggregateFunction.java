@@ -9,7 +9,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns a (store id, item name) window's tally into the per-item partial that {@link TopItemsFunction}
- * ranks. Finality follows the same rule as {@link WindowAggregateFunction}.
+ * ranks. Finality follows the same rule as {@link WindowAggregateFunction} ({@link WindowFinality}).
  */
 public class StoreItemAggregateFunction
         extends ProcessWindowFunction<SalesTally, StoreItemAggregate, Tuple2<String, String>, TimeWindow> {
@@ -21,9 +21,9 @@ public class StoreItemAggregateFunction
             Tuple2<String, String> storeAndItem,
             Context context,
             Iterable<SalesTally> tallies,
-            Collector<StoreItemAggregate> out) {
+            Collector<StoreItemAggregate> out) throws Exception {
         TimeWindow window = context.window();
-        boolean finalResult = context.currentWatermark() >= window.maxTimestamp();
+        boolean finalResult = WindowFinality.isFinal(context);
         for (SalesTally tally : tallies) {
             out.collect(new StoreItemAggregate(
                     storeAndItem.f0,
@@ -34,5 +34,10 @@ public class StoreItemAggregateFunction
                     tally.events,
                     finalResult));
         }
+    }
+
+    @Override
+    public void clear(Context context) {
+        WindowFinality.forget(context);
     }
 }

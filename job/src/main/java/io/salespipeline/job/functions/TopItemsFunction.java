@@ -26,7 +26,8 @@ import org.apache.flink.util.Collector;
  * <p>Emits the rows of the ranks whose item or units changed: early ({@code finalResult=false})
  * while this operator's watermark is before the window's last millisecond, the whole ranking as
  * final at that point (event-time timer), and changed ranks again as final when late partials
- * arrive within the allowed lateness. Rows are keyed by rank downstream, so an item dropping out is
+ * arrive within the allowed lateness, also after a restore whose watermark has not yet passed the
+ * window again (the restored ranking remembers that it was final). Rows are keyed by rank downstream, so an item dropping out is
  * overwritten by its successor; the number of ranked items never shrinks, so no row is ever deleted.
  *
  * <p>Kept cheap for RocksDB: besides every item's units ({@link MapState}, one entry per item,
@@ -104,7 +105,10 @@ public class TopItemsFunction extends KeyedProcessFunction<Tuple2<String, Long>,
         }
         candidates.sort(RANK_ORDER);
 
-        boolean finalResult = ctx.timerService().currentWatermark() >= lastMillisecond(partial.windowEndMs);
+        // After a restore the watermark starts again from nothing while the restored ranking may
+        // already be final: a replayed or late partial then changes final ranks, never early ones.
+        boolean finalResult = ctx.timerService().currentWatermark() >= lastMillisecond(partial.windowEndMs)
+                || previous.stream().anyMatch(row -> row.finalResult);
         List<TopItemsRank> updated = new ArrayList<>(Math.min(topN, candidates.size()));
         for (int i = 0; i < topN && i < candidates.size(); i++) {
             TopItemsRank candidate = candidates.get(i);

@@ -17,8 +17,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaConnectors {
 
     /**
-     * A dead letter keeps the whole input, base64 when it is not UTF-8, so it can be a third larger
-     * than the largest message the log accepts; the topics are created with this limit too.
+     * The largest envelope the producers send; the topics are created with this limit too. A dead
+     * letter keeps at most a 1 MiB payload whole ({@code DeadLetter}), at most six times that once
+     * JSON-escaped, whatever size of message the log accepts.
      */
     public static final int MAX_ENVELOPE_BYTES = 16 * 1024 * 1024;
     static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
@@ -27,7 +28,8 @@ public final class KafkaConnectors {
 
     /** The log, parsed inside the source so watermarks are generated per Kafka partition. */
     public static KafkaSource<SourceRecord> itemSalesSource(JobConfig config) {
-        ParserLimits limits = ParserLimits.defaults().withMaxMessageBytes(config.maxMessageBytes).withMaxItemSold(config.maxItemSold);
+        ParserLimits limits = ParserLimits.defaults().withMaxMessageBytes(config.maxMessageBytes).withMaxItemSold(config.maxItemSold)
+                .withMaxFutureSkewMs(config.maxFutureSkew.toMillis());
         return KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(config.kafkaBootstrap)
                 .setTopics(config.topic)
@@ -75,7 +77,7 @@ public final class KafkaConnectors {
                 .setBootstrapServers(config.kafkaBootstrap)
                 .setRecordSerializer(new EnvelopeSerializer<>(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.groupId + "-" + purpose)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix(purpose))
                 .setKafkaProducerConfig(producer)
                 .build();
     }

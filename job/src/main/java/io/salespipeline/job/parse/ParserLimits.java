@@ -21,14 +21,17 @@ public final class ParserLimits implements Serializable {
     /** 2100-01-01T00:00:00Z, exclusive. */
     public static final long DEFAULT_MAX_TIMESTAMP_MS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
     public static final int DEFAULT_MAX_FIELD_CHARS = 256;
+    /** How far {@code timestamp_ms} may lie ahead of its Kafka record's timestamp: 15 minutes. */
+    public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 15 * 60 * 1000L;
 
     private final int maxMessageBytes;
     private final int maxItemSold;
     private final long minTimestampMs;
     private final long maxTimestampMs;
     private final int maxFieldChars;
+    private final long maxFutureSkewMs;
 
-    public ParserLimits(int maxMessageBytes, int maxItemSold, long minTimestampMs, long maxTimestampMs, int maxFieldChars) {
+    public ParserLimits(int maxMessageBytes, int maxItemSold, long minTimestampMs, long maxTimestampMs, int maxFieldChars, long maxFutureSkewMs) {
         if (maxMessageBytes <= 0) {
             throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
         }
@@ -47,11 +50,15 @@ public final class ParserLimits implements Serializable {
         if (maxFieldChars <= 0) {
             throw new IllegalArgumentException("maxFieldChars must be positive: " + maxFieldChars);
         }
+        if (maxFutureSkewMs < 0) {
+            throw new IllegalArgumentException("maxFutureSkewMs must not be negative: " + maxFutureSkewMs);
+        }
         this.maxMessageBytes = maxMessageBytes;
         this.maxItemSold = maxItemSold;
         this.minTimestampMs = minTimestampMs;
         this.maxTimestampMs = maxTimestampMs;
         this.maxFieldChars = maxFieldChars;
+        this.maxFutureSkewMs = maxFutureSkewMs;
     }
 
     public static ParserLimits defaults() {
@@ -60,7 +67,8 @@ public final class ParserLimits implements Serializable {
                 DEFAULT_MAX_ITEM_SOLD,
                 DEFAULT_MIN_TIMESTAMP_MS,
                 DEFAULT_MAX_TIMESTAMP_MS,
-                DEFAULT_MAX_FIELD_CHARS);
+                DEFAULT_MAX_FIELD_CHARS,
+                DEFAULT_MAX_FUTURE_SKEW_MS);
     }
 
     /** Largest accepted Kafka message value, in bytes. */
@@ -88,21 +96,34 @@ public final class ParserLimits implements Serializable {
         return maxFieldChars;
     }
 
+    /**
+     * How far an event's {@code timestamp_ms} may lie ahead of its Kafka record timestamp. The record
+     * timestamp is in the log, so a replay rejects the same events; a till whose clock runs a day
+     * ahead can then move no watermark.
+     */
+    public long maxFutureSkewMs() {
+        return maxFutureSkewMs;
+    }
+
     public ParserLimits withMaxMessageBytes(int value) {
-        return new ParserLimits(value, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars);
+        return new ParserLimits(value, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars, maxFutureSkewMs);
     }
 
     public ParserLimits withMaxItemSold(int value) {
-        return new ParserLimits(maxMessageBytes, value, minTimestampMs, maxTimestampMs, maxFieldChars);
+        return new ParserLimits(maxMessageBytes, value, minTimestampMs, maxTimestampMs, maxFieldChars, maxFutureSkewMs);
     }
 
     /** The accepted event-time range {@code [minInclusive, maxExclusive)}. */
     public ParserLimits withTimestampRange(long minInclusive, long maxExclusive) {
-        return new ParserLimits(maxMessageBytes, maxItemSold, minInclusive, maxExclusive, maxFieldChars);
+        return new ParserLimits(maxMessageBytes, maxItemSold, minInclusive, maxExclusive, maxFieldChars, maxFutureSkewMs);
     }
 
     public ParserLimits withMaxFieldChars(int value) {
-        return new ParserLimits(maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, value);
+        return new ParserLimits(maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, value, maxFutureSkewMs);
+    }
+
+    public ParserLimits withMaxFutureSkewMs(long value) {
+        return new ParserLimits(maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars, value);
     }
 
     @Override
@@ -118,18 +139,19 @@ public final class ParserLimits implements Serializable {
                 && maxItemSold == that.maxItemSold
                 && minTimestampMs == that.minTimestampMs
                 && maxTimestampMs == that.maxTimestampMs
-                && maxFieldChars == that.maxFieldChars;
+                && maxFieldChars == that.maxFieldChars
+                && maxFutureSkewMs == that.maxFutureSkewMs;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars);
+        return Objects.hash(maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars, maxFutureSkewMs);
     }
 
     @Override
     public String toString() {
         return "ParserLimits{maxMessageBytes=" + maxMessageBytes + ", maxItemSold=" + maxItemSold
                 + ", timestamps=[" + Instant.ofEpochMilli(minTimestampMs) + ", " + Instant.ofEpochMilli(maxTimestampMs)
-                + "), maxFieldChars=" + maxFieldChars + "}";
+                + "), maxFieldChars=" + maxFieldChars + ", maxFutureSkewMs=" + maxFutureSkewMs + "}";
     }
 }

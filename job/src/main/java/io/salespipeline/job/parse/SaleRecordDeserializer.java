@@ -2,7 +2,9 @@ package io.salespipeline.job.parse;
 
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.SourceRecord;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,7 +18,10 @@ import org.apache.kafka.common.record.TimestampType;
 
 /**
  * The Kafka source's deserializer: every record becomes exactly one {@link SourceRecord}, a valid
- * event or a dead letter, so no message is ever dropped or fails the job.
+ * event or a dead letter, so no message is ever dropped or fails the job. A valid event stamped more
+ * than {@link ParserLimits#maxFutureSkewMs()} after its Kafka record timestamp is a dead letter
+ * ({@link RejectReason#TIMESTAMP_IN_FUTURE}): the record timestamp is part of the log, so a replay
+ * decides the same, and a wrong clock can move neither a watermark nor an {@code item_sales} row.
  *
  * <p>Metrics, under the group {@value #METRIC_GROUP}: {@code parsed} (valid events),
  * {@code rejected} (all dead letters) and {@code rejected_<CODE>} per {@link RejectReason}.
@@ -30,6 +35,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
     public static final String REJECTED_COUNTER = "rejected";
 
     private final SaleEventParser parser;
+    private final long maxFutureSkewMs;
 
     private transient Counter parsed;
     private transient Counter rejected;
@@ -41,6 +47,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
 
     public SaleRecordDeserializer(ParserLimits limits) {
         this.parser = new SaleEventParser(limits);
+        this.maxFutureSkewMs = limits.maxFutureSkewMs();
     }
 
     /** The counter name for one reason: {@code rejected_<CODE>}. */
@@ -61,10 +68,17 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
         }
         byte[] value = record.value();
         ParseResult result = parser.parse(value, record.topic(), record.partition(), record.offset());
+        long kafkaTimestamp = kafkaTimestamp(record);
         if (result.isValid()) {
-            parsed.inc();
-            out.collect(SourceRecord.valid(result.event()));
-            return;
+            long eventTime = result.event().timestampMs;
+            if (kafkaTimestamp == DeadLetter.NO_TIMESTAMP || eventTime - kafkaTimestamp <= maxFutureSkewMs) {
+                parsed.inc();
+                out.collect(SourceRecord.valid(result.event()));
+                return;
+            }
+            result = ParseResult.rejected(RejectReason.TIMESTAMP_IN_FUTURE, String.format(Locale.ROOT,
+                    "field 'timestamp_ms' is %d (%s), %d ms ahead of its Kafka record timestamp %d (%s); at most %d ms (parse.max-future-skew) is accepted",
+                    eventTime, Instant.ofEpochMilli(eventTime), eventTime - kafkaTimestamp, kafkaTimestamp, Instant.ofEpochMilli(kafkaTimestamp), maxFutureSkewMs));
         }
         rejected.inc();
         rejectedByReason.get(result.reason()).inc();
@@ -74,7 +88,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
                 record.topic(),
                 record.partition(),
                 record.offset(),
-                kafkaTimestamp(record),
+                kafkaTimestamp,
                 value)));
     }
 

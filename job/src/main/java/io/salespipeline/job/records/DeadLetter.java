@@ -6,17 +6,25 @@ import java.nio.CharBuffer;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A message the job could not use, with why and where it came from, for the dead-letter topic.
  *
- * <p>The whole payload is kept, oversize ones included, so a fixed parser can replay it. It is
- * stored as text when it is valid UTF-8 (readable in any Kafka tool) and as base64 otherwise
- * (the only lossless form); at most one of {@link #payloadText} and {@link #payloadBase64} is set,
- * and neither for a null value (a tombstone).
+ * <p>A payload of up to {@link #WHOLE_PAYLOAD_MAX_BYTES} is kept whole. It is stored as text when it
+ * is valid UTF-8 (readable in any Kafka tool) and as base64 otherwise (the only lossless form); at
+ * most one of {@link #payloadText} and {@link #payloadBase64} is set, and neither for a null value
+ * (a tombstone). A larger payload is truncated to its first {@link #TRUNCATED_PAYLOAD_BYTES} (text or
+ * base64 by the same rule) with its byte length and SHA-256: JSON escaping can make text six times
+ * longer ({@code \u0001}), and an envelope beyond what the dead-letter producer and topic accept
+ * would fail the sink, restart the job and read the same message again, for ever. The whole message
+ * stays in the log at the envelope's source position.
  *
  * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
  */
@@ -24,6 +32,11 @@ public class DeadLetter implements KafkaEnvelope {
 
     /** Value of {@link #kafkaTimestamp} when the Kafka record had none. */
     public static final long NO_TIMESTAMP = -1L;
+
+    /** Payloads up to this size are kept whole: escaped, at most 6 MiB, well within {@code KafkaConnectors.MAX_ENVELOPE_BYTES}. */
+    public static final int WHOLE_PAYLOAD_MAX_BYTES = 1024 * 1024;
+    /** How much of a larger payload an envelope keeps. */
+    public static final int TRUNCATED_PAYLOAD_BYTES = 64 * 1024;
 
     /** A {@code RejectReason} code. */
     public String reason;
@@ -37,6 +50,12 @@ public class DeadLetter implements KafkaEnvelope {
     public String payloadText;
     /** The payload, base64-encoded, when it is not valid UTF-8, else null. */
     public String payloadBase64;
+    /** Whether {@link #payloadText} or {@link #payloadBase64} holds only the payload's first {@link #TRUNCATED_PAYLOAD_BYTES}. */
+    public boolean payloadTruncated;
+    /** The whole payload's length in bytes, when truncated (else -1). */
+    public long payloadLength = -1;
+    /** The whole payload's SHA-256, lowercase hex, when truncated (else null). */
+    public String payloadSha256;
 
     public DeadLetter() {}
 
@@ -57,15 +76,30 @@ public class DeadLetter implements KafkaEnvelope {
         letter.sourceOffset = sourceOffset;
         letter.kafkaTimestamp = kafkaTimestamp;
         if (payload != null) {
-            letter.payloadText = strictUtf8(payload);
+            byte[] kept = payload;
+            if (payload.length > WHOLE_PAYLOAD_MAX_BYTES) {
+                letter.payloadTruncated = true;
+                letter.payloadLength = payload.length;
+                letter.payloadSha256 = sha256Hex(payload);
+                kept = Arrays.copyOf(payload, TRUNCATED_PAYLOAD_BYTES);
+            }
+            letter.payloadText = strictUtf8(kept);
             if (letter.payloadText == null) {
-                letter.payloadBase64 = Base64.getEncoder().encodeToString(payload);
+                letter.payloadBase64 = Base64.getEncoder().encodeToString(kept);
             }
         }
         return letter;
     }
 
-    /** The original payload bytes, or null for a tombstone. */
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** The payload bytes the envelope keeps (the first {@link #TRUNCATED_PAYLOAD_BYTES} when truncated), or null for a tombstone. */
     public byte[] payloadBytes() {
         if (payloadBase64 != null) {
             return Base64.getDecoder().decode(payloadBase64);
@@ -76,8 +110,9 @@ public class DeadLetter implements KafkaEnvelope {
     /**
      * The dead-letter topic's envelope:
      * {@code {"reason":..,"detail":..,"source":{"topic":..,"partition":..,"offset":..,"timestamp":..},"payload":..}}
-     * with {@code "payload_base64"} instead of {@code "payload"} for a non-UTF-8 payload. A missing
-     * Kafka timestamp and a tombstone payload are written as JSON null.
+     * with {@code "payload_base64"} instead of {@code "payload"} for a non-UTF-8 payload, and
+     * {@code "payload_truncated":true,"payload_bytes":..,"payload_sha256":..} after it when the
+     * payload was truncated. A missing Kafka timestamp and a tombstone payload are written as JSON null.
      */
     @Override
     public byte[] toJson() {
@@ -98,6 +133,11 @@ public class DeadLetter implements KafkaEnvelope {
                 json.writeStringField("payload_base64", payloadBase64);
             } else {
                 json.writeStringField("payload", payloadText);
+            }
+            if (payloadTruncated) {
+                json.writeBooleanField("payload_truncated", true);
+                json.writeNumberField("payload_bytes", payloadLength);
+                json.writeStringField("payload_sha256", payloadSha256);
             }
         });
     }
@@ -124,6 +164,9 @@ public class DeadLetter implements KafkaEnvelope {
         letter.kafkaTimestamp = timestamp.isNumber() ? timestamp.longValue() : NO_TIMESTAMP;
         letter.payloadText = root.path("payload").textValue();
         letter.payloadBase64 = root.path("payload_base64").textValue();
+        letter.payloadTruncated = root.path("payload_truncated").asBoolean(false);
+        letter.payloadLength = root.path("payload_bytes").asLong(-1);
+        letter.payloadSha256 = root.path("payload_sha256").textValue();
         return letter;
     }
 
@@ -163,13 +206,16 @@ public class DeadLetter implements KafkaEnvelope {
                 && Objects.equals(detail, that.detail)
                 && Objects.equals(sourceTopic, that.sourceTopic)
                 && Objects.equals(payloadText, that.payloadText)
-                && Objects.equals(payloadBase64, that.payloadBase64);
+                && Objects.equals(payloadBase64, that.payloadBase64)
+                && payloadTruncated == that.payloadTruncated
+                && payloadLength == that.payloadLength
+                && Objects.equals(payloadSha256, that.payloadSha256);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                reason, detail, sourceTopic, sourcePartition, sourceOffset, kafkaTimestamp, payloadText, payloadBase64);
+                reason, detail, sourceTopic, sourcePartition, sourceOffset, kafkaTimestamp, payloadText, payloadBase64, payloadTruncated, payloadLength, payloadSha256);
     }
 
     @Override

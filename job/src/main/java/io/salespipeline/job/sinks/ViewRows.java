@@ -79,7 +79,7 @@ final class ViewRows {
         }
     }
 
-    /** Views 3 and 4: a window's latest emission wins. */
+    /** Views 3 and 4: a window's latest final emission wins, else its latest early one. */
     static final class Window extends ViewRowMapper<WindowAggregate, Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> {
         private static final long serialVersionUID = 1L;
 
@@ -90,11 +90,11 @@ final class ViewRows {
         @Override
         Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long> toRow(WindowAggregate w) {
             return Tuple8.of(w.key, utcDate(w.windowStartMs), new Date(w.windowStartMs), new Date(w.windowEndMs), w.units, w.events,
-                    w.finalResult, emissionMicros());
+                    w.finalResult, aggregateMicros(w.finalResult));
         }
     }
 
-    /** View 5: a rank's latest emission wins. */
+    /** View 5: a rank's latest final emission wins, else its latest early one. */
     static final class TopItems extends ViewRowMapper<TopItemsRank, Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> {
         private static final long serialVersionUID = 1L;
 
@@ -105,7 +105,7 @@ final class ViewRows {
         @Override
         Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long> toRow(TopItemsRank r) {
             return Tuple8.of(r.storeId, utcDate(r.windowStartMs), new Date(r.windowStartMs), r.rank, r.itemName, r.units, r.finalResult,
-                    emissionMicros());
+                    aggregateMicros(r.finalResult));
         }
     }
 }

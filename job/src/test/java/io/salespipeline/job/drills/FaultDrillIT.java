@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -112,6 +113,11 @@ class FaultDrillIT {
         List<PoisonCorpus.Poison> corpus = new ArrayList<>(PoisonCorpus.all());
         corpus.add(new PoisonCorpus.Poison("a 3 MB message", ("{\"item_id\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8),
                 RejectReason.OVERSIZE));
+        // escaped as \u0001 in the dead letter, 3 MiB of control bytes would make an 18.9 MB envelope,
+        // over what the dead-letter producer sends: the job would restart on this offset for ever
+        byte[] controlBytes = new byte[3 * 1024 * 1024];
+        Arrays.fill(controlBytes, (byte) 0x01);
+        corpus.add(new PoisonCorpus.Poison("3 MiB of control bytes", controlBytes, RejectReason.OVERSIZE));
         assertThat(corpus.stream().map(PoisonCorpus.Poison::label).distinct().count()).isGreaterThanOrEqualTo(40);
         Map<String, PoisonCorpus.Poison> sent = new HashMap<>();
         LogAudit.Findings findings = drill(() -> {

@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +117,32 @@ class SalesWindowsTest {
         }
     }
 
+    /**
+     * A checkpoint between the window's final firing and the end of its lateness, a failure, a
+     * restore: the restored operator's watermark starts from nothing, and the partials read again
+     * after the checkpoint re-arm the early timer. Their rows must still be final.
+     */
+    @Test
+    void aWindowRestoredAfterItsFinalFiringNeverEmitsAnEarlyRowAgain() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)))) {
+            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
+            harness.processWatermark(MINUTE_END - 1);
+            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, true));
+            checkpoint = harness.snapshot(1, 10_000);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> restored =
+                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)), checkpoint)) {
+            // the late sale the lost run had read after the checkpoint, read again
+            process(restored, sale("s1", "plum", 2, MINUTE + 10_000));
+            restored.setProcessingTime(EARLY.toMillis());
+            assertThat(drain(restored)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true));
+            restored.processWatermark(MINUTE_END + 1_000);
+            assertThat(drain(restored)).allMatch(row -> row.finalResult);
+        }
+    }
+
     @Test
     void itemHourWindowsAddUpAcrossStores() throws Exception {
         long hourEnd = HOUR + 3_600_000;
@@ -162,9 +189,15 @@ class SalesWindowsTest {
         return env.fromData(TypeInformation.of(SaleEvent.class), sale("s0", "seed", 1, MINUTE));
     }
 
-    @SuppressWarnings("unchecked")
     private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness(
             SingleOutputStreamOperator<OUT> windowed) throws Exception {
+        return harness(windowed, null);
+    }
+
+    /** The window operator of {@code windowed}, restored from {@code checkpoint} when one is given, opened. */
+    @SuppressWarnings("unchecked")
+    private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness(
+            SingleOutputStreamOperator<OUT> windowed, OperatorSubtaskState checkpoint) throws Exception {
         OneInputTransformation<TallyPartial, OUT> transformation =
                 (OneInputTransformation<TallyPartial, OUT>) windowed.getTransformation();
         KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
@@ -173,6 +206,9 @@ class SalesWindowsTest {
                 (TypeInformation<K>) transformation.getStateKeyType());
         harness.getExecutionConfig().disableGenericTypes();
         harness.setProcessingTime(0);
+        if (checkpoint != null) {
+            harness.initializeState(checkpoint);
+        }
         harness.open();
         return harness;
     }

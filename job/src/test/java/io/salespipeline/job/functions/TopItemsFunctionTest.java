@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,32 @@ class TopItemsFunctionTest {
             harness.processElement(partial("s1", "apple", 5), 0);
             assertThat(drain(harness)).containsExactly(
                     rank("s1", 1, "banana", 8, false), rank("s1", 2, "cherry", 6, false));
+        }
+    }
+
+    /**
+     * A checkpoint after the hour's final ranks but inside its lateness, a late partial, a failure
+     * and a restore: the replayed partial arrives before any watermark, and the ranks it changes
+     * must come out final, since no end-of-window timer is left to rewrite them.
+     */
+    @Test
+    void ranksChangedAfterARestoreOfAFinalRankingAreFinal() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, Long>, StoreItemAggregate, TopItemsRank> harness = harness(2)) {
+            harness.processElement(partial("s1", "apple", 10), HOUR);
+            harness.processElement(partial("s1", "banana", 8), HOUR);
+            drain(harness);
+            harness.processWatermark(HOUR_END - 1);
+            assertThat(drain(harness)).containsExactly(rank("s1", 1, "apple", 10, true), rank("s1", 2, "banana", 8, true));
+            checkpoint = harness.snapshot(1, 0);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, Long>, StoreItemAggregate, TopItemsRank> restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TopItemsFunction(2, LATENESS)),
+                        partial -> Tuple2.of(partial.storeId, partial.windowStartMs), Types.TUPLE(Types.STRING, Types.LONG))) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            restored.processElement(partial("s1", "banana", 12), HOUR);
+            assertThat(drain(restored)).containsExactly(rank("s1", 1, "banana", 12, true), rank("s1", 2, "apple", 10, true));
         }
     }
 

@@ -3,11 +3,16 @@ package io.salespipeline.job.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.records.DeadLetter;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -69,6 +74,51 @@ class DeadLetterTest {
         assertThat(letters.get(2).payloadBytes()).isEqualTo(oversize);
         assertThat(letters.get(3).payloadBytes()).isNull();
         assertThat(letters.get(4).payloadBytes()).isEmpty();
+    }
+
+    /**
+     * The worst payloads for the envelope's size, up to the largest message the log topic takes:
+     * control bytes escape to six characters each, non-UTF-8 goes to base64. An envelope over the
+     * producer's limit fails the sink and restarts the job on the same offset for ever.
+     */
+    @Test
+    void noPayloadTheLogAcceptsMakesAnEnvelopeTheDeadLetterProducerRefuses() throws Exception {
+        int logMaxMessageBytes = 8 * 1024 * 1024;
+        byte[] controlBytes = new byte[3 * 1024 * 1024];
+        Arrays.fill(controlBytes, (byte) 0x01);
+        byte[] justWhole = new byte[DeadLetter.WHOLE_PAYLOAD_MAX_BYTES];
+        Arrays.fill(justWhole, (byte) 0x01);
+        byte[] notUtf8 = new byte[logMaxMessageBytes];
+        new Random(7).nextBytes(notUtf8);
+        byte[] largestControl = new byte[logMaxMessageBytes];
+        Arrays.fill(largestControl, (byte) 0x1f);
+        for (byte[] payload : List.of(controlBytes, justWhole, notUtf8, largestControl)) {
+            byte[] envelope = DeadLetter.of("OVERSIZE", "message of " + payload.length + " bytes", "item_sales", 0, 1L, 2L, payload).toJson();
+            assertThat(envelope.length).as("envelope of a %d-byte payload", payload.length)
+                    .isLessThanOrEqualTo(KafkaConnectors.MAX_ENVELOPE_BYTES);
+        }
+    }
+
+    @Test
+    void aTruncatedPayloadKeepsItsStartLengthAndDigest() throws Exception {
+        byte[] payload = new byte[DeadLetter.WHOLE_PAYLOAD_MAX_BYTES + 1];
+        Arrays.fill(payload, (byte) 0x01);
+        DeadLetter letter = DeadLetter.of("OVERSIZE", "too big", "item_sales", 3, 99L, 5L, payload);
+
+        JsonNode json = MAPPER.readTree(letter.toJson());
+
+        assertThat(json.get("payload_truncated").booleanValue()).isTrue();
+        assertThat(json.get("payload_bytes").longValue()).isEqualTo(payload.length);
+        assertThat(json.get("payload_sha256").textValue())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)));
+        assertThat(json.get("payload").textValue()).isEqualTo("\u0001".repeat(DeadLetter.TRUNCATED_PAYLOAD_BYTES));
+        assertThat(json.get("source").get("offset").longValue()).isEqualTo(99L);
+        assertThat(DeadLetter.fromJson(letter.toJson())).isEqualTo(letter);
+
+        DeadLetter whole = DeadLetter.of("OVERSIZE", "big", "item_sales", 3, 100L, 5L, Arrays.copyOf(payload, DeadLetter.WHOLE_PAYLOAD_MAX_BYTES));
+        assertThat(whole.payloadTruncated).isFalse();
+        assertThat(whole.payloadBytes()).hasSize(DeadLetter.WHOLE_PAYLOAD_MAX_BYTES);
+        assertThat(MAPPER.readTree(whole.toJson()).has("payload_truncated")).isFalse();
     }
 
     @Test

@@ -72,6 +72,28 @@ class SaleRecordDeserializerTest {
     }
 
     @Test
+    void anEventStampedFurtherAheadOfItsRecordThanTheSkewIsADeadLetter() throws Exception {
+        long limit = ParserLimits.DEFAULT_MAX_FUTURE_SKEW_MS;
+        String atTheLimit = VALID.replace("1530305100936", Long.toString(KAFKA_TIMESTAMP + limit));
+        String beyond = VALID.replace("1530305100936", Long.toString(KAFKA_TIMESTAMP + limit + 1));
+        String aDayAhead = VALID.replace("1530305100936", Long.toString(KAFKA_TIMESTAMP + 86_400_000L));
+
+        assertThat(single(deserialize(new SaleRecordDeserializer(), record(20L, atTheLimit))).isValid()).isTrue();
+        DeadLetter letter = single(deserialize(new SaleRecordDeserializer(), record(21L, beyond))).deadLetter;
+        assertThat(letter.reason).isEqualTo("TIMESTAMP_IN_FUTURE");
+        assertThat(letter.detail).isEqualTo("field 'timestamp_ms' is 1530306001001 (2018-06-29T21:00:01.001Z), 900001 ms ahead of its Kafka record timestamp "
+                + "1530305101000 (2018-06-29T20:45:01Z); at most 900000 ms (parse.max-future-skew) is accepted");
+        assertThat(letter.sourceOffset).isEqualTo(21L);
+        assertThat(letter.payloadText).isEqualTo(beyond);
+        assertThat(single(deserialize(new SaleRecordDeserializer(ParserLimits.defaults().withMaxFutureSkewMs(86_400_000L)), record(22L, aDayAhead))).isValid())
+                .isTrue();
+        // without a record timestamp there is nothing to judge against
+        ConsumerRecord<byte[], byte[]> noTimestamp = new ConsumerRecord<>("item_sales", 0, 23L, ConsumerRecord.NO_TIMESTAMP,
+                TimestampType.NO_TIMESTAMP_TYPE, 0, 2, null, aDayAhead.getBytes(StandardCharsets.UTF_8), new RecordHeaders(), Optional.empty());
+        assertThat(single(deserialize(new SaleRecordDeserializer(), noTimestamp)).isValid()).isTrue();
+    }
+
+    @Test
     void keepsNonUtf8PayloadsAsBase64() throws Exception {
         byte[] value = {'{', (byte) 0xFF, '}'};
 
