@@ -10,9 +10,12 @@ import io.salespipeline.job.functions.ValidEventWatermarks;
 import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.LateEvent;
+import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import io.salespipeline.job.records.StoreItemAggregate;
+import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.job.records.WindowAggregate;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import io.salespipeline.job.sinks.ViewSinks;
 import java.time.Duration;
@@ -27,8 +30,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The pipeline, wired: Kafka log → parse → (dead letters) → lateness gate → (late events) →
- * event-time windows → Cassandra views. Sources and sinks come in through the constructor so
- * tests can swap them; this class holds no logic of its own.
+ * event-time windows (→ closed-window sales, to the late topic) → Cassandra views. Sources and
+ * sinks come in through the constructor so tests can swap them; this class holds no logic of its own.
  */
 public final class SalesPipelineJob {
 
@@ -36,6 +39,7 @@ public final class SalesPipelineJob {
     public static final String ROUTER_UID = "route-parsed-records";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String LATE_EVENT_SINK_UID = "late-event-sink";
+    public static final String LATE_PARTIAL_SINK_UID = "late-partial-sink";
 
     /** When the cluster configuration has no checkpoint interval: the job needs checkpoints to commit its output. */
     private static final Duration FALLBACK_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -45,13 +49,16 @@ public final class SalesPipelineJob {
     private final ViewSinks views;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<LateEvent> lateEvents;
+    private final Sink<LatePartial> latePartials;
 
-    public SalesPipelineJob(JobConfig config, Source<SourceRecord, ?, ?> source, ViewSinks views, Sink<DeadLetter> deadLetters, Sink<LateEvent> lateEvents) {
+    public SalesPipelineJob(JobConfig config, Source<SourceRecord, ?, ?> source, ViewSinks views, Sink<DeadLetter> deadLetters, Sink<LateEvent> lateEvents,
+            Sink<LatePartial> latePartials) {
         this.config = config;
         this.source = source;
         this.views = views;
         this.deadLetters = deadLetters;
         this.lateEvents = lateEvents;
+        this.latePartials = latePartials;
     }
 
     /** The production wiring: Kafka in, Cassandra views and Kafka envelopes out. */
@@ -60,7 +67,8 @@ public final class SalesPipelineJob {
                 KafkaConnectors.itemSalesSource(config),
                 new CassandraViewSinks(config),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"));
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials"));
     }
 
     public void build(StreamExecutionEnvironment env) {
@@ -82,10 +90,12 @@ public final class SalesPipelineJob {
             views.salesByStoreDay(events);
         }
 
-        SingleOutputStreamOperator<SaleEvent> onTime = SalesAggregations.gateLateEvents(events, config.allowedLateness);
+        SingleOutputStreamOperator<SaleEvent> onTime = SalesAggregations.gateLateEvents(events, config.allowedLateness, config.outOfOrderness);
         LocalTally.Limits local = new LocalTally.Limits(config.localFlush, config.localMaxKeys);
-        views.storeSalesPerMinute(SalesAggregations.storeSales(onTime, window(config.storeWindow, local)));
-        views.itemSalesPerHour(SalesAggregations.itemSales(onTime, window(config.itemWindow, local)));
+        SingleOutputStreamOperator<WindowAggregate> storeSales = SalesAggregations.storeSales(onTime, window(config.storeWindow, local));
+        views.storeSalesPerMinute(storeSales);
+        SingleOutputStreamOperator<WindowAggregate> itemSales = SalesAggregations.itemSales(onTime, window(config.itemWindow, local));
+        views.itemSalesPerHour(itemSales);
         SingleOutputStreamOperator<StoreItemAggregate> storeItems = SalesAggregations.storeItemSales(onTime, window(config.topItemsWindow, local));
         views.topItemsPerStoreHour(SalesAggregations.topItems(storeItems, config.allowedLateness, config.topN));
 
@@ -93,6 +103,14 @@ public final class SalesPipelineJob {
                 .sinkTo(lateEvents)
                 .uid(LATE_EVENT_SINK_UID)
                 .name("Kafka " + config.lateTopic);
+        SalesAggregations.latePartials(storeSales, ViewTable.STORE_SALES_PER_MINUTE, config.storeWindow)
+                .union(SalesAggregations.latePartials(itemSales, ViewTable.ITEM_SALES_PER_HOUR, config.itemWindow),
+                        SalesAggregations.latePartials(storeItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow))
+                .sinkTo(latePartials)
+                .uid(LATE_PARTIAL_SINK_UID)
+                .name("Kafka " + config.lateTopic + " (closed windows)")
+                // written only after a subtask's partitions were all idle: one task, not one per subtask to restart
+                .setParallelism(1);
     }
 
     private SalesAggregations.WindowSpec window(Duration size, LocalTally.Limits local) {

@@ -1,9 +1,13 @@
 package io.salespipeline.job.functions;
 
 import io.salespipeline.job.records.LateEvent;
+import io.salespipeline.job.records.LateReason;
 import io.salespipeline.job.records.SaleEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -21,31 +25,39 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The single definition of "too late": an event is beyond the allowed lateness when
- * {@code timestampMs + allowedLatenessMs < watermark}. Such events are counted, sent to
- * {@link #LATE_EVENTS} with the watermark they missed, and not forwarded, so every aggregate
- * downstream excludes exactly the same events.
+ * The single definition of "too late", decided once for every window downstream so the views
+ * agree with each other (the minute and hour windows end at different times; their own checks
+ * would count one event in the hour and drop it from the minute). A late event is counted, sent to
+ * {@link #LATE_EVENTS} with its {@link LateReason} and the watermark it missed, and not forwarded.
  *
- * <p>The minute and hour windows end at different times, so their own lateness checks would
- * disagree about one event (counted in the hour, dropped from the minute). Deciding once, here,
- * keeps the views consistent with each other.
+ * <p><b>Behind its own partition</b> ({@link LateReason#BEHIND_ITS_PARTITION}): an event is late
+ * when {@code timestampMs + allowedLateness} is below its partition's watermark as the log defines
+ * it, the highest event time of the valid events before it in the same partition minus the
+ * out-of-orderness minus 1 ms (what the source's {@code BoundedOutOfOrdernessWatermarks} emits
+ * once it has seen them). The gate keeps that highest event time per partition itself, so the
+ * verdict depends on the log alone: not on the watermark interval, the read speed, the parallelism,
+ * which partitions share a subtask, or restarts (the state is checkpointed with the source offsets,
+ * as union state so partitions may move between subtasks on rescaling).
  *
- * <p>The windows downstream never drop an event this gate forwarded: a window operator's watermark
- * when it processes an event is at most this gate's watermark when the event passed (watermarks
- * travel behind the records on each channel, and an operator's watermark is the minimum over its
- * inputs). A forwarded event has {@code timestampMs + allowedLatenessMs >= gateWatermark}, and its
- * window's {@code maxTimestamp >= timestampMs}; the windows are built with one extra millisecond of
- * lateness (see {@link SalesAggregations#windowLateness}) because Flink drops a window once
- * {@code maxTimestamp + lateness <= watermark}, which would otherwise catch the boundary case
- * {@code timestampMs == maxTimestamp, timestampMs + allowedLatenessMs == watermark}.
+ * <p><b>Behind the watermark after an idle spell</b> ({@link LateReason#BEHIND_THE_WATERMARK_AFTER_IDLE}):
+ * an event within its partition's lateness can still be behind the watermark this gate has
+ * received, when its partition was idle and the others moved the watermark on; the windows would
+ * drop it. That verdict depends on the schedule, and the reason says so.
+ *
+ * <p>The windows downstream never drop an event this gate forwarded from a subtask that stayed
+ * active: their watermark when they process it is at most this gate's watermark when it passed
+ * (watermarks travel behind the records on each channel, {@link LocalTally} flushes ahead of every
+ * watermark, and an operator's watermark is the minimum over its active inputs), which is at most
+ * its partition's watermark. A forwarded event has {@code timestampMs + allowedLatenessMs >=} both,
+ * and its window's {@code maxTimestamp >= timestampMs}; the windows are built with one extra
+ * millisecond of lateness ({@link SalesAggregations#windowLateness}) because Flink drops a window
+ * once {@code maxTimestamp + lateness <= watermark}, which would otherwise catch the boundary case.
  *
  * <p>Flink does not checkpoint watermarks: after a restore every operator starts again from none,
- * while the restored windows were already purged up to the old watermark. Judged against the fresh
- * watermark, an old event would open a new window and overwrite that window's final row with a
- * partial one. So the gate is an operator that sees every watermark and checkpoints the highest, and
- * after a restore judges against a floor no lower than any window's watermark at the checkpoint:
- * the minimum over the subtasks that were active (an idle input does not hold a window back), or
- * the maximum if all were idle.
+ * while the restored windows were already purged up to the old watermark. So the gate checkpoints
+ * the highest watermark it saw, and after a restore judges against a floor no lower than any
+ * window's watermark at the checkpoint: the minimum over the subtasks that were active (an idle
+ * input does not hold a window back), or the maximum if all were idle.
  *
  * <p>Reads {@link SaleEvent#timestampMs}, which must be the timestamp the source's
  * {@code WatermarkStrategy} assigns, so that the windows place the event where the gate judged it.
@@ -63,18 +75,26 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
     private static final ListStateDescriptor<Tuple2<Long, Boolean>> WATERMARKS =
             new ListStateDescriptor<>("highest-watermark-and-idle", Types.TUPLE(Types.LONG, Types.BOOLEAN));
 
+    /** Per Kafka partition: the highest event time of its valid events so far. */
+    private static final ListStateDescriptor<Tuple2<Integer, Long>> PARTITION_EVENT_TIMES =
+            new ListStateDescriptor<>("partition-highest-event-time", Types.TUPLE(Types.INT, Types.LONG));
+
     private final long allowedLatenessMs;
+    private final long outOfOrdernessMs;
 
     private transient Counter lateEvents;
     private transient ListState<Tuple2<Long, Boolean>> watermarks;
+    private transient ListState<Tuple2<Integer, Long>> partitionEventTimes;
+    private transient Map<Integer, Long> highestEventTime;
     private transient long highestWatermark;
     private transient boolean idle;
 
-    public LatenessGate(Duration allowedLateness) {
-        if (allowedLateness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness must not be negative: " + allowedLateness);
+    public LatenessGate(Duration allowedLateness, Duration outOfOrderness) {
+        if (allowedLateness.isNegative() || outOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness and out-of-orderness must not be negative: " + allowedLateness + ", " + outOfOrderness);
         }
         this.allowedLatenessMs = allowedLateness.toMillis();
+        this.outOfOrdernessMs = outOfOrderness.toMillis();
         // A custom operator heads its own chain by default: every event would cross a channel here.
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
@@ -94,6 +114,12 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
             }
         }
         highestWatermark = anyActive ? activeMin : anyMax;
+        partitionEventTimes = context.getOperatorStateStore().getUnionListState(PARTITION_EVENT_TIMES);
+        highestEventTime = new HashMap<>();
+        // every subtask wrote every partition it knew; the partition's owner wrote the highest
+        for (Tuple2<Integer, Long> partition : partitionEventTimes.get()) {
+            highestEventTime.merge(partition.f0, partition.f1, Math::max);
+        }
     }
 
     @Override
@@ -105,12 +131,26 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
     @Override
     public void processElement(StreamRecord<SaleEvent> element) {
         SaleEvent event = element.getValue();
-        if (event.timestampMs + allowedLatenessMs < highestWatermark) {
-            lateEvents.inc();
-            output.collect(LATE_EVENTS, element.replace(new LateEvent(event, highestWatermark, allowedLatenessMs)));
+        long latest = event.timestampMs + allowedLatenessMs;
+        Long highest = highestEventTime.get(event.sourcePartition);
+        long partitionWatermark = highest == null ? Long.MIN_VALUE : highest - outOfOrdernessMs - 1;
+        if (latest < partitionWatermark) {
+            late(element, LateReason.BEHIND_ITS_PARTITION, partitionWatermark);
+            return;
+        }
+        if (highest == null || event.timestampMs > highest) {
+            highestEventTime.put(event.sourcePartition, event.timestampMs);
+        }
+        if (latest < highestWatermark) {
+            late(element, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, highestWatermark);
         } else {
             output.collect(element);
         }
+    }
+
+    private void late(StreamRecord<SaleEvent> element, LateReason reason, long missedWatermark) {
+        lateEvents.inc();
+        output.collect(LATE_EVENTS, element.replace(new LateEvent(element.getValue(), reason, missedWatermark, allowedLatenessMs)));
     }
 
     @Override
@@ -130,5 +170,8 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         watermarks.update(List.of(Tuple2.of(highestWatermark, idle)));
+        List<Tuple2<Integer, Long>> partitions = new ArrayList<>(highestEventTime.size());
+        highestEventTime.forEach((partition, eventTime) -> partitions.add(Tuple2.of(partition, eventTime)));
+        partitionEventTimes.update(partitions);
     }
 }

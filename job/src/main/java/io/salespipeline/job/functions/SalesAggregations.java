@@ -1,10 +1,12 @@
 package io.salespipeline.job.functions;
 
+import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.StoreItemAggregate;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
+import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,6 +19,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Builds the aggregation half of the job. Every operator created here gets a stable uid (savepoint
@@ -26,8 +29,9 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * <p>Feed the window builders the output of {@link #gateLateEvents}, and give every builder the same
  * allowed lateness: the gate is what defines lateness, the windows only have to keep every event it
  * forwards. Each window is fed by a {@link LocalTally} chained to the gate, so the shuffle carries
- * partial sums, not events. Should a window operator ever drop a partial as late (it cannot, see
- * {@link LatenessGate}), Flink counts it in the operator's {@code numLateRecordsDropped} metric.
+ * partial sums, not events. A partial a window finds beyond its lateness anyway (only after a
+ * subtask's partitions were all idle, see {@link LatenessGate}) leaves through {@link #LATE_PARTIALS}
+ * to the late topic ({@link #latePartials}), never dropped: {@code numLateRecordsDropped} stays 0.
  */
 public final class SalesAggregations {
 
@@ -39,6 +43,12 @@ public final class SalesAggregations {
     /** Suffix of the uid of a window's local pre-aggregation. */
     public static final String LOCAL_TALLY_UID_SUFFIX = "-local-tally";
 
+    /**
+     * Partials a window found beyond its lateness, which the gate cannot see coming when every
+     * partition of a subtask was idle while the others moved on (see {@link LatePartial}).
+     */
+    public static final OutputTag<TallyPartial> LATE_PARTIALS = new OutputTag<>("late-partials", TypeInformation.of(TallyPartial.class));
+
     private static final TypeInformation<Tuple2<String, String>> STORE_ITEM_KEY =
             Types.TUPLE(Types.STRING, Types.STRING);
     private static final TypeInformation<Tuple2<String, Long>> STORE_WINDOW_KEY =
@@ -49,10 +59,12 @@ public final class SalesAggregations {
     /**
      * Drops events beyond the allowed lateness; they come out of the returned operator's side output
      * {@link LatenessGate#LATE_EVENTS} and are counted in the {@code late_events} metric.
+     *
+     * @param outOfOrderness the source's bound per partition, which defines a partition's watermark
      */
     public static SingleOutputStreamOperator<SaleEvent> gateLateEvents(
-            DataStream<SaleEvent> events, Duration allowedLateness) {
-        return events.transform("Lateness gate", TypeInformation.of(SaleEvent.class), new LatenessGate(allowedLateness))
+            DataStream<SaleEvent> events, Duration allowedLateness, Duration outOfOrderness) {
+        return events.transform("Lateness gate", TypeInformation.of(SaleEvent.class), new LatenessGate(allowedLateness, outOfOrderness))
                 .uid(LATENESS_GATE_UID);
     }
 
@@ -95,6 +107,7 @@ public final class SalesAggregations {
                 .window(TumblingEventTimeWindows.of(spec.size()))
                 .trigger(new EarlyFiringEventTimeTrigger(spec.earlyFiring()))
                 .allowedLateness(windowLateness(spec.allowedLateness()))
+                .sideOutputLateData(LATE_PARTIALS)
                 .aggregate(
                         new SalesTallyAggregate(),
                         emit,
@@ -103,6 +116,14 @@ public final class SalesAggregations {
                         TypeInformation.of(outType))
                 .uid(uid)
                 .name(name);
+    }
+
+    /** The late envelopes of what {@code window} (one of this class's windows) found closed, for {@code view}. */
+    public static SingleOutputStreamOperator<LatePartial> latePartials(SingleOutputStreamOperator<?> window, ViewTable view, Duration windowSize) {
+        return window.getSideOutput(LATE_PARTIALS)
+                .map(new LatePartials(view, windowSize), TypeInformation.of(LatePartial.class))
+                .uid(view.table() + "-late-partials")
+                .name("Closed-window sales of " + view.table());
     }
 
     /** {@code top_items_per_store_hour}: the top {@code topN} items by units per store and window. */

@@ -3,29 +3,32 @@ package io.salespipeline.job.records;
 import java.util.Objects;
 
 /**
- * A valid sale that arrived after its window closed, for the late topic: the event, the watermark
- * it missed and the allowed lateness in force, so an operator can tell how late it was.
+ * A valid sale that arrived after its window closed, for the late topic: the event, why it is late,
+ * the watermark it missed and the allowed lateness in force, so an operator can tell how late it was.
  *
  * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
  */
 public class LateEvent implements KafkaEnvelope {
 
     public SaleEvent event;
-    /** The operator's watermark when the event arrived, epoch milliseconds. */
+    /** A {@link LateReason} code. */
+    public String reason;
+    /** The watermark the event missed, epoch milliseconds: its partition's, or the windows' after an idle spell. */
     public long watermarkMs;
     public long allowedLatenessMs;
 
     public LateEvent() {}
 
-    public LateEvent(SaleEvent event, long watermarkMs, long allowedLatenessMs) {
+    public LateEvent(SaleEvent event, LateReason reason, long watermarkMs, long allowedLatenessMs) {
         this.event = event;
+        this.reason = reason.code();
         this.watermarkMs = watermarkMs;
         this.allowedLatenessMs = allowedLatenessMs;
     }
 
     /**
      * The late topic's JSON: the producer's field names, so the message reads like the original,
-     * plus {@code source}, {@code watermark_ms} and {@code allowed_lateness_ms}.
+     * plus {@code source}, {@code late_reason}, {@code watermark_ms} and {@code allowed_lateness_ms}.
      */
     @Override
     public byte[] toJson() {
@@ -40,6 +43,7 @@ public class LateEvent implements KafkaEnvelope {
             json.writeNumberField("partition", event.sourcePartition);
             json.writeNumberField("offset", event.sourceOffset);
             json.writeEndObject();
+            json.writeStringField("late_reason", reason);
             json.writeNumberField("watermark_ms", watermarkMs);
             json.writeNumberField("allowed_lateness_ms", allowedLatenessMs);
         });
@@ -61,16 +65,17 @@ public class LateEvent implements KafkaEnvelope {
         LateEvent that = (LateEvent) o;
         return watermarkMs == that.watermarkMs
                 && allowedLatenessMs == that.allowedLatenessMs
+                && Objects.equals(reason, that.reason)
                 && Objects.equals(event, that.event);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(event, watermarkMs, allowedLatenessMs);
+        return Objects.hash(event, reason, watermarkMs, allowedLatenessMs);
     }
 
     @Override
     public String toString() {
-        return "LateEvent{" + event + " watermark=" + watermarkMs + " allowedLateness=" + allowedLatenessMs + "}";
+        return "LateEvent{" + event + " " + reason + " watermark=" + watermarkMs + " allowedLateness=" + allowedLatenessMs + "}";
     }
 }

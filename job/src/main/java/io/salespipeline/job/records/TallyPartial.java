@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,14 @@ public class TallyPartial {
     public long events;
     /** The latest event time summed in: the partial's record timestamp, which is inside its window. */
     public long maxTimestampMs;
+    /**
+     * Where its events came from: for each Kafka partition, the first and last offset summed in
+     * (parallel arrays; a subtask reads a few partitions). Should a window find the partial late,
+     * these say which events of the log it excluded.
+     */
+    public int[] partitions = new int[0];
+    public long[] firstOffsets = new long[0];
+    public long[] lastOffsets = new long[0];
 
     public TallyPartial() {}
 
@@ -32,8 +41,23 @@ public class TallyPartial {
         units += event.itemSold;
         events += 1;
         maxTimestampMs = Math.max(maxTimestampMs, event.timestampMs);
+        for (int i = 0; i < partitions.length; i++) {
+            if (partitions[i] == event.sourcePartition) {
+                firstOffsets[i] = Math.min(firstOffsets[i], event.sourceOffset);
+                lastOffsets[i] = Math.max(lastOffsets[i], event.sourceOffset);
+                return;
+            }
+        }
+        int n = partitions.length;
+        partitions = Arrays.copyOf(partitions, n + 1);
+        firstOffsets = Arrays.copyOf(firstOffsets, n + 1);
+        lastOffsets = Arrays.copyOf(lastOffsets, n + 1);
+        partitions[n] = event.sourcePartition;
+        firstOffsets[n] = event.sourceOffset;
+        lastOffsets[n] = event.sourceOffset;
     }
 
+    /** Equal sums of the same key and window; where the events came from is provenance, not part of the value. */
     @Override
     public boolean equals(Object o) {
         if (this == o) {

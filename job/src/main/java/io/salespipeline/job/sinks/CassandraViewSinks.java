@@ -3,6 +3,7 @@ package io.salespipeline.job.sinks;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
+import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,33 +36,33 @@ public final class CassandraViewSinks implements ViewSinks {
 
     @Override
     public void itemSales(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), "item_sales", FIRST, FIRST,
+        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), ViewTable.ITEM_SALES.table(), FIRST, FIRST,
                 Chain.OWN);
     }
 
     @Override
     public void salesByStoreDay(DataStream<SaleEvent> events) {
         write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewRows.salesByStoreDayQuery(config.keyspace),
-                "sales_by_store_day", FIRST_TWO, FIRST_FOUR, Chain.OWN);
+                ViewTable.SALES_BY_STORE_DAY.table(), FIRST_TWO, FIRST_FOUR, Chain.OWN);
     }
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
-        String view = "store_sales_per_minute";
+        String view = ViewTable.STORE_SALES_PER_MINUTE.table();
         write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "store_id"), view,
                 FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
-        String view = "item_sales_per_hour";
+        String view = ViewTable.ITEM_SALES_PER_HOUR.table();
         write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "item_name"), view,
                 FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
-        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), "top_items_per_store_hour",
+        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                 FIRST_TWO, FIRST_FOUR, Chain.INPUT);
     }
 

@@ -2,6 +2,7 @@ package io.salespipeline.job.sinks;
 
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
+import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,7 +55,7 @@ final class ViewRows {
         private static final long serialVersionUID = 1L;
 
         ItemSales() {
-            super("item_sales");
+            super(ViewTable.ITEM_SALES.table());
         }
 
         @Override
@@ -69,7 +70,7 @@ final class ViewRows {
         private static final long serialVersionUID = 1L;
 
         SalesByStoreDay() {
-            super("sales_by_store_day");
+            super(ViewTable.SALES_BY_STORE_DAY.table());
         }
 
         @Override
@@ -99,7 +100,7 @@ final class ViewRows {
         private static final long serialVersionUID = 1L;
 
         TopItems() {
-            super("top_items_per_store_hour");
+            super(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table());
         }
 
         @Override

@@ -64,6 +64,24 @@ class LocalTallyTest {
     }
 
     @Test
+    void aSumNamesTheOffsetsItsEventsCameFromPerPartition() throws Exception {
+        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness = harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
+            for (SaleEvent event : List.of(
+                    new SaleEvent("i", "apple", "s1", 1, MINUTE, "item_sales", 2, 40L),
+                    new SaleEvent("i", "apple", "s1", 1, MINUTE + 1, "item_sales", 0, 7L),
+                    new SaleEvent("i", "apple", "s1", 1, MINUTE + 2, "item_sales", 2, 45L),
+                    new SaleEvent("i", "apple", "s1", 1, MINUTE + 3, "item_sales", 0, 9L))) {
+                process(harness, event);
+            }
+            harness.endInput();
+            TallyPartial only = harness.extractOutputValues().get(0);
+            assertThat(only.partitions).containsExactly(2, 0);
+            assertThat(only.firstOffsets).containsExactly(40L, 7L);
+            assertThat(only.lastOffsets).containsExactly(45L, 9L);
+        }
+    }
+
+    @Test
     void nothingIsHeldAcrossACheckpoint() throws Exception {
         try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness = harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
             process(harness, sale("s1", "apple", 3, MINUTE));

@@ -157,7 +157,8 @@ class SalesPipelineIT {
                 KafkaConnectors.itemSalesSource(config),
                 new FailingViewSinks(new CassandraViewSinks(config)),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late")));
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             List<List<Message>> batches = data.phase1(5);
@@ -228,7 +229,8 @@ class SalesPipelineIT {
                 KafkaConnectors.itemSalesSource(config),
                 new FailingViewSinks(new CassandraViewSinks(config)),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late")));
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             produced.addAll(KafkaIo.produce(producer, run.topic, data.phase1(1).get(0)));
