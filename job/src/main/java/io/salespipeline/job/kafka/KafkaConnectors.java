@@ -23,6 +23,8 @@ public final class KafkaConnectors {
      */
     public static final int MAX_ENVELOPE_BYTES = 16 * 1024 * 1024;
     static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
+    /** The record header naming the view keyspace whose job wrote a dead letter or late envelope (read by {@code ./replay}). */
+    public static final String VIEW_KEYSPACE_HEADER = "view_keyspace";
 
     private KafkaConnectors() {}
 
@@ -75,7 +77,7 @@ public final class KafkaConnectors {
         producer.setProperty("transaction.timeout.ms", "600000");
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.kafkaBootstrap)
-                .setRecordSerializer(new EnvelopeSerializer<>(topic))
+                .setRecordSerializer(new EnvelopeSerializer<>(topic, config.keyspace))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix(purpose))
                 .setKafkaProducerConfig(producer)

@@ -58,6 +58,8 @@ public final class ReplayCli {
     private static final Pattern JOB_NAME = Pattern.compile("^sales-pipeline sales_v(\\d+)$");
     private static final Set<String> ENDPOINT_OPTIONS = Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    /** The job's default {@code --kafka.late-topic}, which every version writes. */
+    private static final String LATE_TOPIC = "item_sales_late";
     private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(10);
 
     private final StackLayout layout;
@@ -238,6 +240,9 @@ public final class ReplayCli {
             double seconds = (System.nanoTime() - started) / 1e9;
             String summary = String.format(Locale.ROOT, "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
                     result.eventsDone(), ControlTable.keyspaceOf(version), seconds, result.eventsDone() / Math.max(seconds, 0.001));
+            if (serving.isPresent()) {
+                out.println(p.compareLate(active, serving.get().id(), version, jobId));
+            }
             if (args.flag("no-switch")) {
                 out.println(summary + "; readers still use version " + active + " (--no-switch): switch with ./replay switch --version " + version);
                 return 0;
@@ -534,6 +539,39 @@ public final class ReplayCli {
                 return trace.isBlank() ? "no exception recorded" : FlinkRest.rootCause(trace);
             } catch (StackException e) {
                 return e.getMessage();
+            }
+        }
+
+        /**
+         * How many events the new version classified differently from the old one in the late
+         * topic, over the log both have committed: after a checkpoint of each job (a version that
+         * just caught up may have committed nothing yet) the horizon is taken, then one more
+         * checkpoint of each makes their late envelopes below it visible.
+         */
+        String compareLate(int before, String beforeJob, int after, String afterJob) {
+            awaitNextCheckpoint(beforeJob);
+            awaitNextCheckpoint(afterJob);
+            Map<Integer, Long> committedBefore = log.committed(groupOf(before), topic);
+            Map<Integer, Long> horizon = new java.util.TreeMap<>();
+            log.committed(groupOf(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
+            awaitNextCheckpoint(beforeJob);
+            awaitNextCheckpoint(afterJob);
+            LateComparison.Result late = LateComparison.compare(kafka, LATE_TOPIC, ControlTable.keyspaceOf(before), ControlTable.keyspaceOf(after), horizon);
+            String sample = Stream.concat(late.onlyBefore().stream().map(k -> k + " (only v" + before + ")"), late.onlyAfter().stream().map(k -> k + " (only v" + after + ")"))
+                    .limit(5).collect(Collectors.joining(", "));
+            return String.format(Locale.ROOT, "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
+                    horizon.values().stream().mapToLong(Long::longValue).sum(), before, late.before().size(), after, late.after().size(), late.differently(),
+                    sample.isEmpty() ? "" : " (" + sample + ")");
+        }
+
+        private void awaitNextCheckpoint(String jobId) {
+            long seen = flink.checkpoints(jobId).completedCount();
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (flink.checkpoints(jobId).completedCount() <= seen) {
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("job " + jobId + " completed no checkpoint in " + START_TIMEOUT.toSeconds() + " s: its late envelopes cannot be compared");
+                }
+                Pause.millis(500);
             }
         }
 
