@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,8 +31,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The pipeline's promises checked against the log itself, after the fact: every offset of the log
  * is exactly one of a {@code sales_by_store_day} row (by event_id) or one dead letter; late events
- * are valid events that were behind their own partition (no watermark ran ahead of the log); every final store-minute window equals a recount from the log (excluding the
- * events the late topic names), and no window anywhere holds more than that recount.
+ * are valid events that were behind their own partition (no watermark ran ahead of the log); every
+ * final store-minute and item-hour window and every final top-N ranking equals a recount from the
+ * log (excluding the events the late topic names), no window or rank holds more than that recount,
+ * and each item's {@code item_sales} row is its newest sale in the log.
  */
 final class LogAudit {
 
@@ -144,7 +147,132 @@ final class LogAudit {
                 }
             }
         }
+        finalWindows += auditItemHours(valid, late, problems);
+        finalWindows += auditTopItems(valid, late, problems);
+        auditLatestSales(valid, problems);
         return new Findings(problems, log.size(), valid.size(), deadLetters.size(), late.size(), finalWindows, reasons);
+    }
+
+    private static long hourOf(SaleEvent e) {
+        return Math.floorDiv(e.timestampMs, 3_600_000L) * 3_600_000L;
+    }
+
+    /** {@code item_sales_per_hour}: every final window equals the recount without late events; no window holds more. */
+    private int auditItemHours(Map<String, SaleEvent> valid, Set<String> late, List<String> problems) {
+        Map<String, long[]> recount = new HashMap<>();
+        Set<String> items = new TreeSet<>();
+        valid.forEach((position, e) -> {
+            items.add(e.itemName);
+            if (!late.contains(position)) {
+                long[] tally = recount.computeIfAbsent(e.itemName + "@" + hourOf(e), k -> new long[2]);
+                tally[0] += e.itemSold;
+                tally[1]++;
+            }
+        });
+        int finals = 0;
+        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace
+                + ".item_sales_per_hour WHERE item_name = ? AND window_date = ?");
+        for (String item : items) {
+            for (LocalDate day : days(valid.values())) {
+                for (Row w : cql.execute(windows.bind(item, day))) {
+                    String key = item + "@" + w.getInstant("window_start").toEpochMilli();
+                    long[] expected = recount.getOrDefault(key, new long[2]);
+                    long units = w.getLong("units");
+                    long events = w.getLong("events");
+                    if (w.getBoolean("final")) {
+                        finals++;
+                        if (units != expected[0] || events != expected[1]) {
+                            problems.add("final hour " + key + " holds " + units + "/" + events + ", the log says " + expected[0] + "/" + expected[1]);
+                        }
+                    } else if (units > expected[0] || events > expected[1]) {
+                        problems.add("open hour " + key + " holds " + units + "/" + events + ", more than the log's " + expected[0] + "/" + expected[1]);
+                    }
+                }
+            }
+        }
+        return finals;
+    }
+
+    /**
+     * {@code top_items_per_store_hour}: a final ranking is the recount's top items (units
+     * descending, then name), each rank with its item's units; an early rank never holds more
+     * units than the recount gives its item.
+     */
+    private int auditTopItems(Map<String, SaleEvent> valid, Set<String> late, List<String> problems) {
+        Map<String, Map<String, Long>> unitsByStoreHour = new HashMap<>();
+        valid.forEach((position, e) -> {
+            if (!late.contains(position)) {
+                unitsByStoreHour.computeIfAbsent(e.storeId + "@" + hourOf(e), k -> new HashMap<>()).merge(e.itemName, (long) e.itemSold, Long::sum);
+            }
+        });
+        Map<String, List<Row>> ranksByWindow = new TreeMap<>();
+        PreparedStatement ranks = cql.prepare("SELECT window_start, rank, item_name, units, final FROM " + keyspace
+                + ".top_items_per_store_hour WHERE store_id = ? AND window_date = ?");
+        for (String store : stores(valid.values())) {
+            for (LocalDate day : days(valid.values())) {
+                for (Row r : cql.execute(ranks.bind(store, day))) {
+                    ranksByWindow.computeIfAbsent(store + "@" + r.getInstant("window_start").toEpochMilli(), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        int finals = 0;
+        for (Map.Entry<String, List<Row>> window : ranksByWindow.entrySet()) {
+            Map<String, Long> units = unitsByStoreHour.getOrDefault(window.getKey(), Map.of());
+            List<Map.Entry<String, Long>> expected = units.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey())).toList();
+            boolean allFinal = window.getValue().stream().allMatch(r -> r.getBoolean("final"));
+            if (allFinal) {
+                finals++;
+            }
+            for (Row r : window.getValue()) {
+                int rank = r.getInt("rank");
+                String item = r.getString("item_name");
+                long held = r.getLong("units");
+                if (allFinal) {
+                    Map.Entry<String, Long> should = rank <= expected.size() ? expected.get(rank - 1) : null;
+                    if (should == null || !should.getKey().equals(item) || should.getValue() != held) {
+                        problems.add("final rank " + rank + " of " + window.getKey() + " is " + item + " " + held + ", the log says " + should);
+                    }
+                } else if (held > units.getOrDefault(item, 0L)) {
+                    problems.add("early rank " + rank + " of " + window.getKey() + " gives " + item + " " + held + " units, more than the log's " + units.getOrDefault(item, 0L));
+                }
+            }
+        }
+        return finals;
+    }
+
+    /**
+     * {@code item_sales}: each item's row is its newest sale by event time (late or not), the log
+     * offset breaking ties within a millisecond as the write timestamp does. Items whose newest
+     * sales tie exactly on that write timestamp are left out: a known defect (two events merge cell by cell).
+     */
+    private void auditLatestSales(Map<String, SaleEvent> valid, List<String> problems) {
+        Map<String, SaleEvent> newest = new HashMap<>();
+        Set<String> tied = new HashSet<>();
+        for (SaleEvent e : valid.values()) {
+            SaleEvent held = newest.get(e.itemId);
+            long micros = e.timestampMs * 1000 + Math.floorMod(e.sourceOffset, 1000);
+            long heldMicros = held == null ? Long.MIN_VALUE : held.timestampMs * 1000 + Math.floorMod(held.sourceOffset, 1000);
+            if (micros > heldMicros) {
+                newest.put(e.itemId, e);
+                tied.remove(e.itemId);
+            } else if (micros == heldMicros) {
+                tied.add(e.itemId);
+            }
+        }
+        PreparedStatement sale = cql.prepare("SELECT store_id, timestamp_ms, item_sold FROM " + keyspace + ".item_sales WHERE item_id = ?");
+        newest.forEach((item, e) -> {
+            if (tied.contains(item)) {
+                return;
+            }
+            Row r = cql.execute(sale.bind(item)).one();
+            if (r == null) {
+                problems.add("item_sales has no row for " + item);
+            } else if (!r.getString("store_id").equals(e.storeId) || r.getInstant("timestamp_ms").toEpochMilli() != e.timestampMs || r.getInt("item_sold") != e.itemSold) {
+                problems.add("item_sales row of " + item + " is " + r.getString("store_id") + "/" + r.getInstant("timestamp_ms").toEpochMilli() + "/" + r.getInt("item_sold")
+                        + ", its newest sale in the log is " + e.storeId + "/" + e.timestampMs + "/" + e.itemSold + " at " + e.eventId());
+            }
+        });
     }
 
     /**

@@ -136,6 +136,7 @@ class SalesPipelineIT {
             assertViewsMatchTheOracle(run, produced, rest);
             assertDeadLetters(run, produced);
             assertLateEvents(run, produced);
+            assertNoWindowDroppedARecord(rest, run.client);
 
             assertThat(exceptionHistory(rest, run.client))
                     .as("a clean run must not fail or restart")
@@ -193,6 +194,7 @@ class SalesPipelineIT {
             assertViewsMatchTheOracle(run, produced, rest);
             assertDeadLetters(run, produced);
             assertLateEvents(run, produced);
+            assertNoWindowDroppedARecord(rest, run.client);
 
             assertThat(FailOnce.FAILED).as("the injected failure fired").isTrue();
             assertThat(FailOnce.MAX_ATTEMPT.get()).as("attempt number of the restarted tasks").isGreaterThanOrEqualTo(1);
@@ -253,6 +255,7 @@ class SalesPipelineIT {
             assertViewsMatchTheOracle(run, produced, rest);
             assertDeadLetters(run, produced);
             assertLateEvents(run, produced);
+            assertNoWindowDroppedARecord(rest, run.client);
         } finally {
             FailOnce.ARMED.set(false);
             cancel(run.client);
@@ -485,6 +488,34 @@ class SalesPipelineIT {
     // REST and small helpers
 
     /** The job's exception history (root exceptions, with stack traces), oldest last. */
+    /**
+     * Every window operator's {@code numLateRecordsDropped} is 0: the gate routed what was late by
+     * the log, and the windows route what only they could see closed. Flink's operator metrics
+     * appear in REST as {@code <operator name>.numLateRecordsDropped} on their task.
+     */
+    private static void assertNoWindowDroppedARecord(URI rest, JobClient client) throws Exception {
+        Map<String, Double> dropped = new TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // REST shows a task's metrics once the metric fetcher has collected them (every 10 s here)
+        while (dropped.size() < 3 && System.nanoTime() < deadline) {
+            dropped.clear();
+            for (JsonNode vertex : restGet(rest, "/jobs/" + client.getJobID()).path("vertices")) {
+                String metrics = "/jobs/" + client.getJobID() + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+                for (JsonNode metric : restGet(rest, metrics)) {
+                    String id = metric.path("id").asText();
+                    if (id.endsWith(".numLateRecordsDropped")) {
+                        JsonNode sum = restGet(rest, metrics + "?agg=sum&get=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)).path(0).path("sum");
+                        dropped.put(id, sum.asDouble(-1));
+                    }
+                }
+            }
+            if (dropped.size() < 3) {
+                Thread.sleep(2_000);
+            }
+        }
+        assertThat(dropped).as("numLateRecordsDropped of the three window operators").hasSize(3).allSatisfy((id, count) -> assertThat(count).as(id).isZero());
+    }
+
     private static List<String> exceptionHistory(URI rest, JobClient client) throws Exception {
         JsonNode entries = restGet(rest, "/jobs/" + client.getJobID() + "/exceptions").path("exceptionHistory").path("entries");
         List<String> result = new ArrayList<>();
