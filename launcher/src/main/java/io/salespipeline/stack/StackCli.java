@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -93,8 +95,8 @@ public final class StackCli {
         Path log = StackLayout.fromEnvironment().logsDir().resolve("errors.log");
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, java.time.Instant.now() + " " + prefix(argv) + e.getMessage() + "\n" + e.detail() + "\n\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(log, Instant.now() + " " + prefix(argv) + e.getMessage() + "\n" + e.detail() + "\n\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return log.toString();
         } catch (IOException io) {
             return "not logged (" + io.getMessage() + "): " + e.detail().lines().findFirst().orElse("");

@@ -118,6 +118,15 @@ class FaultDrillIT {
         byte[] controlBytes = new byte[3 * 1024 * 1024];
         Arrays.fill(controlBytes, (byte) 0x01);
         corpus.add(new PoisonCorpus.Poison("3 MiB of control bytes", controlBytes, RejectReason.OVERSIZE));
+        // a till whose clock runs a day ahead, once on every partition among the steady load: were it
+        // accepted, every later on-time event of its partition would go late and out of the windows;
+        // it must be a dead letter of its own (poison i goes to partition i % 4: four reach every partition)
+        for (int k = 0; k < 4; k++) {
+            String aDayAhead = "{\"item_id\": \"clock-ahead-" + k + "\", \"item_sold\": 1, \"item_name\": \"Plates\", \"timestamp_ms\": \""
+                    + (System.currentTimeMillis() + 86_400_000L) + "\", \"store_id\": \"Hermitage - 1\"}";
+            corpus.add(new PoisonCorpus.Poison("a valid sale stamped a day ahead (" + (k + 1) + " of 4)", aDayAhead.getBytes(StandardCharsets.UTF_8),
+                    RejectReason.TIMESTAMP_IN_FUTURE));
+        }
         assertThat(corpus.stream().map(PoisonCorpus.Poison::label).distinct().count()).isGreaterThanOrEqualTo(40);
         Map<String, PoisonCorpus.Poison> sent = new HashMap<>();
         LogAudit.Findings findings = drill(() -> {

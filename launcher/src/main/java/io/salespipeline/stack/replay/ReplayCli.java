@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -552,7 +553,7 @@ public final class ReplayCli {
             awaitNextCheckpoint(beforeJob);
             awaitNextCheckpoint(afterJob);
             Map<Integer, Long> committedBefore = log.committed(groupOf(before), topic);
-            Map<Integer, Long> horizon = new java.util.TreeMap<>();
+            Map<Integer, Long> horizon = new TreeMap<>();
             log.committed(groupOf(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
             awaitNextCheckpoint(beforeJob);
             awaitNextCheckpoint(afterJob);
