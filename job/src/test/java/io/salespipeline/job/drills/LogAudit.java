@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.util.ListCollector;
@@ -118,36 +119,8 @@ final class LogAudit {
             }
         }
 
-        Map<String, long[]> recount = new HashMap<>();
-        valid.forEach((position, e) -> {
-            if (!late.contains(position)) {
-                long[] tally = recount.computeIfAbsent(e.storeId + "@" + e.timestampMs / 60_000 * 60_000, k -> new long[2]);
-                tally[0] += e.itemSold;
-                tally[1]++;
-            }
-        });
-        int finalWindows = 0;
-        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace
-                + ".store_sales_per_minute WHERE store_id = ? AND window_date = ?");
-        for (String store : stores(valid.values())) {
-            for (LocalDate day : days(valid.values())) {
-                for (Row w : cql.execute(windows.bind(store, day))) {
-                    String key = store + "@" + w.getInstant("window_start").toEpochMilli();
-                    long[] expected = recount.getOrDefault(key, new long[2]);
-                    long units = w.getLong("units");
-                    long events = w.getLong("events");
-                    if (w.getBoolean("final")) {
-                        finalWindows++;
-                        if (units != expected[0] || events != expected[1]) {
-                            problems.add("final window " + key + " holds " + units + "/" + events + ", the log says " + expected[0] + "/" + expected[1]);
-                        }
-                    } else if (units > expected[0] || events > expected[1]) {
-                        problems.add("open window " + key + " holds " + units + "/" + events + ", more than the log's " + expected[0] + "/" + expected[1]);
-                    }
-                }
-            }
-        }
-        finalWindows += auditItemHours(valid, late, problems);
+        int finalWindows = auditWindows("store_sales_per_minute", "store_id", e -> e.storeId, 60_000, valid, late, problems);
+        finalWindows += auditWindows("item_sales_per_hour", "item_name", e -> e.itemName, 3_600_000, valid, late, problems);
         finalWindows += auditTopItems(valid, late, problems);
         auditLatestSales(valid, problems);
         return new Findings(problems, log.size(), valid.size(), deadLetters.size(), late.size(), finalWindows, reasons);
@@ -157,35 +130,40 @@ final class LogAudit {
         return Math.floorDiv(e.timestampMs, 3_600_000L) * 3_600_000L;
     }
 
-    /** {@code item_sales_per_hour}: every final window equals the recount without late events; no window holds more. */
-    private int auditItemHours(Map<String, SaleEvent> valid, Set<String> late, List<String> problems) {
+    /**
+     * A window view keyed by one field of the event ({@code keyColumn}, {@code keyOf}) with windows
+     * of {@code sizeMs}: every final window equals the recount without late events, no window holds
+     * more; returns how many final windows it checked.
+     */
+    private int auditWindows(String table, String keyColumn, Function<SaleEvent, String> keyOf, long sizeMs,
+            Map<String, SaleEvent> valid, Set<String> late, List<String> problems) {
         Map<String, long[]> recount = new HashMap<>();
-        Set<String> items = new TreeSet<>();
+        Set<String> keys = new TreeSet<>();
         valid.forEach((position, e) -> {
-            items.add(e.itemName);
+            keys.add(keyOf.apply(e));
             if (!late.contains(position)) {
-                long[] tally = recount.computeIfAbsent(e.itemName + "@" + hourOf(e), k -> new long[2]);
+                long[] tally = recount.computeIfAbsent(keyOf.apply(e) + "@" + Math.floorDiv(e.timestampMs, sizeMs) * sizeMs, k -> new long[2]);
                 tally[0] += e.itemSold;
                 tally[1]++;
             }
         });
         int finals = 0;
-        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace
-                + ".item_sales_per_hour WHERE item_name = ? AND window_date = ?");
-        for (String item : items) {
+        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace + "." + table
+                + " WHERE " + keyColumn + " = ? AND window_date = ?");
+        for (String key : keys) {
             for (LocalDate day : days(valid.values())) {
-                for (Row w : cql.execute(windows.bind(item, day))) {
-                    String key = item + "@" + w.getInstant("window_start").toEpochMilli();
-                    long[] expected = recount.getOrDefault(key, new long[2]);
+                for (Row w : cql.execute(windows.bind(key, day))) {
+                    String window = table + " " + key + "@" + w.getInstant("window_start").toEpochMilli();
+                    long[] expected = recount.getOrDefault(key + "@" + w.getInstant("window_start").toEpochMilli(), new long[2]);
                     long units = w.getLong("units");
                     long events = w.getLong("events");
                     if (w.getBoolean("final")) {
                         finals++;
                         if (units != expected[0] || events != expected[1]) {
-                            problems.add("final hour " + key + " holds " + units + "/" + events + ", the log says " + expected[0] + "/" + expected[1]);
+                            problems.add("final window " + window + " holds " + units + "/" + events + ", the log says " + expected[0] + "/" + expected[1]);
                         }
                     } else if (units > expected[0] || events > expected[1]) {
-                        problems.add("open hour " + key + " holds " + units + "/" + events + ", more than the log's " + expected[0] + "/" + expected[1]);
+                        problems.add("open window " + window + " holds " + units + "/" + events + ", more than the log's " + expected[0] + "/" + expected[1]);
                     }
                 }
             }

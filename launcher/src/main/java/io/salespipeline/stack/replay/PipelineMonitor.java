@@ -62,7 +62,8 @@ public final class PipelineMonitor implements AutoCloseable {
     static Map<Integer, Long> recordsBehind(FlinkRest flink, LogPositions log, String jobId, String topic, String groupId, Map<Integer, Long> end) {
         Map<Integer, Long> reading = flink.sourcePositions(jobId, topic);
         Map<Integer, Long> committed = reading.keySet().containsAll(end.keySet()) ? Map.of() : log.committed(groupId, topic);
-        Map<Integer, Long> start = reading.size() + committed.size() >= end.size() ? Map.of() : log.startOffsets(topic);
+        boolean unknown = end.keySet().stream().anyMatch(p -> !reading.containsKey(p) && !committed.containsKey(p));
+        Map<Integer, Long> start = unknown ? log.startOffsets(topic) : Map.of();
         Map<Integer, Long> behind = new TreeMap<>();
         end.forEach((partition, endOffset) -> {
             long position = reading.getOrDefault(partition, committed.getOrDefault(partition, start.getOrDefault(partition, 0L)));
