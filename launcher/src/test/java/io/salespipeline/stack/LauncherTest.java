@@ -161,7 +161,7 @@ class LauncherTest {
     @Test
     void theShippedSchemaSplitsIntoItsStatements() throws Exception {
         Path cql = io.salespipeline.testkit.StackScript.locateRepoRoot().resolve("cql");
-        assertThat(CqlScripts.statements(Files.readString(cql.resolve("10-views.cql")))).hasSize(6);
+        assertThat(CqlScripts.statements(Files.readString(cql.resolve("10-views.cql")))).hasSize(7);
         assertThat(CqlScripts.statements(Files.readString(cql.resolve("00-control.cql")))).hasSize(6);
     }
 

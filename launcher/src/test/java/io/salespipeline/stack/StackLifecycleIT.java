@@ -104,7 +104,7 @@ class StackLifecycleIT {
             assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'sales_v1'").all())
                     .extracting(r -> r.getString(0))
                     .containsExactlyInAnyOrder("item_sales", "sales_by_store_day", "store_sales_per_minute", "item_sales_per_hour", "top_items_per_store_hour");
-            cql.execute("INSERT INTO sales_v1.item_sales (item_id, store_id, item_name, item_sold) VALUES ('survivor-1', 's', 'Survivor', 7)");
+            cql.execute("INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', item_name: 'Survivor', item_sold: 7})");
         }
         var overview = Clients.httpGet("http://127.0.0.1:18081/overview");
         // two TaskManagers by default, each listed under the resource id that names its process
@@ -140,7 +140,7 @@ class StackLifecycleIT {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("survives_restart", "item_sales");
         }
         try (CqlSession cql = cql()) {
-            assertThat(cql.execute("SELECT item_sold FROM sales_v1.item_sales WHERE item_id = 'survivor-1'").one().getInt(0)).isEqualTo(7);
+            assertThat(cql.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'survivor-1'").one().getInt(0)).isEqualTo(7);
         }
     }
 

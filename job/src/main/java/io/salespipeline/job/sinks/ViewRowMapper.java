@@ -43,11 +43,11 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
 
     /**
      * Event time in microseconds, for views where the newest event must win however late it
-     * arrives. The log offset fills the sub-millisecond digits so two events of the same
-     * millisecond still resolve the same way on every replay.
+     * arrives. Sales of the same millisecond tie, and Cassandra then keeps the greater value: the
+     * views whose rows can tie put what must win first in their value.
      */
-    static long eventTimeMicros(long timestampMs, long offset) {
-        return timestampMs * 1000 + Math.floorMod(offset, 1000);
+    static long eventTimeMicros(long timestampMs) {
+        return timestampMs * 1000;
     }
 
     /**

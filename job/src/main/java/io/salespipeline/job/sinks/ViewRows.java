@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple7;
 import org.apache.flink.api.java.tuple.Tuple8;
 
 /** The rows of each view: the prepared upsert, its bind values in order, and their Flink types. */
@@ -18,8 +17,10 @@ final class ViewRows {
 
     private ViewRows() {}
 
+    /** The sale is one frozen cell (cql/10-views.cql says why), built from bind markers. */
     static String itemSalesQuery(String keyspace) {
-        return "INSERT INTO " + keyspace + ".item_sales (item_id, store_id, timestamp_ms, timestamp_dt, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+        return "INSERT INTO " + keyspace + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
+                + "item_name: ?, item_sold: ?}) USING TIMESTAMP ?";
     }
 
     static String salesByStoreDayQuery(String keyspace) {
@@ -34,8 +35,8 @@ final class ViewRows {
         return "INSERT INTO " + keyspace + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
-    static final TypeInformation<Tuple7<String, String, Date, LocalDate, String, Integer, Long>> ITEM_SALES_ROW =
-            Types.TUPLE(Types.STRING, Types.STRING, TypeInformation.of(Date.class), Types.LOCAL_DATE, Types.STRING, Types.INT, Types.LONG);
+    static final TypeInformation<Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> ITEM_SALES_ROW =
+            Types.TUPLE(Types.STRING, Types.STRING, Types.STRING, TypeInformation.of(Date.class), Types.LOCAL_DATE, Types.STRING, Types.INT, Types.LONG);
 
     static final TypeInformation<Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> STORE_DAY_ROW =
             Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), Types.STRING, Types.STRING, Types.STRING, Types.INT, Types.LONG);
@@ -50,8 +51,33 @@ final class ViewRows {
         return Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC).toLocalDate();
     }
 
-    /** View 1: newest event time wins, whatever order events arrive or are replayed in. */
-    static final class ItemSales extends ViewRowMapper<SaleEvent, Tuple7<String, String, Date, LocalDate, String, Integer, Long>> {
+    /** Digits of the widest partition number and offset: fixed widths make text order the log order. */
+    private static final int PARTITION_DIGITS = 10;
+    private static final int OFFSET_DIGITS = 19;
+
+    /**
+     * {@code <partition>-<offset>}, both zero-padded to their widest value, so that comparing two
+     * positions byte by byte (as Cassandra compares two values of one write timestamp) orders them
+     * as the log does.
+     */
+    static String logPosition(int partition, long offset) {
+        if (partition < 0 || offset < 0) {
+            throw new IllegalArgumentException("no log position: partition " + partition + ", offset " + offset);
+        }
+        StringBuilder position = new StringBuilder(PARTITION_DIGITS + 1 + OFFSET_DIGITS);
+        zeroPadded(position, Integer.toString(partition), PARTITION_DIGITS).append('-');
+        return zeroPadded(position, Long.toString(offset), OFFSET_DIGITS).toString();
+    }
+
+    private static StringBuilder zeroPadded(StringBuilder into, String digits, int width) {
+        return into.append("0".repeat(width - digits.length())).append(digits);
+    }
+
+    /**
+     * View 1: newest event time wins, whatever order events arrive or are replayed in; of sales in
+     * the same millisecond, the later in the log (see {@link #logPosition}).
+     */
+    static final class ItemSales extends ViewRowMapper<SaleEvent, Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> {
         private static final long serialVersionUID = 1L;
 
         ItemSales() {
@@ -59,9 +85,9 @@ final class ViewRows {
         }
 
         @Override
-        Tuple7<String, String, Date, LocalDate, String, Integer, Long> toRow(SaleEvent e) {
-            return Tuple7.of(e.itemId, e.storeId, new Date(e.timestampMs), e.timestampDate(), e.itemName, e.itemSold,
-                    eventTimeMicros(e.timestampMs, e.sourceOffset));
+        Tuple8<String, String, String, Date, LocalDate, String, Integer, Long> toRow(SaleEvent e) {
+            return Tuple8.of(e.itemId, logPosition(e.sourcePartition, e.sourceOffset), e.storeId, new Date(e.timestampMs), e.timestampDate(), e.itemName,
+                    e.itemSold, eventTimeMicros(e.timestampMs));
         }
     }
 
@@ -76,7 +102,7 @@ final class ViewRows {
         @Override
         Tuple8<String, LocalDate, Date, String, String, String, Integer, Long> toRow(SaleEvent e) {
             return Tuple8.of(e.storeId, e.timestampDate(), new Date(e.timestampMs), e.eventId(), e.itemId, e.itemName, e.itemSold,
-                    eventTimeMicros(e.timestampMs, e.sourceOffset));
+                    eventTimeMicros(e.timestampMs));
         }
     }
 

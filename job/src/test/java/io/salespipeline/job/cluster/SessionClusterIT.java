@@ -99,7 +99,7 @@ class SessionClusterIT {
             try (CqlSession cql = ns.cqlSession()) {
                 awaitTrue(Duration.ofSeconds(90), "all events in " + keyspace + ".sales_by_store_day",
                         () -> cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0) == valid);
-                assertThat(cql.execute("SELECT item_sold, store_id FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one().getInt(0))
+                assertThat(cql.execute("SELECT sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one().getInt(0))
                         .isEqualTo(10 % 7 + 1);
                 awaitTrue(Duration.ofSeconds(60), "early results in store_sales_per_minute",
                         () -> !cql.execute("SELECT units FROM " + keyspace + ".store_sales_per_minute").all().isEmpty());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -220,34 +222,24 @@ final class LogAudit {
     }
 
     /**
-     * {@code item_sales}: each item's row is its newest sale by event time (late or not), the log
-     * offset breaking ties within a millisecond as the write timestamp does. Items whose newest
-     * sales tie exactly on that write timestamp are left out: a known defect (two events merge cell by cell).
+     * {@code item_sales}: each item's row is its newest sale by event time (late or not), of one
+     * millisecond the one latest in the log, and always one sale whole.
      */
     private void auditLatestSales(Map<String, SaleEvent> valid, List<String> problems) {
+        Comparator<SaleEvent> newestSale = Comparator.<SaleEvent>comparingLong(e -> e.timestampMs)
+                .thenComparingInt(e -> e.sourcePartition)
+                .thenComparingLong(e -> e.sourceOffset);
         Map<String, SaleEvent> newest = new HashMap<>();
-        Set<String> tied = new HashSet<>();
         for (SaleEvent e : valid.values()) {
-            SaleEvent held = newest.get(e.itemId);
-            long micros = e.timestampMs * 1000 + Math.floorMod(e.sourceOffset, 1000);
-            long heldMicros = held == null ? Long.MIN_VALUE : held.timestampMs * 1000 + Math.floorMod(held.sourceOffset, 1000);
-            if (micros > heldMicros) {
-                newest.put(e.itemId, e);
-                tied.remove(e.itemId);
-            } else if (micros == heldMicros) {
-                tied.add(e.itemId);
-            }
+            newest.merge(e.itemId, e, BinaryOperator.maxBy(newestSale));
         }
-        PreparedStatement sale = cql.prepare("SELECT store_id, timestamp_ms, item_sold FROM " + keyspace + ".item_sales WHERE item_id = ?");
+        PreparedStatement sale = cql.prepare("SELECT sale.store_id, sale.timestamp_ms, sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = ?");
         newest.forEach((item, e) -> {
-            if (tied.contains(item)) {
-                return;
-            }
             Row r = cql.execute(sale.bind(item)).one();
             if (r == null) {
                 problems.add("item_sales has no row for " + item);
-            } else if (!r.getString("store_id").equals(e.storeId) || r.getInstant("timestamp_ms").toEpochMilli() != e.timestampMs || r.getInt("item_sold") != e.itemSold) {
-                problems.add("item_sales row of " + item + " is " + r.getString("store_id") + "/" + r.getInstant("timestamp_ms").toEpochMilli() + "/" + r.getInt("item_sold")
+            } else if (!e.storeId.equals(r.getString(0)) || r.getInstant(1).toEpochMilli() != e.timestampMs || r.getInt(2) != e.itemSold) {
+                problems.add("item_sales row of " + item + " is " + r.getString(0) + "/" + r.getInstant(1).toEpochMilli() + "/" + r.getInt(2)
                         + ", its newest sale in the log is " + e.storeId + "/" + e.timestampMs + "/" + e.itemSold + " at " + e.eventId());
             }
         });

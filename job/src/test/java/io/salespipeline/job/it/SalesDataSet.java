@@ -43,6 +43,10 @@ final class SalesDataSet {
         {"honeydew", "6"}, {"grape", "4"}, {"apple", "6"}, {"cherry", "4"}, {"fig", "6"}, {"banana", "4"}, {"elderberry", "1"}};
     static final List<String> TIES_TOP5 = List.of("apple", "fig", "honeydew", "banana", "cherry");
 
+    /** Sold on every partition in one millisecond: the later log position must win in item_sales. */
+    static final String SAME_MILLISECOND_ITEM = "sku-same-ms";
+    private static final int SAME_MILLISECOND_INDEX = 60;
+
     private static final String[] STORES = {"store-01", "store-02", "store-03", "store-04", "store-05"};
     private static final int[] STORE_WEIGHTS = {40, 25, 15, 12, 8};
     private static final String[] ITEMS = {"apple", "banana", "cherry", "jalapeño", "elderberry", "fig", "grape", "honeydew"};
@@ -118,6 +122,12 @@ final class SalesDataSet {
             Sale replaced = perPartition.get(p).get(j).sale();
             perPartition.get(p).set(j, valid(p, new Sale("sku-" + TIES[k][0] + "-t", TIES_STORE, TIES[k][0], Integer.parseInt(TIES[k][1]),
                     replaced.timestampMs(), Kind.ON_TIME)));
+        }
+        // one item sold in the same millisecond on every partition, in different stores and quantities:
+        // item_sales must hold the sale of partition 3 (the latest log position), not a mix of cells
+        long sameMillisecond = perPartition.get(0).get(SAME_MILLISECOND_INDEX).sale().timestampMs();
+        for (int p = 0; p < PARTITIONS; p++) {
+            perPartition.get(p).set(SAME_MILLISECOND_INDEX, valid(p, new Sale(SAME_MILLISECOND_ITEM, STORES[p], "apple", 40 - p, sameMillisecond, Kind.ON_TIME)));
         }
         // the high-water event of every partition: all four partitions end phase 1 at the same event time
         for (int p = 0; p < PARTITIONS; p++) {
@@ -196,7 +206,7 @@ final class SalesDataSet {
         return new Sale(itemId, store, name, sold, unique(ts), kind);
     }
 
-    /** Event times are unique over the data set, so "the latest event of an item" is never a tie. */
+    /** Event times are unique over the random sales, so their ties are only the deliberate ones. */
     private long unique(long ts) {
         while (!usedTimestamps.add(ts)) {
             ts++;

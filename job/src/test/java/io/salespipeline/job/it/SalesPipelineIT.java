@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -386,6 +387,12 @@ class SalesPipelineIT {
                 .isEqualTo(valid - beyond);
         assertThat(actual.itemSalesPerHour().values().stream().mapToLong(Views.WindowRow::events).sum()).isEqualTo(valid - beyond);
         assertThat(actual.itemSales()).containsKey("sku-late-only");
+        Produced lastOfTheMillisecond = produced.stream().filter(p -> p.message().valid() && p.sale().itemId().equals(SalesDataSet.SAME_MILLISECOND_ITEM))
+                .max(Comparator.comparingInt(Produced::partition).thenComparingLong(Produced::offset)).orElseThrow();
+        assertThat(actual.itemSales().get(SalesDataSet.SAME_MILLISECOND_ITEM))
+                .as("of four sales in one millisecond, item_sales holds the one latest in the log, whole")
+                .extracting(Views.ItemSalesRow::storeId, Views.ItemSalesRow::itemSold)
+                .containsExactly(lastOfTheMillisecond.sale().storeId(), lastOfTheMillisecond.sale().itemSold());
         assertThat(actual.topItemsPerStoreHour().values()).filteredOn(r -> r.storeId().equals(SalesDataSet.TIES_STORE))
                 .as("ties on units rank by item name")
                 .extracting(Views.TopRow::itemName).containsExactlyElementsOf(SalesDataSet.TIES_TOP5);

@@ -3,6 +3,7 @@ package io.salespipeline.job.it;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.data.UdtValue;
 import io.salespipeline.job.it.SalesDataSet.Kind;
 import io.salespipeline.job.it.SalesDataSet.Produced;
 import io.salespipeline.job.it.SalesDataSet.Sale;
@@ -50,11 +51,16 @@ record Views(
      * sent, in log order per partition).
      *
      * <p>Record views: every valid event (late ones included); item_sales keeps each item's event
-     * with the greatest event time. Aggregates: every valid event except those beyond the allowed
+     * with the greatest event time, then the greatest log position. Aggregates: every valid event except those beyond the allowed
      * lateness. A window row is final once the job's watermark has reached the window's last
      * millisecond; the job's watermark at the end is the minimum over partitions of (greatest event
      * time − out-of-orderness − 1 ms), so exactly the closing events' own windows stay early.
      */
+    /** item_sales keeps the newest sale by event time, of one millisecond the one latest in the log. */
+    private static final Comparator<Produced> NEWEST_SALE = Comparator.<Produced>comparingLong(p -> p.sale().timestampMs())
+            .thenComparingInt(Produced::partition)
+            .thenComparingLong(Produced::offset);
+
     static Views expected(List<Produced> produced, Duration outOfOrderness, Duration storeWindow, Duration itemWindow, int topN) {
         List<Produced> valid = produced.stream().filter(p -> p.message().valid()).toList();
 
@@ -68,15 +74,15 @@ record Views(
         long finalWatermark = maxPerPartition.values().stream().mapToLong(Long::longValue).min().getAsLong() - outOfOrderness.toMillis() - 1;
 
         SortedMap<String, ItemSalesRow> itemSales = new TreeMap<>();
-        Map<String, Long> latest = new HashMap<>();
+        Map<String, Produced> latest = new HashMap<>();
         SortedMap<String, StoreDayRow> storeDay = new TreeMap<>();
         for (Produced p : valid) {
             Sale s = p.sale();
             Instant ts = Instant.ofEpochMilli(s.timestampMs());
             LocalDate day = utcDate(s.timestampMs());
-            Long before = latest.get(s.itemId());
-            if (before == null || before < s.timestampMs()) {
-                latest.put(s.itemId(), s.timestampMs());
+            Produced before = latest.get(s.itemId());
+            if (before == null || NEWEST_SALE.compare(p, before) > 0) {
+                latest.put(s.itemId(), p);
                 itemSales.put(s.itemId(), new ItemSalesRow(s.itemId(), s.storeId(), ts, day, s.itemName(), s.itemSold()));
             }
             StoreDayRow row = new StoreDayRow(s.storeId(), day, ts, p.eventId(), s.itemId(), s.itemName(), s.itemSold());
@@ -141,8 +147,9 @@ record Views(
     static Views read(CqlSession session, String keyspace) {
         SortedMap<String, ItemSalesRow> itemSales = new TreeMap<>();
         for (Row r : select(session, keyspace, "item_sales")) {
-            ItemSalesRow row = new ItemSalesRow(r.getString("item_id"), r.getString("store_id"), r.getInstant("timestamp_ms"), r.getLocalDate("timestamp_dt"),
-                    r.getString("item_name"), r.getInt("item_sold"));
+            UdtValue sale = r.getUdtValue("sale");
+            ItemSalesRow row = new ItemSalesRow(r.getString("item_id"), sale.getString("store_id"), sale.getInstant("timestamp_ms"),
+                    sale.getLocalDate("timestamp_dt"), sale.getString("item_name"), sale.getInt("item_sold"));
             itemSales.put(row.itemId(), row);
         }
         SortedMap<String, StoreDayRow> storeDay = new TreeMap<>();

@@ -196,7 +196,7 @@ class SecureStackIT {
         try (CqlSession session = cql(CASSANDRA_USER, CASSANDRA_PASSWORD)) {
             awaitTrue(Duration.ofSeconds(90), VALID + " rows in sales_by_store_day", () -> session.execute(
                     "SELECT count(*) FROM sales_v1.sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?", STORE, day).one().getLong(0) == VALID);
-            assertThat(session.execute("SELECT item_sold FROM sales_v1.item_sales WHERE item_id = 'secure-item-7'").one().getInt(0)).isEqualTo(3);
+            assertThat(session.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'secure-item-7'").one().getInt(0)).isEqualTo(3);
         }
 
         // dead letters appear with the checkpoint that commits their transaction (every 10 s)

@@ -2,16 +2,24 @@ package io.salespipeline.job.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.WindowAggregate;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.apache.flink.api.java.tuple.Tuple;
 import org.junit.jupiter.api.Test;
 
-/** Write timestamps of the aggregate views: a final row is never overwritten by an early one. */
+/**
+ * Write timestamps and tie-breaks: a final aggregate row is never overwritten by an early one, and
+ * of two sales with one write timestamp the later in the log has the greater value.
+ */
 class ViewRowsTest {
 
     private static final long MINUTE = 1_530_305_040_000L;
 
-    private static long writeTimestamp(org.apache.flink.api.java.tuple.Tuple row) {
+    private static long writeTimestamp(Tuple row) {
         return PartitionBatches.writeTimestamp(row);
     }
 
@@ -37,5 +45,50 @@ class ViewRowsTest {
         long finalRank = writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "apple", 9, true)));
         long earlyRank = writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "pear", 4, false)));
         assertThat(earlyRank).isLessThan(finalRank);
+    }
+
+    @Test
+    void logPositionsCompareByteByByteAsTheLogOrdersThem() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int i = 0; i < 100_000; i++) {
+            int p1 = smallOrHuge(random, Integer.MAX_VALUE);
+            int p2 = random.nextBoolean() ? p1 : smallOrHuge(random, Integer.MAX_VALUE);
+            long o1 = smallOrHuge(random, Long.MAX_VALUE);
+            long o2 = smallOrHuge(random, Long.MAX_VALUE);
+            int logOrder = Integer.signum(p1 != p2 ? Integer.compare(p1, p2) : Long.compare(o1, o2));
+            // Cassandra compares two values of one timestamp as ByteBuffer.compareTo does: signed bytes
+            ByteBuffer a = ByteBuffer.wrap(ViewRows.logPosition(p1, o1).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.wrap(ViewRows.logPosition(p2, o2).getBytes(StandardCharsets.UTF_8));
+            assertThat(Integer.signum(a.compareTo(b))).as("%d-%d against %d-%d (seed %d)", p1, o1, p2, o2, seed).isEqualTo(logOrder);
+        }
+    }
+
+    @Test
+    void salesOfOneMillisecondShareTheirWriteTimestampSoTheirValuesDecide() {
+        ViewRows.ItemSales rows = new ViewRows.ItemSales();
+        Tuple first = rows.toRow(new SaleEvent("plates-235", "Plates", "s1", 1, MINUTE, "item_sales", 0, 999));
+        Tuple second = rows.toRow(new SaleEvent("plates-235", "Plates", "s2", 2, MINUTE, "item_sales", 1, 1000));
+        assertThat(writeTimestamp(first)).isEqualTo(writeTimestamp(second)).isEqualTo(MINUTE * 1000);
+        assertThat(first.<String>getField(1)).isEqualTo("0000000000-0000000000000000999");
+        assertThat(rows.toRow(new SaleEvent("plates-235", "Plates", "s1", 1, MINUTE + 1, "item_sales", 0, 0)).<Long>getField(7))
+                .isGreaterThan(writeTimestamp(second));
+    }
+
+    /** Values near 0, near the digits' carries and near the maximum, where an encoding goes wrong. */
+    private static int smallOrHuge(Random random, int max) {
+        return switch (random.nextInt(3)) {
+            case 0 -> random.nextInt(300);
+            case 1 -> max - random.nextInt(300);
+            default -> random.nextInt(max);
+        };
+    }
+
+    private static long smallOrHuge(Random random, long max) {
+        return switch (random.nextInt(3)) {
+            case 0 -> random.nextInt(300);
+            case 1 -> max - random.nextInt(300);
+            default -> random.nextLong(max);
+        };
     }
 }

@@ -83,7 +83,8 @@ final class CassandraCeiling {
     static final int PER_ROW_IN_FLIGHT = 256;
 
     /** The bind values of one event's two rows, in the job's column order. */
-    private record Event(String storeId, LocalDate day, Instant timestamp, String eventId, String itemId, String itemName, int sold, long writeMicros) {}
+    private record Event(String storeId, LocalDate day, Instant timestamp, String eventId, String logPosition, String itemId, String itemName, int sold,
+            long writeMicros) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,8 +106,8 @@ final class CassandraCeiling {
         int jobInFlight = JOB_REQUESTS_PER_SINK * ROWS_PER_EVENT * parallelism;
         List<Event> events = readEvents(topic, (sampleRows + ROWS_PER_EVENT - 1) / ROWS_PER_EVENT);
         // the job's statements (ViewRows in the job), so the ceiling writes exactly what the job writes
-        itemSales = env.session.prepare("INSERT INTO " + keyspace
-                + ".item_sales (item_id, store_id, timestamp_ms, timestamp_dt, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        itemSales = env.session.prepare("INSERT INTO " + keyspace + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, "
+                + "timestamp_ms: ?, timestamp_dt: ?, item_name: ?, item_sold: ?}) USING TIMESTAMP ?");
         storeDay = env.session.prepare("INSERT INTO " + keyspace
                 + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
         Requests batchedRequests = batched(events);
@@ -206,7 +207,7 @@ final class CassandraCeiling {
     }
 
     private BoundStatement itemSalesRow(Event e) {
-        return itemSales.bind(e.itemId, e.storeId, e.timestamp, e.day, e.itemName, e.sold, e.writeMicros);
+        return itemSales.bind(e.itemId, e.logPosition, e.storeId, e.timestamp, e.day, e.itemName, e.sold, e.writeMicros);
     }
 
     private BoundStatement storeDayRow(Event e) {
@@ -273,10 +274,10 @@ final class CassandraCeiling {
             // numbers may come as JSON strings; asLong/asInt read both, as the job's parser accepts both
             long timestampMs = json.path("timestamp_ms").asLong();
             return java.util.Optional.of(new Event(json.path("store_id").asText(), Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate(),
-                    Instant.ofEpochMilli(timestampMs), record.partition() + "-" + record.offset(), json.path("item_id").asText(),
-                    json.path("item_name").asText(), json.path("item_sold").asInt(),
-                    // the job's write timestamp: event time in µs, the offset in the sub-millisecond digits
-                    timestampMs * 1000 + Math.floorMod(record.offset(), 1000)));
+                    Instant.ofEpochMilli(timestampMs), record.partition() + "-" + record.offset(),
+                    // the job's item_sales tie-break and write timestamp (ViewRows in the job)
+                    String.format(Locale.ROOT, "%010d-%019d", record.partition(), record.offset()), json.path("item_id").asText(),
+                    json.path("item_name").asText(), json.path("item_sold").asInt(), timestampMs * 1000));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

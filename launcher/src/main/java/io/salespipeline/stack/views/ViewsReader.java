@@ -63,8 +63,8 @@ public final class ViewsReader implements AutoCloseable {
     private ViewsReader(CqlSession session, String keyspace) {
         this.session = session;
         this.keyspace = keyspace;
-        this.sale = prepare("SELECT item_id, store_id, timestamp_ms, timestamp_dt, item_name, item_sold FROM " + keyspace
-                + ".item_sales WHERE item_id = ?");
+        this.sale = prepare("SELECT item_id, sale.store_id AS store_id, sale.timestamp_ms AS timestamp_ms, sale.timestamp_dt AS timestamp_dt, "
+                + "sale.item_name AS item_name, sale.item_sold AS item_sold FROM " + keyspace + ".item_sales WHERE item_id = ?");
         // Reversing the clustering order is free within one partition: newest first without sorting here.
         this.storeDay = prepare("SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold FROM " + keyspace
                 + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? ORDER BY timestamp_ms DESC, event_id DESC LIMIT ?");

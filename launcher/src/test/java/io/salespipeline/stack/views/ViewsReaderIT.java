@@ -46,9 +46,10 @@ class ViewsReaderIT {
         contact = ns.endpoints().cassandraContact();
         try (CqlSession session = ns.cqlSession()) {
             String ks = keyspace;
-            insert(session, "INSERT INTO " + ks + ".item_sales (item_id, store_id, timestamp_ms, timestamp_dt, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?)",
-                    List.of("it-1", "Store A", at("2024-03-01T10:15:30.250Z"), DAY, "Item One", 3),
-                    List.of("it-2", "Store B", at("2024-03-01T11:00:00Z"), DAY, "Item Two", 1));
+            insert(session, "INSERT INTO " + ks + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
+                            + "item_name: ?, item_sold: ?})",
+                    List.of("it-1", "0000000000-0000000000000000007", "Store A", at("2024-03-01T10:15:30.250Z"), DAY, "Item One", 3),
+                    List.of("it-2", "0000000001-0000000000000000003", "Store B", at("2024-03-01T11:00:00Z"), DAY, "Item Two", 1));
 
             String storeDay = "INSERT INTO " + ks + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?)";
             insert(session, storeDay,
