@@ -5,8 +5,10 @@ import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
+import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.tuple.Tuple;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -28,10 +30,30 @@ public final class CassandraViewSinks implements ViewSinks {
     private static final int[] FIRST_THREE = {0, 1, 2};
     private static final int[] FIRST_FOUR = {0, 1, 2, 3};
 
+    /**
+     * Where a view's rows are written: the batching Cassandra writer, or in a test of the job graph
+     * a sink of its own that keeps the rows as Cassandra would.
+     */
+    public interface RowSinks extends Serializable {
+        /**
+         * @param query the view's prepared upsert, whose bind values are the row's fields in order
+         * @param partitionKey the row fields that make up the Cassandra partition key
+         * @param primaryKey the row fields that make up the whole primary key, partition key first;
+         *     the row's last field is its write timestamp in microseconds
+         */
+        <ROW extends Tuple> Sink<ROW> sink(String view, String query, int[] partitionKey, int[] primaryKey);
+    }
+
     private final JobConfig config;
+    private final RowSinks rowSinks;
 
     public CassandraViewSinks(JobConfig config) {
+        this(config, new BatchingCassandraSinks(config));
+    }
+
+    public CassandraViewSinks(JobConfig config, RowSinks rowSinks) {
         this.config = config;
+        this.rowSinks = rowSinks;
     }
 
     @Override
@@ -89,11 +111,26 @@ public final class CassandraViewSinks implements ViewSinks {
         if (chain == Chain.OWN) {
             rows.startNewChain();
         }
-        BatchingCassandraSink.Settings settings = new BatchingCassandraSink.Settings(config.cassandraMaxConcurrentRequests,
-                config.cassandraBatchRows, config.cassandraMaxBufferedRows, config.cassandraFlushInterval, PERMIT_TIMEOUT, config.cassandraWriteRetries);
-        SalesClusterBuilder cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername);
-        rows.sinkTo(new BatchingCassandraSink<>(cluster, query, view, partitionKey, primaryKey, settings))
+        rows.sinkTo(rowSinks.sink(view, query, partitionKey, primaryKey))
                 .uid(view + "-sink")
                 .name("Cassandra " + config.keyspace + "." + view);
+    }
+
+    private static final class BatchingCassandraSinks implements RowSinks {
+        private static final long serialVersionUID = 1L;
+
+        private final SalesClusterBuilder cluster;
+        private final BatchingCassandraSink.Settings settings;
+
+        BatchingCassandraSinks(JobConfig config) {
+            this.cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername);
+            this.settings = new BatchingCassandraSink.Settings(config.cassandraMaxConcurrentRequests, config.cassandraBatchRows,
+                    config.cassandraMaxBufferedRows, config.cassandraFlushInterval, PERMIT_TIMEOUT, config.cassandraWriteRetries);
+        }
+
+        @Override
+        public <ROW extends Tuple> Sink<ROW> sink(String view, String query, int[] partitionKey, int[] primaryKey) {
+            return new BatchingCassandraSink<>(cluster, query, view, partitionKey, primaryKey, settings);
+        }
     }
 }

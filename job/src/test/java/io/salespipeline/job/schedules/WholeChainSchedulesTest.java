@@ -1,0 +1,424 @@
+package io.salespipeline.job.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.salespipeline.job.SalesPipelineJob;
+import io.salespipeline.job.config.JobConfig;
+import io.salespipeline.job.records.DeadLetter;
+import io.salespipeline.job.records.LateEvent;
+import io.salespipeline.job.records.LatePartial;
+import io.salespipeline.job.records.LateReason;
+import io.salespipeline.job.records.SaleEvent;
+import io.salespipeline.job.records.SourceRecord;
+import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.job.sinks.CassandraViewSinks;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.api.java.tuple.Tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job, from the source's output to every sink, on random schedules of random logs: four
+ * partitions read at their own paces with idle spells (a till offline, then uploading), valid and
+ * rejected records, events a little or far behind their partition, on two to four subtasks, stopped
+ * with a savepoint at random moments (also between a window's final firing and the end of its
+ * lateness) and resumed at another parallelism. What the views, the dead letters and the late topic
+ * hold is checked against what the log alone defines:
+ *
+ * <ul>
+ *   <li>events behind their own partition by more than the lateness are exactly the
+ *       {@code BEHIND_ITS_PARTITION} late events; any other late event says it was decided by an
+ *       idle spell; each event at most once;</li>
+ *   <li>every other valid event is counted in every aggregate view, or in that view's
+ *       closed-window envelope: a final row plus its envelopes is the log's recount (so no window
+ *       dropped anything);</li>
+ *   <li>every window row and ranking ends final, and no final row was ever replaced by an early one;</li>
+ *   <li>the record views hold every valid event, and each item's newest sale by (event time, log
+ *       position); every rejected record is one dead letter.</li>
+ * </ul>
+ *
+ * <p>{@code -Dchain.schedules=N} runs N schedules (default 8), {@code -Dchain.seed=S} replays from
+ * seed S; the failing seed and its schedule are in the message. The schedules run on wall-clock
+ * time, so a seed fixes the log and the schedule's shape, not the exact interleaving.
+ */
+class WholeChainSchedulesTest {
+
+    private static final Duration LATENESS = Duration.ofSeconds(5);
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
+    private static final Duration IDLENESS = Duration.ofMillis(300);
+    private static final Duration STORE_WINDOW = Duration.ofSeconds(5);
+    private static final Duration HOUR_WINDOW = Duration.ofSeconds(20);
+    private static final int TOP_N = 3;
+    private static final int PARTITIONS = 4;
+    private static final String TOPIC = "item_sales";
+    private static final String CLOSING = "closing";
+    private static final long BASE_MS = 1_704_067_200_000L;
+    /** The field of a window row or ranking that holds {@code final} (ViewRows' tuples). */
+    private static final int FINAL_FIELD = 6;
+
+    private static final String[] STORES = {"s1", "s2", "s3"};
+    private static final String[] ITEMS = {"apple", "banana", "cherry", "fig", "grape"};
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .setConfiguration(clusterConfiguration())
+            .build());
+
+    private static Configuration clusterConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        return conf;
+    }
+
+    @Test
+    void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client) throws Exception {
+        long seed = Long.getLong("chain.seed", System.nanoTime());
+        int schedules = Integer.getInteger("chain.schedules", 8);
+        for (int run = 0; run < schedules; run++) {
+            long runSeed = seed + run;
+            try {
+                runSchedule(client, runSeed);
+            } catch (AssertionError | Exception e) {
+                throw new AssertionError("chain seed " + runSeed + " (replay with -Dchain.seed=" + runSeed + " -Dchain.schedules=1): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void runSchedule(ClusterClient<?> client, long seed) throws Exception {
+        Random random = new Random(seed);
+        ScheduledLog log = randomLog(random, seed);
+        String id = "chain-" + seed;
+        ScheduledLog.register(id, log);
+        CollectedOutputs outputs = CollectedOutputs.create(id);
+        Path savepoints = Files.createTempDirectory("chain-savepoints");
+        List<String> phases = new ArrayList<>();
+        try {
+            long watermarkInterval = List.of(20L, 100L, 200L).get(random.nextInt(3));
+            int restores = random.nextInt(3);
+            String savepoint = null;
+            for (int phase = 0; phase <= restores; phase++) {
+                int parallelism = phase == 0 ? 2 + random.nextInt(3) : 1 + random.nextInt(4);
+                JobID job = submit(client, id, parallelism, watermarkInterval, savepoint);
+                awaitRunning(client, job);
+                if (phase < restores) {
+                    long runMs = 200 + random.nextInt(2_500);
+                    Thread.sleep(runMs);
+                    savepoint = stopWithSavepoint(client, job, savepoints);
+                    phases.add("p=" + parallelism + " for " + runMs + " ms, savepoint");
+                } else {
+                    phases.add("p=" + parallelism + " to the end");
+                    awaitTheEnd(log, outputs);
+                    client.cancel(job).get(60, TimeUnit.SECONDS);
+                    awaitTerminal(client, job);
+                }
+            }
+            List<LateEvent> late = outputs.envelopes("late");
+            List<LatePartial> closed = outputs.envelopes("late-partials");
+            System.out.printf("chain seed %d: %s; %d records, %d late events (%d after an idle spell), %d closed-window envelopes (%d events)%n", seed, phases,
+                    log.total(), late.size(), late.stream().filter(l -> !l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code())).count(),
+                    closed.size(), closed.stream().mapToLong(c -> c.partial.events).sum());
+            try {
+                assertOutputsMatchTheLog(log, outputs);
+            } catch (AssertionError e) {
+                throw new AssertionError("watermark interval " + watermarkInterval + " ms, runs " + phases + ", log" + log.describeSchedule() + ": " + e.getMessage(), e);
+            }
+        } finally {
+            ScheduledLog.unregister(id);
+            CollectedOutputs.remove(id);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The log and its schedule
+
+    private static ScheduledLog randomLog(Random random, long seed) {
+        List<List<SourceRecord>> partitions = new ArrayList<>();
+        long[] pace = new long[PARTITIONS];
+        List<List<ScheduledLog.Spell>> spells = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            List<SourceRecord> records = new ArrayList<>();
+            long clock = BASE_MS + random.nextInt(10_000);
+            int n = 100 + random.nextInt(200);
+            for (int offset = 0; offset < n; offset++) {
+                if (random.nextInt(100) < 4) {
+                    byte[] payload = ("not json " + offset).getBytes(StandardCharsets.UTF_8);
+                    records.add(SourceRecord.rejected(DeadLetter.of("NOT_JSON", "not JSON", TOPIC, p, offset, 0L, payload)));
+                    continue;
+                }
+                clock += 50 + random.nextInt(350);
+                int roll = random.nextInt(100);
+                // mostly a little out of order; sometimes far behind its partition (some within the lateness, some beyond)
+                long ts = roll < 6 ? clock - 3_000 - random.nextInt(40_000) : clock - random.nextInt(1_500);
+                String item = ITEMS[random.nextInt(ITEMS.length)];
+                records.add(SourceRecord.valid(new SaleEvent(item + "-" + (1 + random.nextInt(2)), item, STORES[random.nextInt(STORES.length)],
+                        1 + random.nextInt(9), ts, TOPIC, p, offset)));
+            }
+            // closes every window of the data: three hours ahead, in a store and item of its own
+            records.add(SourceRecord.valid(new SaleEvent(CLOSING + "-" + p, CLOSING, CLOSING, 1, BASE_MS + TimeUnit.HOURS.toMillis(3) + p, TOPIC, p, n)));
+            partitions.add(records);
+            pace[p] = 300 + random.nextInt(3_000);
+            List<ScheduledLog.Spell> idle = new ArrayList<>();
+            for (int s = random.nextInt(3); s > 0; s--) {
+                long from = random.nextInt(1_500);
+                idle.add(new ScheduledLog.Spell(from, from + IDLENESS.toMillis() * (2 + random.nextInt(4))));
+            }
+            spells.add(idle);
+        }
+        return new ScheduledLog(seed, partitions, pace, spells);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Running the job
+
+    private static JobConfig config() {
+        return JobConfig.fromArgs(new String[] {
+            "--window.allowed-lateness", LATENESS.toMillis() + "ms",
+            "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toMillis() + "ms",
+            "--watermark.idleness", IDLENESS.toMillis() + "ms",
+            "--window.store", STORE_WINDOW.toMillis() + "ms",
+            "--window.item", HOUR_WINDOW.toMillis() + "ms",
+            "--window.top-items", HOUR_WINDOW.toMillis() + "ms",
+            "--window.early-firing", "200ms",
+            "--window.local-flush", "100ms",
+            "--top.n", Integer.toString(TOP_N),
+        }, Map.of());
+    }
+
+    private static JobID submit(ClusterClient<?> client, String id, int parallelism, long watermarkInterval, String savepoint) throws Exception {
+        JobConfig config = config();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.getConfig().setAutoWatermarkInterval(watermarkInterval);
+        env.enableCheckpointing(500);
+        SalesPipelineJob.configure(env, config);
+        CassandraViewSinks views = new CassandraViewSinks(config, CollectedOutputs.rowSinks(id, FINAL_FIELD));
+        new SalesPipelineJob(config, new ScheduledLogSource(id), views, CollectedOutputs.envelopes(id, "dlq"), CollectedOutputs.envelopes(id, "late"),
+                CollectedOutputs.envelopes(id, "late-partials")).build(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        if (savepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
+        }
+        return client.submitJob(graph).get(60, TimeUnit.SECONDS);
+    }
+
+    private static void awaitRunning(ClusterClient<?> client, JobID job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (client.getJobStatus(job).get() != JobStatus.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job not running after 60 s: " + client.getJobStatus(job).get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Retried while tasks are still being deployed: a savepoint needs every task running. */
+    private static String stopWithSavepoint(ClusterClient<?> client, JobID job, Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                String path = client.stopWithSavepoint(job, false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+                awaitTerminal(client, job);
+                return path;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void awaitTerminal(ClusterClient<?> client, JobID job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!client.getJobStatus(job).get().isGloballyTerminalState()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job did not end within 60 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Until every record was read, every window before the closing events is final, and nothing was written for a second. */
+    private static void awaitTheEnd(ScheduledLog log, CollectedOutputs outputs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        long lastWrites = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long writes = outputs.writes();
+            if (writes != lastWrites) {
+                lastWrites = writes;
+                quietSince = System.nanoTime();
+            } else if (log.emitted() >= log.total() && allWindowsFinal(outputs) && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(1)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        // the assertions say what is missing
+    }
+
+    private static boolean allWindowsFinal(CollectedOutputs outputs) {
+        for (ViewTable view : List.of(ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
+            for (Tuple row : outputs.table(view.table()).values()) {
+                if (!CLOSING.equals(row.getField(0)) && !row.<Boolean>getField(FINAL_FIELD)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The oracle: what the log alone defines
+
+    private static void assertOutputsMatchTheLog(ScheduledLog log, CollectedOutputs outputs) {
+        List<SaleEvent> valid = new ArrayList<>();
+        Set<String> rejected = new HashSet<>();
+        Set<String> lateByTheLog = new HashSet<>();
+        for (int p = 0; p < log.partitions(); p++) {
+            long highest = Long.MIN_VALUE;
+            for (SourceRecord record : log.partition(p)) {
+                if (!record.isValid()) {
+                    rejected.add(record.deadLetter.sourcePartition + "-" + record.deadLetter.sourceOffset);
+                    continue;
+                }
+                SaleEvent e = record.event;
+                if (highest != Long.MIN_VALUE && e.timestampMs + LATENESS.toMillis() < highest - OUT_OF_ORDERNESS.toMillis() - 1) {
+                    lateByTheLog.add(e.eventId());
+                }
+                highest = Math.max(highest, e.timestampMs);
+                valid.add(e);
+            }
+        }
+
+        List<DeadLetter> deadLetters = outputs.envelopes("dlq");
+        assertThat(deadLetters).extracting(d -> d.sourcePartition + "-" + d.sourceOffset).as("dead letters, each once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(rejected);
+
+        List<LateEvent> late = outputs.envelopes("late");
+        assertThat(late).extracting(l -> l.event.eventId()).as("late events, each once").doesNotHaveDuplicates();
+        assertThat(late).filteredOn(l -> l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code())).extracting(l -> l.event.eventId())
+                .as("the events behind their own partition by more than the lateness").containsExactlyInAnyOrderElementsOf(lateByTheLog);
+        assertThat(late).filteredOn(l -> !l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code()))
+                .allSatisfy(l -> {
+                    assertThat(l.reason).isEqualTo(LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE.code());
+                    assertThat(lateByTheLog).doesNotContain(l.event.eventId());
+                });
+        Set<String> lateIds = new HashSet<>();
+        late.forEach(l -> lateIds.add(l.event.eventId()));
+
+        assertThat(outputs.finalRowsLost()).as("final rows replaced by early ones").isEmpty();
+        assertRecordViews(valid, outputs);
+
+        List<SaleEvent> counted = valid.stream().filter(e -> !lateIds.contains(e.eventId())).toList();
+        List<LatePartial> closedWindows = outputs.envelopes("late-partials");
+        assertWindows(ViewTable.STORE_SALES_PER_MINUTE, STORE_WINDOW, e -> e.storeId, counted, closedWindows, outputs);
+        assertWindows(ViewTable.ITEM_SALES_PER_HOUR, HOUR_WINDOW, e -> e.itemName, counted, closedWindows, outputs);
+        assertTopItems(counted, closedWindows, outputs);
+    }
+
+    private static void assertRecordViews(List<SaleEvent> valid, CollectedOutputs outputs) {
+        Set<String> stored = new HashSet<>();
+        outputs.table(ViewTable.SALES_BY_STORE_DAY.table()).values().forEach(row -> stored.add(row.getField(3)));
+        assertThat(stored).as("sales_by_store_day: every valid event").containsExactlyInAnyOrderElementsOf(valid.stream().map(SaleEvent::eventId).toList());
+
+        Comparator<SaleEvent> newestSale = Comparator.<SaleEvent>comparingLong(e -> e.timestampMs).thenComparingInt(e -> e.sourcePartition)
+                .thenComparingLong(e -> e.sourceOffset);
+        Map<String, SaleEvent> newest = new TreeMap<>();
+        valid.forEach(e -> newest.merge(e.itemId, e, BinaryOperator.maxBy(newestSale)));
+        Map<String, String> expected = new TreeMap<>();
+        newest.forEach((item, e) -> expected.put(item, e.storeId + "/" + e.timestampMs + "/" + e.itemSold));
+        Map<String, String> actual = new TreeMap<>();
+        outputs.table(ViewTable.ITEM_SALES.table()).values().forEach(row -> actual.put(row.getField(0),
+                row.getField(2) + "/" + ((Date) row.getField(3)).getTime() + "/" + row.getField(6)));
+        assertThat(actual).as("item_sales: each item's newest sale").isEqualTo(expected);
+    }
+
+    private static void assertWindows(ViewTable view, Duration size, java.util.function.Function<SaleEvent, String> keyOf, List<SaleEvent> counted,
+            List<LatePartial> closedWindows, CollectedOutputs outputs) {
+        Map<String, long[]> recount = new TreeMap<>();
+        for (SaleEvent e : counted) {
+            long[] sums = recount.computeIfAbsent(keyOf.apply(e) + "@" + windowStart(e.timestampMs, size), k -> new long[2]);
+            sums[0] += e.itemSold;
+            sums[1]++;
+        }
+        Map<String, long[]> written = new TreeMap<>();
+        for (Tuple row : outputs.table(view.table()).values()) {
+            String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime();
+            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING)).as("%s %s ends final", view.table(), key).isTrue();
+            written.put(key, new long[] {row.<Long>getField(4), row.<Long>getField(5)});
+        }
+        for (LatePartial envelope : closedWindows) {
+            if (envelope.view.equals(view.table())) {
+                String key = (view == ViewTable.STORE_SALES_PER_MINUTE ? envelope.partial.storeId : envelope.partial.itemName) + "@" + envelope.partial.windowStartMs;
+                long[] sums = written.computeIfAbsent(key, k -> new long[2]);
+                sums[0] += envelope.partial.units;
+                sums[1] += envelope.partial.events;
+            }
+        }
+        Map<String, String> expected = new TreeMap<>();
+        recount.forEach((k, v) -> expected.put(k, v[0] + " units, " + v[1] + " events"));
+        Map<String, String> actual = new TreeMap<>();
+        written.forEach((k, v) -> actual.put(k, v[0] + " units, " + v[1] + " events"));
+        assertThat(actual).as("%s: final rows plus closed-window envelopes = the log's recount", view.table()).isEqualTo(expected);
+    }
+
+    private static void assertTopItems(List<SaleEvent> counted, List<LatePartial> closedWindows, CollectedOutputs outputs) {
+        Map<String, Map<String, Long>> units = new TreeMap<>();
+        for (SaleEvent e : counted) {
+            units.computeIfAbsent(e.storeId + "@" + windowStart(e.timestampMs, HOUR_WINDOW), k -> new HashMap<>()).merge(e.itemName, (long) e.itemSold, Long::sum);
+        }
+        for (LatePartial envelope : closedWindows) {
+            if (envelope.view.equals(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table())) {
+                units.get(envelope.partial.storeId + "@" + envelope.partial.windowStartMs).merge(envelope.partial.itemName, -envelope.partial.units, Long::sum);
+            }
+        }
+        Map<String, String> expected = new TreeMap<>();
+        units.forEach((window, perItem) -> {
+            List<Map.Entry<String, Long>> ranked = new ArrayList<>(perItem.entrySet().stream().filter(en -> en.getValue() > 0).toList());
+            ranked.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey));
+            for (int rank = 1; rank <= TOP_N && rank <= ranked.size(); rank++) {
+                expected.put(window + "#" + rank, ranked.get(rank - 1).getKey() + " " + ranked.get(rank - 1).getValue());
+            }
+        });
+        Map<String, String> actual = new TreeMap<>();
+        for (Tuple row : outputs.table(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table()).values()) {
+            String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime() + "#" + row.getField(3);
+            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING)).as("rank %s ends final", key).isTrue();
+            actual.put(key, row.getField(4) + " " + row.getField(5));
+        }
+        assertThat(actual).as("top_items_per_store_hour: the ranking of the log's recount").isEqualTo(expected);
+    }
+
+    private static long windowStart(long timestampMs, Duration size) {
+        return Math.floorDiv(timestampMs, size.toMillis()) * size.toMillis();
+    }
+}
