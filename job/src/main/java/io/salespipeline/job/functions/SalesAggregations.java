@@ -72,14 +72,14 @@ public final class SalesAggregations {
     public static SingleOutputStreamOperator<WindowAggregate> storeSales(
             DataStream<SaleEvent> gated, WindowSpec spec) {
         return tumblingTally(gated, LocalTally.Key.STORE, partial -> partial.storeId, Types.STRING, spec,
-                new WindowAggregateFunction(), WindowAggregate.class, STORE_WINDOW_UID, "Store sales per window");
+                new WindowAggregateFunction(LocalTally.Key.STORE), WindowAggregate.class, STORE_WINDOW_UID, "Store sales per window");
     }
 
     /** {@code item_sales_per_hour}: units and events per item name (across stores) and window. */
     public static SingleOutputStreamOperator<WindowAggregate> itemSales(
             DataStream<SaleEvent> gated, WindowSpec spec) {
         return tumblingTally(gated, LocalTally.Key.ITEM, partial -> partial.itemName, Types.STRING, spec,
-                new WindowAggregateFunction(), WindowAggregate.class, ITEM_WINDOW_UID, "Item sales per window");
+                new WindowAggregateFunction(LocalTally.Key.ITEM), WindowAggregate.class, ITEM_WINDOW_UID, "Item sales per window");
     }
 
     /** Per-(store id, item name) partials for {@link #topItems}: units and events per window. */

@@ -25,6 +25,9 @@ public class StoreItemAggregateFunction
         TimeWindow window = context.window();
         boolean finalResult = WindowFinality.isFinal(context);
         for (SalesTally tally : tallies) {
+            if (PurgedWindows.routedAsLate(context, tally, storeAndItem.f0, storeAndItem.f1)) {
+                continue;
+            }
             out.collect(new StoreItemAggregate(
                     storeAndItem.f0,
                     storeAndItem.f1,
@@ -37,7 +40,8 @@ public class StoreItemAggregateFunction
     }
 
     @Override
-    public void clear(Context context) {
+    public void clear(Context context) throws Exception {
         WindowFinality.forget(context);
+        PurgedWindows.remember(context);
     }
 }

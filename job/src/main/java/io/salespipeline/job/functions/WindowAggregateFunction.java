@@ -16,18 +16,31 @@ public class WindowAggregateFunction extends ProcessWindowFunction<SalesTally, W
 
     private static final long serialVersionUID = 1L;
 
+    private final LocalTally.Key key;
+
+    /** @param key what the window's key is: a store id ({@code STORE}) or an item name ({@code ITEM}) */
+    public WindowAggregateFunction(LocalTally.Key key) {
+        if (key == LocalTally.Key.STORE_AND_ITEM) {
+            throw new IllegalArgumentException("a window row has one key: a store or an item name");
+        }
+        this.key = key;
+    }
+
     @Override
-    public void process(String key, Context context, Iterable<SalesTally> tallies, Collector<WindowAggregate> out) throws Exception {
+    public void process(String keyValue, Context context, Iterable<SalesTally> tallies, Collector<WindowAggregate> out) throws Exception {
         TimeWindow window = context.window();
         boolean finalResult = WindowFinality.isFinal(context);
         for (SalesTally tally : tallies) {
-            out.collect(new WindowAggregate(
-                    key, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
+            boolean store = key == LocalTally.Key.STORE;
+            if (!PurgedWindows.routedAsLate(context, tally, store ? keyValue : null, store ? null : keyValue)) {
+                out.collect(new WindowAggregate(keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
+            }
         }
     }
 
     @Override
-    public void clear(Context context) {
+    public void clear(Context context) throws Exception {
         WindowFinality.forget(context);
+        PurgedWindows.remember(context);
     }
 }

@@ -22,7 +22,9 @@ public enum LateReason {
     /**
      * A window had closed before these sales reached it ({@link LatePartial}): every partition of
      * their subtask was idle while the others moved the watermark on, so neither the log nor the
-     * gate's own watermark called them late. Decided by the schedule, per view.
+     * gate's own watermark called them late; or the window was purged before a restore, after which
+     * the gate judges against the subtasks that were active at the checkpoint. Decided by the
+     * schedule, per view.
      */
     WINDOW_CLOSED_AFTER_IDLE("WINDOW_CLOSED_AFTER_IDLE");
 

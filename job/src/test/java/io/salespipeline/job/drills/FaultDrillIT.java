@@ -233,21 +233,30 @@ class FaultDrillIT {
 
     /** Load, fault, load, stop, close the windows, then audit the whole log until it holds or time runs out. */
     private static LogAudit.Findings drill(Runnable fault) throws Exception {
-        startLoad();
-        Thread.sleep(12_000);
-        fault.run();
-        Thread.sleep(12_000);
-        stopLoad();
-        closeWindows();
+        LogAudit.Findings findings;
+        try (FinalityWatch watch = new FinalityWatch(new InetSocketAddress("127.0.0.1", 24042), "sales_v1")) {
+            startLoad();
+            Thread.sleep(12_000);
+            // at any moment of the load, windows closed in the last minute of event time are final and
+            // within their lateness, and events 30 s behind keep changing them: the fault lands in between
+            fault.run();
+            Thread.sleep(12_000);
+            stopLoad();
+            closeWindows();
 
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        LogAudit.Findings findings = audit();
-        while (!findings.problems().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5_000);
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             findings = audit();
+            while (!findings.problems().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5_000);
+                findings = audit();
+            }
+            System.out.printf("audit: %d log records, %d valid, %d dead letters, %d late, %d final windows, %d problems; "
+                    + "views polled %d times, %d rows read final, %d read final and then not%n",
+                    findings.logRecords(), findings.valid(), findings.deadLetters(), findings.late(), findings.finalWindows(), findings.problems().size(),
+                    watch.polls(), watch.finalRowsSeen(), watch.regressions().size());
+            assertThat(watch.regressions()).as("rows read final, then not final").isEmpty();
+            assertThat(watch.finalRowsSeen()).isPositive();
         }
-        System.out.printf("audit: %d log records, %d valid, %d dead letters, %d late, %d final windows, %d problems%n",
-                findings.logRecords(), findings.valid(), findings.deadLetters(), findings.late(), findings.finalWindows(), findings.problems().size());
         assertThat(findings.problems()).as("promises broken").isEmpty();
         assertThat(findings.deadLetters()).isPositive();
         assertThat(findings.late()).isPositive();
@@ -355,10 +364,15 @@ class FaultDrillIT {
         producer.flush();
     }
 
-    /** Message i: mostly valid and in event-time order per partition; every 40th malformed; every 150th ten minutes late. */
+    /**
+     * Message i: mostly valid and in event-time order per partition; every 40th malformed; every
+     * 150th ten minutes late; every 50th 30 s behind (within the lateness: it changes a window that
+     * may already be final).
+     */
     private static void send(long i) {
         int partition = (int) (i % 4);
-        long eventTime = eventTimeBase.get() + i * EVENT_SPACING_MS - (i % 150 == 149 ? 600_000 : 0);
+        long behind = i % 150 == 149 ? 600_000 : i % 50 == 24 ? 30_000 : 0;
+        long eventTime = eventTimeBase.get() + i * EVENT_SPACING_MS - behind;
         String value = i % 40 == 39 ? MALFORMED[(int) (i / 40 % MALFORMED.length)]
                 : "{\"item_id\": \"item-" + (i % 30) + "\", \"item_sold\": \"" + (i % 7 + 1) + "\", \"item_name\": \"Item " + (i % 9)
                         + "\", \"timestamp_ms\": " + eventTime + ", \"store_id\": \"Store " + (i % STORES) + "\"}";

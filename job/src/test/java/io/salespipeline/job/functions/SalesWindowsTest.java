@@ -109,11 +109,12 @@ class SalesWindowsTest {
             assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 9, 3, true));
 
             harness.processWatermark(MINUTE_END + 60_000);
-            assertThat(harness.numKeyedStateEntries()).isZero();
+            // the window is purged: what is left of the key is only its marker of purged windows
+            assertThat(harness.numKeyedStateEntries()).isOne();
             SaleEvent tooLate = sale("s1", "plum", 8, MINUTE_END - 1);
             process(harness, tooLate);
             assertThat(drain(harness)).isEmpty();
-            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numKeyedStateEntries()).isOne();
             // the gate could not see it coming (its subtask's partitions were all idle): not dropped, routed
             assertThat(harness.getSideOutput(SalesAggregations.LATE_PARTIALS)).extracting(r -> r.getValue().units, r -> r.getValue().events)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(8L, 1L));
@@ -143,6 +144,39 @@ class SalesWindowsTest {
             assertThat(drain(restored)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true));
             restored.processWatermark(MINUTE_END + 1_000);
             assertThat(drain(restored)).allMatch(row -> row.finalResult);
+        }
+    }
+
+    /**
+     * A window purged before the checkpoint, then sales for it after the restore, before any
+     * watermark (the gate's floor followed a subtask that was behind while the one that closed the
+     * window was idle): the window must not open again and write them over its final row. They
+     * leave as closed-window sales, once, however often the reopened window fires.
+     */
+    @Test
+    void aWindowPurgedBeforeARestoreStaysClosedAndItsLaterSalesAreRoutedOnce() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)))) {
+            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
+            harness.processWatermark(MINUTE + 3_600_000 + 60_000);
+            assertThat(drain(harness)).extracting(w -> w.units, w -> w.finalResult).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, true));
+            checkpoint = harness.snapshot(1, 10_000);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> restored =
+                harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)), checkpoint)) {
+            process(restored, sale("s2", "apple", 2, MINUTE + 10_000));
+            restored.setProcessingTime(EARLY.toMillis());
+            process(restored, sale("s3", "apple", 4, MINUTE + 20_000));
+            restored.setProcessingTime(2 * EARLY.toMillis());
+            restored.processWatermark(MINUTE + 3_600_000 + 120_000);
+            assertThat(drain(restored)).as("no row for the purged window").isEmpty();
+            assertThat(restored.getSideOutput(SalesAggregations.LATE_PARTIALS)).extracting(r -> r.getValue().itemName, r -> r.getValue().units)
+                    .as("closed-window sales, each once").containsExactly(org.assertj.core.groups.Tuple.tuple("apple", 2L), org.assertj.core.groups.Tuple.tuple("apple", 4L));
+            // a later window of the same key is not closed
+            process(restored, sale("s1", "apple", 5, MINUTE + 3_600_000 + 1_000));
+            restored.processWatermark(MINUTE + 2 * 3_600_000);
+            assertThat(drain(restored)).extracting(w -> w.units, w -> w.finalResult).containsExactly(org.assertj.core.groups.Tuple.tuple(5L, true));
         }
     }
 

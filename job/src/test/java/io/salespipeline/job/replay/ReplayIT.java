@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The three replay paths a data engineer takes, through {@code ./replay} on a real session cluster:
- * deploy, savepoint restart with a new jar mid-stream, reprocess into version 2 while events keep
- * arriving and switch readers, roll back, retire. It runs a stack of its own (own home and ports),
+ * deploy, savepoint restart with a new jar mid-stream, reprocess into version 2 (at parallelism 1)
+ * while events keep arriving and switch readers, roll back, retire, reprocess into version 3 at
+ * parallelism 4: both reprocesses send the live run's late events to the late topic, no other. It runs a stack of its own (own home and ports),
  * because replay owns the control keyspace, the view keyspaces and the log topic of that stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -256,6 +257,19 @@ class ReplayIT {
         }
         StackScript.Result status = replay("status");
         assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING").doesNotContainPattern("\\n2\\s+[0-9a-f]{32}\\s+RUNNING");
+    }
+
+    @Test
+    @Order(6)
+    void aReprocessAtParallelismFourClassifiesTheSameEventsLate() {
+        // the log now holds the 12 late events read live at parallelism 2; version 3 reads it all at full speed on four subtasks
+        StackScript.Result reprocess = replay("reprocess", "--version", "3", "--parallelism", "4");
+        assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
+        assertThat(reprocess.output()).containsPattern("late events over the [\\d,]+ log events both versions committed: v1 12, v3 12; classified differently: 0\n")
+                .contains("readers now use version 3");
+        int total = produced.get();
+        awaitTrue(Duration.ofMinutes(2), "version 3 to write all " + total + " events", () -> storeDayRows("sales_v3") == total);
+        assertFinalWindowsMatchTheLog("sales_v3");
     }
 
     // ------------------------------------------------------------------ the oracle
