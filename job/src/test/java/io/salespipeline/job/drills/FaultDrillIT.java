@@ -257,13 +257,63 @@ class FaultDrillIT {
             assertThat(watch.regressions()).as("rows read final, then not final").isEmpty();
             assertThat(watch.finalRowsSeen()).isPositive();
         }
-        assertThat(findings.problems()).as("promises broken").isEmpty();
+        if (!findings.problems().isEmpty()) {
+            keepTheStackLogs();
+        }
+        assertThat(findings.problems()).as("promises broken; the output topics' transactions: %s", transactionalState()).isEmpty();
         assertThat(findings.deadLetters()).isPositive();
         assertThat(findings.late()).isPositive();
         assertThat(findings.finalWindows()).isPositive();
         StackScript.Result status = stack.run(LONG, false, env, "replay", "status");
         assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING");
         return findings;
+    }
+
+    /**
+     * For a broken promise: per partition of the dead-letter and late topics, how far the last
+     * stable offset (what read_committed consumers see) is behind the end, and the transactions the
+     * broker holds open; an open transaction nobody ends keeps every later one unread.
+     */
+    private static String transactionalState() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (String topic : List.of("item_sales_dlq", "item_sales_late")) {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                        .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            var end = admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
+            var stable = admin.listOffsets(ends, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                    .all().get(30, TimeUnit.SECONDS);
+            StringBuilder state = new StringBuilder();
+            new TreeMap<String, TopicPartition>(ends.keySet().stream().collect(java.util.stream.Collectors.toMap(TopicPartition::toString, tp -> tp)))
+                    .forEach((name, tp) -> state.append(name).append(" end ").append(end.get(tp).offset()).append(" stable ").append(stable.get(tp).offset()).append("; "));
+            admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.state() != org.apache.kafka.clients.admin.TransactionState.COMPLETE_COMMIT
+                            && t.state() != org.apache.kafka.clients.admin.TransactionState.COMPLETE_ABORT
+                            && t.state() != org.apache.kafka.clients.admin.TransactionState.EMPTY)
+                    .forEach(t -> state.append("open: ").append(t.transactionalId()).append(' ').append(t.state()).append("; "));
+            return state.toString();
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    /** The stack's home is a temporary directory: its logs go where the build keeps its reports. */
+    private static void keepTheStackLogs() {
+        Path kept = Path.of("target", "drill-logs", Instant.now().toString().replace(':', '-'));
+        try (var files = Files.walk(home.resolve("logs"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path to = kept.resolve(home.resolve("logs").relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(file, to);
+                }
+            }
+            System.out.println("drill: the stack's logs are kept in " + kept.toAbsolutePath());
+        } catch (IOException e) {
+            System.out.println("drill: could not keep the stack's logs: " + e);
+        }
     }
 
     private static Instant modified(Path file) {

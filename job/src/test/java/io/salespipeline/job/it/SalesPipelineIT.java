@@ -10,6 +10,7 @@ import io.salespipeline.job.it.FailingViewSinks.FailOnce;
 import io.salespipeline.job.it.SalesDataSet.Kind;
 import io.salespipeline.job.it.SalesDataSet.Message;
 import io.salespipeline.job.it.SalesDataSet.Produced;
+import io.salespipeline.job.it.SalesDataSet.Sale;
 import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import io.salespipeline.testkit.RealStackExtension;
@@ -27,8 +28,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -263,6 +267,141 @@ class SalesPipelineIT {
         }
     }
 
+    /**
+     * Tills that went offline and then upload their sales (issue scenario 2), at parallelism 4 so
+     * each source subtask reads one partition: partitions 1-3 send nothing past the idleness while
+     * partition 0 moves the watermark three minutes on, then each uploads ten sales 50 s older than
+     * its own last one, within its own lateness but behind the windows. Their subtasks' gates saw
+     * only their own partitions, so the sales pass them; the minute windows have closed and send
+     * them to the late topic as closed-window envelopes, the still open hour counts them. Nothing
+     * is dropped: each view's final rows plus its envelopes are the log's recount.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void tillsThatWentOfflineAndUploadLaterAreCountedOrRoutedInEveryViewNeverDropped(@InjectClusterRESTAddress URI rest) throws Exception {
+        Run run = start("offline", SalesPipelineJob::withKafkaAndCassandra, 4, "--watermark.idleness", "2s");
+        long base = SalesDataSet.BASE_MS + 60_000;
+        List<Produced> produced = new ArrayList<>();
+        int[] sequence = {0};
+        java.util.function.BiFunction<Integer, Long, Message> sale = (partition, ts) -> {
+            int i = sequence[0]++;
+            Sale s = new Sale("sku-" + (i % 7), "store-" + (i % 3), "item " + (i % 5), 1 + i % 4, ts, Kind.ON_TIME);
+            String json = "{\"item_id\": \"" + s.itemId() + "\", \"store_id\": \"" + s.storeId() + "\", \"item_name\": \"" + s.itemName()
+                    + "\", \"item_sold\": " + s.itemSold() + ", \"timestamp_ms\": " + ts + "}";
+            return new Message(partition, json.getBytes(StandardCharsets.UTF_8), s, null);
+        };
+        long[] lastOfPartition = new long[SalesDataSet.PARTITIONS];
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
+            List<Message> together = new ArrayList<>();
+            for (int j = 0; j < 40; j++) {
+                for (int p = 0; p < SalesDataSet.PARTITIONS; p++) {
+                    lastOfPartition[p] = base + j * 500L + p * 100L;
+                    together.add(sale.apply(p, lastOfPartition[p]));
+                }
+            }
+            produced.addAll(KafkaIo.produce(producer, run.topic, together));
+            await("the sales of all four partitions", PHASE_TIMEOUT, () -> Views.count(cql, run.keyspace, "sales_by_store_day") == together.size(), run);
+
+            // partitions 1-3 offline; partition 0 alone moves the watermark three minutes on
+            for (int burst = 0; burst < 8; burst++) {
+                List<Message> alone = new ArrayList<>();
+                for (int k = 0; k < 10; k++) {
+                    alone.add(sale.apply(0, base + 20_000 + (burst * 10 + k) * 2_250L));
+                }
+                produced.addAll(KafkaIo.produce(producer, run.topic, alone));
+                Thread.sleep(1_000);
+            }
+            // back online: each uploads ten sales 50 s older than its own last one
+            List<Message> uploads = new ArrayList<>();
+            for (int p = 1; p < SalesDataSet.PARTITIONS; p++) {
+                for (int k = 0; k < 10; k++) {
+                    uploads.add(sale.apply(p, lastOfPartition[p] - 50_000 + k * 100L));
+                }
+            }
+            produced.addAll(KafkaIo.produce(producer, run.topic, uploads));
+            produced.addAll(KafkaIo.produce(producer, run.topic, new SalesDataSet(1L).closing()));
+            long valid = validCount(produced);
+            await("every sale in sales_by_store_day", PHASE_TIMEOUT, () -> Views.count(cql, run.keyspace, "sales_by_store_day") == valid, run);
+
+            // the late topic holds late events (by the log or behind a gate's watermark) and closed-window envelopes
+            Set<String> lateEvents = new HashSet<>();
+            Map<String, long[]> closed = new HashMap<>();
+            BooleanSupplier settled = () -> {
+                lateEvents.clear();
+                closed.clear();
+                for (ConsumerRecord<byte[], byte[]> r : KafkaIo.readCommitted(run.bootstrap, run.lateTopic, Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+                    JsonNode e = readJson(r.value());
+                    if (e.has("view")) {
+                        String key = e.path("view").asText() + "|" + (e.path("view").asText().equals("item_sales_per_hour") ? e.path("item_name").asText() : e.path("store_id").asText())
+                                + "|" + e.path("window_start_ms").asLong();
+                        long[] sums = closed.computeIfAbsent(key, k -> new long[2]);
+                        sums[0] += e.path("units").asLong();
+                        sums[1] += e.path("events").asLong();
+                    } else {
+                        assertThat(e.path("late_reason").asText()).isIn("BEHIND_ITS_PARTITION", "BEHIND_THE_WATERMARK_AFTER_IDLE");
+                        lateEvents.add(e.path("source").path("partition").asInt() + "-" + e.path("source").path("offset").asLong());
+                    }
+                }
+                Views views = Views.read(cql, run.keyspace);
+                return recountMatches(produced, lateEvents, closed, views, false);
+            };
+            await("final rows plus closed-window envelopes equal to the recount in both window views", VIEWS_TIMEOUT, settled, run);
+            assertThat(recountMatches(produced, lateEvents, closed, Views.read(cql, run.keyspace), true)).isTrue();
+            long routedFromMinutes = closed.entrySet().stream().filter(e -> e.getKey().startsWith("store_sales_per_minute|")).mapToLong(e -> e.getValue()[1]).sum();
+            log("offline tills: %d uploaded sales, %d late at a gate, %d in closed minute windows' envelopes", uploads.size(), lateEvents.size(), routedFromMinutes);
+            assertThat(routedFromMinutes + lateEvents.size()).as("the uploads reached windows that had closed: routed, not counted in the minutes")
+                    .isGreaterThanOrEqualTo(uploads.size());
+            assertNoWindowDroppedARecord(rest, run.client);
+        } finally {
+            cancel(run.client);
+        }
+    }
+
+    /**
+     * Whether every minute and hour window (but the closing events' own) ends final with the log's
+     * recount minus what its closed-window envelopes took out; late events count in no window.
+     */
+    private static boolean recountMatches(List<Produced> produced, Set<String> lateEvents, Map<String, long[]> closed, Views views, boolean assertIt) {
+        Map<String, String> expected = new TreeMap<>();
+        Map<String, String> actual = new TreeMap<>();
+        for (String view : List.of("store_sales_per_minute", "item_sales_per_hour")) {
+            boolean minutes = view.equals("store_sales_per_minute");
+            long size = minutes ? 60_000 : 3_600_000;
+            Map<String, long[]> sums = new TreeMap<>();
+            for (Produced p : produced) {
+                if (p.message().valid() && !lateEvents.contains(p.eventId())) {
+                    long start = Math.floorDiv(p.sale().timestampMs(), size) * size;
+                    long[] s = sums.computeIfAbsent(view + "|" + (minutes ? p.sale().storeId() : p.sale().itemName()) + "|" + start, k -> new long[2]);
+                    s[0] += p.sale().itemSold();
+                    s[1]++;
+                }
+            }
+            sums.forEach((k, s) -> expected.put(k, s[0] + "/" + s[1] + (k.contains(SalesDataSet.CLOSING_STORE) || k.contains(SalesDataSet.CLOSING_ITEM) ? "" : " final")));
+            for (Views.WindowRow row : (minutes ? views.storeSalesPerMinute() : views.itemSalesPerHour()).values()) {
+                String k = view + "|" + row.key() + "|" + row.windowStart().toEpochMilli();
+                long[] out = closed.getOrDefault(k, new long[2]);
+                actual.put(k, (row.units() + out[0]) + "/" + (row.events() + out[1]) + (row.isFinal() ? " final" : ""));
+            }
+            closed.forEach((k, out) -> {
+                if (k.startsWith(view + "|")) {
+                    actual.putIfAbsent(k, out[0] + "/" + out[1] + " final");
+                }
+            });
+        }
+        if (assertIt) {
+            assertThat(actual).as("final rows plus closed-window envelopes = the log's recount").isEqualTo(expected);
+        }
+        return actual.equals(expected);
+    }
+
+    private static JsonNode readJson(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON in the late topic", e);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Running the job
 
@@ -270,13 +409,17 @@ class SalesPipelineIT {
     private record Run(String bootstrap, String topic, String dlqTopic, String lateTopic, String keyspace, JobConfig config, JobClient client) {}
 
     private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job) throws Exception {
+        return start(tag, job, 2);
+    }
+
+    private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job, int parallelism, String... settings) throws Exception {
         String topic = ns.createTopic(tag + "_item_sales", SalesDataSet.PARTITIONS);
         String dlq = ns.createTopic(tag + "_item_sales_dlq", 2);
         String late = ns.createTopic(tag + "_item_sales_late", 3);
         // the keyspace belongs to the class: each test starts from empty views
         Views.truncateAll(cql, ns.keyspace());
         String bootstrap = ns.endpoints().kafkaBootstrap();
-        JobConfig config = JobConfig.fromArgs(new String[] {
+        List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap", bootstrap,
                 "--kafka.topic", topic,
                 "--kafka.dlq-topic", dlq,
@@ -286,10 +429,11 @@ class SalesPipelineIT {
                 "--cassandra.contact", ns.endpoints().cassandraContact(),
                 "--window.early-firing", "1s",
                 "--window.allowed-lateness", ALLOWED_LATENESS.toSeconds() + "s",
-                "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toSeconds() + "s",
-        }, Map.of());
+                "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toSeconds() + "s"));
+        args.addAll(List.of(settings));
+        JobConfig config = JobConfig.fromArgs(args.toArray(String[]::new), Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration());
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         SalesPipelineJob.configure(env, config);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).as("checkpoint interval").isEqualTo(1_000L);
         job.apply(config).build(env);
