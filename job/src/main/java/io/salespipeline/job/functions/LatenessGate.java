@@ -126,6 +126,34 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
     public void open() throws Exception {
         super.open();
         lateEvents = getMetricGroup().counter(LATE_EVENTS_METRIC);
+        long restored = logWatermark();
+        if (restored != Long.MIN_VALUE) {
+            // first thing on the task's mailbox, ahead of any record and of an idle status that would hide it
+            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(), now -> emitLogWatermark(restored));
+        }
+    }
+
+    /**
+     * The watermark the log defines for every partition the job has read: the lowest over them of
+     * their highest event time so far minus the out-of-orderness minus 1 ms; MIN before any.
+     */
+    private long logWatermark() {
+        return highestEventTime.values().stream().mapToLong(highest -> highest - outOfOrdernessMs - 1).min().orElse(Long.MIN_VALUE);
+    }
+
+    /**
+     * After a restore. Flink does not checkpoint watermarks: the restored source emits none until
+     * each partition reads new events, so windows the log had already closed (up to the last
+     * events before the checkpoint) would wait for traffic to become final, for ever at the end of
+     * a log. Every partition's watermark is at least this once its events are read again, so the
+     * windows may have it now; an event this gate still forwards is never behind it by more than
+     * the lateness, since it is not behind its own partition's.
+     */
+    private void emitLogWatermark(long restored) {
+        if (restored > highestWatermark) {
+            highestWatermark = restored;
+        }
+        output.emitWatermark(new Watermark(restored));
     }
 
     @Override

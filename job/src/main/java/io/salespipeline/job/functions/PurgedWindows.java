@@ -3,41 +3,67 @@ package io.salespipeline.job.functions;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.TallyPartial;
 import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 /**
- * Keeps a window that Flink purged from opening again after a restore. Flink does not checkpoint
- * watermarks: a restored window operator starts from none and accepts a partial for any window,
- * also one it purged before the checkpoint. The lateness gate's restore floor cannot always
- * prevent that (the windows' watermark may have been set by subtasks that were idle at the
- * checkpoint, while the floor follows the active ones), and the reopened window would write its
- * few new sales over the final row. So each key remembers, in keyed state checkpointed with the
- * windows, the last millisecond of the newest window of it that was purged; a window at or before
- * that is closed, and what reaches it leaves through {@link SalesAggregations#LATE_PARTIALS} as
- * for any closed window, once, however often the reopened window fires.
+ * Keeps the windows that a window operator purged from opening again after a restore. Flink does
+ * not checkpoint watermarks: a restored window operator starts from none and accepts a partial for
+ * any window, also one it purged before the checkpoint (the lateness gate's restore floor cannot
+ * always prevent that: the windows' watermark may have been set by subtasks idle at the
+ * checkpoint), and the reopened window would write its few new sales over the final row, or start
+ * a ranking again that the top-items operator had already dropped.
+ *
+ * <p>Windows are purged in the order of their last millisecond, the same for every key: once a
+ * window ending at {@code M} was purged, the watermark had passed every window ending at or before
+ * {@code M}. So the operator remembers the latest last millisecond of a window it purged (operator
+ * state, the maximum over the subtasks on restore, whatever the parallelism), and what reaches a
+ * window at or before it after a restore leaves through {@link SalesAggregations#LATE_PARTIALS} as
+ * for any closed window, once, however often that window fires.
  */
-final class PurgedWindows {
+final class PurgedWindows implements Serializable {
 
-    private static final ValueStateDescriptor<Long> PURGED_THROUGH = new ValueStateDescriptor<>("purged-through", Types.LONG);
+    private static final long serialVersionUID = 1L;
+
+    private static final ListStateDescriptor<Long> PURGED_THROUGH = new ListStateDescriptor<>("purged-through", Types.LONG);
     private static final ValueStateDescriptor<SalesTally> SENT_AS_LATE = new ValueStateDescriptor<>("sent-as-late", TypeInformation.of(SalesTally.class));
 
-    private PurgedWindows() {}
+    private transient ListState<Long> state;
+    /** The newest last millisecond of a window purged before the restore, by any subtask. */
+    private transient long restoredThrough;
+    /** The same, up to now, for the next checkpoint. */
+    private transient long purgedThrough;
+
+    void initialize(FunctionInitializationContext context) throws Exception {
+        state = context.getOperatorStateStore().getUnionListState(PURGED_THROUGH);
+        restoredThrough = Long.MIN_VALUE;
+        for (long through : state.get()) {
+            restoredThrough = Math.max(restoredThrough, through);
+        }
+        purgedThrough = restoredThrough;
+    }
+
+    void snapshot() throws Exception {
+        state.update(List.of(purgedThrough));
+    }
 
     /**
-     * Whether the context's window was purged before. If so, what {@code tally} holds beyond what
-     * was already sent goes to the late partials as the sales of {@code storeId} and {@code itemName}
-     * (null for the part that is not the view's key).
+     * Whether the context's window was purged before the restore. If so, what {@code tally} holds
+     * beyond what was already sent goes to the late partials as the sales of {@code storeId} and
+     * {@code itemName} (null for the part that is not the view's key).
      */
-    static boolean routedAsLate(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context, SalesTally tally, String storeId, String itemName)
-            throws IOException {
-        Long purgedThrough = context.globalState().getState(PURGED_THROUGH).value();
+    boolean routedAsLate(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context, SalesTally tally, String storeId, String itemName) throws IOException {
         TimeWindow window = context.window();
-        if (purgedThrough == null || window.maxTimestamp() > purgedThrough) {
+        if (window.maxTimestamp() > restoredThrough) {
             return false;
         }
         ValueState<SalesTally> sent = context.windowState().getState(SENT_AS_LATE);
@@ -53,13 +79,9 @@ final class PurgedWindows {
         return true;
     }
 
-    /** For {@link ProcessWindowFunction#clear}: the window is purged; later sales for it are late. */
-    static void remember(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context) throws IOException {
-        ValueState<Long> purgedThrough = context.globalState().getState(PURGED_THROUGH);
-        long end = context.window().maxTimestamp();
-        if (purgedThrough.value() == null || purgedThrough.value() < end) {
-            purgedThrough.update(end);
-        }
+    /** For {@link ProcessWindowFunction#clear}: the window is purged. */
+    void remember(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context) {
+        purgedThrough = Math.max(purgedThrough, context.window().maxTimestamp());
         context.windowState().getState(SENT_AS_LATE).clear();
     }
 }

@@ -3,6 +3,9 @@ package io.salespipeline.job.functions;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.StoreItemAggregate;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -12,9 +15,11 @@ import org.apache.flink.util.Collector;
  * ranks. Finality follows the same rule as {@link WindowAggregateFunction} ({@link WindowFinality}).
  */
 public class StoreItemAggregateFunction
-        extends ProcessWindowFunction<SalesTally, StoreItemAggregate, Tuple2<String, String>, TimeWindow> {
+        extends ProcessWindowFunction<SalesTally, StoreItemAggregate, Tuple2<String, String>, TimeWindow> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    private final PurgedWindows purged = new PurgedWindows();
 
     @Override
     public void process(
@@ -25,7 +30,7 @@ public class StoreItemAggregateFunction
         TimeWindow window = context.window();
         boolean finalResult = WindowFinality.isFinal(context);
         for (SalesTally tally : tallies) {
-            if (PurgedWindows.routedAsLate(context, tally, storeAndItem.f0, storeAndItem.f1)) {
+            if (purged.routedAsLate(context, tally, storeAndItem.f0, storeAndItem.f1)) {
                 continue;
             }
             out.collect(new StoreItemAggregate(
@@ -42,6 +47,16 @@ public class StoreItemAggregateFunction
     @Override
     public void clear(Context context) throws Exception {
         WindowFinality.forget(context);
-        PurgedWindows.remember(context);
+        purged.remember(context);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        purged.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        purged.snapshot();
     }
 }

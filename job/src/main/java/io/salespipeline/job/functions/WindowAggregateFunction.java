@@ -2,6 +2,9 @@ package io.salespipeline.job.functions;
 
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.WindowAggregate;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -12,9 +15,11 @@ import org.apache.flink.util.Collector;
  * across restores ({@link WindowFinality}): from then on the trigger fires only for the end of the
  * window and for late events within the allowed lateness.
  */
-public class WindowAggregateFunction extends ProcessWindowFunction<SalesTally, WindowAggregate, String, TimeWindow> {
+public class WindowAggregateFunction extends ProcessWindowFunction<SalesTally, WindowAggregate, String, TimeWindow> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    private final PurgedWindows purged = new PurgedWindows();
 
     private final LocalTally.Key key;
 
@@ -32,7 +37,7 @@ public class WindowAggregateFunction extends ProcessWindowFunction<SalesTally, W
         boolean finalResult = WindowFinality.isFinal(context);
         for (SalesTally tally : tallies) {
             boolean store = key == LocalTally.Key.STORE;
-            if (!PurgedWindows.routedAsLate(context, tally, store ? keyValue : null, store ? null : keyValue)) {
+            if (!purged.routedAsLate(context, tally, store ? keyValue : null, store ? null : keyValue)) {
                 out.collect(new WindowAggregate(keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
             }
         }
@@ -41,6 +46,16 @@ public class WindowAggregateFunction extends ProcessWindowFunction<SalesTally, W
     @Override
     public void clear(Context context) throws Exception {
         WindowFinality.forget(context);
-        PurgedWindows.remember(context);
+        purged.remember(context);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        purged.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        purged.snapshot();
     }
 }

@@ -20,6 +20,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -199,6 +200,36 @@ class LatenessGateTest {
         assertThat(harness.extractOutputValues()).containsExactly(ahead, behindButSteady, withinItsPartition);
         assertThat(sideOutput()).extracting(late -> late.event, late -> late.reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(sameTimeInTheFastPartition, "BEHIND_ITS_PARTITION"));
+    }
+
+    /**
+     * A restore at the end of the log (or of a busy spell): no partition reads anything new, so the
+     * restored source emits no watermark, and the windows the log had closed would never become
+     * final. The gate gives them the watermark the log defines for the partitions it restored.
+     */
+    @Test
+    void aRestoredGateEmitsTheWatermarkTheLogDefinesBeforeAnyNewEvent() throws Exception {
+        long t = MINUTE + 3_600_000;
+        OperatorSubtaskState checkpoint;
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> gate = gate(1, 0)) {
+            gate.open();
+            for (SaleEvent event : List.of(inPartition(0, t), inPartition(1, t - 10_000), inPartition(0, t + 20_000))) {
+                gate.processElement(event, event.timestampMs);
+            }
+            checkpoint = gate.snapshot(1L, 1L);
+        }
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> restored = gate(1, 0)) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            assertThat(restored.getOutput()).as("nothing before the task runs its mailbox").isEmpty();
+            restored.setProcessingTime(restored.getProcessingTime() + 1);
+            assertThat(restored.getOutput()).containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
+        }
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> fresh = gate(1, 0)) {
+            fresh.open();
+            fresh.setProcessingTime(fresh.getProcessingTime() + 1);
+            assertThat(fresh.getOutput()).as("a gate without history has no watermark to give").isEmpty();
+        }
     }
 
     @Test

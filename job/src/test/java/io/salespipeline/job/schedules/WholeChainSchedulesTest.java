@@ -103,13 +103,22 @@ class WholeChainSchedulesTest {
     void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client) throws Exception {
         long seed = Long.getLong("chain.seed", System.nanoTime());
         int schedules = Integer.getInteger("chain.schedules", 8);
+        List<String> failed = new ArrayList<>();
+        AssertionError first = null;
         for (int run = 0; run < schedules; run++) {
             long runSeed = seed + run;
             try {
                 runSchedule(client, runSeed);
             } catch (AssertionError | Exception e) {
-                throw new AssertionError("chain seed " + runSeed + " (replay with -Dchain.seed=" + runSeed + " -Dchain.schedules=1): " + e.getMessage(), e);
+                failed.add(runSeed + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                if (first == null) {
+                    first = new AssertionError("chain seed " + runSeed + " (replay with -Dchain.seed=" + runSeed + " -Dchain.schedules=1): " + e.getMessage(), e);
+                }
             }
+        }
+        if (first != null) {
+            System.out.println("chain: " + failed.size() + " of " + schedules + " schedules failed: " + failed);
+            throw first;
         }
     }
 
@@ -136,7 +145,7 @@ class WholeChainSchedulesTest {
                     phases.add("p=" + parallelism + " for " + runMs + " ms, savepoint");
                 } else {
                     phases.add("p=" + parallelism + " to the end");
-                    awaitTheEnd(log, outputs);
+                    awaitTheEnd(client, job, log, outputs);
                     client.cancel(job).get(60, TimeUnit.SECONDS);
                     awaitTerminal(client, job);
                 }
@@ -268,11 +277,15 @@ class WholeChainSchedulesTest {
     }
 
     /** Until every record was read, every window before the closing events is final, and nothing was written for a second. */
-    private static void awaitTheEnd(ScheduledLog log, CollectedOutputs outputs) throws InterruptedException {
+    private static void awaitTheEnd(ClusterClient<?> client, JobID job, ScheduledLog log, CollectedOutputs outputs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         long lastWrites = -1;
         long quietSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
+            if (client.getJobStatus(job).get().isGloballyTerminalState()) {
+                throw new AssertionError("the job ended: " + client.requestJobResult(job).get().getSerializedThrowable()
+                        .map(t -> t.getFullStringifiedStackTrace()).orElse(client.getJobStatus(job).get().toString()));
+            }
             long writes = outputs.writes();
             if (writes != lastWrites) {
                 lastWrites = writes;
@@ -282,7 +295,18 @@ class WholeChainSchedulesTest {
             }
             Thread.sleep(50);
         }
-        // the assertions say what is missing
+        throw new AssertionError("not done after 45 s: " + log.emitted() + " of " + log.total() + " records read, " + outputs.writes() + " writes; rows not final: "
+                + notFinal(outputs));
+    }
+
+    private static List<String> notFinal(CollectedOutputs outputs) {
+        List<String> rows = new ArrayList<>();
+        for (ViewTable view : List.of(ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
+            outputs.table(view.table()).values().stream()
+                    .filter(row -> !CLOSING.equals(row.getField(0)) && !row.<Boolean>getField(FINAL_FIELD))
+                    .forEach(row -> rows.add(view.table() + " " + row));
+        }
+        return rows;
     }
 
     private static boolean allWindowsFinal(CollectedOutputs outputs) {
