@@ -64,7 +64,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       position); every rejected record is one dead letter.</li>
  * </ul>
  *
- * <p>{@code -Dchain.schedules=N} runs N schedules (default 8), {@code -Dchain.seed=S} replays from
+ * <p>{@code -Dchain.schedules=N} runs N schedules (default 4), {@code -Dchain.seed=S} replays from
  * seed S; the failing seed and its schedule are in the message. The schedules run on wall-clock
  * time, so a seed fixes the log and the schedule's shape, not the exact interleaving.
  */
@@ -102,7 +102,7 @@ class WholeChainSchedulesTest {
     @Test
     void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client) throws Exception {
         long seed = Long.getLong("chain.seed", System.nanoTime());
-        int schedules = Integer.getInteger("chain.schedules", 8);
+        int schedules = Integer.getInteger("chain.schedules", 4);
         List<String> failed = new ArrayList<>();
         AssertionError first = null;
         for (int run = 0; run < schedules; run++) {
