@@ -67,7 +67,8 @@ final class PurgedWindows implements Serializable {
             return false;
         }
         ValueState<SalesTally> sent = context.windowState().getState(SENT_AS_LATE);
-        SalesTally before = sent.value() == null ? new SalesTally(0, 0) : sent.value();
+        SalesTally sentBefore = sent.value();
+        SalesTally before = sentBefore == null ? new SalesTally(0, 0) : sentBefore;
         if (tally.events > before.events) {
             TallyPartial late = new TallyPartial(storeId, itemName, window.getStart());
             late.units = tally.units - before.units;

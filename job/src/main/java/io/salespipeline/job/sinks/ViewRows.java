@@ -64,13 +64,20 @@ final class ViewRows {
         if (partition < 0 || offset < 0) {
             throw new IllegalArgumentException("no log position: partition " + partition + ", offset " + offset);
         }
-        StringBuilder position = new StringBuilder(PARTITION_DIGITS + 1 + OFFSET_DIGITS);
-        zeroPadded(position, Integer.toString(partition), PARTITION_DIGITS).append('-');
-        return zeroPadded(position, Long.toString(offset), OFFSET_DIGITS).toString();
+        // one allocation per event besides the string: this runs for every valid event
+        char[] position = new char[PARTITION_DIGITS + 1 + OFFSET_DIGITS];
+        writeDigits(position, 0, PARTITION_DIGITS, partition);
+        position[PARTITION_DIGITS] = '-';
+        writeDigits(position, PARTITION_DIGITS + 1, OFFSET_DIGITS, offset);
+        return new String(position);
     }
 
-    private static StringBuilder zeroPadded(StringBuilder into, String digits, int width) {
-        return into.append("0".repeat(width - digits.length())).append(digits);
+    /** {@code value} in decimal, zero-padded to {@code width} characters from {@code from}. */
+    private static void writeDigits(char[] into, int from, int width, long value) {
+        for (int i = from + width - 1; i >= from; i--) {
+            into[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

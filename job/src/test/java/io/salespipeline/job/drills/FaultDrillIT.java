@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,10 +33,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -277,20 +281,18 @@ class FaultDrillIT {
     private static String transactionalState() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            for (String topic : List.of("item_sales_dlq", "item_sales_late")) {
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                        .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            }
+            admin.describeTopics(List.of("item_sales_dlq", "item_sales_late")).allTopicNames().get(30, TimeUnit.SECONDS).forEach((topic, description) ->
+                    description.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
             var end = admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
-            var stable = admin.listOffsets(ends, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+            var stable = admin.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .all().get(30, TimeUnit.SECONDS);
             StringBuilder state = new StringBuilder();
-            new TreeMap<String, TopicPartition>(ends.keySet().stream().collect(java.util.stream.Collectors.toMap(TopicPartition::toString, tp -> tp)))
-                    .forEach((name, tp) -> state.append(name).append(" end ").append(end.get(tp).offset()).append(" stable ").append(stable.get(tp).offset()).append("; "));
+            ends.keySet().stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                    .forEach(tp -> state.append(tp).append(" end ").append(end.get(tp).offset()).append(" stable ").append(stable.get(tp).offset()).append("; "));
             admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.state() != org.apache.kafka.clients.admin.TransactionState.COMPLETE_COMMIT
-                            && t.state() != org.apache.kafka.clients.admin.TransactionState.COMPLETE_ABORT
-                            && t.state() != org.apache.kafka.clients.admin.TransactionState.EMPTY)
+                    .filter(t -> t.state() != TransactionState.COMPLETE_COMMIT
+                            && t.state() != TransactionState.COMPLETE_ABORT
+                            && t.state() != TransactionState.EMPTY)
                     .forEach(t -> state.append("open: ").append(t.transactionalId()).append(' ').append(t.state()).append("; "));
             return state.toString();
         } catch (Exception e) {

@@ -225,6 +225,15 @@ class LatenessGateTest {
             restored.setProcessingTime(restored.getProcessingTime() + 1);
             assertThat(restored.getOutput()).containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
         }
+        // rescaled to two subtasks: each restores every partition's history, so both give the windows the same watermark
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> rescaled = gate(2, subtask)) {
+                rescaled.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, 128, 1, 2, subtask));
+                rescaled.open();
+                rescaled.setProcessingTime(rescaled.getProcessingTime() + 1);
+                assertThat(rescaled.getOutput()).as("subtask %d of 2", subtask).containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
+            }
+        }
         try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> fresh = gate(1, 0)) {
             fresh.open();
             fresh.setProcessingTime(fresh.getProcessingTime() + 1);

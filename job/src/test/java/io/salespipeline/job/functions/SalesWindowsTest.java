@@ -127,16 +127,11 @@ class SalesWindowsTest {
      */
     @Test
     void aWindowRestoredAfterItsFinalFiringNeverEmitsAnEarlyRowAgain() throws Exception {
-        OperatorSubtaskState checkpoint;
-        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
-                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)))) {
-            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
-            harness.processWatermark(MINUTE_END - 1);
-            assertThat(drain(harness)).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, true));
-            checkpoint = harness.snapshot(1, 10_000);
-        }
+        Checkpointed before = checkpointAfter(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)),
+                sale("s1", "apple", 3, MINUTE + 1_000), MINUTE_END - 1);
+        assertThat(before.emitted()).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, true));
         try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> restored =
-                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)), checkpoint)) {
+                harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)), before.state())) {
             // the late sale the lost run had read after the checkpoint, read again
             process(restored, sale("s1", "plum", 2, MINUTE + 10_000));
             restored.setProcessingTime(EARLY.toMillis());
@@ -155,16 +150,11 @@ class SalesWindowsTest {
      */
     @Test
     void aWindowPurgedBeforeARestoreStaysClosedAndItsLaterSalesAreRoutedOnce() throws Exception {
-        OperatorSubtaskState checkpoint;
-        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
-                harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)))) {
-            process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
-            harness.processWatermark(MINUTE + 3_600_000 + 60_000);
-            assertThat(drain(harness)).extracting(w -> w.units, w -> w.finalResult).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, true));
-            checkpoint = harness.snapshot(1, 10_000);
-        }
+        Checkpointed purged = checkpointAfter(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)),
+                sale("s1", "apple", 3, MINUTE + 1_000), MINUTE + 3_600_000 + 60_000);
+        assertThat(purged.emitted()).extracting(w -> w.units, w -> w.finalResult).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, true));
         try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> restored =
-                harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)), checkpoint)) {
+                harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)), purged.state())) {
             process(restored, sale("s2", "apple", 2, MINUTE + 10_000));
             restored.setProcessingTime(EARLY.toMillis());
             process(restored, sale("s3", "apple", 4, MINUTE + 20_000));
@@ -227,6 +217,17 @@ class SalesWindowsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.getConfig().disableGenericTypes();
         return env.fromData(TypeInformation.of(SaleEvent.class), sale("s0", "seed", 1, MINUTE));
+    }
+
+    /** What a window operator emitted for one sale up to a watermark, and its checkpoint after that. */
+    private record Checkpointed(List<WindowAggregate> emitted, OperatorSubtaskState state) {}
+
+    private static Checkpointed checkpointAfter(SingleOutputStreamOperator<WindowAggregate> windowed, SaleEvent sale, long watermark) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness = harness(windowed)) {
+            process(harness, sale);
+            harness.processWatermark(watermark);
+            return new Checkpointed(drain(harness), harness.snapshot(1, 10_000));
+        }
     }
 
     private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness(

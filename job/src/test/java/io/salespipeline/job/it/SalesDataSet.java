@@ -230,7 +230,7 @@ final class SalesDataSet {
     }
 
     /** A valid sale in one of the spellings producers use: numbers as strings, floats, extra fields, other field order, a BOM. */
-    private Message valid(int partition, Sale s) {
+    Message valid(int partition, Sale s) {
         String id = str(s.itemId());
         String store = str(s.storeId());
         String name = str(s.itemName());

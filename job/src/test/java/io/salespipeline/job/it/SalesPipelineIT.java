@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.flink.api.common.JobStatus;
@@ -282,13 +283,11 @@ class SalesPipelineIT {
         Run run = start("offline", SalesPipelineJob::withKafkaAndCassandra, 4, "--watermark.idleness", "2s");
         long base = SalesDataSet.BASE_MS + 60_000;
         List<Produced> produced = new ArrayList<>();
+        SalesDataSet spellings = new SalesDataSet(7L);
         int[] sequence = {0};
-        java.util.function.BiFunction<Integer, Long, Message> sale = (partition, ts) -> {
+        BiFunction<Integer, Long, Message> sale = (partition, ts) -> {
             int i = sequence[0]++;
-            Sale s = new Sale("sku-" + (i % 7), "store-" + (i % 3), "item " + (i % 5), 1 + i % 4, ts, Kind.ON_TIME);
-            String json = "{\"item_id\": \"" + s.itemId() + "\", \"store_id\": \"" + s.storeId() + "\", \"item_name\": \"" + s.itemName()
-                    + "\", \"item_sold\": " + s.itemSold() + ", \"timestamp_ms\": " + ts + "}";
-            return new Message(partition, json.getBytes(StandardCharsets.UTF_8), s, null);
+            return spellings.valid(partition, new Sale("sku-" + (i % 7), "store-" + (i % 3), "item " + (i % 5), 1 + i % 4, ts, Kind.ON_TIME));
         };
         long[] lastOfPartition = new long[SalesDataSet.PARTITIONS];
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
@@ -342,11 +341,11 @@ class SalesPipelineIT {
                         lateEvents.add(e.path("source").path("partition").asInt() + "-" + e.path("source").path("offset").asLong());
                     }
                 }
-                Views views = Views.read(cql, run.keyspace);
-                return recountMatches(produced, lateEvents, closed, views, false);
+                return recount(produced, lateEvents, closed, Views.read(cql, run.keyspace)).matches();
             };
             await("final rows plus closed-window envelopes equal to the recount in both window views", VIEWS_TIMEOUT, settled, run);
-            assertThat(recountMatches(produced, lateEvents, closed, Views.read(cql, run.keyspace), true)).isTrue();
+            Recount recount = recount(produced, lateEvents, closed, Views.read(cql, run.keyspace));
+            assertThat(recount.actual()).as("final rows plus closed-window envelopes = the log's recount").isEqualTo(recount.expected());
             long routedFromMinutes = closed.entrySet().stream().filter(e -> e.getKey().startsWith("store_sales_per_minute|")).mapToLong(e -> e.getValue()[1]).sum();
             log("offline tills: %d uploaded sales, %d late at a gate, %d in closed minute windows' envelopes", uploads.size(), lateEvents.size(), routedFromMinutes);
             assertThat(routedFromMinutes + lateEvents.size()).as("the uploads reached windows that had closed: routed, not counted in the minutes")
@@ -357,11 +356,18 @@ class SalesPipelineIT {
         }
     }
 
+    /** Per minute and hour window: "units/events", and " final" but for the closing events' own windows. */
+    private record Recount(Map<String, String> expected, Map<String, String> actual) {
+        boolean matches() {
+            return actual.equals(expected);
+        }
+    }
+
     /**
-     * Whether every minute and hour window (but the closing events' own) ends final with the log's
-     * recount minus what its closed-window envelopes took out; late events count in no window.
+     * What the log defines for every minute and hour window (late events count in no window), and
+     * what the views hold plus what the window's closed-window envelopes took out.
      */
-    private static boolean recountMatches(List<Produced> produced, Set<String> lateEvents, Map<String, long[]> closed, Views views, boolean assertIt) {
+    private static Recount recount(List<Produced> produced, Set<String> lateEvents, Map<String, long[]> closed, Views views) {
         Map<String, String> expected = new TreeMap<>();
         Map<String, String> actual = new TreeMap<>();
         for (String view : List.of("store_sales_per_minute", "item_sales_per_hour")) {
@@ -388,10 +394,7 @@ class SalesPipelineIT {
                 }
             });
         }
-        if (assertIt) {
-            assertThat(actual).as("final rows plus closed-window envelopes = the log's recount").isEqualTo(expected);
-        }
-        return actual.equals(expected);
+        return new Recount(expected, actual);
     }
 
     private static JsonNode readJson(byte[] value) {

@@ -7,7 +7,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +26,7 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -89,9 +89,13 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
 
     /** One partition and the offset of the next record to read from it. */
     record PartitionSplit(int partition, long nextOffset) implements SourceSplit {
+        static String idOf(int partition) {
+            return "partition-" + partition;
+        }
+
         @Override
         public String splitId() {
-            return "partition-" + partition;
+            return idOf(partition);
         }
     }
 
@@ -113,7 +117,7 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
 
         @Override
         public void addSplitsBack(List<PartitionSplit> splits, int subtaskId) {
-            // a failed reader's splits go back to the log's start of them in its checkpoint: the reader state restores them
+            // splits assigned after the last checkpoint: no reader state holds them, so they start again from offset 0
             splits.forEach(s -> unassigned.add(s.partition()));
             assignTo(subtaskId);
         }
@@ -136,7 +140,7 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
                 }
             }
             if (!mine.isEmpty()) {
-                context.assignSplits(new org.apache.flink.api.connector.source.SplitsAssignment<>(Map.of(subtaskId, mine)));
+                context.assignSplits(new SplitsAssignment<>(Map.of(subtaskId, mine)));
             }
         }
 
@@ -196,7 +200,7 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
             }
             int p = ready.get(random.nextInt(ready.size()));
             long offset = next.get(p);
-            SourceOutput<SourceRecord> partition = output.createOutputForSplit(new PartitionSplit(p, offset).splitId());
+            SourceOutput<SourceRecord> partition = output.createOutputForSplit(PartitionSplit.idOf(p));
             partition.collect(log.record(p, offset));
             next.put(p, offset + 1);
             log.countEmitted();
@@ -274,11 +278,11 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
         @Override
         public Set<Integer> deserialize(int version, byte[] serialized) throws IOException {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                Collection<Integer> partitions = new HashSet<>();
+                Set<Integer> partitions = new HashSet<>();
                 for (int i = in.readInt(); i > 0; i--) {
                     partitions.add(in.readInt());
                 }
-                return new HashSet<>(partitions);
+                return partitions;
             }
         }
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.java.tuple.Tuple;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -40,9 +41,9 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.api.java.tuple.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job, from the source's output to every sink, on random schedules of random logs: four
@@ -100,7 +101,7 @@ class WholeChainSchedulesTest {
     }
 
     @Test
-    void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client) throws Exception {
+    void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client, @TempDir Path savepoints) throws Exception {
         long seed = Long.getLong("chain.seed", System.nanoTime());
         int schedules = Integer.getInteger("chain.schedules", 4);
         List<String> failed = new ArrayList<>();
@@ -108,7 +109,7 @@ class WholeChainSchedulesTest {
         for (int run = 0; run < schedules; run++) {
             long runSeed = seed + run;
             try {
-                runSchedule(client, runSeed);
+                runSchedule(client, runSeed, Files.createDirectory(savepoints.resolve(Long.toString(runSeed))));
             } catch (AssertionError | Exception e) {
                 failed.add(runSeed + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                 if (first == null) {
@@ -122,13 +123,12 @@ class WholeChainSchedulesTest {
         }
     }
 
-    private void runSchedule(ClusterClient<?> client, long seed) throws Exception {
+    private void runSchedule(ClusterClient<?> client, long seed, Path savepoints) throws Exception {
         Random random = new Random(seed);
         ScheduledLog log = randomLog(random, seed);
         String id = "chain-" + seed;
         ScheduledLog.register(id, log);
         CollectedOutputs outputs = CollectedOutputs.create(id);
-        Path savepoints = Files.createTempDirectory("chain-savepoints");
         List<String> phases = new ArrayList<>();
         try {
             long watermarkInterval = List.of(20L, 100L, 200L).get(random.nextInt(3));
