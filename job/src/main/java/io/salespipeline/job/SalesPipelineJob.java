@@ -13,7 +13,7 @@ import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
-import io.salespipeline.job.records.StoreItemAggregate;
+import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import io.salespipeline.job.sinks.CassandraViewSinks;
@@ -96,8 +96,8 @@ public final class SalesPipelineJob {
         views.storeSalesPerMinute(storeSales);
         SingleOutputStreamOperator<WindowAggregate> itemSales = SalesAggregations.itemSales(onTime, window(config.itemWindow, local));
         views.itemSalesPerHour(itemSales);
-        SingleOutputStreamOperator<StoreItemAggregate> storeItems = SalesAggregations.storeItemSales(onTime, window(config.topItemsWindow, local));
-        views.topItemsPerStoreHour(SalesAggregations.topItems(storeItems, config.allowedLateness, config.topN));
+        SingleOutputStreamOperator<TopItemsRank> topItems = SalesAggregations.topItems(onTime, window(config.topItemsWindow, local), config.topN);
+        views.topItemsPerStoreHour(topItems);
 
         onTime.getSideOutput(LatenessGate.LATE_EVENTS)
                 .sinkTo(lateEvents)
@@ -105,7 +105,7 @@ public final class SalesPipelineJob {
                 .name("Kafka " + config.lateTopic);
         SalesAggregations.latePartials(storeSales, ViewTable.STORE_SALES_PER_MINUTE, config.storeWindow)
                 .union(SalesAggregations.latePartials(itemSales, ViewTable.ITEM_SALES_PER_HOUR, config.itemWindow),
-                        SalesAggregations.latePartials(storeItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow))
+                        SalesAggregations.latePartials(topItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow))
                 .sinkTo(latePartials)
                 .uid(LATE_PARTIAL_SINK_UID)
                 .name("Kafka " + config.lateTopic + " (closed windows)")

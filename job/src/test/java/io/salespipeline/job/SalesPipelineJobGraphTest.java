@@ -29,8 +29,8 @@ class SalesPipelineJobGraphTest {
             assertThat(taskContaining(tasks, views + eventView)).doesNotContain("Source");
         }
         assertThat(taskContaining(tasks, "Source")).contains("Lateness gate", "Kafka " + config.dlqTopic, "Kafka " + config.lateTopic);
-        // source, three windows, top-N, two event views, and the closed-window sales of all three windows
-        assertThat(tasks).hasSize(8);
+        // source, three windows (top-N ranked in its own), two event views, and the closed-window sales of all three windows
+        assertThat(tasks).hasSize(7);
         assertThat(taskContaining(tasks, "Kafka " + config.lateTopic + " (closed windows)")).doesNotContain("window ->");
     }
 

@@ -2,13 +2,12 @@ package io.salespipeline.job.functions;
 
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.TallyPartial;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -21,7 +20,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * any window, also one it purged before the checkpoint (the lateness gate's restore floor cannot
  * always prevent that: the windows' watermark may have been set by subtasks idle at the
  * checkpoint), and the reopened window would write its few new sales over the final row, or start
- * a ranking again that the top-items operator had already dropped.
+ * a ranking again from the few items that reached it.
  *
  * <p>Windows are purged in the order of their last millisecond, the same for every key: once a
  * window ending at {@code M} was purged, the watermark had passed every window ending at or before
@@ -35,7 +34,9 @@ final class PurgedWindows implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private static final ListStateDescriptor<Long> PURGED_THROUGH = new ListStateDescriptor<>("purged-through", Types.LONG);
-    private static final ValueStateDescriptor<SalesTally> SENT_AS_LATE = new ValueStateDescriptor<>("sent-as-late", TypeInformation.of(SalesTally.class));
+    /** Per window and item (the empty string when the view has no item), what was sent as late. */
+    private static final MapStateDescriptor<String, SalesTally> SENT_AS_LATE =
+            new MapStateDescriptor<>("sent-as-late-by-item", Types.STRING, TypeInformation.of(SalesTally.class));
 
     private transient ListState<Long> state;
     /** The newest last millisecond of a window purged before the restore, by any subtask. */
@@ -56,33 +57,35 @@ final class PurgedWindows implements Serializable {
         state.update(List.of(purgedThrough));
     }
 
+    /** Whether {@code window} was purged before the restore, by this subtask or another. */
+    boolean isPurged(TimeWindow window) {
+        return window.maxTimestamp() <= restoredThrough;
+    }
+
     /**
-     * Whether the context's window was purged before the restore. If so, what {@code tally} holds
-     * beyond what was already sent goes to the late partials as the sales of {@code storeId} and
-     * {@code itemName} (null for the part that is not the view's key).
+     * For a window {@link #isPurged}: what {@code tally} holds beyond what was already sent goes to
+     * the late partials as the sales of {@code storeId} and {@code itemName} (null for the part
+     * that is not the view's key). A window sends each item's sales apart.
      */
-    boolean routedAsLate(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context, SalesTally tally, String storeId, String itemName) throws IOException {
-        TimeWindow window = context.window();
-        if (window.maxTimestamp() > restoredThrough) {
-            return false;
-        }
-        ValueState<SalesTally> sent = context.windowState().getState(SENT_AS_LATE);
-        SalesTally sentBefore = sent.value();
+    void sendUnsent(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context, String storeId, String itemName, SalesTally tally) throws Exception {
+        MapState<String, SalesTally> sent = context.windowState().getMapState(SENT_AS_LATE);
+        String line = itemName == null ? "" : itemName;
+        SalesTally sentBefore = sent.get(line);
         SalesTally before = sentBefore == null ? new SalesTally(0, 0) : sentBefore;
         if (tally.events > before.events) {
+            TimeWindow window = context.window();
             TallyPartial late = new TallyPartial(storeId, itemName, window.getStart());
             late.units = tally.units - before.units;
             late.events = tally.events - before.events;
             late.maxTimestampMs = window.maxTimestamp();
             context.output(SalesAggregations.LATE_PARTIALS, late);
-            sent.update(new SalesTally(tally.units, tally.events));
+            sent.put(line, new SalesTally(tally.units, tally.events));
         }
-        return true;
     }
 
     /** For {@link ProcessWindowFunction#clear}: the window is purged. */
     void remember(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context) {
         purgedThrough = Math.max(purgedThrough, context.window().maxTimestamp());
-        context.windowState().getState(SENT_AS_LATE).clear();
+        context.windowState().getMapState(SENT_AS_LATE).clear();
     }
 }

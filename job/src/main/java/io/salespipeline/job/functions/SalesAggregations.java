@@ -3,17 +3,17 @@ package io.salespipeline.job.functions;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
-import io.salespipeline.job.records.StoreItemAggregate;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -38,8 +38,7 @@ public final class SalesAggregations {
     public static final String LATENESS_GATE_UID = "lateness-gate";
     public static final String STORE_WINDOW_UID = "store-minute-window";
     public static final String ITEM_WINDOW_UID = "item-hour-window";
-    public static final String STORE_ITEM_WINDOW_UID = "store-item-hour-window";
-    public static final String TOP_ITEMS_UID = "top-items-per-store-hour";
+    public static final String TOP_ITEMS_WINDOW_UID = "top-items-hour-window";
     /** Suffix of the uid of a window's local pre-aggregation. */
     public static final String LOCAL_TALLY_UID_SUFFIX = "-local-tally";
 
@@ -49,10 +48,12 @@ public final class SalesAggregations {
      */
     public static final OutputTag<TallyPartial> LATE_PARTIALS = new OutputTag<>("late-partials", TypeInformation.of(TallyPartial.class));
 
-    private static final TypeInformation<Tuple2<String, String>> STORE_ITEM_KEY =
-            Types.TUPLE(Types.STRING, Types.STRING);
-    private static final TypeInformation<Tuple2<String, Long>> STORE_WINDOW_KEY =
-            Types.TUPLE(Types.STRING, Types.LONG);
+    /** A window's sum of units and events. */
+    private static final Aggregation<SalesTally, SalesTally> SUM =
+            new Aggregation<>(new SalesTallyAggregate(), TypeInformation.of(SalesTally.class), TypeInformation.of(SalesTally.class));
+    /** A window's sums per item. */
+    private static final Aggregation<Map<String, SalesTally>, Map<String, SalesTally>> PER_ITEM =
+            new Aggregation<>(new ItemTalliesAggregate(), ItemTalliesAggregate.TYPE, ItemTalliesAggregate.TYPE);
 
     private SalesAggregations() {}
 
@@ -71,49 +72,51 @@ public final class SalesAggregations {
     /** {@code store_sales_per_minute}: units and events per store id and window. */
     public static SingleOutputStreamOperator<WindowAggregate> storeSales(
             DataStream<SaleEvent> gated, WindowSpec spec) {
-        return tumblingTally(gated, LocalTally.Key.STORE, partial -> partial.storeId, Types.STRING, spec,
+        return tumblingTally(gated, LocalTally.Key.STORE, partial -> partial.storeId, spec, SUM,
                 new WindowAggregateFunction(LocalTally.Key.STORE), WindowAggregate.class, STORE_WINDOW_UID, "Store sales per window");
     }
 
     /** {@code item_sales_per_hour}: units and events per item name (across stores) and window. */
     public static SingleOutputStreamOperator<WindowAggregate> itemSales(
             DataStream<SaleEvent> gated, WindowSpec spec) {
-        return tumblingTally(gated, LocalTally.Key.ITEM, partial -> partial.itemName, Types.STRING, spec,
+        return tumblingTally(gated, LocalTally.Key.ITEM, partial -> partial.itemName, spec, SUM,
                 new WindowAggregateFunction(LocalTally.Key.ITEM), WindowAggregate.class, ITEM_WINDOW_UID, "Item sales per window");
     }
 
-    /** Per-(store id, item name) partials for {@link #topItems}: units and events per window. */
-    public static SingleOutputStreamOperator<StoreItemAggregate> storeItemSales(
-            DataStream<SaleEvent> gated, WindowSpec spec) {
-        return tumblingTally(gated, LocalTally.Key.STORE_AND_ITEM, partial -> Tuple2.of(partial.storeId, partial.itemName),
-                STORE_ITEM_KEY, spec, new StoreItemAggregateFunction(), StoreItemAggregate.class,
-                STORE_ITEM_WINDOW_UID, "Store item sales per window");
+    /**
+     * {@code top_items_per_store_hour}: the top {@code topN} items by units per store and window,
+     * ranked by the window itself from its per-item sums, so the ranking has the window's lateness
+     * and closed-window routing like every other view.
+     */
+    public static SingleOutputStreamOperator<TopItemsRank> topItems(
+            DataStream<SaleEvent> gated, WindowSpec spec, int topN) {
+        return tumblingTally(gated, LocalTally.Key.STORE_AND_ITEM, partial -> partial.storeId, spec, PER_ITEM,
+                new TopItemsWindowFunction(topN), TopItemsRank.class, TOP_ITEMS_WINDOW_UID, "Top items per store and window");
     }
 
     /** A tumbling window's size, the gate's allowed lateness, the early-result interval, and the pre-aggregation limits. */
     public record WindowSpec(Duration size, Duration allowedLateness, Duration earlyFiring, LocalTally.Limits local) {}
 
+    /** How a window sums its partials, with the types of its accumulator and result. */
+    private record Aggregation<ACC, R>(AggregateFunction<TallyPartial, ACC, R> function, TypeInformation<ACC> accumulator, TypeInformation<R> result) {}
+
     /**
-     * Units and events per key in tumbling event-time windows, pre-aggregated on each subtask, with
-     * early results and the window lateness that keeps every event the gate forwards.
+     * Units and events per key in tumbling event-time windows, pre-aggregated on each subtask per
+     * {@code localKey}, with early results and the window lateness that keeps every event the gate
+     * forwards. Windows are keyed by a string: a store id or an item name.
      */
-    private static <K, OUT> SingleOutputStreamOperator<OUT> tumblingTally(
-            DataStream<SaleEvent> gated, LocalTally.Key localKey, KeySelector<TallyPartial, K> key, TypeInformation<K> keyType,
-            WindowSpec spec, ProcessWindowFunction<SalesTally, OUT, K, TimeWindow> emit, Class<OUT> outType, String uid, String name) {
+    private static <ACC, R, OUT> SingleOutputStreamOperator<OUT> tumblingTally(
+            DataStream<SaleEvent> gated, LocalTally.Key localKey, KeySelector<TallyPartial, String> key, WindowSpec spec,
+            Aggregation<ACC, R> aggregation, ProcessWindowFunction<R, OUT, String, TimeWindow> emit, Class<OUT> outType, String uid, String name) {
         return gated.transform("Pre-aggregate " + name.toLowerCase(Locale.ROOT), TypeInformation.of(TallyPartial.class),
                         new LocalTally(localKey, spec.size(), spec.local()))
                 .uid(uid + LOCAL_TALLY_UID_SUFFIX)
-                .keyBy(key, keyType)
+                .keyBy(key, Types.STRING)
                 .window(TumblingEventTimeWindows.of(spec.size()))
                 .trigger(new EarlyFiringEventTimeTrigger(spec.earlyFiring()))
                 .allowedLateness(windowLateness(spec.allowedLateness()))
                 .sideOutputLateData(LATE_PARTIALS)
-                .aggregate(
-                        new SalesTallyAggregate(),
-                        emit,
-                        TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(SalesTally.class),
-                        TypeInformation.of(outType))
+                .aggregate(aggregation.function(), emit, aggregation.accumulator(), aggregation.result(), TypeInformation.of(outType))
                 .uid(uid)
                 .name(name);
     }
@@ -124,16 +127,6 @@ public final class SalesAggregations {
                 .map(new LatePartials(view, windowSize), TypeInformation.of(LatePartial.class))
                 .uid(view.table() + "-late-partials")
                 .name("Closed-window sales of " + view.table());
-    }
-
-    /** {@code top_items_per_store_hour}: the top {@code topN} items by units per store and window. */
-    public static SingleOutputStreamOperator<TopItemsRank> topItems(
-            DataStream<StoreItemAggregate> storeItemSales, Duration allowedLateness, int topN) {
-        return storeItemSales
-                .keyBy(partial -> Tuple2.of(partial.storeId, partial.windowStartMs), STORE_WINDOW_KEY)
-                .process(new TopItemsFunction(topN, allowedLateness), TypeInformation.of(TopItemsRank.class))
-                .uid(TOP_ITEMS_UID)
-                .name("Top items per store and window");
     }
 
     /**

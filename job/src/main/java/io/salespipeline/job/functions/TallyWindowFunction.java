@@ -9,42 +9,56 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a window's tally into its view's result, under the rules every window of the job shares:
- * the result is final once the watermark has reached the window's last millisecond and ever after
+ * Turns a window's tallies into its view's rows, under the rules every window of the job shares:
+ * the rows are final once the watermark has reached the window's last millisecond and ever after
  * for that window ({@link WindowFinality}), and a window purged before a restore stays closed, what
- * reaches it leaving as a closed-window partial ({@link PurgedWindows}).
+ * reaches it leaving as closed-window partials ({@link PurgedWindows}).
  *
+ * @param <IN> what the window's aggregate holds
  * @param <K> the window's key
- * @param <OUT> the view's result of one window
+ * @param <OUT> a row of the view
  */
-abstract class TallyWindowFunction<K, OUT> extends ProcessWindowFunction<SalesTally, OUT, K, TimeWindow> implements CheckpointedFunction {
+abstract class TallyWindowFunction<IN, K, OUT> extends ProcessWindowFunction<IN, OUT, K, TimeWindow> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     private final PurgedWindows purged = new PurgedWindows();
 
     @Override
-    public final void process(K key, Context context, Iterable<SalesTally> tallies, Collector<OUT> out) throws Exception {
-        boolean finalResult = WindowFinality.isFinal(context);
-        for (SalesTally tally : tallies) {
-            if (!purged.routedAsLate(context, tally, storeId(key), itemName(key))) {
-                out.collect(result(key, context.window(), tally, finalResult));
+    public final void process(K key, Context context, Iterable<IN> contents, Collector<OUT> out) throws Exception {
+        boolean closed = purged.isPurged(context.window());
+        boolean finalResult = !closed && WindowFinality.isFinal(context);
+        for (IN content : contents) {
+            if (closed) {
+                sendAsClosed(key, context, content);
+            } else {
+                emit(key, context, content, finalResult, out);
             }
         }
     }
 
-    /** The store id in the key, null when the view is not keyed by store. */
-    abstract String storeId(K key);
+    /** Emits the rows of the window's {@code content} that the view does not hold yet. */
+    abstract void emit(K key, Context context, IN content, boolean finalResult, Collector<OUT> out) throws Exception;
 
-    /** The item name in the key, null when the view is not keyed by item. */
-    abstract String itemName(K key);
+    /** The window was purged before a restore: {@code content} leaves through {@link #sendUnsent}. */
+    abstract void sendAsClosed(K key, Context context, IN content) throws Exception;
 
-    abstract OUT result(K key, TimeWindow window, SalesTally tally, boolean finalResult);
+    /**
+     * Sends what {@code tally} holds beyond what was sent before as the closed window's sales of
+     * {@code storeId} and {@code itemName} (null for the part that is not the view's key).
+     */
+    final void sendUnsent(Context context, String storeId, String itemName, SalesTally tally) throws Exception {
+        purged.sendUnsent(context, storeId, itemName, tally);
+    }
+
+    /** Drops what the function itself keeps per window; the window is purged. */
+    void forget(Context context) {}
 
     @Override
     public final void clear(Context context) {
         WindowFinality.forget(context);
         purged.remember(context);
+        forget(context);
     }
 
     @Override

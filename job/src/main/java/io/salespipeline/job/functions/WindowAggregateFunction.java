@@ -3,13 +3,14 @@ package io.salespipeline.job.functions;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.WindowAggregate;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
 
 /**
  * Turns a window's tally into a {@link WindowAggregate} row for its key (a store id or an item name).
  * From the final row on, the trigger fires only for the end of the window and for late events
  * within the allowed lateness.
  */
-public class WindowAggregateFunction extends TallyWindowFunction<String, WindowAggregate> {
+public class WindowAggregateFunction extends TallyWindowFunction<SalesTally, String, WindowAggregate> {
 
     private static final long serialVersionUID = 1L;
 
@@ -24,17 +25,13 @@ public class WindowAggregateFunction extends TallyWindowFunction<String, WindowA
     }
 
     @Override
-    String storeId(String keyValue) {
-        return key == LocalTally.Key.STORE ? keyValue : null;
+    void emit(String keyValue, Context context, SalesTally tally, boolean finalResult, Collector<WindowAggregate> out) {
+        TimeWindow window = context.window();
+        out.collect(new WindowAggregate(keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
     }
 
     @Override
-    String itemName(String keyValue) {
-        return key == LocalTally.Key.ITEM ? keyValue : null;
-    }
-
-    @Override
-    WindowAggregate result(String keyValue, TimeWindow window, SalesTally tally, boolean finalResult) {
-        return new WindowAggregate(keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult);
+    void sendAsClosed(String keyValue, Context context, SalesTally tally) throws Exception {
+        sendUnsent(context, key == LocalTally.Key.STORE ? keyValue : null, key == LocalTally.Key.ITEM ? keyValue : null, tally);
     }
 }

@@ -10,7 +10,6 @@ import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.LateReason;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
-import io.salespipeline.job.records.StoreItemAggregate;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.WindowAggregate;
@@ -56,7 +55,6 @@ class SalesAggregationsTest {
         SalesTally.class,
         TallyPartial.class,
         WindowAggregate.class,
-        StoreItemAggregate.class,
         TopItemsRank.class
     })
     void recordsAreSerializedAsPojosWithoutKryo(Class<?> recordClass) {
@@ -82,17 +80,15 @@ class SalesAggregationsTest {
                         "lateness-gate",
                         "store-minute-window-local-tally",
                         "item-hour-window-local-tally",
-                        "store-item-hour-window-local-tally",
+                        "top-items-hour-window-local-tally",
                         "store-minute-window",
                         "item-hour-window",
-                        "store-item-hour-window",
-                        "top-items-per-store-hour");
+                        "top-items-hour-window");
         assertThat(graph.getStreamNodes().stream().map(StreamNode::getOperatorName))
                 .contains(
                         "Lateness gate",
                         "Store sales per window",
                         "Item sales per window",
-                        "Store item sales per window",
                         "Top items per store and window");
     }
 
@@ -107,7 +103,7 @@ class SalesAggregationsTest {
 
         assertThat(vertices).filteredOn(name -> name.contains("Lateness gate")).singleElement().satisfies(chain -> assertThat(chain)
                 .contains("Source", "Pre-aggregate store sales per window", "Pre-aggregate item sales per window",
-                        "Pre-aggregate store item sales per window"));
+                        "Pre-aggregate top items per store and window"));
     }
 
     /** Gate, windows and top-N behind a one-event source, every output into a discarding sink. */
@@ -180,15 +176,13 @@ class SalesAggregationsTest {
         final SingleOutputStreamOperator<SaleEvent> gated;
         final SingleOutputStreamOperator<WindowAggregate> storeSales;
         final SingleOutputStreamOperator<WindowAggregate> itemSales;
-        final SingleOutputStreamOperator<StoreItemAggregate> storeItemSales;
         final SingleOutputStreamOperator<TopItemsRank> topItems;
 
         Pipeline(DataStream<SaleEvent> events) {
             gated = SalesAggregations.gateLateEvents(events, LATENESS, Duration.ZERO);
             storeSales = SalesAggregations.storeSales(gated, window(ONE_MINUTE, LATENESS, EARLY));
             itemSales = SalesAggregations.itemSales(gated, window(ONE_HOUR, LATENESS, EARLY));
-            storeItemSales = SalesAggregations.storeItemSales(gated, window(ONE_HOUR, LATENESS, EARLY));
-            topItems = SalesAggregations.topItems(storeItemSales, LATENESS, 5);
+            topItems = SalesAggregations.topItems(gated, window(ONE_HOUR, LATENESS, EARLY), 5);
         }
     }
 

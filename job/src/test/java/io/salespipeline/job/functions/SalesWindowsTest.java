@@ -4,30 +4,25 @@ import static io.salespipeline.job.functions.Sales.HOUR;
 import static io.salespipeline.job.functions.Sales.MINUTE;
 import static io.salespipeline.job.functions.Sales.sale;
 import static io.salespipeline.job.functions.Sales.window;
+import static io.salespipeline.job.functions.WindowHarness.drain;
+import static io.salespipeline.job.functions.WindowHarness.harness;
+import static io.salespipeline.job.functions.WindowHarness.process;
+import static io.salespipeline.job.functions.WindowHarness.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.salespipeline.job.records.SaleEvent;
-import io.salespipeline.job.records.StoreItemAggregate;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/**
- * Runs the window operators exactly as {@link SalesAggregations} builds them (assigner, trigger,
- * lateness, late tag, aggregate) in a test harness, with generic types disabled.
- */
-// disableGenericTypes() is deprecated in Flink 1.20 but still honoured; the harness's close() declares Exception.
-@SuppressWarnings({"deprecation", "try"})
+/** The store and item windows exactly as {@link SalesAggregations} builds them, in a test harness ({@link WindowHarness}). */
+// The harness's close() declares Exception.
+@SuppressWarnings("try")
 class SalesWindowsTest {
 
     private static final Duration ONE_MINUTE = Duration.ofMinutes(1);
@@ -190,35 +185,6 @@ class SalesWindowsTest {
         }
     }
 
-    @Test
-    void storeItemWindowsKeepStoresAndItemsApart() throws Exception {
-        long hourEnd = HOUR + 3_600_000;
-        try (KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, StoreItemAggregate> harness =
-                harness(SalesAggregations.storeItemSales(source(), window(ONE_HOUR, LATENESS, EARLY)))) {
-            process(harness, sale("s1", "apple", 3, HOUR));
-            process(harness, sale("s1", "apple", 2, HOUR + 60_000));
-            process(harness, sale("s1", "pear", 1, HOUR + 120_000));
-            process(harness, sale("s2", "apple", 4, HOUR + 180_000));
-            harness.setProcessingTime(5_000);
-            assertThat(drain(harness)).containsExactlyInAnyOrder(
-                    new StoreItemAggregate("s1", "apple", HOUR, hourEnd, 5, 2, false),
-                    new StoreItemAggregate("s1", "pear", HOUR, hourEnd, 1, 1, false),
-                    new StoreItemAggregate("s2", "apple", HOUR, hourEnd, 4, 1, false));
-
-            harness.processWatermark(hourEnd - 1);
-            assertThat(drain(harness)).containsExactlyInAnyOrder(
-                    new StoreItemAggregate("s1", "apple", HOUR, hourEnd, 5, 2, true),
-                    new StoreItemAggregate("s1", "pear", HOUR, hourEnd, 1, 1, true),
-                    new StoreItemAggregate("s2", "apple", HOUR, hourEnd, 4, 1, true));
-        }
-    }
-
-    private static DataStream<SaleEvent> source() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.getConfig().disableGenericTypes();
-        return env.fromData(TypeInformation.of(SaleEvent.class), sale("s0", "seed", 1, MINUTE));
-    }
-
     /** What a window operator emitted for one sale up to a watermark, and its checkpoint after that. */
     private record Checkpointed(List<WindowAggregate> emitted, OperatorSubtaskState state) {}
 
@@ -228,46 +194,5 @@ class SalesWindowsTest {
             harness.processWatermark(watermark);
             return new Checkpointed(drain(harness), harness.snapshot(1, 10_000));
         }
-    }
-
-    private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness(
-            SingleOutputStreamOperator<OUT> windowed) throws Exception {
-        return harness(windowed, null);
-    }
-
-    /** The window operator of {@code windowed}, restored from {@code checkpoint} when one is given, opened. */
-    @SuppressWarnings("unchecked")
-    private static <K, OUT> KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness(
-            SingleOutputStreamOperator<OUT> windowed, OperatorSubtaskState checkpoint) throws Exception {
-        OneInputTransformation<TallyPartial, OUT> transformation =
-                (OneInputTransformation<TallyPartial, OUT>) windowed.getTransformation();
-        KeyedOneInputStreamOperatorTestHarness<K, TallyPartial, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                transformation.getOperatorFactory(),
-                (KeySelector<TallyPartial, K>) transformation.getStateKeySelector(),
-                (TypeInformation<K>) transformation.getStateKeyType());
-        harness.getExecutionConfig().disableGenericTypes();
-        harness.setProcessingTime(0);
-        if (checkpoint != null) {
-            harness.initializeState(checkpoint);
-        }
-        harness.open();
-        return harness;
-    }
-
-    /**
-     * One event as the partial {@link LocalTally} would send for it alone. Store and item are both
-     * set, so any of the three windows can key it; the window operator places it by its timestamp.
-     */
-    private static void process(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, ?> harness, SaleEvent event)
-            throws Exception {
-        TallyPartial partial = new TallyPartial(event.storeId, event.itemName, event.timestampMs);
-        partial.add(event);
-        harness.processElement(partial, event.timestampMs);
-    }
-
-    private static <OUT> List<OUT> drain(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, OUT> harness) {
-        List<OUT> values = harness.extractOutputValues();
-        harness.getOutput().clear();
-        return values;
     }
 }

@@ -65,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       position); every rejected record is one dead letter.</li>
  * </ul>
  *
- * <p>{@code -Dchain.schedules=N} runs N schedules (default 4), {@code -Dchain.seed=S} replays from
+ * <p>{@code -Dchain.schedules=N} runs N schedules (default 30), {@code -Dchain.seed=S} replays from
  * seed S; the failing seed and its schedule are in the message. The schedules run on wall-clock
  * time, so a seed fixes the log and the schedule's shape, not the exact interleaving.
  */
@@ -103,7 +103,7 @@ class WholeChainSchedulesTest {
     @Test
     void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client, @TempDir Path savepoints) throws Exception {
         long seed = Long.getLong("chain.seed", System.nanoTime());
-        int schedules = Integer.getInteger("chain.schedules", 4);
+        int schedules = Integer.getInteger("chain.schedules", 30);
         List<String> failed = new ArrayList<>();
         AssertionError first = null;
         for (int run = 0; run < schedules; run++) {
