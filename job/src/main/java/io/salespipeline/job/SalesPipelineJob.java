@@ -17,6 +17,7 @@ import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import io.salespipeline.job.sinks.CassandraViewSinks;
+import io.salespipeline.job.sinks.ViewKeyspaceCheck;
 import io.salespipeline.job.sinks.ViewSinks;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -149,6 +150,7 @@ public final class SalesPipelineJob {
             config = JobConfig.fromArgs(args, System.getenv());
             configure(env, config);
             withKafkaAndCassandra(config).build(env);
+            ViewKeyspaceCheck.requireWritable(config);
         } catch (ConfigException e) {
             if (!submittedFromTheCommandLine()) {
                 // main() of a REST submission (the web UI, ./replay) runs inside the JobManager,

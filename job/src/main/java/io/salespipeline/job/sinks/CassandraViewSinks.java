@@ -71,14 +71,14 @@ public final class CassandraViewSinks implements ViewSinks {
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
         String view = ViewTable.STORE_SALES_PER_MINUTE.table();
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "store_id"), view,
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.storeSalesPerMinuteQuery(config.keyspace), view,
                 FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
         String view = ViewTable.ITEM_SALES_PER_HOUR.table();
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.windowQuery(config.keyspace, view, "item_name"), view,
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.itemSalesPerHourQuery(config.keyspace), view,
                 FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple8;
@@ -27,12 +28,26 @@ final class ViewRows {
         return "INSERT INTO " + keyspace + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
-    static String windowQuery(String keyspace, String table, String keyColumn) {
+    static String storeSalesPerMinuteQuery(String keyspace) {
+        return windowQuery(keyspace, ViewTable.STORE_SALES_PER_MINUTE.table(), "store_id");
+    }
+
+    static String itemSalesPerHourQuery(String keyspace) {
+        return windowQuery(keyspace, ViewTable.ITEM_SALES_PER_HOUR.table(), "item_name");
+    }
+
+    private static String windowQuery(String keyspace, String table, String keyColumn) {
         return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
     static String topItemsQuery(String keyspace) {
         return "INSERT INTO " + keyspace + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+    }
+
+    /** Every view's upsert, in the order of {@link ViewTable}. */
+    static List<String> upserts(String keyspace) {
+        return List.of(itemSalesQuery(keyspace), salesByStoreDayQuery(keyspace), storeSalesPerMinuteQuery(keyspace), itemSalesPerHourQuery(keyspace),
+                topItemsQuery(keyspace));
     }
 
     static final TypeInformation<Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> ITEM_SALES_ROW =

@@ -65,16 +65,10 @@ class SessionClusterIT {
     void jobJarRunThroughTheWrapperTurnsEventsIntoViewsAndDeadLetters(StackEndpoints stack, TestNamespace ns) throws Exception {
         String topic = ns.createTopic("item_sales", 4);
         String dlq = ns.createTopic("item_sales_dlq", 1);
-        String late = ns.createTopic("item_sales_late", 1);
+        ns.createTopic("item_sales_late", 1);
         String keyspace = ns.createViewsKeyspace();
-        Path jar = Path.of(System.getProperty("job.jar", "target/sales-pipeline-job-1.0.0-SNAPSHOT.jar"));
-        assertThat(jar).exists();
-
         StackScript script = new StackScript(stack.repoRoot());
-        StackScript.Result run = script.run(Duration.ofMinutes(2), true, "flink", "run", "-d", jar.toString(),
-                "--kafka.bootstrap", stack.kafkaBootstrap(), "--cassandra.contact", stack.cassandraContact(),
-                "--kafka.topic", topic, "--kafka.dlq-topic", dlq, "--kafka.late-topic", late,
-                "--kafka.group-id", ns.keyspace(), "--view.keyspace", keyspace);
+        StackScript.Result run = submit(script, stack, ns, keyspace);
         assertThat(run.exitCode()).as(run.output()).isZero();
         Matcher id = JOB_ID.matcher(run.output());
         assertThat(id.find()).as(run.output()).isTrue();
@@ -126,6 +120,46 @@ class SessionClusterIT {
             StackScript.Result cancel = script.run(Duration.ofMinutes(1), true, "flink", "cancel", jobId);
             assertThat(cancel.exitCode()).as(cancel.output()).isZero();
         }
+    }
+
+    /**
+     * A keyspace the job cannot write (missing, or made by a build with other view columns) would
+     * fail every view writer on every restart: it is refused at submission, in one line, exit 2.
+     */
+    @Test
+    void aKeyspaceWithoutThisBuildsViewsIsRefusedAtSubmissionInOneLine(StackEndpoints stack, TestNamespace ns) throws Exception {
+        StackScript script = new StackScript(stack.repoRoot());
+        String missing = ns.keyspace() + "_missing";
+        StackScript.Result absent = submit(script, stack, ns, missing);
+        assertThat(absent.exitCode()).as(absent.output()).isEqualTo(2);
+        assertThat(absent.output()).contains("sales-pipeline: keyspace " + missing + " does not exist").doesNotContain("JobID");
+
+        String old = ns.keyspace() + "_old";
+        StackScript.Result created = script.run(Duration.ofMinutes(2), false, "cql", "--contact", stack.cassandraContact(), "--keyspace", old);
+        assertThat(created.exitCode()).as(created.output()).isZero();
+        try (CqlSession cql = ns.cqlSession()) {
+            try {
+                // item_sales as builds before the single-cell sale wrote it
+                cql.execute("ALTER TABLE " + old + ".item_sales DROP sale");
+                cql.execute("ALTER TABLE " + old + ".item_sales ADD store_id text");
+                StackScript.Result stale = submit(script, stack, ns, old);
+                assertThat(stale.exitCode()).as(stale.output()).isEqualTo(2);
+                assertThat(stale.output()).contains("sales-pipeline: keyspace " + old + " does not have this build's views (")
+                        .contains("build a new view version with ./replay reprocess").doesNotContain("JobID");
+            } finally {
+                cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + old).setTimeout(Duration.ofSeconds(60)));
+            }
+        }
+    }
+
+    /** {@code ./stack flink run -d} of the job jar on the class's topics, writing {@code keyspace}. */
+    private static StackScript.Result submit(StackScript script, StackEndpoints stack, TestNamespace ns, String keyspace) {
+        Path jar = Path.of(System.getProperty("job.jar", "target/sales-pipeline-job-1.0.0-SNAPSHOT.jar"));
+        assertThat(jar).exists();
+        return script.run(Duration.ofMinutes(2), true, "flink", "run", "-d", jar.toString(),
+                "--kafka.bootstrap", stack.kafkaBootstrap(), "--cassandra.contact", stack.cassandraContact(),
+                "--kafka.topic", ns.topic("item_sales"), "--kafka.dlq-topic", ns.topic("item_sales_dlq"), "--kafka.late-topic", ns.topic("item_sales_late"),
+                "--kafka.group-id", ns.keyspace(), "--view.keyspace", keyspace);
     }
 
     /** The id of the job's source vertex (the task that starts with the Kafka source). */
