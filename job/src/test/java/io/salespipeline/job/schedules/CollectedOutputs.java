@@ -1,30 +1,41 @@
 package io.salespipeline.job.schedules;
 
 import io.salespipeline.job.sinks.CassandraViewSinks;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.api.java.tuple.Tuple;
 
 /**
  * What one run of the job wrote, kept in this JVM across restores: the view rows as Cassandra keeps
  * them (per primary key the row with the greatest write timestamp, of equal ones the greater value)
  * with every time a row that read {@code final = true} was replaced by one that did not, and the
- * envelopes of the dead-letter and late topics in arrival order.
+ * envelopes of the dead-letter and late topics as their transactions commit them.
  */
 final class CollectedOutputs {
 
     private static final Map<String, CollectedOutputs> REGISTRY = new ConcurrentHashMap<>();
+    private static final AtomicLong COMMITTABLES = new AtomicLong();
 
     private final Map<String, Map<List<Object>, Tuple>> tables = new HashMap<>();
     private final Map<String, List<Object>> envelopes = new HashMap<>();
     private final List<String> finalRowsLost = new ArrayList<>();
+    /** Envelopes written before a checkpoint whose commit has not come yet, by committable id. */
+    private final Map<Long, Staged> staged = new HashMap<>();
     private long writes;
 
     static CollectedOutputs create(String runId) {
@@ -54,9 +65,13 @@ final class CollectedOutputs {
         };
     }
 
-    /** A sink that keeps every record it is given, in order, under {@code name}. */
+    /**
+     * A sink that keeps its records, in order, under {@code name} once a checkpoint commits them, as
+     * the job's Kafka sinks do with transactions: what an attempt wrote after its last checkpoint
+     * before a failure never counts, and the restored attempt writes it again.
+     */
     static <T> Sink<T> envelopes(String runId, String name) {
-        return new CollectingSink<>(runId, (CollectedOutputs outputs, T record) -> outputs.append(name, record));
+        return new CommittingSink<>(runId, name);
     }
 
     private interface Store<T> extends java.io.Serializable {
@@ -90,6 +105,108 @@ final class CollectedOutputs {
                 public void close() {}
             };
         }
+    }
+
+    /**
+     * The sink of {@link #envelopes}: each checkpoint's records wait in {@link #staged} (this JVM)
+     * under a committable id, and the committer moves them to the envelopes, once, however often
+     * it is asked to commit that id (again after a restore, for a checkpoint whose commit was
+     * already done).
+     */
+    private static final class CommittingSink<T> implements Sink<T>, SupportsCommitter<Long> {
+        private static final long serialVersionUID = 1L;
+        private final String runId;
+        private final String name;
+
+        CommittingSink(String runId, String name) {
+            this.runId = runId;
+            this.name = name;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // the InitContext overload is the one Sink still declares abstract in 1.20
+        public SinkWriter<T> createWriter(InitContext context) {
+            CollectedOutputs outputs = get(runId);
+            return new CommittingSinkWriter<T, Long>() {
+                private List<Object> checkpoint = new ArrayList<>();
+
+                @Override
+                public void write(T record, Context c) {
+                    checkpoint.add(record);
+                    outputs.noteActivity();
+                }
+
+                @Override
+                public Collection<Long> prepareCommit() {
+                    if (checkpoint.isEmpty()) {
+                        return List.of();
+                    }
+                    long id = outputs.stage(name, checkpoint);
+                    checkpoint = new ArrayList<>();
+                    return List.of(id);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        @Override
+        public Committer<Long> createCommitter(CommitterInitContext context) {
+            CollectedOutputs outputs = get(runId);
+            return new Committer<>() {
+                @Override
+                public void commit(Collection<CommitRequest<Long>> requests) {
+                    requests.forEach(request -> outputs.commit(request.getCommittable()));
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        @Override
+        public SimpleVersionedSerializer<Long> getCommittableSerializer() {
+            return new SimpleVersionedSerializer<>() {
+                @Override
+                public int getVersion() {
+                    return 1;
+                }
+
+                @Override
+                public byte[] serialize(Long id) {
+                    return ByteBuffer.allocate(Long.BYTES).putLong(id).array();
+                }
+
+                @Override
+                public Long deserialize(int version, byte[] serialized) {
+                    return ByteBuffer.wrap(serialized).getLong();
+                }
+            };
+        }
+    }
+
+    private record Staged(String name, List<Object> records) {}
+
+    private synchronized long stage(String name, List<Object> records) {
+        long id = COMMITTABLES.incrementAndGet();
+        staged.put(id, new Staged(name, records));
+        return id;
+    }
+
+    private synchronized void commit(long id) {
+        Staged committed = staged.remove(id);
+        if (committed != null) {
+            writes++;
+            envelopes.computeIfAbsent(committed.name(), n -> new ArrayList<>()).addAll(committed.records());
+        }
+    }
+
+    private synchronized void noteActivity() {
+        writes++;
     }
 
     private synchronized void upsert(String view, int[] primaryKey, Tuple row, int finalField) {
@@ -129,11 +246,6 @@ final class CollectedOutputs {
             }
         }
         return false;
-    }
-
-    private synchronized void append(String name, Object record) {
-        writes++;
-        envelopes.computeIfAbsent(name, n -> new ArrayList<>()).add(record);
     }
 
     synchronized Map<List<Object>, Tuple> table(String view) {

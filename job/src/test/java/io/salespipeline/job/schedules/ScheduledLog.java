@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A log of partitions and the schedule it is read on: each partition's records in offset order,
@@ -23,12 +24,17 @@ final class ScheduledLog {
     private final long[] paceMicros;
     private final List<List<Spell>> spells;
     private final AtomicLong emitted = new AtomicLong();
+    /** Per partition, the next offset the job's current attempt will read; -1 while it restarts. */
+    private final AtomicLongArray positions;
+    /** How many records the job reads before one of its readers fails, once; never when negative. */
+    private final AtomicLong failAfter = new AtomicLong(-1);
 
     ScheduledLog(long seed, List<List<SourceRecord>> records, long[] paceMicros, List<List<Spell>> spells) {
         this.seed = seed;
         this.records = records;
         this.paceMicros = paceMicros.clone();
         this.spells = spells;
+        this.positions = new AtomicLongArray(records.size());
     }
 
     static String register(String id, ScheduledLog log) {
@@ -93,6 +99,41 @@ final class ScheduledLog {
     /** Records handed to the job so far, over all runs of it (a restored run resumes where the savepoint left off). */
     long emitted() {
         return emitted.get();
+    }
+
+    /** The current attempt's reader of {@code partition} reads {@code nextOffset} next. */
+    void position(int partition, long nextOffset) {
+        positions.set(partition, nextOffset);
+    }
+
+    /** Whether the job's current attempt has read every record. */
+    boolean allRead() {
+        for (int p = 0; p < partitions(); p++) {
+            if (positions.get(p) < size(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Makes a reader fail once, when the job has read {@code records} more records. */
+    void failAfter(long records) {
+        failAfter.set(emitted.get() + records);
+    }
+
+    /**
+     * Whether a reader should fail now: once, after the records {@link #failAfter} gave. The
+     * restored attempt's readers tell their positions again.
+     */
+    boolean failNow() {
+        long at = failAfter.get();
+        if (at < 0 || emitted.get() < at || !failAfter.compareAndSet(at, -1)) {
+            return false;
+        }
+        for (int p = 0; p < partitions(); p++) {
+            positions.set(p, -1);
+        }
+        return true;
     }
 
     String describeSchedule() {

@@ -198,11 +198,15 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
                 }
                 return InputStatus.NOTHING_AVAILABLE;
             }
+            if (log.failNow()) {
+                throw new IllegalStateException("injected failure: the job restores from its last checkpoint and reads on from there");
+            }
             int p = ready.get(random.nextInt(ready.size()));
             long offset = next.get(p);
             SourceOutput<SourceRecord> partition = output.createOutputForSplit(PartitionSplit.idOf(p));
             partition.collect(log.record(p, offset));
             next.put(p, offset + 1);
+            log.position(p, offset + 1);
             log.countEmitted();
             dueNanos.put(p, now + TimeUnit.MICROSECONDS.toNanos(log.paceMicros(p)));
             return InputStatus.MORE_AVAILABLE;
@@ -222,7 +226,10 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
 
         @Override
         public void addSplits(List<PartitionSplit> splits) {
-            splits.forEach(s -> next.put(s.partition(), s.nextOffset()));
+            splits.forEach(s -> {
+                next.put(s.partition(), s.nextOffset());
+                log.position(s.partition(), s.nextOffset());
+            });
             available.complete(null);
         }
 

@@ -33,6 +33,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.java.tuple.Tuple;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions read at their own paces with idle spells (a till offline, then uploading), valid and
  * rejected records, events a little or far behind their partition, on two to four subtasks, stopped
  * with a savepoint at random moments (also between a window's final firing and the end of its
- * lateness) and resumed at another parallelism. What the views, the dead letters and the late topic
+ * lateness) and resumed at another parallelism, and in half the schedules failing once at a random
+ * moment, to restore from the last checkpoint and produce again what followed it. What the views, the dead letters and the late topic
  * hold is checked against what the log alone defines:
  *
  * <ul>
@@ -83,6 +85,9 @@ class WholeChainSchedulesTest {
     private static final long BASE_MS = 1_704_067_200_000L;
     /** The field of a window row or ranking that holds {@code final} (ViewRows' tuples). */
     private static final int FINAL_FIELD = 6;
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+    /** Longer than a checkpoint interval: the last envelopes are committed with a checkpoint. */
+    private static final Duration QUIET = Duration.ofMillis(1_500);
 
     private static final String[] STORES = {"s1", "s2", "s3"};
     private static final String[] ITEMS = {"apple", "banana", "cherry", "fig", "grape"};
@@ -97,6 +102,10 @@ class WholeChainSchedulesTest {
     private static Configuration clusterConfiguration() {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        // the injected failures: restore from the last checkpoint at once
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         return conf;
     }
 
@@ -133,6 +142,13 @@ class WholeChainSchedulesTest {
         try {
             long watermarkInterval = List.of(20L, 100L, 200L).get(random.nextInt(3));
             int restores = random.nextInt(3);
+            if (random.nextBoolean()) {
+                // a task fails once, somewhere in the schedule: a restore from a checkpoint, whose
+                // partials, rows and envelopes after it are produced again
+                long failAfter = 20 + random.nextInt((int) log.total() - 20);
+                log.failAfter(failAfter);
+                phases.add("a reader fails after " + failAfter + " records");
+            }
             String savepoint = null;
             for (int phase = 0; phase <= restores; phase++) {
                 int parallelism = phase == 0 ? 2 + random.nextInt(3) : 1 + random.nextInt(4);
@@ -227,7 +243,7 @@ class WholeChainSchedulesTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         env.getConfig().setAutoWatermarkInterval(watermarkInterval);
-        env.enableCheckpointing(500);
+        env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
         SalesPipelineJob.configure(env, config);
         CassandraViewSinks views = new CassandraViewSinks(config, CollectedOutputs.rowSinks(id, FINAL_FIELD));
         new SalesPipelineJob(config, new ScheduledLogSource(id), views, CollectedOutputs.envelopes(id, "dlq"), CollectedOutputs.envelopes(id, "late"),
@@ -276,7 +292,7 @@ class WholeChainSchedulesTest {
         }
     }
 
-    /** Until every record was read, every window before the closing events is final, and nothing was written for a second. */
+    /** Until every record was read, every window before the closing events is final, and nothing was written for {@link #QUIET}. */
     private static void awaitTheEnd(ClusterClient<?> client, JobID job, ScheduledLog log, CollectedOutputs outputs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         long lastWrites = -1;
@@ -290,7 +306,7 @@ class WholeChainSchedulesTest {
             if (writes != lastWrites) {
                 lastWrites = writes;
                 quietSince = System.nanoTime();
-            } else if (log.emitted() >= log.total() && allWindowsFinal(outputs) && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(1)) {
+            } else if (log.allRead() && allWindowsFinal(outputs) && System.nanoTime() - quietSince > QUIET.toNanos()) {
                 return;
             }
             Thread.sleep(50);
