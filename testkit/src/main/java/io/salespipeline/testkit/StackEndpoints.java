@@ -14,8 +14,4 @@ public record StackEndpoints(String kafkaBootstrap, String cassandraContact, Str
         int colon = cassandraContact.lastIndexOf(':');
         return new InetSocketAddress(cassandraContact.substring(0, colon), Integer.parseInt(cassandraContact.substring(colon + 1)));
     }
-
-    public boolean hasFlinkCluster() {
-        return flinkRest != null;
-    }
 }

@@ -50,14 +50,4 @@ public enum RejectReason {
     public String code() {
         return code;
     }
-
-    /** The reason with this {@link #code()}; throws {@link IllegalArgumentException} for an unknown code. */
-    public static RejectReason fromCode(String code) {
-        for (RejectReason reason : values()) {
-            if (reason.code.equals(code)) {
-                return reason;
-            }
-        }
-        throw new IllegalArgumentException("unknown reject reason code: " + code);
-    }
 }

@@ -10,7 +10,7 @@ import com.datastax.driver.core.policies.RetryPolicy;
 /**
  * Retries transient write failures (timeouts, unavailable replicas, a broken connection) a bounded
  * number of times. Every write is an idempotent upsert with an explicit timestamp, so a retry can
- * never double-count. When retries run out the error reaches the failure handler, which fails the
+ * never double-count. When retries run out the error reaches the sink's writer, which fails the
  * job so it restarts from its last checkpoint: a write error never loses a record.
  */
 final class BoundedWriteRetryPolicy implements RetryPolicy {

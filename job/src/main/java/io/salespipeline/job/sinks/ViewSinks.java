@@ -6,9 +6,9 @@ import io.salespipeline.job.records.WindowAggregate;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Where the five materialised views go. The job wires streams into this interface only, so the
- * Cassandra connector (a SinkFunction, which Flink 2 removes) can be replaced by another sink
- * without touching the pipeline.
+ * Where the five materialised views go. The job wires streams into this interface only, so where
+ * the rows are written (the job's own batching Cassandra sink, or a test's collecting one) is the
+ * implementation's choice, not the pipeline's.
  */
 public interface ViewSinks {
 

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Write retries and errors per view, counted where the driver sees them (its retry policy and the
- * connector's failure handler have no access to Flink metrics). Counted per TaskManager JVM and
+ * write callbacks have no access to Flink metrics). Counted per TaskManager JVM and
  * published as gauges by the row mappers of that JVM.
  */
 final class WriteFailures {
