@@ -30,7 +30,7 @@ public class LatePartials extends RichMapFunction<TallyPartial, LatePartial> {
 
     @Override
     public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup("view", view.table()).counter(METRIC);
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup(ViewTable.METRIC_LABEL, view.table()).counter(METRIC);
     }
 
     @Override

@@ -24,7 +24,8 @@ import org.apache.kafka.common.record.TimestampType;
  * decides the same, and a wrong clock can move neither a watermark nor an {@code item_sales} row.
  *
  * <p>Metrics, under the group {@value #METRIC_GROUP}: {@code parsed} (valid events),
- * {@code rejected} (all dead letters) and {@code rejected_<CODE>} per {@link RejectReason}.
+ * {@code rejected} (all dead letters) and {@code rejected_by_reason} labelled
+ * {@value #REASON_LABEL} with each {@link RejectReason}'s code.
  */
 public final class SaleRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
@@ -33,6 +34,8 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
     public static final String METRIC_GROUP = "parse";
     public static final String PARSED_COUNTER = "parsed";
     public static final String REJECTED_COUNTER = "rejected";
+    public static final String REJECTED_BY_REASON_COUNTER = "rejected_by_reason";
+    public static final String REASON_LABEL = "reason";
 
     private final SaleEventParser parser;
     private final long maxFutureSkewMs;
@@ -48,11 +51,6 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
     public SaleRecordDeserializer(ParserLimits limits) {
         this.parser = new SaleEventParser(limits);
         this.maxFutureSkewMs = limits.maxFutureSkewMs();
-    }
-
-    /** The counter name for one reason: {@code rejected_<CODE>}. */
-    public static String rejectedCounterName(RejectReason reason) {
-        return REJECTED_COUNTER + "_" + reason.code();
     }
 
     @Override
@@ -103,7 +101,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
         rejected = group.counter(REJECTED_COUNTER);
         rejectedByReason = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
-            rejectedByReason.put(reason, group.counter(rejectedCounterName(reason)));
+            rejectedByReason.put(reason, group.addGroup(REASON_LABEL, reason.code()).counter(REJECTED_BY_REASON_COUNTER));
         }
     }
 

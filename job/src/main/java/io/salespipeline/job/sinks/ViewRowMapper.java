@@ -1,5 +1,6 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.job.records.ViewTable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.java.tuple.Tuple;
@@ -27,10 +28,10 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
-        rows = group.counter("rows_" + view);
-        group.gauge("write_retries_" + view, (Gauge<Long>) () -> WriteFailures.retries(view).get());
-        group.gauge("write_errors_" + view, (Gauge<Long>) () -> WriteFailures.errors(view).get());
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP).addGroup(ViewTable.METRIC_LABEL, view);
+        rows = group.counter("rows");
+        group.gauge("write_retries", (Gauge<Long>) () -> WriteFailures.retries(view).get());
+        group.gauge("write_errors", (Gauge<Long>) () -> WriteFailures.errors(view).get());
     }
 
     @Override

@@ -157,11 +157,11 @@ class SaleRecordDeserializerTest {
 
         assertThat(metrics.count("parse.parsed")).isEqualTo(2);
         assertThat(metrics.count("parse.rejected")).isEqualTo(3);
-        assertThat(metrics.count("parse.rejected_NOT_JSON")).isEqualTo(1);
-        assertThat(metrics.count("parse.rejected_NOT_AN_OBJECT")).isEqualTo(2);
-        assertThat(metrics.count("parse.rejected_OVERSIZE")).isZero();
+        assertThat(metrics.count("parse.reason.NOT_JSON.rejected_by_reason")).isEqualTo(1);
+        assertThat(metrics.count("parse.reason.NOT_AN_OBJECT.rejected_by_reason")).isEqualTo(2);
+        assertThat(metrics.count("parse.reason.OVERSIZE.rejected_by_reason")).isZero();
         for (RejectReason reason : RejectReason.values()) {
-            assertThat(metrics.counters).containsKey("parse.rejected_" + reason.code());
+            assertThat(metrics.counters).containsKey("parse.reason." + reason.code() + ".rejected_by_reason");
         }
     }
 
@@ -286,6 +286,12 @@ class SaleRecordDeserializerTest {
         @Override
         public MetricGroup addGroup(String name) {
             return new RecordingMetricGroup(prefix + name + ".", counters);
+        }
+
+        /** A label: Flink's identifier is {@code key.value.name}, a reporter's a name with a label. */
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            return new RecordingMetricGroup(prefix + key + "." + value + ".", counters);
         }
 
         @Override
