@@ -1,5 +1,6 @@
 package io.salespipeline.stack;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.generate.Catalog;
 import io.salespipeline.stack.generate.GenerateCommand;
 import io.salespipeline.stack.generate.StatusLine;
@@ -111,7 +112,7 @@ final class DemoCommand {
         boolean sawRunning = false;
         Frame last = null;
         try {
-            try (PipelineMonitor monitor = new PipelineMonitor(settings.flinkRest(), settings.kafkaBootstrap(), "item_sales");
+            try (PipelineMonitor monitor = new PipelineMonitor(settings.flinkRest(), settings.kafkaBootstrap(), Topic.ITEM_SALES.defaultName());
                     ViewsReader views = ViewsReader.open(settings.cassandraContact(), deployment.keyspace())) {
                 if (terminal) {
                     out.print(CLEAR_SCREEN);
@@ -175,9 +176,9 @@ final class DemoCommand {
                 now.truncatedTo(ChronoUnit.SECONDS), deployment.version(), deployment.keyspace(), deployment.jobId(), s.state()));
         lines.add("web UI: " + settings.flinkRest() + "/#/job/running/" + deployment.jobId() + "/overview");
         lines.add("");
-        lines.add(String.format(Locale.ROOT, "  produced   %,12d this demo   (log item_sales: %,d events)", produced, s.logEvents()));
-        lines.add(String.format(Locale.ROOT, "  parsed     %,12d             rejected %,d -> item_sales_dlq   late %,d -> item_sales_late",
-                s.parsed(), s.rejected(), s.late()));
+        lines.add(String.format(Locale.ROOT, "  produced   %,12d this demo   (log %s: %,d events)", produced, Topic.ITEM_SALES.defaultName(), s.logEvents()));
+        lines.add(String.format(Locale.ROOT, "  parsed     %,12d             rejected %,d -> %s   late %,d -> %s",
+                s.parsed(), s.rejected(), Topic.DEAD_LETTERS.defaultName(), s.late(), Topic.LATE_EVENTS.defaultName()));
         lines.add(String.format(Locale.ROOT, "  lag        %,12d             records the source has yet to read (per partition at its last report: %s)", s.totalLag(), s.lagText()));
         lines.add(String.format(Locale.ROOT, "  checkpoints %,11d             %s", s.checkpoints(),
                 s.secondsSinceCheckpoint() < 0 ? "none completed yet" : "last " + s.secondsSinceCheckpoint() + " s ago"));

@@ -1,10 +1,12 @@
 package io.salespipeline.stack;
 
+import io.salespipeline.contract.Topic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,17 +32,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class KafkaNode extends LocalService {
 
-    /** The pipeline's log topics. Kafka is the system of record: they keep everything forever. */
-    static final List<String> TOPICS = List.of("item_sales", "item_sales_dlq", "item_sales_late");
-
-    /**
-     * Producers may send messages of several MB (they end in the dead-letter topic as OVERSIZE); a
-     * dead letter carries the whole message, base64 when it is not UTF-8, so its topics take more.
-     */
-    private static final Map<String, String> MAX_MESSAGE_BYTES = Map.of(
-            "item_sales", Integer.toString(8 * 1024 * 1024),
-            "item_sales_dlq", Integer.toString(16 * 1024 * 1024),
-            "item_sales_late", Integer.toString(16 * 1024 * 1024));
+    /** The pipeline's topics ({@link Topic}). */
+    static final List<String> TOPICS = Arrays.stream(Topic.values()).map(Topic::defaultName).toList();
 
     private final ManagedProcess process;
     private final int partitions;
@@ -192,11 +185,11 @@ final class KafkaNode extends LocalService {
                 admin = Clients.kafkaAdmin(endpoint());
             }
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = TOPICS.stream()
-                    .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, (short) 1).configs(Map.of(
-                            TopicConfig.RETENTION_MS_CONFIG, "-1",
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, MAX_MESSAGE_BYTES.get(t))))
+            List<NewTopic> missing = Arrays.stream(Topic.values())
+                    .filter(t -> !existing.contains(t.defaultName()))
+                    .map(t -> new NewTopic(t.defaultName(), partitions, (short) 1).configs(Map.of(
+                            TopicConfig.RETENTION_MS_CONFIG, Topic.RETENTION_MS,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(t.maxMessageBytes()))))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

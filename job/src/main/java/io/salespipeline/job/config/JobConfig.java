@@ -1,5 +1,6 @@
 package io.salespipeline.job.config;
 
+import io.salespipeline.contract.Topic;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +30,9 @@ public final class JobConfig implements Serializable {
 
     public static final List<Option> OPTIONS = List.of(
             new Option("kafka.bootstrap", "127.0.0.1:9092", "Kafka bootstrap servers (env KAFKA_BOOTSTRAP)"),
-            new Option("kafka.topic", "item_sales", "the event log topic"),
-            new Option("kafka.dlq-topic", "item_sales_dlq", "topic for rejected input, with reason and source position"),
-            new Option("kafka.late-topic", "item_sales_late", "topic for events beyond the allowed lateness"),
+            new Option("kafka.topic", Topic.ITEM_SALES.defaultName(), "the event log topic"),
+            new Option("kafka.dlq-topic", Topic.DEAD_LETTERS.defaultName(), "topic for rejected input, with reason and source position"),
+            new Option("kafka.late-topic", Topic.LATE_EVENTS.defaultName(), "topic for events beyond the allowed lateness"),
             new Option("kafka.group-id", "sales-pipeline-v{version}", "consumer group; offsets are committed on checkpoints"),
             new Option("kafka.starting-offsets", "earliest", "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
             new Option("kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),

@@ -1,5 +1,6 @@
 package io.salespipeline.job.kafka;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.parse.ParserLimits;
 import io.salespipeline.job.parse.SaleRecordDeserializer;
@@ -16,12 +17,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /** The job's Kafka source (the event log) and sinks (dead letters, late events). */
 public final class KafkaConnectors {
 
-    /**
-     * The largest envelope the producers send; the topics are created with this limit too. A dead
-     * letter keeps at most a 1 MiB payload whole ({@code DeadLetter}), at most six times that once
-     * JSON-escaped, whatever size of message the log accepts.
-     */
-    public static final int MAX_ENVELOPE_BYTES = 16 * 1024 * 1024;
+    /** The largest envelope the producers send: what the dead-letter and late topics accept. */
+    public static final int MAX_ENVELOPE_BYTES = Math.min(Topic.DEAD_LETTERS.maxMessageBytes(), Topic.LATE_EVENTS.maxMessageBytes());
     static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
     /** The record header naming the view keyspace whose job wrote a dead letter or late envelope (read by {@code ./replay}). */
     public static final String VIEW_KEYSPACE_HEADER = "view_keyspace";

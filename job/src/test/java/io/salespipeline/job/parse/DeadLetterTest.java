@@ -1,5 +1,6 @@
 package io.salespipeline.job.parse;
 
+import io.salespipeline.contract.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,7 +84,7 @@ class DeadLetterTest {
      */
     @Test
     void noPayloadTheLogAcceptsMakesAnEnvelopeTheDeadLetterProducerRefuses() throws Exception {
-        int logMaxMessageBytes = 8 * 1024 * 1024;
+        int logMaxMessageBytes = Topic.ITEM_SALES.maxMessageBytes();
         byte[] controlBytes = new byte[3 * 1024 * 1024];
         Arrays.fill(controlBytes, (byte) 0x01);
         byte[] justWhole = new byte[DeadLetter.WHOLE_PAYLOAD_MAX_BYTES];

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
         static final long SEED = 1;
         /** The moment of the producer's sample event (1530305100936), so examples and tests agree. */
         static final Instant START_TIME = Instant.parse("2018-06-29T20:45:00Z");
-        static final String TOPIC = "item_sales";
+        static final String TOPIC = Topic.ITEM_SALES.defaultName();
     }
 
     /** The pipeline accepts event times in [2000, 2100); a year of margin keeps late and long runs inside. */

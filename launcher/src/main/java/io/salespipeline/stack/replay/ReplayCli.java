@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.Clients;
@@ -60,7 +61,7 @@ public final class ReplayCli {
     private static final Set<String> ENDPOINT_OPTIONS = Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     /** The job's default {@code --kafka.late-topic}, which every version writes. */
-    private static final String LATE_TOPIC = "item_sales_late";
+    private static final String LATE_TOPIC = Topic.LATE_EVENTS.defaultName();
     private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(10);
 
     private final StackLayout layout;
@@ -421,7 +422,7 @@ public final class ReplayCli {
         String flink = endpoint(args, "flink-rest", "FLINK_REST", local.flinkRest());
         String kafka = endpoint(args, "kafka-bootstrap", "KAFKA_BOOTSTRAP", local.kafkaBootstrap());
         String cassandra = endpoint(args, "cassandra-contact", "CASSANDRA_CONTACT", local.cassandraContact());
-        String topic = Optional.ofNullable(args.value("topic")).orElse("item_sales");
+        String topic = Optional.ofNullable(args.value("topic")).orElse(Topic.ITEM_SALES.defaultName());
         return new Pipeline(new FlinkRest(flink), kafka, cassandra, topic, args.value("jar"));
     }
 
