@@ -1,5 +1,6 @@
 package io.salespipeline.job;
 
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.functions.LatenessGate;
@@ -161,6 +162,6 @@ public final class SalesPipelineJob {
             System.exit(2);
             return;
         }
-        env.execute("sales-pipeline " + config.keyspace);
+        env.execute(ViewVersions.jobName(config.viewVersion, config.keyspace));
     }
 }

@@ -1,5 +1,6 @@
 package io.salespipeline.stack;
 
+import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
@@ -27,9 +28,8 @@ import java.util.stream.Stream;
  */
 public final class CqlScripts {
 
-    static final String TEMPLATE_KEYSPACE = "sales_v1";
+    static final String TEMPLATE_KEYSPACE = ViewVersions.keyspace(1);
     private static final Pattern TEMPLATE = Pattern.compile("\\b" + TEMPLATE_KEYSPACE + "\\b");
-    private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
     /**
      * Pauses between attempts of a statement that failed transiently: about half a minute in all,
@@ -75,7 +75,7 @@ public final class CqlScripts {
      *     the views template, for this keyspace
      */
     public static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace) {
-        if (viewsKeyspace != null && !KEYSPACE_NAME.matcher(viewsKeyspace).matches()) {
+        if (viewsKeyspace != null && !ViewVersions.isKeyspaceName(viewsKeyspace)) {
             throw StackException.usage("'" + viewsKeyspace + "' is not a valid keyspace name (lower-case letters, digits, _; at most 48)");
         }
         List<Path> files;

@@ -1,5 +1,6 @@
 package io.salespipeline.job.config;
 
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
 import java.io.Serializable;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class JobConfig implements Serializable {
             new Option("kafka.topic", Topic.ITEM_SALES.defaultName(), "the event log topic"),
             new Option("kafka.dlq-topic", Topic.DEAD_LETTERS.defaultName(), "topic for rejected input, with reason and source position"),
             new Option("kafka.late-topic", Topic.LATE_EVENTS.defaultName(), "topic for events beyond the allowed lateness"),
-            new Option("kafka.group-id", "sales-pipeline-v{version}", "consumer group; offsets are committed on checkpoints"),
+            new Option("kafka.group-id", ViewVersions.CONSUMER_GROUP_PATTERN, "consumer group; offsets are committed on checkpoints"),
             new Option("kafka.starting-offsets", "earliest", "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
             new Option("kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),
             new Option("kafka.sasl-mechanism", "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KAFKA_SASL_MECHANISM)"),
@@ -46,7 +47,7 @@ public final class JobConfig implements Serializable {
             new Option("cassandra.flush-interval", "100ms", "the longest a row waits in a sink before it is sent (checkpoints send everything)"),
             new Option("cassandra.write-retries", "3", "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
             new Option("view.version", "1", "view version: the job writes keyspace sales_v{version}"),
-            new Option("view.keyspace", "sales_v{version}", "keyspace override (tests)"),
+            new Option("view.keyspace", ViewVersions.KEYSPACE_PATTERN, "keyspace override (tests)"),
             new Option("views.records", "true", "also write the record views item_sales and sales_by_store_day"),
             new Option("watermark.out-of-orderness", "5s", "bounded out-of-orderness per Kafka partition"),
             new Option("watermark.idleness", "30s", "a partition without events this long stops holding back the watermark"),
@@ -111,7 +112,7 @@ public final class JobConfig implements Serializable {
         this.topic = r.text("kafka.topic");
         this.dlqTopic = r.text("kafka.dlq-topic");
         this.lateTopic = r.text("kafka.late-topic");
-        this.groupId = r.text("kafka.group-id").replace("{version}", Integer.toString(viewVersion));
+        this.groupId = ViewVersions.fill(r.text("kafka.group-id"), viewVersion);
         this.startingOffsets = r.parse("kafka.starting-offsets", StartingOffsets::parse);
         this.kafkaSecurityProtocol = r.oneOf("kafka.security-protocol", "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
         this.kafkaSaslMechanism = r.oneOf("kafka.sasl-mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
@@ -129,8 +130,8 @@ public final class JobConfig implements Serializable {
         this.cassandraMaxBufferedRows = r.positiveInt("cassandra.max-buffered-rows");
         this.cassandraFlushInterval = r.duration("cassandra.flush-interval", true);
         this.cassandraWriteRetries = r.nonNegativeInt("cassandra.write-retries");
-        this.keyspace = r.text("view.keyspace").replace("{version}", Integer.toString(viewVersion));
-        if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+        this.keyspace = ViewVersions.fill(r.text("view.keyspace"), viewVersion);
+        if (!ViewVersions.isKeyspaceName(keyspace)) {
             throw new ConfigException("--view.keyspace '" + keyspace + "' is not a valid keyspace name (lower-case letters, digits, _)");
         }
         this.writeRecordViews = r.bool("views.records");
@@ -158,14 +159,9 @@ public final class JobConfig implements Serializable {
         return port;
     }
 
-    /**
-     * The transactional-id prefix of one of the job's Kafka sinks. It names the view keyspace, not
-     * the consumer group: two versions given the same custom group (the group only shows progress;
-     * positions come from checkpoints) would otherwise share transactional ids, and during a
-     * reprocess their sinks would fence each other in a restart loop.
-     */
+    /** The transactional-id prefix of one of the job's Kafka sinks ({@link ViewVersions#transactionalIdPrefix}). */
     public String transactionalIdPrefix(String purpose) {
-        return "sales-pipeline-" + keyspace + "-" + purpose;
+        return ViewVersions.transactionalIdPrefix(keyspace, purpose);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -32,7 +33,7 @@ final class ControlTable {
     }
 
     static String keyspaceOf(int version) {
-        return "sales_v" + version;
+        return ViewVersions.keyspace(version);
     }
 
     Optional<Active> active() {

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Args;
@@ -23,10 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -57,7 +57,6 @@ public final class ReplayCli {
             "           (else FLINK_REST, KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, else the local ./stack)",
             "job: --jar PATH (default job/target/sales-pipeline-job-*.jar), --topic NAME (default item_sales)");
 
-    private static final Pattern JOB_NAME = Pattern.compile("^sales-pipeline sales_v(\\d+)$");
     private static final Set<String> ENDPOINT_OPTIONS = Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     /** The job's default {@code --kafka.late-topic}, which every version writes. */
@@ -386,12 +385,12 @@ public final class ReplayCli {
     }
 
     static String groupOf(int version) {
-        return "sales-pipeline-v" + version;
+        return ViewVersions.consumerGroup(version);
     }
 
     static Optional<Integer> versionOf(FlinkRest.Job job) {
-        Matcher m = JOB_NAME.matcher(job.name());
-        return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        OptionalInt version = ViewVersions.versionOfJob(job.name());
+        return version.isPresent() ? Optional.of(version.getAsInt()) : Optional.empty();
     }
 
     private static boolean samePath(String a, String b) {

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.views;
 
+import io.salespipeline.contract.ViewVersions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -278,7 +279,7 @@ public final class ViewsCommand {
             if (version <= 0) {
                 throw StackException.usage("--version must be positive, got " + version);
             }
-            return "sales_v" + version;
+            return ViewVersions.keyspace(version);
         }
         return keyspace == null ? null : ViewsReader.checkedKeyspace(keyspace);
     }

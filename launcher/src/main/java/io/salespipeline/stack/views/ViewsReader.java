@@ -1,5 +1,6 @@
 package io.salespipeline.stack.views;
 
+import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The read side of the product: the five read patterns of the views (cql/10-views.cql), each one
@@ -32,10 +31,6 @@ public final class ViewsReader implements AutoCloseable {
     /** The view name whose row in {@code sales.active_version} readers follow (cql/00-control.cql). */
     static final String VIEW = "sales";
 
-    // Keyspace names cannot be bind markers, so they are spliced into the CQL: only plain identifiers get through.
-    private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
-    // Version N lives in exactly sales_vN (./replay's naming): sales_v01 is not version 1.
-    private static final Pattern VERSION_KEYSPACE = Pattern.compile("sales_v([1-9][0-9]{0,8})");
 
     /** item_sales: the latest sale of an item by event time. */
     public record SaleRow(String itemId, String storeId, Instant timestamp, LocalDate day, String itemName, int itemSold) {}
@@ -166,13 +161,12 @@ public final class ViewsReader implements AutoCloseable {
 
     /** The view version kept in {@code keyspace}, or -1 when it is not a {@code sales_vN} keyspace. */
     static int versionOf(String keyspace) {
-        Matcher m = VERSION_KEYSPACE.matcher(keyspace);
-        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        return ViewVersions.versionOfKeyspace(keyspace).orElse(-1);
     }
 
     static String checkedKeyspace(String keyspace) {
         String lower = keyspace.toLowerCase(Locale.ROOT);
-        if (!KEYSPACE.matcher(lower).matches()) {
+        if (!ViewVersions.isKeyspaceName(lower)) {
             throw StackException.usage("not a keyspace name: '" + keyspace + "' (letters, digits and _, starting with a letter)");
         }
         return lower;
