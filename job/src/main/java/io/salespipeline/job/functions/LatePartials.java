@@ -1,5 +1,6 @@
 package io.salespipeline.job.functions;
 
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.ViewTable;
@@ -17,7 +18,6 @@ public class LatePartials extends RichMapFunction<TallyPartial, LatePartial> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final String METRIC = "late_window_events";
 
     private final ViewTable view;
     private final long windowSizeMs;
@@ -30,7 +30,7 @@ public class LatePartials extends RichMapFunction<TallyPartial, LatePartial> {
 
     @Override
     public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup(ViewTable.METRIC_LABEL, view.table()).counter(METRIC);
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup(Metrics.VIEW_LABEL, view.table()).counter(Metrics.LATE_WINDOW_EVENTS);
     }
 
     @Override

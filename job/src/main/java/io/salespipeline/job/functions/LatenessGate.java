@@ -1,5 +1,6 @@
 package io.salespipeline.job.functions;
 
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.LateReason;
 import io.salespipeline.job.records.SaleEvent;
@@ -69,7 +70,6 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
     public static final OutputTag<LateEvent> LATE_EVENTS =
             new OutputTag<>("late-events", TypeInformation.of(LateEvent.class));
 
-    public static final String LATE_EVENTS_METRIC = "late_events";
 
     /** Per subtask: the highest watermark seen, and whether its input was idle at the checkpoint. */
     private static final ListStateDescriptor<Tuple2<Long, Boolean>> WATERMARKS =
@@ -125,7 +125,7 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
     @Override
     public void open() throws Exception {
         super.open();
-        lateEvents = getMetricGroup().counter(LATE_EVENTS_METRIC);
+        lateEvents = getMetricGroup().counter(Metrics.LATE_EVENTS);
         long restored = logWatermark();
         if (restored != Long.MIN_VALUE) {
             // first thing on the task's mailbox, ahead of any record and of an idle status that would hide it

@@ -1,5 +1,6 @@
 package io.salespipeline.job.functions;
 
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
@@ -20,14 +21,13 @@ public class RouteParsedRecords extends ProcessFunction<SourceRecord, SaleEvent>
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
-    public static final String EVENT_TIME_LAG_METRIC = "event_time_lag_ms";
 
     private transient volatile long lastWatermark;
 
     @Override
     public void open(OpenContext openContext) {
         lastWatermark = Long.MIN_VALUE;
-        getRuntimeContext().getMetricGroup().gauge(EVENT_TIME_LAG_METRIC,
+        getRuntimeContext().getMetricGroup().gauge(Metrics.EVENT_TIME_LAG_MS,
                 (Gauge<Long>) () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
     }
 

@@ -1,5 +1,6 @@
 package io.salespipeline.job.parse;
 
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.SourceRecord;
 import java.time.Instant;
@@ -23,19 +24,13 @@ import org.apache.kafka.common.record.TimestampType;
  * ({@link RejectReason#TIMESTAMP_IN_FUTURE}): the record timestamp is part of the log, so a replay
  * decides the same, and a wrong clock can move neither a watermark nor an {@code item_sales} row.
  *
- * <p>Metrics, under the group {@value #METRIC_GROUP}: {@code parsed} (valid events),
- * {@code rejected} (all dead letters) and {@code rejected_by_reason} labelled
- * {@value #REASON_LABEL} with each {@link RejectReason}'s code.
+ * <p>Metrics ({@link Metrics#PARSE_GROUP}): valid events, all dead letters, and dead letters
+ * labelled with each {@link RejectReason}'s code.
  */
 public final class SaleRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final String METRIC_GROUP = "parse";
-    public static final String PARSED_COUNTER = "parsed";
-    public static final String REJECTED_COUNTER = "rejected";
-    public static final String REJECTED_BY_REASON_COUNTER = "rejected_by_reason";
-    public static final String REASON_LABEL = "reason";
 
     private final SaleEventParser parser;
     private final long maxFutureSkewMs;
@@ -96,12 +91,12 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
     }
 
     private void registerCounters(MetricGroup metrics) {
-        MetricGroup group = (metrics == null ? new UnregisteredMetricsGroup() : metrics).addGroup(METRIC_GROUP);
-        parsed = group.counter(PARSED_COUNTER);
-        rejected = group.counter(REJECTED_COUNTER);
+        MetricGroup group = (metrics == null ? new UnregisteredMetricsGroup() : metrics).addGroup(Metrics.PARSE_GROUP);
+        parsed = group.counter(Metrics.PARSED);
+        rejected = group.counter(Metrics.REJECTED);
         rejectedByReason = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
-            rejectedByReason.put(reason, group.addGroup(REASON_LABEL, reason.code()).counter(REJECTED_BY_REASON_COUNTER));
+            rejectedByReason.put(reason, group.addGroup(Metrics.REASON_LABEL, reason.code()).counter(Metrics.REJECTED_BY_REASON));
         }
     }
 

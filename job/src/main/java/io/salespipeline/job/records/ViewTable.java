@@ -8,9 +8,6 @@ public enum ViewTable {
     ITEM_SALES_PER_HOUR("item_sales_per_hour"),
     TOP_ITEMS_PER_STORE_HOUR("top_items_per_store_hour");
 
-    /** The metric label whose value is a view's table name. */
-    public static final String METRIC_LABEL = "view";
-
     private final String table;
 
     ViewTable(String table) {

@@ -1,6 +1,6 @@
 package io.salespipeline.job.sinks;
 
-import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.contract.Metrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.java.tuple.Tuple;
@@ -16,7 +16,6 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
 
     private static final long serialVersionUID = 1L;
 
-    static final String METRIC_GROUP = "views";
 
     private final String view;
     private transient Counter rows;
@@ -28,10 +27,10 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP).addGroup(ViewTable.METRIC_LABEL, view);
-        rows = group.counter("rows");
-        group.gauge("write_retries", (Gauge<Long>) () -> WriteFailures.retries(view).get());
-        group.gauge("write_errors", (Gauge<Long>) () -> WriteFailures.errors(view).get());
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(Metrics.VIEWS_GROUP).addGroup(Metrics.VIEW_LABEL, view);
+        rows = group.counter(Metrics.ROWS);
+        group.gauge(Metrics.WRITE_RETRIES, (Gauge<Long>) () -> WriteFailures.retries(view).get());
+        group.gauge(Metrics.WRITE_ERRORS, (Gauge<Long>) () -> WriteFailures.errors(view).get());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.salespipeline.job.functions;
 
+import io.salespipeline.contract.Metrics;
 import static io.salespipeline.job.functions.Sales.MINUTE;
 import static io.salespipeline.job.functions.Sales.sale;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -426,6 +427,6 @@ class LatenessGateTest {
     }
 
     private Counter lateEvents() {
-        return (Counter) metrics.get(LatenessGate.LATE_EVENTS_METRIC);
+        return (Counter) metrics.get(Metrics.LATE_EVENTS);
     }
 }

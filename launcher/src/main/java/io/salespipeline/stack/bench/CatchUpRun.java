@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.Metrics;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.salespipeline.stack.Pause;
@@ -188,6 +189,6 @@ final class CatchUpRun {
             finals += row.getBoolean("final") ? 1 : 0;
         }
         return new Result(recordViews, total, (runningAt - job.submittedAt) / 1000.0, (logEndAt - runningAt) / 1000.0, (flushedAt - runningAt) / 1000.0,
-                job.counter("parse.parsed"), job.counter("parse.rejected"), job.restarts(), flinkPeakRate, windows, finals, cpuSeconds, series);
+                job.counter(Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.PARSED)), job.counter(Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.REJECTED)), job.restarts(), flinkPeakRate, windows, finals, cpuSeconds, series);
     }
 }

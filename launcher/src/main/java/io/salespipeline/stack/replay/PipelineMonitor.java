@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class PipelineMonitor implements AutoCloseable {
         FlinkRest.Checkpoints checkpoints = flink.checkpoints(jobId);
         long age = checkpoints.lastCompletedAt() == 0 ? -1 : Duration.between(Instant.ofEpochMilli(checkpoints.lastCompletedAt()), Instant.now()).toSeconds();
         long pending = flink.sourceMetricSum(jobId, "pendingRecords").map(Double::longValue).orElse(-1L);
-        return new Snapshot(state, events, pending, lag, metric(jobId, "parse.parsed"), metric(jobId, "parse.rejected"), metric(jobId, "late_events"),
+        return new Snapshot(state, events, pending, lag, metric(jobId, Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.PARSED)), metric(jobId, Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.REJECTED)), metric(jobId, Metrics.LATE_EVENTS),
                 checkpoints.completedCount(), age);
     }
 

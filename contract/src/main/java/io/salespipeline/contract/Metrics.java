@@ -1,0 +1,39 @@
+package io.salespipeline.contract;
+
+/**
+ * The job's own metrics, as the job registers them and the launcher reads them back over REST
+ * (where a metric is {@code <group>.<name>} and a label {@code <key>.<value>}; a reporter such as
+ * Prometheus turns a label into one). Metric names carry no reason or view: those are labels.
+ */
+public final class Metrics {
+
+    private Metrics() {}
+
+    /** The source's parse metrics: valid events, dead letters, dead letters per {@link #REASON_LABEL}. */
+    public static final String PARSE_GROUP = "parse";
+    public static final String PARSED = "parsed";
+    public static final String REJECTED = "rejected";
+    public static final String REJECTED_BY_REASON = "rejected_by_reason";
+    /** The label of {@link #REJECTED_BY_REASON}: a dead letter's reason code. */
+    public static final String REASON_LABEL = "reason";
+
+    /** Events the lateness gate routed to the late topic. */
+    public static final String LATE_EVENTS = "late_events";
+    /** Events a window found closed (label {@link #VIEW_LABEL}). */
+    public static final String LATE_WINDOW_EVENTS = "late_window_events";
+    /** How far behind the wall clock the newest valid event time is. */
+    public static final String EVENT_TIME_LAG_MS = "event_time_lag_ms";
+
+    /** The view writers' metrics: rows, write retries and errors, each labelled {@link #VIEW_LABEL}. */
+    public static final String VIEWS_GROUP = "views";
+    public static final String ROWS = "rows";
+    public static final String WRITE_RETRIES = "write_retries";
+    public static final String WRITE_ERRORS = "write_errors";
+    /** The label whose value is a view's table name. */
+    public static final String VIEW_LABEL = "view";
+
+    /** A metric of a group as REST names it, e.g. {@code parse.parsed}. */
+    public static String inGroup(String group, String name) {
+        return group + "." + name;
+    }
+}
