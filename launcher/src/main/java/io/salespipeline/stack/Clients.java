@@ -1,5 +1,6 @@
 package io.salespipeline.stack;
 
+import io.salespipeline.contract.SaslLogin;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -25,7 +26,6 @@ public final class Clients {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
-    private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
     /** Set by {@code ./stack} when the local stack runs secured: Kafka clients then log in with SASL unless told otherwise. */
     private static volatile boolean localStackSecure;
@@ -62,8 +62,8 @@ public final class Clients {
         }
         String mechanism = trimmed(env.get("KAFKA_SASL_MECHANISM"));
         mechanism = mechanism == null ? Credentials.KAFKA_MECHANISM : mechanism;
-        if (!MECHANISMS.contains(mechanism)) {
-            throw StackException.usage("KAFKA_SASL_MECHANISM must be one of " + String.join(", ", new java.util.TreeSet<>(MECHANISMS)) + ", got '" + mechanism + "'");
+        if (!SaslLogin.MECHANISMS.contains(mechanism)) {
+            throw StackException.usage("KAFKA_SASL_MECHANISM must be one of " + String.join(", ", SaslLogin.MECHANISMS) + ", got '" + mechanism + "'");
         }
         String user = trimmed(env.get(Credentials.KAFKA_USER));
         String password = env.get(Credentials.KAFKA_PASSWORD);
@@ -71,9 +71,8 @@ public final class Clients {
             throw StackException.usage("Kafka " + protocol + (localSecure ? " (the stack runs with --secure)" : "")
                     + " needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD in the environment");
         }
-        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule" : "org.apache.kafka.common.security.scram.ScramLoginModule";
         props.put("sasl.mechanism", mechanism);
-        props.put("sasl.jaas.config", module + " required username=" + Secrets.jaasQuote(user) + " password=" + Secrets.jaasQuote(password) + ";");
+        props.put("sasl.jaas.config", SaslLogin.jaasConfig(mechanism, user, SaslLogin.quote(password)));
         return props;
     }
 

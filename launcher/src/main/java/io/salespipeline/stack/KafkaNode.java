@@ -1,5 +1,6 @@
 package io.salespipeline.stack;
 
+import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,9 +129,9 @@ final class KafkaNode extends LocalService {
             lines.add("sasl.mechanism.inter.broker.protocol=" + Credentials.KAFKA_MECHANISM);
             // PLAIN's server side: user_<name>="<password>" per user; username/password: the broker's own login
             lines.add(Secrets.propertiesLine(prefix + "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                    + " username=" + Secrets.jaasQuote(Credentials.INTERNAL_BROKER_USER) + " password=" + Secrets.jaasQuote(brokerPassword)
-                    + " user_" + Credentials.INTERNAL_BROKER_USER + "=" + Secrets.jaasQuote(brokerPassword)
-                    + " user_" + credentials.kafkaUser + "=" + Secrets.jaasQuote(credentials.kafkaPassword) + ";"));
+                    + " username=" + SaslLogin.quote(Credentials.INTERNAL_BROKER_USER) + " password=" + SaslLogin.quote(brokerPassword)
+                    + " user_" + Credentials.INTERNAL_BROKER_USER + "=" + SaslLogin.quote(brokerPassword)
+                    + " user_" + credentials.kafkaUser + "=" + SaslLogin.quote(credentials.kafkaPassword) + ";"));
         }
         lines.add("");
         return String.join("\n", lines);

@@ -14,19 +14,14 @@ import java.util.Base64;
 import java.util.Properties;
 
 /**
- * Quoting secrets for the three places they are written (a JAAS configuration, a CQL literal, a
- * Java properties file) and writing files only their owner can read.
+ * Quoting secrets for the places they are written besides a JAAS configuration ({@code SaslLogin}):
+ * a CQL literal, a Java properties file; and writing files only their owner can read.
  */
 final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {}
-
-    /** A JAAS option value in double quotes, as Kafka's {@code sasl.jaas.config} parser reads it back. */
-    static String jaasQuote(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 
     /** A CQL string literal. */
     static String cqlString(String value) {

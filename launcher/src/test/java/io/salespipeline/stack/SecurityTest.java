@@ -1,5 +1,6 @@
 package io.salespipeline.stack;
 
+import io.salespipeline.contract.SaslLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,8 +88,8 @@ class SecurityTest {
 
     @Test
     void jaasQuotingSurvivesKafkasParser() {
-        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=" + Secrets.jaasQuote("a-b.c_9")
-                + " password=" + Secrets.jaasQuote(TRICKY) + " user_a-b.c_9=" + Secrets.jaasQuote(TRICKY) + ";";
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=" + SaslLogin.quote("a-b.c_9")
+                + " password=" + SaslLogin.quote(TRICKY) + " user_a-b.c_9=" + SaslLogin.quote(TRICKY) + ";";
         JaasContext context = JaasContext.loadClientContext(Map.of("sasl.jaas.config", new Password(jaas)));
         AppConfigurationEntry entry = context.configurationEntries().get(0);
         assertThat(new HashMap<String, Object>(entry.getOptions())).containsEntry("username", "a-b.c_9").containsEntry("password", TRICKY).containsEntry("user_a-b.c_9", TRICKY);

@@ -1,5 +1,6 @@
 package io.salespipeline.job.config;
 
+import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
 import java.io.Serializable;
@@ -115,7 +116,7 @@ public final class JobConfig implements Serializable {
         this.groupId = ViewVersions.fill(r.text("kafka.group-id"), viewVersion);
         this.startingOffsets = r.parse("kafka.starting-offsets", StartingOffsets::parse);
         this.kafkaSecurityProtocol = r.oneOf("kafka.security-protocol", "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
-        this.kafkaSaslMechanism = r.oneOf("kafka.sasl-mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+        this.kafkaSaslMechanism = r.oneOf("kafka.sasl-mechanism", SaslLogin.MECHANISMS.toArray(String[]::new));
         this.kafkaSaslUsername = values.get("kafka.sasl-username");
         String contact = r.text("cassandra.contact");
         int colon = contact.lastIndexOf(':');

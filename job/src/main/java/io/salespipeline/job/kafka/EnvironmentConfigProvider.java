@@ -1,5 +1,6 @@
 package io.salespipeline.job.kafka;
 
+import io.salespipeline.contract.SaslLogin;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class EnvironmentConfigProvider implements ConfigProvider {
         for (String key : keys) {
             String value = System.getenv(key);
             if (value != null) {
-                values.put(key, JAAS_QUOTED.equals(path) ? jaasEscape(value) : value);
+                values.put(key, JAAS_QUOTED.equals(path) ? SaslLogin.escape(value) : value);
             }
         }
         return new ConfigData(values);
@@ -50,10 +51,5 @@ public final class EnvironmentConfigProvider implements ConfigProvider {
     /** The placeholder for an environment variable inside a double-quoted JAAS option value. */
     public static String jaasQuotedReference(String variable) {
         return "${" + NAME + ":" + JAAS_QUOTED + ":" + variable + "}";
-    }
-
-    /** Kafka's JAAS parser reads backslash escapes inside double quotes. */
-    public static String jaasEscape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

@@ -1,5 +1,6 @@
 package io.salespipeline.job.kafka;
 
+import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.parse.ParserLimits;
@@ -101,15 +102,12 @@ public final class KafkaConnectors {
             throw new io.salespipeline.job.config.ConfigException(
                     "--kafka.security-protocol " + config.kafkaSecurityProtocol + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
         }
-        String module = config.kafkaSaslMechanism.equals("PLAIN")
-                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                : "org.apache.kafka.common.security.scram.ScramLoginModule";
         props.setProperty("sasl.mechanism", config.kafkaSaslMechanism);
         props.setProperty("config.providers", EnvironmentConfigProvider.NAME);
         props.setProperty("config.providers." + EnvironmentConfigProvider.NAME + ".class", EnvironmentConfigProvider.class.getName());
         // Kafka substitutes the value before it parses the JAAS line: the provider escapes it for the quotes
-        props.setProperty("sasl.jaas.config", module + " required username=\"" + EnvironmentConfigProvider.jaasEscape(config.kafkaSaslUsername)
-                + "\" password=\"" + EnvironmentConfigProvider.jaasQuotedReference(PASSWORD_VARIABLE) + "\";");
+        props.setProperty("sasl.jaas.config", SaslLogin.jaasConfig(config.kafkaSaslMechanism, config.kafkaSaslUsername,
+                "\"" + EnvironmentConfigProvider.jaasQuotedReference(PASSWORD_VARIABLE) + "\""));
         return props;
     }
 }

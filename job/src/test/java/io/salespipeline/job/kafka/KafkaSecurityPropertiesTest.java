@@ -1,5 +1,6 @@
 package io.salespipeline.job.kafka;
 
+import io.salespipeline.contract.SaslLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ class KafkaSecurityPropertiesTest {
 
     @Test
     void aPasswordWithQuotesAndBackslashesIsEscapedForItsJaasQuotes() {
-        assertThat(EnvironmentConfigProvider.jaasEscape("a\"b\\c")).isEqualTo("a\\\"b\\\\c");
+        assertThat(SaslLogin.escape("a\"b\\c")).isEqualTo("a\\\"b\\\\c");
     }
 
     @Test
