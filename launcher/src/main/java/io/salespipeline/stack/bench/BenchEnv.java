@@ -3,18 +3,17 @@ package io.salespipeline.stack.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Clients;
 import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.JobJar;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.StackLayout;
 import io.salespipeline.stack.replay.FlinkRest;
 import io.salespipeline.stack.replay.LogPositions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
@@ -68,7 +66,7 @@ final class BenchEnv implements AutoCloseable {
         this.cqlDir = cqlDir;
         this.options = options;
         this.out = out;
-        this.jar = options.jar() != null ? checkedJar(options.jar()) : newestJar(repoRoot.resolve("job/target"));
+        this.jar = JobJar.resolve(repoRoot, options.jar() == null ? null : options.jar().toString());
         this.flink = new FlinkRest(flinkRest);
         flink.jobs();
         this.session = Clients.cqlSession(cassandraContact, "is the stack up? ./stack status");
@@ -226,23 +224,6 @@ final class BenchEnv implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while " + what);
-        }
-    }
-
-    private static Path checkedJar(Path jar) {
-        if (!Files.isRegularFile(jar)) {
-            throw StackException.usage("--jar: no job jar at " + jar);
-        }
-        return jar;
-    }
-
-    private static Path newestJar(Path target) {
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(f -> f.getFileName().toString().matches("sales-pipeline-job-.*\\.jar"))
-                    .max(Comparator.comparing(f -> f.toFile().lastModified()))
-                    .orElseThrow(() -> new StackException("no job jar in " + target + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
-        } catch (IOException e) {
-            throw new StackException("cannot list " + target + ": " + e.getMessage());
         }
     }
 }

@@ -8,10 +8,10 @@ import io.salespipeline.stack.Clients;
 import io.salespipeline.stack.CqlScripts;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.Pause;
+import io.salespipeline.stack.JobJar;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.StackLayout;
 import io.salespipeline.stack.StackSettings;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -484,21 +484,7 @@ public final class ReplayCli {
         }
 
         Path jar() {
-            if (jarOption != null) {
-                Path jar = Path.of(jarOption);
-                if (!Files.isRegularFile(jar)) {
-                    throw new StackException("no job jar at " + jar);
-                }
-                return jar;
-            }
-            Path target = layout.repoRoot().resolve("job/target");
-            try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-                return files.filter(f -> f.getFileName().toString().matches("sales-pipeline-job-.*\\.jar"))
-                        .max(Comparator.comparing(f -> f.toFile().lastModified()))
-                        .orElseThrow(() -> new StackException("no job jar in " + target + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
-            } catch (IOException e) {
-                throw new StackException("cannot list " + target + ": " + e.getMessage());
-            }
+            return JobJar.resolve(layout.repoRoot(), jarOption);
         }
 
         String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
