@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.replay.FlinkRest;
 import io.salespipeline.contract.Metrics;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -81,7 +82,7 @@ final class CatchUpRun {
         boolean reported = false;
         while (true) {
             long now = System.currentTimeMillis();
-            PipelineJob.Tasks tasks = job.tasks();
+            FlinkRest.Tasks tasks = job.tasks();
             if (tasks.ended()) {
                 progress.finish("");
                 throw new StackException(label + ": job " + job.id + " ended as " + tasks.state() + " (see " + env.flink.base() + "/#/job/completed/" + job.id + "/exceptions)");

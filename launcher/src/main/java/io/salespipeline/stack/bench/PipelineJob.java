@@ -14,21 +14,6 @@ import java.util.Optional;
 final class PipelineJob {
 
     /** What {@code /jobs/overview} says about a job: its state and how many of its subtasks run. */
-    record Tasks(String state, int running, int total) {
-        /**
-         * Every subtask runs. The job's own state is not enough: a region failover restarts the
-         * tasks while the job stays RUNNING, and a restarted job is RUNNING while its tasks are
-         * still being scheduled.
-         */
-        boolean allRunning() {
-            return state.equals("RUNNING") && total > 0 && running == total;
-        }
-
-        boolean ended() {
-            return state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED");
-        }
-    }
-
     /** A completed checkpoint: when it was triggered and when the last task acknowledged it (epoch ms). */
     record Checkpoint(long id, long triggeredAt, long completedAt) {}
 
@@ -49,22 +34,8 @@ final class PipelineJob {
     }
 
     void awaitAllRunning(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Tasks tasks = tasks();
-            if (tasks.allRunning()) {
-                runningAt = System.currentTimeMillis();
-                return;
-            }
-            if (tasks.ended()) {
-                throw new StackException("job " + id + " ended as " + tasks.state() + " (see " + flink.base() + "/#/job/completed/" + id + "/exceptions)");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new StackException("job " + id + " still has " + tasks.running() + " of " + tasks.total() + " tasks running after "
-                        + timeout.toSeconds() + " s (free slots? see " + flink.base() + ")");
-            }
-            Pause.millis(200);
-        }
+        flink.awaitAllTasksRunning(id, timeout);
+        runningAt = System.currentTimeMillis();
     }
 
     /** Where the job's first task (its source) runs its first subtask: a TaskManager's resource id. */
@@ -82,18 +53,8 @@ final class PipelineJob {
         return flink.get("/jobs/" + id).path("timestamps").path("RESTARTING").asLong() >= epochMillis;
     }
 
-    Tasks tasks() {
-        return tasks(flink.get("/jobs/overview"), id).orElseThrow(() -> new StackException("job " + id + " is not known to the cluster at " + flink.base()));
-    }
-
-    static Optional<Tasks> tasks(JsonNode overview, String jobId) {
-        for (JsonNode job : overview.path("jobs")) {
-            if (job.path("jid").asText().equals(jobId)) {
-                JsonNode tasks = job.path("tasks");
-                return Optional.of(new Tasks(job.path("state").asText(), tasks.path("running").asInt(), tasks.path("total").asInt()));
-            }
-        }
-        return Optional.empty();
+    FlinkRest.Tasks tasks() {
+        return flink.tasks(id);
     }
 
     /** The next offset the source will read in each partition ({@link FlinkRest#sourcePositions}). */
@@ -151,13 +112,13 @@ final class PipelineJob {
 
     /** Cancels the job and waits until it has ended, so its slots are free again. */
     void cancel() {
-        if (tasks(flink.get("/jobs/overview"), id).map(Tasks::ended).orElse(true)) {
+        if (flink.findTasks(id).map(FlinkRest.Tasks::ended).orElse(true)) {
             return;
         }
         flink.cancel(id);
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < deadline) {
-            if (tasks(flink.get("/jobs/overview"), id).map(Tasks::ended).orElse(true)) {
+            if (flink.findTasks(id).map(FlinkRest.Tasks::ended).orElse(true)) {
                 return;
             }
             Pause.millis(250);

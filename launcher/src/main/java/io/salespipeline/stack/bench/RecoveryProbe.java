@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.replay.FlinkRest;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -104,7 +105,7 @@ final class RecoveryProbe {
                 long now = System.nanoTime();
                 long lagMs = lagMs(freshness);
                 series.add(new LagReading((now - killedAt) / 1e9, lagMs));
-                PipelineJob.Tasks tasks = job.tasks();
+                FlinkRest.Tasks tasks = job.tasks();
                 if (tasks.ended()) {
                     throw new StackException("recovery: the job ended as " + tasks.state() + " after the TaskManager was killed");
                 }

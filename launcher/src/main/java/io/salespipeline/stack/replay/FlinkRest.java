@@ -3,6 +3,7 @@ package io.salespipeline.stack.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.StackException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +30,23 @@ public final class FlinkRest {
     public record Job(String id, String name, String state, long startTime, long durationMs) {
         boolean isRunning() {
             return state.equals("RUNNING") || state.equals("CREATED") || state.equals("INITIALIZING") || state.equals("RESTARTING");
+        }
+    }
+
+    /** A job's state and how many of its subtasks run, as {@code /jobs/overview} lists them. */
+    public record Tasks(String state, int running, int total) {
+        /**
+         * Every subtask runs. The job's own state is not enough: a region failover restarts the
+         * tasks while the job stays RUNNING, and a restarted job is RUNNING while its tasks are
+         * still being scheduled.
+         */
+        public boolean allRunning() {
+            return state.equals("RUNNING") && total > 0 && running == total;
+        }
+
+        /** The job ended: it runs no more, whatever happens. */
+        public boolean ended() {
+            return state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED");
         }
     }
 
@@ -290,6 +308,55 @@ public final class FlinkRest {
             }
         }
         return Optional.empty();
+    }
+
+    /** The job's tasks, or a {@link StackException} when the cluster does not know the job. */
+    public Tasks tasks(String jobId) {
+        return findTasks(jobId).orElseThrow(() -> new StackException("job " + jobId + " is not known to the cluster at " + base));
+    }
+
+    /** The job's tasks, none when the cluster does not know the job (yet, or any more). */
+    public Optional<Tasks> findTasks(String jobId) {
+        return tasks(get("/jobs/overview"), jobId);
+    }
+
+    public static Optional<Tasks> tasks(JsonNode overview, String jobId) {
+        for (JsonNode job : overview.path("jobs")) {
+            if (job.path("jid").asText().equals(jobId)) {
+                JsonNode tasks = job.path("tasks");
+                return Optional.of(new Tasks(job.path("state").asText(), tasks.path("running").asInt(), tasks.path("total").asInt()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Until every subtask of the job runs; a job that ends meanwhile fails with its root cause. */
+    public void awaitAllTasksRunning(String jobId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Tasks tasks = findTasks(jobId).orElse(new Tasks("SUBMITTED", 0, 0));
+            if (tasks.allRunning()) {
+                return;
+            }
+            if (tasks.ended()) {
+                throw new StackException("job " + jobId + " ended as " + tasks.state() + ": " + jobRootCause(jobId));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StackException("job " + jobId + " still has " + tasks.running() + " of " + tasks.total() + " tasks running after "
+                        + timeout.toSeconds() + " s (free slots? see " + base + ")");
+            }
+            Pause.millis(200);
+        }
+    }
+
+    /** The root cause of the job's failure, as one line. */
+    String jobRootCause(String jobId) {
+        try {
+            String trace = get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
+            return trace.isBlank() ? "no exception recorded" : rootCause(trace);
+        } catch (StackException e) {
+            return e.getMessage();
+        }
     }
 
     public JsonNode get(String path) {

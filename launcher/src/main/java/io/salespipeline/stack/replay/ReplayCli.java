@@ -497,36 +497,9 @@ public final class ReplayCli {
                     "--kafka.bootstrap", kafka, "--cassandra.contact", cassandra, "--kafka.topic", topic));
             programArgs.addAll(jobSettings);
             String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
-            awaitRunning(jobId);
+            flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
             control.recordJob(version, jobId, "running");
             return jobId;
-        }
-
-        private void awaitRunning(String jobId) {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (true) {
-                Optional<FlinkRest.Job> job = flink.job(jobId);
-                String state = job.map(FlinkRest.Job::state).orElse("SUBMITTED");
-                if (state.equals("RUNNING")) {
-                    return;
-                }
-                if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
-                    throw new StackException("job " + jobId + " ended as " + state + ": " + rootCause(jobId));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("job " + jobId + " is still " + state + " after " + START_TIMEOUT.toSeconds() + " s (free slots? see " + flink.base() + ")");
-                }
-                Pause.millis(500);
-            }
-        }
-
-        private String rootCause(String jobId) {
-            try {
-                String trace = flink.get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
-                return trace.isBlank() ? "no exception recorded" : FlinkRest.rootCause(trace);
-            } catch (StackException e) {
-                return e.getMessage();
-            }
         }
 
         /**

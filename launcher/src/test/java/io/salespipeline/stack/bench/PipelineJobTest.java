@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.stack.replay.FlinkRest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,14 +21,14 @@ class PipelineJobTest {
                 + "{'jid': 'a', 'state': 'RUNNING', 'tasks': {'total': 9, 'running': 9}},"
                 + "{'jid': 'b', 'state': 'RUNNING', 'tasks': {'total': 9, 'running': 4, 'deploying': 5}},"
                 + "{'jid': 'c', 'state': 'CANCELED', 'tasks': {'total': 9, 'running': 0, 'canceled': 9}}]}");
-        assertThat(PipelineJob.tasks(overview, "a")).hasValueSatisfying(t -> assertThat(t.allRunning()).isTrue());
+        assertThat(FlinkRest.tasks(overview, "a")).hasValueSatisfying(t -> assertThat(t.allRunning()).isTrue());
         // a region failover keeps the job RUNNING while its tasks restart
-        assertThat(PipelineJob.tasks(overview, "b")).hasValueSatisfying(t -> {
+        assertThat(FlinkRest.tasks(overview, "b")).hasValueSatisfying(t -> {
             assertThat(t.allRunning()).isFalse();
             assertThat(t.ended()).isFalse();
         });
-        assertThat(PipelineJob.tasks(overview, "c")).hasValueSatisfying(t -> assertThat(t.ended()).isTrue());
-        assertThat(PipelineJob.tasks(overview, "d")).isEmpty();
+        assertThat(FlinkRest.tasks(overview, "c")).hasValueSatisfying(t -> assertThat(t.ended()).isTrue());
+        assertThat(FlinkRest.tasks(overview, "d")).isEmpty();
     }
 
     @Test
