@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
@@ -20,8 +21,12 @@ final class ControlTable {
 
     static final String VIEW = "sales";
 
-    /** One row of {@code sales.view_versions}. */
-    record Version(int version, String keyspace, String state, String jobId, String savepointPath, Instant createdAt) {}
+    /** One row of {@code sales.view_versions}; the state is empty when this build does not know the recorded one. */
+    record Version(int version, String keyspace, Optional<VersionState> state, String jobId, String savepointPath, Instant createdAt) {
+        boolean is(VersionState expected) {
+            return state.map(expected::equals).orElse(false);
+        }
+    }
 
     /** The row of {@code sales.active_version}. */
     record Active(int version, String keyspace, Integer previous, Instant switchedAt) {}
@@ -51,7 +56,7 @@ final class ControlTable {
         ResultSet rows = session.execute(SimpleStatement.newInstance(
                 "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM sales.view_versions WHERE view_name = ?", VIEW));
         for (Row row : rows) {
-            versions.add(new Version(row.getInt("version"), row.getString("keyspace_name"), row.getString("state"),
+            versions.add(new Version(row.getInt("version"), row.getString("keyspace_name"), VersionState.ofCode(row.getString("state")),
                     row.getString("job_id"), row.getString("savepoint_path"), row.getInstant("created_at")));
         }
         return versions;
@@ -64,24 +69,38 @@ final class ControlTable {
     /** Records a version; returns false if it was already there. */
     boolean register(int version) {
         Row row = session.execute(SimpleStatement.newInstance(
-                "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, 'created') IF NOT EXISTS",
-                VIEW, version, keyspaceOf(version), Instant.now())).one();
+                "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
+                VIEW, version, keyspaceOf(version), Instant.now(), VersionState.CREATED.code())).one();
         return row != null && row.getBoolean("[applied]");
     }
 
-    void recordJob(int version, String jobId, String state) {
+    /** The version's job runs. */
+    void recordJob(int version, String jobId) {
+        requireCanBecome(version, VersionState.RUNNING);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET job_id = ?, state = ? WHERE view_name = ? AND version = ?", jobId, state, VIEW, version));
+                "UPDATE sales.view_versions SET job_id = ?, state = ? WHERE view_name = ? AND version = ?", jobId, VersionState.RUNNING.code(), VIEW, version));
     }
 
-    void recordSavepoint(int version, String savepointPath, String state) {
+    /** The version's job stopped with this savepoint. */
+    void recordStopped(int version, String savepointPath) {
+        requireCanBecome(version, VersionState.STOPPED);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET savepoint_path = ?, state = ? WHERE view_name = ? AND version = ?", savepointPath, state, VIEW, version));
+                "UPDATE sales.view_versions SET savepoint_path = ?, state = ? WHERE view_name = ? AND version = ?", savepointPath,
+                VersionState.STOPPED.code(), VIEW, version));
     }
 
-    void recordState(int version, String state) {
+    void recordRetired(int version) {
+        requireCanBecome(version, VersionState.RETIRED);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET state = ? WHERE view_name = ? AND version = ?", state, VIEW, version));
+                "UPDATE sales.view_versions SET state = ? WHERE view_name = ? AND version = ?", VersionState.RETIRED.code(), VIEW, version));
+    }
+
+    /** A version without a row, or with a state this build does not know, may become any state. */
+    private void requireCanBecome(int version, VersionState next) {
+        Optional<VersionState> now = version(version).flatMap(Version::state);
+        if (now.isPresent() && !now.get().canBecome(next)) {
+            throw new StackException("version " + version + " is " + now.get().code() + " and cannot become " + next.code());
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -139,7 +140,7 @@ public final class ReplayCli {
                 return new Deployment(version, running.get().id());
             }
             // a version stopped with a savepoint resumes where it stopped instead of re-reading the log
-            Optional<String> savepoint = p.control.version(version).filter(v -> "stopped".equals(v.state())).map(ControlTable.Version::savepointPath);
+            Optional<String> savepoint = p.control.version(version).filter(v -> v.is(VersionState.STOPPED)).map(ControlTable.Version::savepointPath);
             return new Deployment(version, savepoint.isPresent()
                     ? p.start(version, List.of(), null, savepoint.get(), false)
                     : p.deploy(version, List.of(), null));
@@ -152,7 +153,7 @@ public final class ReplayCli {
             FlinkRest.Job job = p.flink.job(deployment.jobId()).filter(FlinkRest.Job::isRunning)
                     .orElseThrow(() -> new StackException("job " + deployment.jobId() + " is not running"));
             String savepointPath = p.stopWithSavepoint(job, null);
-            p.control.recordSavepoint(deployment.version(), savepointPath, "stopped");
+            p.control.recordStopped(deployment.version(), savepointPath);
             return savepointPath;
         }
     }
@@ -163,7 +164,7 @@ public final class ReplayCli {
             FlinkRest.Job job = p.runningJob(version).orElseThrow(() -> new StackException("no running job for view version " + version + " (deploy it with ./replay deploy --version " + version + ")"));
             Path jar = p.jar();
             String savepointPath = p.stopWithSavepoint(job, args.value("savepoint-dir"));
-            p.control.recordSavepoint(version, savepointPath, "stopped");
+            p.control.recordStopped(version, savepointPath);
             out.println("job " + job.id() + " stopped with savepoint " + savepointPath);
             String jobId = p.start(version, jobSettings, args.intValue("parallelism"), savepointPath, false, jar);
             String restored = p.awaitRestoredFrom(jobId);
@@ -198,7 +199,7 @@ public final class ReplayCli {
                         + ": nothing to resume (a running job changes with ./replay savepoint)");
             }
             Optional<ControlTable.Version> recorded = p.control.version(version);
-            if (recorded.map(v -> "retired".equals(v.state())).orElse(false)) {
+            if (recorded.map(v -> v.is(VersionState.RETIRED)).orElse(false)) {
                 throw new StackException("version " + version + " was retired (keyspace " + ControlTable.keyspaceOf(version) + " dropped): nothing to resume");
             }
             RetainedCheckpoints.RestorePoint from = given.orElseGet(() -> p.latestRestorePoint(version, recorded, args.value("checkpoint-dir")));
@@ -252,7 +253,7 @@ public final class ReplayCli {
             out.println(summary + "; readers now use version " + version);
             if (serving.isPresent()) {
                 String savepointPath = p.stopWithSavepoint(serving.get(), args.value("savepoint-dir"));
-                p.control.recordSavepoint(active, savepointPath, "stopped");
+                p.control.recordStopped(active, savepointPath);
                 out.println("version " + active + " stopped with savepoint " + savepointPath + " (back to it with ./replay rollback)");
             }
             return 0;
@@ -324,7 +325,7 @@ public final class ReplayCli {
                 }
             }
             p.control.dropKeyspace(ControlTable.keyspaceOf(version));
-            p.control.recordState(version, "retired");
+            p.control.recordRetired(version);
             out.println("retired version " + version + ": dropped " + ControlTable.keyspaceOf(version) + " (its history stays in sales.view_versions)");
             return 0;
         }
@@ -356,8 +357,8 @@ public final class ReplayCli {
             for (ControlTable.Version v : p.control.versions()) {
                 if (!shown.contains(v.version())) {
                     out.printf(Locale.ROOT, "%-8s %-33s %-11s%s%n", v.version() + (active.map(a -> a.version() == v.version()).orElse(false) ? "*" : ""),
-                            "(no running job)", v.state() == null ? "-" : v.state(), v.savepointPath() == null ? "" : " savepoint " + v.savepointPath());
-                    if ("running".equals(v.state())) {
+                            "(no running job)", v.state().map(VersionState::code).orElse("-"), v.savepointPath() == null ? "" : " savepoint " + v.savepointPath());
+                    if (v.is(VersionState.RUNNING)) {
                         out.println("         its job " + v.jobId() + " is gone (a lost JobManager?): ./replay resume --version " + v.version());
                     }
                 }
@@ -498,7 +499,7 @@ public final class ReplayCli {
             programArgs.addAll(jobSettings);
             String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
             flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
-            control.recordJob(version, jobId, "running");
+            control.recordJob(version, jobId);
             return jobId;
         }
 
@@ -557,7 +558,7 @@ public final class ReplayCli {
 
         /** What {@link #resume} restores a version from when no --from is given (see there). */
         RetainedCheckpoints.RestorePoint latestRestorePoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
-            if (recorded.isPresent() && "stopped".equals(recorded.get().state()) && recorded.get().savepointPath() != null) {
+            if (recorded.isPresent() && recorded.get().is(VersionState.STOPPED) && recorded.get().savepointPath() != null) {
                 err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
                 return RetainedCheckpoints.given(recorded.get().savepointPath());
             }
