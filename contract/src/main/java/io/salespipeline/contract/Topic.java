@@ -1,5 +1,7 @@
 package io.salespipeline.contract;
 
+import java.util.Map;
+
 /**
  * The pipeline's Kafka topics, with what every place that creates, writes or reads them must agree
  * on. Kafka is the system of record: every topic keeps everything forever.
@@ -35,6 +37,11 @@ public enum Topic {
     /** The topic's {@code max.message.bytes}, and the most its producers send in one message. */
     public int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /** The topic-level settings a topic in this role is created with, whatever its name. */
+    public Map<String, String> configs() {
+        return Map.of("retention.ms", RETENTION_MS, "max.message.bytes", Integer.toString(maxMessageBytes));
     }
 
     private static final class Sizes {

@@ -1,11 +1,11 @@
 package io.salespipeline.testkit;
 
+import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +51,11 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
         return prefix;
     }
 
-    /** Creates {@code topic(base)} with this many partitions, keeping everything forever like the real log. */
-    public String createTopic(String base, int partitions) {
+    /** Creates {@code topic(base)} with this many partitions and the settings of its {@code role}. */
+    public String createTopic(String base, int partitions, Topic role) {
         String name = topic(base);
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(Map.of("retention.ms", "-1"))))
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(role.configs())))
                     .all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e.getMessage(), e);

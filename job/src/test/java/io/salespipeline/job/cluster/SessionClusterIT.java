@@ -1,5 +1,6 @@
 package io.salespipeline.job.cluster;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.job.it.KafkaIo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,9 +64,9 @@ class SessionClusterIT {
 
     @Test
     void jobJarRunThroughTheWrapperTurnsEventsIntoViewsAndDeadLetters(StackEndpoints stack, TestNamespace ns) throws Exception {
-        String topic = ns.createTopic("item_sales", 4);
-        String dlq = ns.createTopic("item_sales_dlq", 1);
-        ns.createTopic("item_sales_late", 1);
+        String topic = ns.createTopic("item_sales", 4, Topic.ITEM_SALES);
+        String dlq = ns.createTopic("item_sales_dlq", 1, Topic.DEAD_LETTERS);
+        ns.createTopic("item_sales_late", 1, Topic.LATE_EVENTS);
         String keyspace = ns.createViewsKeyspace();
         StackScript script = new StackScript(stack.repoRoot());
         StackScript.Result run = submit(script, stack, ns, keyspace);

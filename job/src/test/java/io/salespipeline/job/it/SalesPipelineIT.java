@@ -1,5 +1,6 @@
 package io.salespipeline.job.it;
 
+import io.salespipeline.contract.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -416,9 +417,9 @@ class SalesPipelineIT {
     }
 
     private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job, int parallelism, String... settings) throws Exception {
-        String topic = ns.createTopic(tag + "_item_sales", SalesDataSet.PARTITIONS);
-        String dlq = ns.createTopic(tag + "_item_sales_dlq", 2);
-        String late = ns.createTopic(tag + "_item_sales_late", 3);
+        String topic = ns.createTopic(tag + "_item_sales", SalesDataSet.PARTITIONS, Topic.ITEM_SALES);
+        String dlq = ns.createTopic(tag + "_item_sales_dlq", 2, Topic.DEAD_LETTERS);
+        String late = ns.createTopic(tag + "_item_sales_late", 3, Topic.LATE_EVENTS);
         // the keyspace belongs to the class: each test starts from empty views
         Views.truncateAll(cql, ns.keyspace());
         String bootstrap = ns.endpoints().kafkaBootstrap();

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.StackLayout;
 import io.salespipeline.stack.StackSettings;
@@ -69,7 +70,7 @@ public final class BenchCommand {
     private void runSteps(BenchEnv env, BenchOptions options, Report report) {
         String log = options.topic() != null ? options.topic() : env.runId;
         if (options.runs(Step.PRELOAD)) {
-            env.createTopic(log, options.partitions());
+            env.createTopic(log, options.partitions(), Topic.ITEM_SALES);
             Report.Outcome preload = step(env, report, Step.PRELOAD, () -> new Preload(env, out, err).run(log, options.events()));
             if (preload.error() != null) {
                 // every step after it reads this log: no point in going on
@@ -106,7 +107,7 @@ public final class BenchCommand {
             // as large as the clean log, so the two catch-ups compare like for like
             long events = options.topic() != null || options.runs(Step.PRELOAD) ? env.totalEvents(log) : options.events();
             step(env, report, Step.POISON, () -> {
-                String poisoned = env.createTopic(env.runId + "_poison", partitions);
+                String poisoned = env.createTopic(env.runId + "_poison", partitions, Topic.ITEM_SALES);
                 Preload.Result preload = new Preload(env, out, err).run(poisoned, events, PoisonRun.BAD_RATIO);
                 // each replay of the poisoned log needs its clean counterpart; with neither, still the cheaper one
                 boolean allViews = options.runs(Step.REPLAY);

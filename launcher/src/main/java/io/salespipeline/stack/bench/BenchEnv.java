@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Clients;
 import io.salespipeline.stack.CqlScripts;
@@ -25,7 +26,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The services one bench run uses and everything it creates on them: topics and keyspaces named
@@ -75,8 +75,8 @@ final class BenchEnv implements AutoCloseable {
     }
 
     /** A topic kept forever (retention -1), like the pipeline's log; deleted at the end unless --keep. */
-    String createTopic(String name, int partitions) {
-        NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    String createTopic(String name, int partitions, Topic role) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(role.configs());
         await(admin.createTopics(List.of(topic)).all(), "creating topic " + name);
         topics.add(name);
         return name;
@@ -135,8 +135,8 @@ final class BenchEnv implements AutoCloseable {
 
     /** The dead-letter and late topics every bench job writes (nothing arrives there from clean events). */
     void createSideTopics() {
-        createTopic(runId + "_dlq", SIDE_TOPIC_PARTITIONS);
-        createTopic(runId + "_late", SIDE_TOPIC_PARTITIONS);
+        createTopic(runId + "_dlq", SIDE_TOPIC_PARTITIONS, Topic.DEAD_LETTERS);
+        createTopic(runId + "_late", SIDE_TOPIC_PARTITIONS, Topic.LATE_EVENTS);
     }
 
     long totalEvents(String topic) {

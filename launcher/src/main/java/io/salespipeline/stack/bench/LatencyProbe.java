@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -52,7 +53,7 @@ final class LatencyProbe {
     }
 
     List<Result> run(String topic, String keyspace, int partitions, List<Integer> rates, int seconds) {
-        env.createTopic(topic, partitions);
+        env.createTopic(topic, partitions, Topic.ITEM_SALES);
         env.createKeyspace(keyspace);
         PipelineJob job = env.startJob(topic, keyspace, List.of());
         List<Result> results = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.replay.FlinkRest;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
@@ -63,7 +64,7 @@ final class RecoveryProbe {
     }
 
     Result run(String topic, String keyspace, int partitions, int rate) {
-        env.createTopic(topic, partitions);
+        env.createTopic(topic, partitions, Topic.ITEM_SALES);
         env.createKeyspace(keyspace);
         PipelineJob job = env.startJob(topic, keyspace, List.of());
         Freshness freshness = new Freshness(partitions, System.nanoTime());

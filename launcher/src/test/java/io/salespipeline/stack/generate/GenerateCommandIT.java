@@ -1,5 +1,6 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.contract.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.salespipeline.testkit.RealStackExtension;
@@ -34,7 +35,7 @@ class GenerateCommandIT {
 
     @Test
     void theTopicHoldsExactlyTheGeneratedMessagesKeyedByStore(TestNamespace ns) {
-        String topic = ns.createTopic("gen", 4);
+        String topic = ns.createTopic("gen", 4, Topic.ITEM_SALES);
         String bootstrap = ns.endpoints().kafkaBootstrap();
         List<String> finished = new ArrayList<>();
         StatusLine status = StatusLine.of(finished, (lines, text) -> {}, List::add);
