@@ -3,12 +3,14 @@ package io.salespipeline.stack;
 import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +169,16 @@ public final class CqlScripts {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether {@code keyspace} exists. Asks the server rather than the driver's metadata, which leaves out system keyspaces. */
+    public static boolean keyspaceExists(CqlSession session, String keyspace) {
+        try {
+            return session.execute(SimpleStatement.newInstance(
+                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
+        } catch (DriverException e) {
+            throw new StackException("cannot look up keyspace " + keyspace + ": " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").trim());
         }
     }
 }

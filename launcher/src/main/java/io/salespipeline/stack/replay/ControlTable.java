@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.stack.CqlScripts;
 import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -128,8 +129,7 @@ final class ControlTable {
     }
 
     boolean keyspaceExists(String keyspace) {
-        return session.execute(SimpleStatement.newInstance(
-                "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
+        return CqlScripts.keyspaceExists(session, keyspace);
     }
 
     void dropKeyspace(String keyspace) {

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.views;
 
+import io.salespipeline.stack.CqlScripts;
 import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
@@ -82,7 +83,7 @@ public final class ViewsReader implements AutoCloseable {
         CqlSession session = Clients.cqlSession(cassandraContact, "pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status");
         try {
             String keyspace = override != null ? override : activeKeyspace(session);
-            if (!keyspaceExists(session, keyspace)) {
+            if (!CqlScripts.keyspaceExists(session, keyspace)) {
                 throw new StackException("keyspace " + keyspace + " does not exist" + (override == null
                         ? ", although sales.active_version points at it (./replay status)" : " (./replay status lists the view versions)"));
             }
@@ -186,16 +187,6 @@ public final class ViewsReader implements AutoCloseable {
             throw new StackException("no active version is recorded in sales.active_version (deploy with ./replay deploy, or pass --keyspace or --version)");
         }
         return checkedKeyspace(row.getString("keyspace_name"));
-    }
-
-    // Asks the server rather than the driver's metadata, which leaves out system keyspaces.
-    private static boolean keyspaceExists(CqlSession session, String keyspace) {
-        try {
-            return session.execute(SimpleStatement.newInstance(
-                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
-        } catch (DriverException e) {
-            throw new StackException("cannot look up keyspace " + keyspace + ": " + oneLine(e));
-        }
     }
 
     private PreparedStatement prepare(String cql) {
