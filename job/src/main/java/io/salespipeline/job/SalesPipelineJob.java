@@ -15,7 +15,7 @@ import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import io.salespipeline.job.records.TopItemsRank;
-import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import io.salespipeline.job.sinks.ViewKeyspaceCheck;

@@ -3,7 +3,7 @@ package io.salespipeline.job.functions;
 import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.TallyPartial;
-import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.contract.ViewTable;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;

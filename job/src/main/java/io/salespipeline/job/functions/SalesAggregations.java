@@ -5,7 +5,7 @@ import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
-import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import io.salespipeline.contract.ViewTable;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,9 +1,10 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
-import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.io.Serializable;
 import java.time.Duration;
@@ -58,33 +59,33 @@ public final class CassandraViewSinks implements ViewSinks {
 
     @Override
     public void itemSales(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewRows.itemSalesQuery(config.keyspace), ViewTable.ITEM_SALES.table(), FIRST, FIRST,
+        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewStatements.itemSales(config.keyspace), ViewTable.ITEM_SALES.table(), FIRST, FIRST,
                 Chain.OWN);
     }
 
     @Override
     public void salesByStoreDay(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewRows.salesByStoreDayQuery(config.keyspace),
+        write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewStatements.salesByStoreDay(config.keyspace),
                 ViewTable.SALES_BY_STORE_DAY.table(), FIRST_TWO, FIRST_FOUR, Chain.OWN);
     }
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
         String view = ViewTable.STORE_SALES_PER_MINUTE.table();
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.storeSalesPerMinuteQuery(config.keyspace), view,
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewStatements.storeSalesPerMinute(config.keyspace), view,
                 FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
         String view = ViewTable.ITEM_SALES_PER_HOUR.table();
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewRows.itemSalesPerHourQuery(config.keyspace), view,
+        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewStatements.itemSalesPerHour(config.keyspace), view,
                 FIRST_TWO, FIRST_THREE, Chain.INPUT);
     }
 
     @Override
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
-        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewRows.topItemsQuery(config.keyspace), ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
+        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewStatements.topItemsPerStoreHour(config.keyspace), ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                 FIRST_TWO, FIRST_FOUR, Chain.INPUT);
     }
 

@@ -1,5 +1,6 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.contract.ViewStatements;
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
 import com.datastax.driver.core.exceptions.DriverException;
@@ -26,7 +27,7 @@ public final class ViewKeyspaceCheck {
                 throw new ConfigException("keyspace " + config.keyspace + " does not exist in " + where
                         + ": deploy with ./replay, which creates it (or apply cql/10-views.cql to it)");
             }
-            for (String upsert : ViewRows.upserts(config.keyspace)) {
+            for (String upsert : ViewStatements.upserts(config.keyspace)) {
                 try {
                     session.prepare(upsert);
                 } catch (InvalidQueryException e) {

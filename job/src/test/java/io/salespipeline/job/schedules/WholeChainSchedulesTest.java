@@ -10,7 +10,7 @@ import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.LateReason;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
-import io.salespipeline.job.records.ViewTable;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.contract.ViewStatements;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.driver.core.BatchStatement;
@@ -42,7 +43,7 @@ class ItemSalesTiesIT {
     }
 
     private static RowBinder binder() {
-        return new RowBinder(connection.prepare(ViewRows.itemSalesQuery(keyspace)), connection.cluster().getConfiguration().getCodecRegistry());
+        return new RowBinder(connection.prepare(ViewStatements.itemSales(keyspace)), connection.cluster().getConfiguration().getCodecRegistry());
     }
 
     @AfterAll
@@ -95,7 +96,7 @@ class ItemSalesTiesIT {
             assertThat(row).isNotNull();
             assertThat(List.of(row.getString(0), row.getString(1), row.getInt(2)))
                     .as("item %s, written in the order %s (seed %d)", item, positions(sales), seed)
-                    .containsExactly(ViewRows.logPosition(latest.sourcePartition, latest.sourceOffset), latest.storeId, latest.itemSold);
+                    .containsExactly(ViewStatements.logPosition(latest.sourcePartition, latest.sourceOffset), latest.storeId, latest.itemSold);
             assertThat(row.getInstant(3).toEpochMilli()).isEqualTo(SAME_MILLISECOND);
         }
     }

@@ -1,5 +1,6 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.contract.ViewStatements;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.salespipeline.job.records.SaleEvent;
@@ -58,8 +59,8 @@ class ViewRowsTest {
             long o2 = smallOrHuge(random, Long.MAX_VALUE);
             int logOrder = Integer.signum(p1 != p2 ? Integer.compare(p1, p2) : Long.compare(o1, o2));
             // Cassandra compares two values of one timestamp as ByteBuffer.compareTo does: signed bytes
-            ByteBuffer a = ByteBuffer.wrap(ViewRows.logPosition(p1, o1).getBytes(StandardCharsets.UTF_8));
-            ByteBuffer b = ByteBuffer.wrap(ViewRows.logPosition(p2, o2).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer a = ByteBuffer.wrap(ViewStatements.logPosition(p1, o1).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.wrap(ViewStatements.logPosition(p2, o2).getBytes(StandardCharsets.UTF_8));
             assertThat(Integer.signum(a.compareTo(b))).as("%d-%d against %d-%d (seed %d)", p1, o1, p2, o2, seed).isEqualTo(logOrder);
         }
     }

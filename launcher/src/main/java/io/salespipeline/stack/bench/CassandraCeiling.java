@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.ViewStatements;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
@@ -106,10 +107,8 @@ final class CassandraCeiling {
         int jobInFlight = JOB_REQUESTS_PER_SINK * ROWS_PER_EVENT * parallelism;
         List<Event> events = readEvents(topic, (sampleRows + ROWS_PER_EVENT - 1) / ROWS_PER_EVENT);
         // the job's statements (ViewRows in the job), so the ceiling writes exactly what the job writes
-        itemSales = env.session.prepare("INSERT INTO " + keyspace + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, "
-                + "timestamp_ms: ?, timestamp_dt: ?, item_name: ?, item_sold: ?}) USING TIMESTAMP ?");
-        storeDay = env.session.prepare("INSERT INTO " + keyspace
-                + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        itemSales = env.session.prepare(ViewStatements.itemSales(keyspace));
+        storeDay = env.session.prepare(ViewStatements.salesByStoreDay(keyspace));
         Requests batchedRequests = batched(events);
         Requests perRowRequests = perRow(events);
         Progress progress = new Progress(err);
@@ -276,7 +275,7 @@ final class CassandraCeiling {
             return java.util.Optional.of(new Event(json.path("store_id").asText(), Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate(),
                     Instant.ofEpochMilli(timestampMs), record.partition() + "-" + record.offset(),
                     // the job's item_sales tie-break and write timestamp (ViewRows in the job)
-                    String.format(Locale.ROOT, "%010d-%019d", record.partition(), record.offset()), json.path("item_id").asText(),
+                    ViewStatements.logPosition(record.partition(), record.offset()), json.path("item_id").asText(),
                     json.path("item_name").asText(), json.path("item_sold").asInt(), timestampMs * 1000));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();

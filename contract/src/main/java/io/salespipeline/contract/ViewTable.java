@@ -1,4 +1,4 @@
-package io.salespipeline.job.records;
+package io.salespipeline.contract;
 
 /** The five materialised views, by their Cassandra table name (the same in every view version's keyspace). */
 public enum ViewTable {
