@@ -1,5 +1,6 @@
 package io.salespipeline.job.parse;
 
+import io.salespipeline.contract.SaleField;
 import io.salespipeline.job.records.SaleEvent;
 import java.io.IOException;
 import java.io.Serializable;
@@ -118,9 +119,9 @@ public final class SaleEventParser implements Serializable {
         }
         Captured fields = capture(text, start, end);
         SaleEvent event = new SaleEvent();
-        event.itemId = text(fields, Field.ITEM_ID);
-        event.storeId = text(fields, Field.STORE_ID);
-        event.itemName = text(fields, Field.ITEM_NAME);
+        event.itemId = text(fields, SaleField.ITEM_ID);
+        event.storeId = text(fields, SaleField.STORE_ID);
+        event.itemName = text(fields, SaleField.ITEM_NAME);
         event.itemSold = itemSold(fields);
         event.timestampMs = timestampMs(fields);
         event.sourceTopic = topic;
@@ -166,7 +167,7 @@ public final class SaleEventParser implements Serializable {
             }
             Captured fields = new Captured();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                Field field = Field.byJsonName(parser.getCurrentName());
+                SaleField field = SaleField.ofKey(parser.getCurrentName());
                 JsonToken token = parser.nextToken();
                 if (field == null) {
                     parser.skipChildren();
@@ -203,7 +204,7 @@ public final class SaleEventParser implements Serializable {
         return new Rejection(RejectReason.NOT_JSON, "not valid JSON" + where + ": " + message);
     }
 
-    private String text(Captured fields, Field field) throws Rejection {
+    private String text(Captured fields, SaleField field) throws Rejection {
         Kind kind = present(fields, field);
         if (kind != Kind.STRING) {
             throw fieldRejection(RejectReason.WRONG_TYPE, fields, field, "expected a string");
@@ -233,24 +234,24 @@ public final class SaleEventParser implements Serializable {
     }
 
     private int itemSold(Captured fields) throws Rejection {
-        long value = integer(fields, Field.ITEM_SOLD);
+        long value = integer(fields, SaleField.ITEM_SOLD);
         if (value < 0) {
-            throw fieldRejection(RejectReason.NEGATIVE_QUANTITY, fields, Field.ITEM_SOLD, "negative");
+            throw fieldRejection(RejectReason.NEGATIVE_QUANTITY, fields, SaleField.ITEM_SOLD, "negative");
         }
         if (value > limits.maxItemSold()) {
             throw fieldRejection(
-                    RejectReason.ABSURD_QUANTITY, fields, Field.ITEM_SOLD, "above the maximum of " + limits.maxItemSold());
+                    RejectReason.ABSURD_QUANTITY, fields, SaleField.ITEM_SOLD, "above the maximum of " + limits.maxItemSold());
         }
         return (int) value;
     }
 
     private long timestampMs(Captured fields) throws Rejection {
-        long value = integer(fields, Field.TIMESTAMP_MS);
+        long value = integer(fields, SaleField.TIMESTAMP_MS);
         if (value < limits.minTimestampMs() || value >= limits.maxTimestampMs()) {
             throw fieldRejection(
                     RejectReason.TIMESTAMP_OUT_OF_RANGE,
                     fields,
-                    Field.TIMESTAMP_MS,
+                    SaleField.TIMESTAMP_MS,
                     "outside [" + Instant.ofEpochMilli(limits.minTimestampMs()) + ", "
                             + Instant.ofEpochMilli(limits.maxTimestampMs()) + ")");
         }
@@ -258,7 +259,7 @@ public final class SaleEventParser implements Serializable {
     }
 
     /** The field's integral value; beyond the long range, clamped to {@code Long.MIN/MAX_VALUE}. */
-    private static long integer(Captured fields, Field field) throws Rejection {
+    private static long integer(Captured fields, SaleField field) throws Rejection {
         Kind kind = present(fields, field);
         switch (kind) {
             case INT:
@@ -339,19 +340,19 @@ public final class SaleEventParser implements Serializable {
         return value;
     }
 
-    private static Kind present(Captured fields, Field field) throws Rejection {
+    private static Kind present(Captured fields, SaleField field) throws Rejection {
         Kind kind = fields.kind(field);
         if (kind == null) {
-            throw new Rejection(RejectReason.MISSING_FIELD, "field '" + field.jsonName + "' is missing");
+            throw new Rejection(RejectReason.MISSING_FIELD, "field '" + field.key() + "' is missing");
         }
         if (kind == Kind.NULL) {
-            throw new Rejection(RejectReason.NULL_FIELD, "field '" + field.jsonName + "' is null");
+            throw new Rejection(RejectReason.NULL_FIELD, "field '" + field.key() + "' is null");
         }
         return kind;
     }
 
-    private static Rejection fieldRejection(RejectReason reason, Captured fields, Field field, String problem) {
-        return new Rejection(reason, "field '" + field.jsonName + "' is " + fields.describe(field) + ": " + problem);
+    private static Rejection fieldRejection(RejectReason reason, Captured fields, SaleField field, String problem) {
+        return new Rejection(reason, "field '" + field.key() + "' is " + fields.describe(field) + ": " + problem);
     }
 
     private JsonFactory jsonFactory() {
@@ -429,38 +430,6 @@ public final class SaleEventParser implements Serializable {
         return out.toString();
     }
 
-    /** The fields this parser reads, in the order they are validated. */
-    private enum Field {
-        ITEM_ID("item_id"),
-        STORE_ID("store_id"),
-        ITEM_NAME("item_name"),
-        ITEM_SOLD("item_sold"),
-        TIMESTAMP_MS("timestamp_ms");
-
-        final String jsonName;
-
-        Field(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        static Field byJsonName(String name) {
-            switch (name) {
-                case "item_id":
-                    return ITEM_ID;
-                case "store_id":
-                    return STORE_ID;
-                case "item_name":
-                    return ITEM_NAME;
-                case "item_sold":
-                    return ITEM_SOLD;
-                case "timestamp_ms":
-                    return TIMESTAMP_MS;
-                default:
-                    return null;
-            }
-        }
-    }
-
     /** The JSON shape of a captured value; {@code NON_FINITE} is NaN or an infinity. */
     private enum Kind {
         STRING,
@@ -475,10 +444,10 @@ public final class SaleEventParser implements Serializable {
 
     /** Known fields as found in the message, not yet validated. */
     private static final class Captured {
-        private final Kind[] kinds = new Kind[Field.values().length];
-        private final String[] texts = new String[Field.values().length];
+        private final Kind[] kinds = new Kind[SaleField.values().length];
+        private final String[] texts = new String[SaleField.values().length];
 
-        void record(Field field, JsonParser parser, JsonToken token) throws IOException {
+        void record(SaleField field, JsonParser parser, JsonToken token) throws IOException {
             Kind kind;
             switch (token) {
                 case VALUE_STRING:
@@ -514,16 +483,16 @@ public final class SaleEventParser implements Serializable {
             }
         }
 
-        Kind kind(Field field) {
+        Kind kind(SaleField field) {
             return kinds[field.ordinal()];
         }
 
-        String text(Field field) {
+        String text(SaleField field) {
             return texts[field.ordinal()];
         }
 
         /** The value as it appeared in the message, shortened, for details. */
-        String describe(Field field) {
+        String describe(SaleField field) {
             String text = text(field);
             switch (kind(field)) {
                 case STRING:

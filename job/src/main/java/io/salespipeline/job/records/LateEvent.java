@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import io.salespipeline.contract.SaleField;
 import java.util.Objects;
 
 /**
@@ -33,11 +34,11 @@ public class LateEvent implements KafkaEnvelope {
     @Override
     public byte[] toJson() {
         return RecordJson.object(json -> {
-            json.writeStringField("item_id", event.itemId);
-            json.writeStringField("item_name", event.itemName);
-            json.writeStringField("store_id", event.storeId);
-            json.writeNumberField("item_sold", event.itemSold);
-            json.writeNumberField("timestamp_ms", event.timestampMs);
+            json.writeStringField(SaleField.ITEM_ID.key(), event.itemId);
+            json.writeStringField(SaleField.ITEM_NAME.key(), event.itemName);
+            json.writeStringField(SaleField.STORE_ID.key(), event.storeId);
+            json.writeNumberField(SaleField.ITEM_SOLD.key(), event.itemSold);
+            json.writeNumberField(SaleField.TIMESTAMP_MS.key(), event.timestampMs);
             json.writeObjectFieldStart("source");
             json.writeStringField("topic", event.sourceTopic);
             json.writeNumberField("partition", event.sourcePartition);

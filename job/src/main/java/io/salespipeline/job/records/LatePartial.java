@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import io.salespipeline.contract.SaleField;
 import io.salespipeline.contract.ViewTable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -40,8 +41,8 @@ public class LatePartial implements KafkaEnvelope {
         return RecordJson.object(json -> {
             json.writeStringField("late_reason", LateReason.WINDOW_CLOSED_AFTER_IDLE.code());
             json.writeStringField("view", view);
-            json.writeStringField("store_id", partial.storeId);
-            json.writeStringField("item_name", partial.itemName);
+            json.writeStringField(SaleField.STORE_ID.key(), partial.storeId);
+            json.writeStringField(SaleField.ITEM_NAME.key(), partial.itemName);
             json.writeNumberField("window_start_ms", partial.windowStartMs);
             json.writeNumberField("window_end_ms", partial.windowStartMs + windowSizeMs);
             json.writeNumberField("units", partial.units);

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.SaleField;
 import io.salespipeline.contract.ViewStatements;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -271,12 +272,12 @@ final class CassandraCeiling {
         try {
             JsonNode json = JSON.readTree(record.value());
             // numbers may come as JSON strings; asLong/asInt read both, as the job's parser accepts both
-            long timestampMs = json.path("timestamp_ms").asLong();
-            return java.util.Optional.of(new Event(json.path("store_id").asText(), Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate(),
+            long timestampMs = json.path(SaleField.TIMESTAMP_MS.key()).asLong();
+            return java.util.Optional.of(new Event(json.path(SaleField.STORE_ID.key()).asText(), Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate(),
                     Instant.ofEpochMilli(timestampMs), record.partition() + "-" + record.offset(),
                     // the job's item_sales tie-break and write timestamp (ViewRows in the job)
-                    ViewStatements.logPosition(record.partition(), record.offset()), json.path("item_id").asText(),
-                    json.path("item_name").asText(), json.path("item_sold").asInt(), timestampMs * 1000));
+                    ViewStatements.logPosition(record.partition(), record.offset()), json.path(SaleField.ITEM_ID.key()).asText(),
+                    json.path(SaleField.ITEM_NAME.key()).asText(), json.path(SaleField.ITEM_SOLD.key()).asInt(), timestampMs * 1000));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

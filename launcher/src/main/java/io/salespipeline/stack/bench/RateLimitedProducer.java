@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.SaleField;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.generate.Catalog;
 import java.nio.charset.StandardCharsets;
@@ -95,12 +96,15 @@ final class RateLimitedProducer implements AutoCloseable {
         }
     }
 
+    /** A sales event as the tills send it (numbers as JSON numbers or strings, as real producers do). */
+    private static final String EVENT = "{\"" + SaleField.ITEM_ID.key() + "\": \"%s\", \"" + SaleField.ITEM_SOLD.key() + "\": %d, \""
+            + SaleField.ITEM_NAME.key() + "\": \"%s\", \"" + SaleField.TIMESTAMP_MS.key() + "\": \"%d\", \"" + SaleField.STORE_ID.key() + "\": \"%s\"}";
+
     private void send(boolean sampled) {
         String store = STORES.get(random.nextInt(STORES.size()));
         String[] item = ITEMS[random.nextInt(ITEMS.length)];
         long timestampMs = System.currentTimeMillis();
-        byte[] value = String.format(Locale.ROOT, "{\"item_id\": \"%s\", \"item_sold\": %d, \"item_name\": \"%s\", \"timestamp_ms\": \"%d\", \"store_id\": \"%s\"}",
-                item[0], 1 + random.nextInt(7), item[1], timestampMs, store).getBytes(StandardCharsets.UTF_8);
+        byte[] value = String.format(Locale.ROOT, EVENT, item[0], 1 + random.nextInt(7), item[1], timestampMs, store).getBytes(StandardCharsets.UTF_8);
         long sentNanos = System.nanoTime();
         producer.send(new ProducerRecord<>(topic, store.getBytes(StandardCharsets.UTF_8), value), (metadata, e) -> {
             if (e != null) {

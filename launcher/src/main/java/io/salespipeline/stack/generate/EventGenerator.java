@@ -1,5 +1,6 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.contract.SaleField;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
@@ -45,7 +46,7 @@ final class EventGenerator implements Iterator<Message> {
     private static final Fault[] FAULTS = Fault.values();
 
     // The producer's field order, which the pipeline must not depend on but real messages have.
-    private static final String[] FIELDS = {"item_id", "item_sold", "item_name", "timestamp_ms", "store_id"};
+    private static final String[] FIELDS = {SaleField.ITEM_ID.key(), SaleField.ITEM_SOLD.key(), SaleField.ITEM_NAME.key(), SaleField.TIMESTAMP_MS.key(), SaleField.STORE_ID.key()};
     private static final int ITEM_ID = 0;
     private static final int ITEM_SOLD = 1;
     private static final int ITEM_NAME = 2;
