@@ -1,5 +1,7 @@
 package io.salespipeline.job.config;
 
+import static io.salespipeline.contract.JobSetting.*;
+
 import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
@@ -31,39 +33,39 @@ public final class JobConfig implements Serializable {
     public record Option(String key, String defaultValue, String description) {}
 
     public static final List<Option> OPTIONS = List.of(
-            new Option("kafka.bootstrap", "127.0.0.1:9092", "Kafka bootstrap servers (env KAFKA_BOOTSTRAP)"),
-            new Option("kafka.topic", Topic.ITEM_SALES.defaultName(), "the event log topic"),
-            new Option("kafka.dlq-topic", Topic.DEAD_LETTERS.defaultName(), "topic for rejected input, with reason and source position"),
-            new Option("kafka.late-topic", Topic.LATE_EVENTS.defaultName(), "topic for events beyond the allowed lateness"),
-            new Option("kafka.group-id", ViewVersions.CONSUMER_GROUP_PATTERN, "consumer group; offsets are committed on checkpoints"),
-            new Option("kafka.starting-offsets", "earliest", "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
-            new Option("kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),
-            new Option("kafka.sasl-mechanism", "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KAFKA_SASL_MECHANISM)"),
-            new Option("kafka.sasl-username", "", "SASL user (env KAFKA_SASL_USERNAME); the password comes from env KAFKA_SASL_PASSWORD"),
-            new Option("cassandra.contact", "127.0.0.1:9042", "Cassandra contact point host:port (env CASSANDRA_CONTACT)"),
-            new Option("cassandra.username", "", "Cassandra user (env CASSANDRA_USERNAME); the password comes from env CASSANDRA_PASSWORD"),
-            new Option("cassandra.max-concurrent-requests", "64", "in-flight requests (a batch or a row) per sink subtask"),
-            new Option("cassandra.batch-rows", "25", "rows of one partition sent as one unlogged batch (Cassandra warns above 5 KiB per batch)"),
-            new Option("cassandra.max-buffered-rows", "5000", "rows a sink subtask holds before it sends them all"),
-            new Option("cassandra.flush-interval", "100ms", "the longest a row waits in a sink before it is sent (checkpoints send everything)"),
-            new Option("cassandra.write-retries", "3", "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
-            new Option("view.version", "1", "view version: the job writes keyspace sales_v{version}"),
-            new Option("view.keyspace", ViewVersions.KEYSPACE_PATTERN, "keyspace override (tests)"),
-            new Option("views.records", "true", "also write the record views item_sales and sales_by_store_day"),
-            new Option("watermark.out-of-orderness", "5s", "bounded out-of-orderness per Kafka partition"),
-            new Option("watermark.idleness", "30s", "a partition without events this long stops holding back the watermark"),
-            new Option("window.allowed-lateness", "60s", "late events within this still update their windows"),
-            new Option("window.early-firing", "5s", "processing-time interval of early (final = false) results"),
-            new Option("window.store", "1min", "window size of store_sales_per_minute"),
-            new Option("window.item", "1h", "window size of item_sales_per_hour"),
-            new Option("window.top-items", "1h", "window size of top_items_per_store_hour"),
-            new Option("window.local-flush", "1s", "each subtask sums its events per key and window and sends the sums at every watermark and checkpoint, and at least this often"),
-            new Option("window.local-max-keys", "10000", "open sums per window and subtask before they are sent early"),
-            new Option("top.n", "5", "how many items top_items_per_store_hour ranks"),
-            new Option("parse.max-message-bytes", "65536", "larger messages go to the DLQ as OVERSIZE"),
-            new Option("parse.max-item-sold", "1000000", "larger item_sold is ABSURD_QUANTITY"),
-            new Option("parse.max-future-skew", "15min", "an event stamped further ahead of its Kafka record timestamp is TIMESTAMP_IN_FUTURE"),
-            new Option("job.max-parallelism", "128", "key groups: the upper bound for rescaling from a savepoint"));
+            new Option(KAFKA_BOOTSTRAP.key(), "127.0.0.1:9092", "Kafka bootstrap servers (env KAFKA_BOOTSTRAP)"),
+            new Option(KAFKA_TOPIC.key(), Topic.ITEM_SALES.defaultName(), "the event log topic"),
+            new Option(KAFKA_DLQ_TOPIC.key(), Topic.DEAD_LETTERS.defaultName(), "topic for rejected input, with reason and source position"),
+            new Option(KAFKA_LATE_TOPIC.key(), Topic.LATE_EVENTS.defaultName(), "topic for events beyond the allowed lateness"),
+            new Option(KAFKA_GROUP_ID.key(), ViewVersions.CONSUMER_GROUP_PATTERN, "consumer group; offsets are committed on checkpoints"),
+            new Option(KAFKA_STARTING_OFFSETS.key(), "earliest", "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
+            new Option(KAFKA_SECURITY_PROTOCOL.key(), "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),
+            new Option(KAFKA_SASL_MECHANISM.key(), "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KAFKA_SASL_MECHANISM)"),
+            new Option(KAFKA_SASL_USERNAME.key(), "", "SASL user (env KAFKA_SASL_USERNAME); the password comes from env KAFKA_SASL_PASSWORD"),
+            new Option(CASSANDRA_CONTACT.key(), "127.0.0.1:9042", "Cassandra contact point host:port (env CASSANDRA_CONTACT)"),
+            new Option(CASSANDRA_USERNAME.key(), "", "Cassandra user (env CASSANDRA_USERNAME); the password comes from env CASSANDRA_PASSWORD"),
+            new Option(CASSANDRA_MAX_CONCURRENT_REQUESTS.key(), "64", "in-flight requests (a batch or a row) per sink subtask"),
+            new Option(CASSANDRA_BATCH_ROWS.key(), "25", "rows of one partition sent as one unlogged batch (Cassandra warns above 5 KiB per batch)"),
+            new Option(CASSANDRA_MAX_BUFFERED_ROWS.key(), "5000", "rows a sink subtask holds before it sends them all"),
+            new Option(CASSANDRA_FLUSH_INTERVAL.key(), "100ms", "the longest a row waits in a sink before it is sent (checkpoints send everything)"),
+            new Option(CASSANDRA_WRITE_RETRIES.key(), "3", "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
+            new Option(VIEW_VERSION.key(), "1", "view version: the job writes keyspace sales_v{version}"),
+            new Option(VIEW_KEYSPACE.key(), ViewVersions.KEYSPACE_PATTERN, "keyspace override (tests)"),
+            new Option(VIEWS_RECORDS.key(), "true", "also write the record views item_sales and sales_by_store_day"),
+            new Option(WATERMARK_OUT_OF_ORDERNESS.key(), "5s", "bounded out-of-orderness per Kafka partition"),
+            new Option(WATERMARK_IDLENESS.key(), "30s", "a partition without events this long stops holding back the watermark"),
+            new Option(WINDOW_ALLOWED_LATENESS.key(), "60s", "late events within this still update their windows"),
+            new Option(WINDOW_EARLY_FIRING.key(), "5s", "processing-time interval of early (final = false) results"),
+            new Option(WINDOW_STORE.key(), "1min", "window size of store_sales_per_minute"),
+            new Option(WINDOW_ITEM.key(), "1h", "window size of item_sales_per_hour"),
+            new Option(WINDOW_TOP_ITEMS.key(), "1h", "window size of top_items_per_store_hour"),
+            new Option(WINDOW_LOCAL_FLUSH.key(), "1s", "each subtask sums its events per key and window and sends the sums at every watermark and checkpoint, and at least this often"),
+            new Option(WINDOW_LOCAL_MAX_KEYS.key(), "10000", "open sums per window and subtask before they are sent early"),
+            new Option(TOP_N.key(), "5", "how many items top_items_per_store_hour ranks"),
+            new Option(PARSE_MAX_MESSAGE_BYTES.key(), "65536", "larger messages go to the DLQ as OVERSIZE"),
+            new Option(PARSE_MAX_ITEM_SOLD.key(), "1000000", "larger item_sold is ABSURD_QUANTITY"),
+            new Option(PARSE_MAX_FUTURE_SKEW.key(), "15min", "an event stamped further ahead of its Kafka record timestamp is TIMESTAMP_IN_FUTURE"),
+            new Option(JOB_MAX_PARALLELISM.key(), "128", "key groups: the upper bound for rescaling from a savepoint"));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
 
@@ -108,48 +110,48 @@ public final class JobConfig implements Serializable {
 
     private JobConfig(Map<String, String> values) {
         Reader r = new Reader(values);
-        this.viewVersion = r.positiveInt("view.version");
-        this.kafkaBootstrap = r.text("kafka.bootstrap");
-        this.topic = r.text("kafka.topic");
-        this.dlqTopic = r.text("kafka.dlq-topic");
-        this.lateTopic = r.text("kafka.late-topic");
-        this.groupId = ViewVersions.fill(r.text("kafka.group-id"), viewVersion);
-        this.startingOffsets = r.parse("kafka.starting-offsets", StartingOffsets::parse);
-        this.kafkaSecurityProtocol = r.oneOf("kafka.security-protocol", "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
-        this.kafkaSaslMechanism = r.oneOf("kafka.sasl-mechanism", SaslLogin.MECHANISMS.toArray(String[]::new));
-        this.kafkaSaslUsername = values.get("kafka.sasl-username");
-        String contact = r.text("cassandra.contact");
+        this.viewVersion = r.positiveInt(VIEW_VERSION.key());
+        this.kafkaBootstrap = r.text(KAFKA_BOOTSTRAP.key());
+        this.topic = r.text(KAFKA_TOPIC.key());
+        this.dlqTopic = r.text(KAFKA_DLQ_TOPIC.key());
+        this.lateTopic = r.text(KAFKA_LATE_TOPIC.key());
+        this.groupId = ViewVersions.fill(r.text(KAFKA_GROUP_ID.key()), viewVersion);
+        this.startingOffsets = r.parse(KAFKA_STARTING_OFFSETS.key(), StartingOffsets::parse);
+        this.kafkaSecurityProtocol = r.oneOf(KAFKA_SECURITY_PROTOCOL.key(), "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
+        this.kafkaSaslMechanism = r.oneOf(KAFKA_SASL_MECHANISM.key(), SaslLogin.MECHANISMS.toArray(String[]::new));
+        this.kafkaSaslUsername = values.get(KAFKA_SASL_USERNAME.key());
+        String contact = r.text(CASSANDRA_CONTACT.key());
         int colon = contact.lastIndexOf(':');
         if (colon <= 0) {
             throw new ConfigException("--cassandra.contact must be host:port, got '" + contact + "'");
         }
         this.cassandraHost = contact.substring(0, colon);
-        this.cassandraPort = r.parse("cassandra.contact", v -> port(v.substring(v.lastIndexOf(':') + 1)));
-        this.cassandraUsername = values.get("cassandra.username");
-        this.cassandraMaxConcurrentRequests = r.positiveInt("cassandra.max-concurrent-requests");
-        this.cassandraBatchRows = r.positiveInt("cassandra.batch-rows");
-        this.cassandraMaxBufferedRows = r.positiveInt("cassandra.max-buffered-rows");
-        this.cassandraFlushInterval = r.duration("cassandra.flush-interval", true);
-        this.cassandraWriteRetries = r.nonNegativeInt("cassandra.write-retries");
-        this.keyspace = ViewVersions.fill(r.text("view.keyspace"), viewVersion);
+        this.cassandraPort = r.parse(CASSANDRA_CONTACT.key(), v -> port(v.substring(v.lastIndexOf(':') + 1)));
+        this.cassandraUsername = values.get(CASSANDRA_USERNAME.key());
+        this.cassandraMaxConcurrentRequests = r.positiveInt(CASSANDRA_MAX_CONCURRENT_REQUESTS.key());
+        this.cassandraBatchRows = r.positiveInt(CASSANDRA_BATCH_ROWS.key());
+        this.cassandraMaxBufferedRows = r.positiveInt(CASSANDRA_MAX_BUFFERED_ROWS.key());
+        this.cassandraFlushInterval = r.duration(CASSANDRA_FLUSH_INTERVAL.key(), true);
+        this.cassandraWriteRetries = r.nonNegativeInt(CASSANDRA_WRITE_RETRIES.key());
+        this.keyspace = ViewVersions.fill(r.text(VIEW_KEYSPACE.key()), viewVersion);
         if (!ViewVersions.isKeyspaceName(keyspace)) {
             throw new ConfigException("--view.keyspace '" + keyspace + "' is not a valid keyspace name (lower-case letters, digits, _)");
         }
-        this.writeRecordViews = r.bool("views.records");
-        this.outOfOrderness = r.duration("watermark.out-of-orderness", false);
-        this.idleness = r.duration("watermark.idleness", true);
-        this.allowedLateness = r.duration("window.allowed-lateness", false);
-        this.earlyFiring = r.duration("window.early-firing", true);
-        this.storeWindow = r.duration("window.store", true);
-        this.itemWindow = r.duration("window.item", true);
-        this.topItemsWindow = r.duration("window.top-items", true);
-        this.localFlush = r.duration("window.local-flush", true);
-        this.localMaxKeys = r.positiveInt("window.local-max-keys");
-        this.topN = r.positiveInt("top.n");
-        this.maxMessageBytes = r.positiveInt("parse.max-message-bytes");
-        this.maxItemSold = r.positiveInt("parse.max-item-sold");
-        this.maxFutureSkew = r.duration("parse.max-future-skew", false);
-        this.maxParallelism = r.positiveInt("job.max-parallelism");
+        this.writeRecordViews = r.bool(VIEWS_RECORDS.key());
+        this.outOfOrderness = r.duration(WATERMARK_OUT_OF_ORDERNESS.key(), false);
+        this.idleness = r.duration(WATERMARK_IDLENESS.key(), true);
+        this.allowedLateness = r.duration(WINDOW_ALLOWED_LATENESS.key(), false);
+        this.earlyFiring = r.duration(WINDOW_EARLY_FIRING.key(), true);
+        this.storeWindow = r.duration(WINDOW_STORE.key(), true);
+        this.itemWindow = r.duration(WINDOW_ITEM.key(), true);
+        this.topItemsWindow = r.duration(WINDOW_TOP_ITEMS.key(), true);
+        this.localFlush = r.duration(WINDOW_LOCAL_FLUSH.key(), true);
+        this.localMaxKeys = r.positiveInt(WINDOW_LOCAL_MAX_KEYS.key());
+        this.topN = r.positiveInt(TOP_N.key());
+        this.maxMessageBytes = r.positiveInt(PARSE_MAX_MESSAGE_BYTES.key());
+        this.maxItemSold = r.positiveInt(PARSE_MAX_ITEM_SOLD.key());
+        this.maxFutureSkew = r.duration(PARSE_MAX_FUTURE_SKEW.key(), false);
+        this.maxParallelism = r.positiveInt(JOB_MAX_PARALLELISM.key());
     }
 
     private static int port(String text) {
@@ -173,12 +175,12 @@ public final class JobConfig implements Serializable {
     public static JobConfig fromArgs(String[] args, Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
         OPTIONS.forEach(o -> values.put(o.key(), o.defaultValue()));
-        envFallback(values, environment, "kafka.bootstrap", "KAFKA_BOOTSTRAP");
-        envFallback(values, environment, "cassandra.contact", "CASSANDRA_CONTACT");
-        envFallback(values, environment, "kafka.security-protocol", "KAFKA_SECURITY_PROTOCOL");
-        envFallback(values, environment, "kafka.sasl-mechanism", "KAFKA_SASL_MECHANISM");
-        envFallback(values, environment, "kafka.sasl-username", "KAFKA_SASL_USERNAME");
-        envFallback(values, environment, "cassandra.username", "CASSANDRA_USERNAME");
+        envFallback(values, environment, KAFKA_BOOTSTRAP.key(), "KAFKA_BOOTSTRAP");
+        envFallback(values, environment, CASSANDRA_CONTACT.key(), "CASSANDRA_CONTACT");
+        envFallback(values, environment, KAFKA_SECURITY_PROTOCOL.key(), "KAFKA_SECURITY_PROTOCOL");
+        envFallback(values, environment, KAFKA_SASL_MECHANISM.key(), "KAFKA_SASL_MECHANISM");
+        envFallback(values, environment, KAFKA_SASL_USERNAME.key(), "KAFKA_SASL_USERNAME");
+        envFallback(values, environment, CASSANDRA_USERNAME.key(), "CASSANDRA_USERNAME");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -220,35 +222,35 @@ public final class JobConfig implements Serializable {
     /** Settings worth showing in the web UI's job configuration: everything here, and no secret is here. */
     public Map<String, String> describe() {
         Map<String, String> shown = new LinkedHashMap<>();
-        shown.put("kafka.bootstrap", kafkaBootstrap);
-        shown.put("kafka.topic", topic);
-        shown.put("kafka.dlq-topic", dlqTopic);
-        shown.put("kafka.late-topic", lateTopic);
-        shown.put("kafka.group-id", groupId);
-        shown.put("kafka.starting-offsets", startingOffsets.toString());
-        shown.put("kafka.security-protocol", kafkaSecurityProtocol);
+        shown.put(KAFKA_BOOTSTRAP.key(), kafkaBootstrap);
+        shown.put(KAFKA_TOPIC.key(), topic);
+        shown.put(KAFKA_DLQ_TOPIC.key(), dlqTopic);
+        shown.put(KAFKA_LATE_TOPIC.key(), lateTopic);
+        shown.put(KAFKA_GROUP_ID.key(), groupId);
+        shown.put(KAFKA_STARTING_OFFSETS.key(), startingOffsets.toString());
+        shown.put(KAFKA_SECURITY_PROTOCOL.key(), kafkaSecurityProtocol);
         if (kafkaSecurityProtocol.startsWith("SASL")) {
-            shown.put("kafka.sasl-mechanism", kafkaSaslMechanism);
+            shown.put(KAFKA_SASL_MECHANISM.key(), kafkaSaslMechanism);
         }
-        shown.put("cassandra.contact", cassandraHost + ":" + cassandraPort);
-        shown.put("cassandra.max-concurrent-requests", Integer.toString(cassandraMaxConcurrentRequests));
-        shown.put("cassandra.batch-rows", Integer.toString(cassandraBatchRows));
-        shown.put("cassandra.max-buffered-rows", Integer.toString(cassandraMaxBufferedRows));
-        shown.put("cassandra.flush-interval", cassandraFlushInterval.toString());
-        shown.put("view.version", Integer.toString(viewVersion));
-        shown.put("view.keyspace", keyspace);
-        shown.put("views.records", Boolean.toString(writeRecordViews));
-        shown.put("watermark.out-of-orderness", outOfOrderness.toString());
-        shown.put("watermark.idleness", idleness.toString());
-        shown.put("window.allowed-lateness", allowedLateness.toString());
-        shown.put("window.early-firing", earlyFiring.toString());
-        shown.put("window.store", storeWindow.toString());
-        shown.put("window.item", itemWindow.toString());
-        shown.put("window.top-items", topItemsWindow.toString());
-        shown.put("window.local-flush", localFlush.toString());
-        shown.put("window.local-max-keys", Integer.toString(localMaxKeys));
-        shown.put("top.n", Integer.toString(topN));
-        shown.put("parse.max-future-skew", maxFutureSkew.toString());
+        shown.put(CASSANDRA_CONTACT.key(), cassandraHost + ":" + cassandraPort);
+        shown.put(CASSANDRA_MAX_CONCURRENT_REQUESTS.key(), Integer.toString(cassandraMaxConcurrentRequests));
+        shown.put(CASSANDRA_BATCH_ROWS.key(), Integer.toString(cassandraBatchRows));
+        shown.put(CASSANDRA_MAX_BUFFERED_ROWS.key(), Integer.toString(cassandraMaxBufferedRows));
+        shown.put(CASSANDRA_FLUSH_INTERVAL.key(), cassandraFlushInterval.toString());
+        shown.put(VIEW_VERSION.key(), Integer.toString(viewVersion));
+        shown.put(VIEW_KEYSPACE.key(), keyspace);
+        shown.put(VIEWS_RECORDS.key(), Boolean.toString(writeRecordViews));
+        shown.put(WATERMARK_OUT_OF_ORDERNESS.key(), outOfOrderness.toString());
+        shown.put(WATERMARK_IDLENESS.key(), idleness.toString());
+        shown.put(WINDOW_ALLOWED_LATENESS.key(), allowedLateness.toString());
+        shown.put(WINDOW_EARLY_FIRING.key(), earlyFiring.toString());
+        shown.put(WINDOW_STORE.key(), storeWindow.toString());
+        shown.put(WINDOW_ITEM.key(), itemWindow.toString());
+        shown.put(WINDOW_TOP_ITEMS.key(), topItemsWindow.toString());
+        shown.put(WINDOW_LOCAL_FLUSH.key(), localFlush.toString());
+        shown.put(WINDOW_LOCAL_MAX_KEYS.key(), Integer.toString(localMaxKeys));
+        shown.put(TOP_N.key(), Integer.toString(topN));
+        shown.put(PARSE_MAX_FUTURE_SKEW.key(), maxFutureSkew.toString());
         return shown;
     }
 

@@ -3,7 +3,10 @@ package io.salespipeline.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.salespipeline.contract.JobSetting;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +58,18 @@ class JobConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessage("--window.store 'banana' is invalid: expected a duration such as 500ms, 5s, 1min, 1h");
         assertThatThrownBy(() -> config("--window.sizes", "1min"))
                 .isInstanceOf(ConfigException.class).hasMessage("unknown setting --window.sizes (see --help for the list)");
+    }
+
+    /** The contract's settings are exactly the documented ones: the launcher cannot pass a key the job does not know. */
+    @Test
+    void everyContractSettingIsADocumentedOptionAndNoOther() {
+        assertThat(JobConfig.OPTIONS.stream().map(JobConfig.Option::key))
+                .containsExactlyInAnyOrder(Arrays.stream(JobSetting.values()).map(JobSetting::key).toArray(String[]::new));
+        List<String> args = new JobSetting.Arguments().set(JobSetting.VIEW_VERSION, 7)
+                .set(JobSetting.VIEWS_RECORDS, false).toList();
+        assertThat(args).containsExactly("--view.version", "7", "--views.records", "false");
+        JobConfig config = JobConfig.fromArgs(args.toArray(String[]::new), Map.of());
+        assertThat(config.keyspace).isEqualTo("sales_v7");
+        assertThat(config.writeRecordViews).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Clients;
@@ -97,12 +98,10 @@ final class BenchEnv implements AutoCloseable {
         if (jarId == null) {
             jarId = flink.uploadJar(jar);
         }
-        List<String> args = new ArrayList<>(List.of(
-                "--kafka.bootstrap", kafkaBootstrap, "--cassandra.contact", cassandraContact,
-                "--kafka.topic", topic, "--kafka.dlq-topic", runId + "_dlq", "--kafka.late-topic", runId + "_late",
-                "--view.keyspace", keyspace, "--kafka.group-id", keyspace, "--kafka.starting-offsets", "earliest"));
-        args.addAll(settings);
-        args.addAll(options.jobArgs());
+        List<String> args = new JobSetting.Arguments().set(JobSetting.KAFKA_BOOTSTRAP, kafkaBootstrap).set(JobSetting.CASSANDRA_CONTACT, cassandraContact)
+                .set(JobSetting.KAFKA_TOPIC, topic).set(JobSetting.KAFKA_DLQ_TOPIC, runId + "_dlq").set(JobSetting.KAFKA_LATE_TOPIC, runId + "_late")
+                .set(JobSetting.VIEW_KEYSPACE, keyspace).set(JobSetting.KAFKA_GROUP_ID, keyspace).set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest")
+                .addAll(settings).addAll(options.jobArgs()).toList();
         long submitted = System.currentTimeMillis();
         PipelineJob job = new PipelineJob(flink, flink.runJar(jarId, args, options.parallelism(), null, options.flinkConfiguration()), submitted);
         jobs.push(job);

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.bench;
 
+import io.salespipeline.contract.JobSetting;
 import io.salespipeline.stack.replay.FlinkRest;
 import io.salespipeline.contract.Metrics;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -68,7 +69,7 @@ final class CatchUpRun {
         Map<Integer, Long> start = env.log.startOffsets(topic);
         Map<Integer, Long> end = env.log.endOffsets(topic);
         long total = end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
-        PipelineJob job = env.startJob(topic, keyspace, recordViews ? List.of() : List.of("--views.records", "false"));
+        PipelineJob job = env.startJob(topic, keyspace, recordViews ? List.of() : new JobSetting.Arguments().set(JobSetting.VIEWS_RECORDS, false).toList());
         long runningAt = job.runningAt();
         Map<String, ProcessHandle> processes = env.stackProcesses.get();
         Map<String, Duration> cpuAtRunning = cpuTimes(processes);

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -380,9 +380,7 @@ public final class ReplayCli {
     }
 
     private static List<String> withEarliest(List<String> jobSettings) {
-        List<String> settings = new ArrayList<>(List.of("--kafka.starting-offsets", "earliest"));
-        settings.addAll(jobSettings);
-        return settings;
+        return new JobSetting.Arguments().set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest").addAll(jobSettings).toList();
     }
 
     static String groupOf(int version) {
@@ -494,9 +492,8 @@ public final class ReplayCli {
 
         /** Uploads the jar, starts the job for this version and waits until it runs. */
         String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest, Path jar) {
-            List<String> programArgs = new ArrayList<>(List.of("--view.version", Integer.toString(version),
-                    "--kafka.bootstrap", kafka, "--cassandra.contact", cassandra, "--kafka.topic", topic));
-            programArgs.addAll(jobSettings);
+            List<String> programArgs = new JobSetting.Arguments().set(JobSetting.VIEW_VERSION, version).set(JobSetting.KAFKA_BOOTSTRAP, kafka)
+                    .set(JobSetting.CASSANDRA_CONTACT, cassandra).set(JobSetting.KAFKA_TOPIC, topic).addAll(jobSettings).toList();
             String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
             flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
             control.recordJob(version, jobId);
