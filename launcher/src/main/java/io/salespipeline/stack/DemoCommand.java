@@ -67,9 +67,7 @@ final class DemoCommand {
         boolean down = args.flag("down");
 
         out.println("[1/4] starting the stack (Kafka, Cassandra, Flink)");
-        if (new StackCli(layout, out, err).run(List.of("up")) != 0) {
-            return 1;
-        }
+        new LocalStack(layout, out, err, System.getenv()).up();
         StackSettings settings = StackSettings.load(layout, null);
         out.println("[2/4] deploying the pipeline job for the active view version");
         ReplayCli replay = new ReplayCli(layout, out, err, System.getenv());
@@ -234,9 +232,7 @@ final class DemoCommand {
             failures.add("the job did not stop with a savepoint (" + e.getMessage() + ")");
         }
         if (down) {
-            if (new StackCli(layout, out, err).run(List.of("down")) != 0) {
-                failures.add("./stack down failed");
-            }
+            new LocalStack(layout, out, err, System.getenv()).down(false);
         } else {
             out.println("the stack keeps running (web UI " + StackSettings.load(layout, null).flinkRest() + "); stop it with ./stack down");
         }
