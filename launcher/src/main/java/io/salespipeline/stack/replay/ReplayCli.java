@@ -4,22 +4,14 @@ import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Args;
-import io.salespipeline.stack.Clients;
-import io.salespipeline.stack.CqlScripts;
-import io.salespipeline.stack.Progress;
-import io.salespipeline.stack.Pause;
-import io.salespipeline.stack.JobJar;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.StackLayout;
 import io.salespipeline.stack.StackSettings;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code ./replay}: deploy the pipeline, change it compatibly (savepoint restart) or incompatibly
@@ -59,10 +49,6 @@ public final class ReplayCli {
             "job: --jar PATH (default job/target/sales-pipeline-job-*.jar), --topic NAME (default item_sales)");
 
     private static final Set<String> ENDPOINT_OPTIONS = Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
-    /** The job's default {@code --kafka.late-topic}, which every version writes. */
-    private static final String LATE_TOPIC = Topic.LATE_EVENTS.defaultName();
-    private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(10);
 
     private final StackLayout layout;
     private final PrintStream out;
@@ -111,7 +97,7 @@ public final class ReplayCli {
     // ---------------------------------------------------------------- commands
 
     private int deploy(Args args, List<String> jobSettings) {
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             int version = args.intValue("version") != null ? positiveVersion(args) : p.control.active().map(ControlTable.Active::version).orElse(1);
             Optional<FlinkRest.Job> running = p.runningJob(version);
             if (running.isPresent()) {
@@ -133,7 +119,7 @@ public final class ReplayCli {
 
     /** The job of the active version (1 on a fresh installation), deployed if it is not running; on the local stack. */
     public Deployment ensureActiveDeployed() {
-        try (Pipeline p = pipeline(Args.parse(List.of(), Set.of(), Set.of()))) {
+        try (VersionPipeline p = pipeline(Args.parse(List.of(), Set.of(), Set.of()))) {
             int version = p.control.active().map(ControlTable.Active::version).orElse(1);
             Optional<FlinkRest.Job> running = p.runningJob(version);
             if (running.isPresent()) {
@@ -149,7 +135,7 @@ public final class ReplayCli {
 
     /** Stops a deployment with a savepoint, recorded for its version; returns the savepoint's path. */
     public String stop(Deployment deployment) {
-        try (Pipeline p = pipeline(Args.parse(List.of(), Set.of(), Set.of()))) {
+        try (VersionPipeline p = pipeline(Args.parse(List.of(), Set.of(), Set.of()))) {
             FlinkRest.Job job = p.flink.job(deployment.jobId()).filter(FlinkRest.Job::isRunning)
                     .orElseThrow(() -> new StackException("job " + deployment.jobId() + " is not running"));
             String savepointPath = p.stopWithSavepoint(job, null);
@@ -159,7 +145,7 @@ public final class ReplayCli {
     }
 
     private int savepoint(Args args, List<String> jobSettings) {
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             int version = args.intValue("version") != null ? positiveVersion(args) : p.activeVersion();
             FlinkRest.Job job = p.runningJob(version).orElseThrow(() -> new StackException("no running job for view version " + version + " (deploy it with ./replay deploy --version " + version + ")"));
             Path jar = p.jar();
@@ -191,7 +177,7 @@ public final class ReplayCli {
             throw StackException.usage("resume takes --from or --checkpoint-dir, not both");
         }
         Optional<RetainedCheckpoints.RestorePoint> given = Optional.ofNullable(args.value("from")).map(RetainedCheckpoints::given);
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             int version = requested != null ? requested : p.activeVersion();
             Optional<FlinkRest.Job> running = p.runningJob(version);
             if (running.isPresent()) {
@@ -227,7 +213,7 @@ public final class ReplayCli {
         int version = positiveVersion(args);
         long maxLag = longOption(args, "max-lag", 1000);
         Duration stallTimeout = Duration.ofSeconds(longOption(args, "stall-timeout", 120));
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             int active = p.activeVersion();
             if (version == active || p.control.version(version).isPresent() || p.control.keyspaceExists(ControlTable.keyspaceOf(version))) {
                 throw new StackException("version " + version + " already exists (keyspace " + ControlTable.keyspaceOf(version) + "): choose a new version, or retire it first");
@@ -265,7 +251,7 @@ public final class ReplayCli {
             throw StackException.usage("switch needs --version N");
         }
         int version = positiveVersion(args);
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             int active = p.activeVersion();
             if (active == version) {
                 out.println("readers already use version " + version);
@@ -281,7 +267,7 @@ public final class ReplayCli {
     }
 
     private int rollback(Args args, List<String> jobSettings) {
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             ControlTable.Active active = p.control.active().orElseThrow(() -> new StackException("no active version is recorded in sales.active_version"));
             if (active.previous() == null) {
                 throw new StackException("version " + active.version() + " has no previous version to roll back to");
@@ -314,7 +300,7 @@ public final class ReplayCli {
         if (!args.flag("yes")) {
             throw StackException.usage("retire stops version " + version + "'s job and drops keyspace " + ControlTable.keyspaceOf(version) + ": confirm with --yes");
         }
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             if (p.activeVersion() == version) {
                 throw new StackException("version " + version + " is the active version: switch readers away first (./replay switch or ./replay rollback)");
             }
@@ -332,7 +318,7 @@ public final class ReplayCli {
     }
 
     private int status(Args args) {
-        try (Pipeline p = pipeline(args)) {
+        try (VersionPipeline p = pipeline(args)) {
             Optional<ControlTable.Active> active = p.control.active();
             out.println(active.map(a -> "active version: " + a.version() + " (keyspace " + a.keyspace() + ", since " + a.switchedAt()
                     + (a.previous() == null ? "" : ", previous " + a.previous()) + ")").orElse("active version: none recorded"));
@@ -415,13 +401,13 @@ public final class ReplayCli {
         return v;
     }
 
-    private Pipeline pipeline(Args args) {
+    private VersionPipeline pipeline(Args args) {
         StackSettings local = StackSettings.load(layout, null);
         String flink = endpoint(args, "flink-rest", "FLINK_REST", local.flinkRest());
         String kafka = endpoint(args, "kafka-bootstrap", "KAFKA_BOOTSTRAP", local.kafkaBootstrap());
         String cassandra = endpoint(args, "cassandra-contact", "CASSANDRA_CONTACT", local.cassandraContact());
         String topic = Optional.ofNullable(args.value("topic")).orElse(Topic.ITEM_SALES.defaultName());
-        return new Pipeline(new FlinkRest(flink), kafka, cassandra, topic, args.value("jar"));
+        return new VersionPipeline(layout, err, new FlinkRest(flink), kafka, cassandra, topic, args.value("jar"));
     }
 
     private String endpoint(Args args, String option, String variable, String local) {
@@ -430,173 +416,6 @@ public final class ReplayCli {
             value = environment.get(variable);
         }
         return value == null || value.isBlank() ? local : value.trim();
-    }
-
-    /** The three services of one pipeline installation, opened lazily where it matters. */
-    private final class Pipeline implements AutoCloseable {
-        final FlinkRest flink;
-        final String kafka;
-        final String cassandra;
-        final String topic;
-        private final String jarOption;
-        final LogPositions log;
-        private final CqlSession session;
-        final ControlTable control;
-
-        Pipeline(FlinkRest flink, String kafka, String cassandra, String topic, String jarOption) {
-            this.flink = flink;
-            this.kafka = kafka;
-            this.cassandra = cassandra;
-            this.topic = topic;
-            this.jarOption = jarOption;
-            flink.jobs();
-            this.session = Clients.cqlSession(cassandra, "pass --cassandra-contact or CASSANDRA_CONTACT");
-            this.control = new ControlTable(session);
-            this.log = new LogPositions(kafka);
-        }
-
-        int activeVersion() {
-            return control.active().map(ControlTable.Active::version)
-                    .orElseThrow(() -> new StackException("no active version is recorded in sales.active_version: deploy first with ./replay deploy"));
-        }
-
-        List<FlinkRest.Job> pipelineJobs() {
-            return flink.jobs().stream().filter(j -> versionOf(j).isPresent()).sorted(Comparator.comparing(j -> versionOf(j).orElse(0))).toList();
-        }
-
-        Optional<FlinkRest.Job> runningJob(int version) {
-            return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> versionOf(j).orElse(-1) == version).findFirst();
-        }
-
-        String deploy(int version, List<String> jobSettings, Integer parallelism) {
-            ensureSchema(version);
-            control.initialiseActive(version);
-            return start(version, jobSettings, parallelism, null, false);
-        }
-
-        void ensureSchema(int version) {
-            if (!control.keyspaceExists("sales")) {
-                CqlScripts.applyDirectory(session, layout.cqlDir(), null);
-            }
-            CqlScripts.applyDirectory(session, layout.cqlDir(), ControlTable.keyspaceOf(version));
-            control.register(version);
-        }
-
-        Path jar() {
-            return JobJar.resolve(layout.repoRoot(), jarOption);
-        }
-
-        String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
-            return start(version, jobSettings, parallelism, savepointPath, fromEarliest, jar());
-        }
-
-        /** Uploads the jar, starts the job for this version and waits until it runs. */
-        String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest, Path jar) {
-            List<String> programArgs = new JobSetting.Arguments().set(JobSetting.VIEW_VERSION, version).set(JobSetting.KAFKA_BOOTSTRAP, kafka)
-                    .set(JobSetting.CASSANDRA_CONTACT, cassandra).set(JobSetting.KAFKA_TOPIC, topic).addAll(jobSettings).toList();
-            String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
-            flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
-            control.recordJob(version, jobId);
-            return jobId;
-        }
-
-        /**
-         * How many events the new version classified differently from the old one in the late
-         * topic, over the log both have committed: after a checkpoint of each job (a version that
-         * just caught up may have committed nothing yet) the horizon is taken, then one more
-         * checkpoint of each makes their late envelopes below it visible.
-         */
-        String compareLate(int before, String beforeJob, int after, String afterJob) {
-            awaitNextCheckpoint(beforeJob);
-            awaitNextCheckpoint(afterJob);
-            Map<Integer, Long> committedBefore = log.committed(groupOf(before), topic);
-            Map<Integer, Long> horizon = new TreeMap<>();
-            log.committed(groupOf(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
-            awaitNextCheckpoint(beforeJob);
-            awaitNextCheckpoint(afterJob);
-            LateComparison.Result late = LateComparison.compare(kafka, LATE_TOPIC, ControlTable.keyspaceOf(before), ControlTable.keyspaceOf(after), horizon);
-            String sample = Stream.concat(late.onlyBefore().stream().map(k -> k + " (only v" + before + ")"), late.onlyAfter().stream().map(k -> k + " (only v" + after + ")"))
-                    .limit(5).collect(Collectors.joining(", "));
-            return String.format(Locale.ROOT, "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
-                    horizon.values().stream().mapToLong(Long::longValue).sum(), before, late.before().size(), after, late.after().size(), late.differently(),
-                    sample.isEmpty() ? "" : " (" + sample + ")");
-        }
-
-        private void awaitNextCheckpoint(String jobId) {
-            long seen = flink.checkpoints(jobId).completedCount();
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (flink.checkpoints(jobId).completedCount() <= seen) {
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("job " + jobId + " completed no checkpoint in " + START_TIMEOUT.toSeconds() + " s: its late envelopes cannot be compared");
-                }
-                Pause.millis(500);
-            }
-        }
-
-        /** Stop-with-savepoint, waiting for it; if it fails the job keeps running and this says so. */
-        String stopWithSavepoint(FlinkRest.Job job, String directory) {
-            String trigger = flink.stopWithSavepoint(job.id(), directory);
-            Progress progress = new Progress(err);
-            long start = System.nanoTime();
-            while (true) {
-                Optional<String> location = flink.savepointResult(job.id(), trigger);
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                if (location.isPresent()) {
-                    progress.finish(String.format(Locale.ROOT, "savepoint of job %s done in %.1f s", job.id(), elapsed));
-                    return location.get();
-                }
-                if (elapsed > SAVEPOINT_TIMEOUT.toSeconds()) {
-                    throw new StackException("the savepoint of job " + job.id() + " did not finish within " + SAVEPOINT_TIMEOUT.toMinutes() + " min");
-                }
-                progress.update(String.format(Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
-                Pause.millis(500);
-            }
-        }
-
-        /** What {@link #resume} restores a version from when no --from is given (see there). */
-        RetainedCheckpoints.RestorePoint latestRestorePoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
-            if (recorded.isPresent() && recorded.get().is(VersionState.STOPPED) && recorded.get().savepointPath() != null) {
-                err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
-                return RetainedCheckpoints.given(recorded.get().savepointPath());
-            }
-            String configured = checkpointDirOption != null ? checkpointDirOption
-                    : flink.configValue("execution.checkpointing.dir", "state.checkpoints.dir")
-                            .orElseThrow(() -> new StackException("the cluster at " + flink.base() + " sets no execution.checkpointing.dir: pass --from <checkpoint path>"));
-            Path dir = RetainedCheckpoints.localDirectory(configured)
-                    .orElseThrow(() -> new StackException("checkpoints live in " + configured + ", which this machine cannot list: pass --from <checkpoint path>"));
-            if (!Files.isDirectory(dir)) {
-                throw new StackException("no checkpoint directory " + dir + " on this machine (the cluster's " + configured + "): pass --checkpoint-dir or --from");
-            }
-            String jobId = recorded.map(ControlTable.Version::jobId).orElse(null);
-            if (jobId == null) {
-                RetainedCheckpoints.RestorePoint newest = RetainedCheckpoints.newest(dir)
-                        .orElseThrow(() -> new StackException("no completed checkpoint under " + dir + " and no job recorded for version " + version + ": deploy it with ./replay deploy"));
-                err.println("no job is recorded for version " + version + " in sales.view_versions: taking the newest completed checkpoint under " + dir + " (job " + newest.jobId() + ")");
-                return newest;
-            }
-            return RetainedCheckpoints.latestOf(dir, jobId).orElseThrow(() -> new StackException("version " + version + "'s job " + jobId
-                    + " left no completed checkpoint in " + dir.resolve(jobId) + RetainedCheckpoints.newest(dir).map(n -> " (the newest one there is "
-                    + n.pointer() + ")").orElse("") + ": pass --from <checkpoint path>, or deploy afresh"));
-        }
-
-        /** Where a restarted job says it restored from (Flink reports it once the restore is done). */
-        String awaitRestoredFrom(String jobId) {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                FlinkRest.Checkpoints cp = flink.checkpoints(jobId);
-                if (cp.restoredFrom() != null) {
-                    return cp.restoredFrom();
-                }
-                Pause.millis(500);
-            }
-            throw new StackException("job " + jobId + " runs but has not reported restoring from a savepoint within " + START_TIMEOUT.toSeconds() + " s");
-        }
-
-        @Override
-        public void close() {
-            log.close();
-            session.close();
-        }
     }
 
     static String partitions(Map<Integer, Long> lags) {

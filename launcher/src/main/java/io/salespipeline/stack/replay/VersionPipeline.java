@@ -1,0 +1,206 @@
+package io.salespipeline.stack.replay;
+
+import io.salespipeline.contract.JobSetting;
+import io.salespipeline.contract.VersionState;
+import io.salespipeline.contract.Topic;
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.stack.Clients;
+import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.Pause;
+import io.salespipeline.stack.JobJar;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.StackLayout;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One pipeline installation's services (Flink, Kafka, Cassandra with the control table) and the
+ * operations on its view versions that the {@code ./replay} commands compose: start a version's
+ * job, stop it with a savepoint, find where a version resumes, compare what two versions found late.
+ */
+final class VersionPipeline implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    /** The job's default {@code --kafka.late-topic}, which every version writes. */
+    private static final String LATE_TOPIC = Topic.LATE_EVENTS.defaultName();
+    private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(10);
+
+    private final StackLayout layout;
+    private final PrintStream err;
+    final FlinkRest flink;
+    final String kafka;
+    final String cassandra;
+    final String topic;
+    private final String jarOption;
+    final LogPositions log;
+    private final CqlSession session;
+    final ControlTable control;
+
+    VersionPipeline(StackLayout layout, PrintStream err, FlinkRest flink, String kafka, String cassandra, String topic, String jarOption) {
+        this.layout = layout;
+        this.err = err;
+        this.flink = flink;
+        this.kafka = kafka;
+        this.cassandra = cassandra;
+        this.topic = topic;
+        this.jarOption = jarOption;
+        flink.jobs();
+        this.session = Clients.cqlSession(cassandra, "pass --cassandra-contact or CASSANDRA_CONTACT");
+        this.control = new ControlTable(session);
+        this.log = new LogPositions(kafka);
+    }
+
+    int activeVersion() {
+        return control.active().map(ControlTable.Active::version)
+                .orElseThrow(() -> new StackException("no active version is recorded in sales.active_version: deploy first with ./replay deploy"));
+    }
+
+    List<FlinkRest.Job> pipelineJobs() {
+        return flink.jobs().stream().filter(j -> ReplayCli.versionOf(j).isPresent()).sorted(Comparator.comparing(j -> ReplayCli.versionOf(j).orElse(0))).toList();
+    }
+
+    Optional<FlinkRest.Job> runningJob(int version) {
+        return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> ReplayCli.versionOf(j).orElse(-1) == version).findFirst();
+    }
+
+    String deploy(int version, List<String> jobSettings, Integer parallelism) {
+        ensureSchema(version);
+        control.initialiseActive(version);
+        return start(version, jobSettings, parallelism, null, false);
+    }
+
+    void ensureSchema(int version) {
+        if (!control.keyspaceExists("sales")) {
+            CqlScripts.applyDirectory(session, layout.cqlDir(), null);
+        }
+        CqlScripts.applyDirectory(session, layout.cqlDir(), ControlTable.keyspaceOf(version));
+        control.register(version);
+    }
+
+    Path jar() {
+        return JobJar.resolve(layout.repoRoot(), jarOption);
+    }
+
+    String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
+        return start(version, jobSettings, parallelism, savepointPath, fromEarliest, jar());
+    }
+
+    /** Uploads the jar, starts the job for this version and waits until it runs. */
+    String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest, Path jar) {
+        List<String> programArgs = new JobSetting.Arguments().set(JobSetting.VIEW_VERSION, version).set(JobSetting.KAFKA_BOOTSTRAP, kafka)
+                .set(JobSetting.CASSANDRA_CONTACT, cassandra).set(JobSetting.KAFKA_TOPIC, topic).addAll(jobSettings).toList();
+        String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
+        flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
+        control.recordJob(version, jobId);
+        return jobId;
+    }
+
+    /**
+     * How many events the new version classified differently from the old one in the late
+     * topic, over the log both have committed: after a checkpoint of each job (a version that
+     * just caught up may have committed nothing yet) the horizon is taken, then one more
+     * checkpoint of each makes their late envelopes below it visible.
+     */
+    String compareLate(int before, String beforeJob, int after, String afterJob) {
+        awaitNextCheckpoint(beforeJob);
+        awaitNextCheckpoint(afterJob);
+        Map<Integer, Long> committedBefore = log.committed(ReplayCli.groupOf(before), topic);
+        Map<Integer, Long> horizon = new TreeMap<>();
+        log.committed(ReplayCli.groupOf(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
+        awaitNextCheckpoint(beforeJob);
+        awaitNextCheckpoint(afterJob);
+        LateComparison.Result late = LateComparison.compare(kafka, LATE_TOPIC, ControlTable.keyspaceOf(before), ControlTable.keyspaceOf(after), horizon);
+        String sample = Stream.concat(late.onlyBefore().stream().map(k -> k + " (only v" + before + ")"), late.onlyAfter().stream().map(k -> k + " (only v" + after + ")"))
+                .limit(5).collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
+                horizon.values().stream().mapToLong(Long::longValue).sum(), before, late.before().size(), after, late.after().size(), late.differently(),
+                sample.isEmpty() ? "" : " (" + sample + ")");
+    }
+
+    private void awaitNextCheckpoint(String jobId) {
+        long seen = flink.checkpoints(jobId).completedCount();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (flink.checkpoints(jobId).completedCount() <= seen) {
+            if (System.nanoTime() > deadline) {
+                throw new StackException("job " + jobId + " completed no checkpoint in " + START_TIMEOUT.toSeconds() + " s: its late envelopes cannot be compared");
+            }
+            Pause.millis(500);
+        }
+    }
+
+    /** Stop-with-savepoint, waiting for it; if it fails the job keeps running and this says so. */
+    String stopWithSavepoint(FlinkRest.Job job, String directory) {
+        String trigger = flink.stopWithSavepoint(job.id(), directory);
+        Progress progress = new Progress(err);
+        long start = System.nanoTime();
+        while (true) {
+            Optional<String> location = flink.savepointResult(job.id(), trigger);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (location.isPresent()) {
+                progress.finish(String.format(Locale.ROOT, "savepoint of job %s done in %.1f s", job.id(), elapsed));
+                return location.get();
+            }
+            if (elapsed > SAVEPOINT_TIMEOUT.toSeconds()) {
+                throw new StackException("the savepoint of job " + job.id() + " did not finish within " + SAVEPOINT_TIMEOUT.toMinutes() + " min");
+            }
+            progress.update(String.format(Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
+            Pause.millis(500);
+        }
+    }
+
+    /** What {@link #resume} restores a version from when no --from is given (see there). */
+    RetainedCheckpoints.RestorePoint latestRestorePoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
+        if (recorded.isPresent() && recorded.get().is(VersionState.STOPPED) && recorded.get().savepointPath() != null) {
+            err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
+            return RetainedCheckpoints.given(recorded.get().savepointPath());
+        }
+        String configured = checkpointDirOption != null ? checkpointDirOption
+                : flink.configValue("execution.checkpointing.dir", "state.checkpoints.dir")
+                        .orElseThrow(() -> new StackException("the cluster at " + flink.base() + " sets no execution.checkpointing.dir: pass --from <checkpoint path>"));
+        Path dir = RetainedCheckpoints.localDirectory(configured)
+                .orElseThrow(() -> new StackException("checkpoints live in " + configured + ", which this machine cannot list: pass --from <checkpoint path>"));
+        if (!Files.isDirectory(dir)) {
+            throw new StackException("no checkpoint directory " + dir + " on this machine (the cluster's " + configured + "): pass --checkpoint-dir or --from");
+        }
+        String jobId = recorded.map(ControlTable.Version::jobId).orElse(null);
+        if (jobId == null) {
+            RetainedCheckpoints.RestorePoint newest = RetainedCheckpoints.newest(dir)
+                    .orElseThrow(() -> new StackException("no completed checkpoint under " + dir + " and no job recorded for version " + version + ": deploy it with ./replay deploy"));
+            err.println("no job is recorded for version " + version + " in sales.view_versions: taking the newest completed checkpoint under " + dir + " (job " + newest.jobId() + ")");
+            return newest;
+        }
+        return RetainedCheckpoints.latestOf(dir, jobId).orElseThrow(() -> new StackException("version " + version + "'s job " + jobId
+                + " left no completed checkpoint in " + dir.resolve(jobId) + RetainedCheckpoints.newest(dir).map(n -> " (the newest one there is "
+                + n.pointer() + ")").orElse("") + ": pass --from <checkpoint path>, or deploy afresh"));
+    }
+
+    /** Where a restarted job says it restored from (Flink reports it once the restore is done). */
+    String awaitRestoredFrom(String jobId) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            FlinkRest.Checkpoints cp = flink.checkpoints(jobId);
+            if (cp.restoredFrom() != null) {
+                return cp.restoredFrom();
+            }
+            Pause.millis(500);
+        }
+        throw new StackException("job " + jobId + " runs but has not reported restoring from a savepoint within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    @Override
+    public void close() {
+        log.close();
+        session.close();
+    }
+}
