@@ -38,10 +38,6 @@ final class ControlTable {
         this.session = session;
     }
 
-    static String keyspaceOf(int version) {
-        return ViewVersions.keyspace(version);
-    }
-
     Optional<Active> active() {
         Row row = session.execute(SimpleStatement.newInstance(
                 "SELECT version, keyspace_name, previous, switched_at FROM sales.active_version WHERE view_name = ?", VIEW)).one();
@@ -71,7 +67,7 @@ final class ControlTable {
     boolean register(int version) {
         Row row = session.execute(SimpleStatement.newInstance(
                 "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
-                VIEW, version, keyspaceOf(version), Instant.now(), VersionState.CREATED.code())).one();
+                VIEW, version, ViewVersions.keyspace(version), Instant.now(), VersionState.CREATED.code())).one();
         return row != null && row.getBoolean("[applied]");
     }
 
@@ -111,7 +107,7 @@ final class ControlTable {
     void switchActive(int from, int to, String reason) {
         Row row = session.execute(SimpleStatement.newInstance(
                 "UPDATE sales.active_version SET version = ?, keyspace_name = ?, previous = ?, switched_at = ? WHERE view_name = ? IF version = ?",
-                to, keyspaceOf(to), from, Instant.now(), VIEW, from)).one();
+                to, ViewVersions.keyspace(to), from, Instant.now(), VIEW, from)).one();
         if (row == null || !row.getBoolean("[applied]")) {
             Object now = row == null || row.isNull("version") ? "none" : row.getObject("version");
             throw new StackException("the active version changed under us (expected " + from + ", found " + now + "): nothing switched");
@@ -125,7 +121,7 @@ final class ControlTable {
     void initialiseActive(int version) {
         session.execute(SimpleStatement.newInstance(
                 "INSERT INTO sales.active_version (view_name, version, keyspace_name, switched_at) VALUES (?, ?, ?, ?) IF NOT EXISTS",
-                VIEW, version, keyspaceOf(version), Instant.now()));
+                VIEW, version, ViewVersions.keyspace(version), Instant.now()));
     }
 
     boolean keyspaceExists(String keyspace) {

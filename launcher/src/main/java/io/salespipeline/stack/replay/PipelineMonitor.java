@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Metrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public final class PipelineMonitor implements AutoCloseable {
         for (Map.Entry<Integer, Long> e : end.entrySet()) {
             events += e.getValue() - start.getOrDefault(e.getKey(), 0L);
         }
-        Map<Integer, Long> lag = recordsBehind(flink, log, jobId, topic, ReplayCli.groupOf(deployment.version()), end);
+        Map<Integer, Long> lag = recordsBehind(flink, log, jobId, topic, ViewVersions.consumerGroup(deployment.version()), end);
         FlinkRest.Checkpoints checkpoints = flink.checkpoints(jobId);
         long age = checkpoints.lastCompletedAt() == 0 ? -1 : Duration.between(Instant.ofEpochMilli(checkpoints.lastCompletedAt()), Instant.now()).toSeconds();
         long pending = flink.sourceMetricSum(jobId, "pendingRecords").map(Double::longValue).orElse(-1L);

@@ -104,8 +104,8 @@ public final class ReplayCli {
                 throw new StackException("version " + version + " already has a running job " + running.get().id() + " (change it with ./replay savepoint)");
             }
             String jobId = p.deploy(version, jobSettings, args.intValue("parallelism"));
-            out.println("deployed view version " + version + " as job " + jobId + " (keyspace " + ControlTable.keyspaceOf(version)
-                    + ", consumer group " + groupOf(version) + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
+            out.println("deployed view version " + version + " as job " + jobId + " (keyspace " + ViewVersions.keyspace(version)
+                    + ", consumer group " + ViewVersions.consumerGroup(version) + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
             return 0;
         }
     }
@@ -113,7 +113,7 @@ public final class ReplayCli {
     /** A running job of the pipeline: which view version it writes. */
     public record Deployment(int version, String jobId) {
         public String keyspace() {
-            return ControlTable.keyspaceOf(version);
+            return ViewVersions.keyspace(version);
         }
     }
 
@@ -186,11 +186,11 @@ public final class ReplayCli {
             }
             Optional<ControlTable.Version> recorded = p.control.version(version);
             if (recorded.map(v -> v.is(VersionState.RETIRED)).orElse(false)) {
-                throw new StackException("version " + version + " was retired (keyspace " + ControlTable.keyspaceOf(version) + " dropped): nothing to resume");
+                throw new StackException("version " + version + " was retired (keyspace " + ViewVersions.keyspace(version) + " dropped): nothing to resume");
             }
             RetainedCheckpoints.RestorePoint from = given.orElseGet(() -> p.latestRestorePoint(version, recorded, args.value("checkpoint-dir")));
             Map<Integer, Long> end = p.log.endOffsets(p.topic);
-            Map<Integer, Long> committed = p.log.committed(groupOf(version), p.topic);
+            Map<Integer, Long> committed = p.log.committed(ViewVersions.consumerGroup(version), p.topic);
             out.println("resuming view version " + version + " from " + from.describe(Instant.now()));
             long started = System.nanoTime();
             String jobId = p.start(version, jobSettings, args.intValue("parallelism"), from.pointer(), false);
@@ -200,8 +200,8 @@ public final class ReplayCli {
             }
             long behind = committed.isEmpty() ? -1 : end.entrySet().stream().mapToLong(e -> e.getValue() - committed.getOrDefault(e.getKey(), 0L)).sum();
             out.printf(Locale.ROOT, "job %s RUNNING after %.1f s, restored from %s; %s%n", jobId, (System.nanoTime() - started) / 1e9, restored,
-                    behind < 0 ? "group " + groupOf(version) + " has no committed offsets"
-                            : String.format(Locale.ROOT, "%,d events of the log lay past group %s's committed offsets when it started", behind, groupOf(version)));
+                    behind < 0 ? "group " + ViewVersions.consumerGroup(version) + " has no committed offsets"
+                            : String.format(Locale.ROOT, "%,d events of the log lay past group %s's committed offsets when it started", behind, ViewVersions.consumerGroup(version)));
             return 0;
         }
     }
@@ -215,19 +215,19 @@ public final class ReplayCli {
         Duration stallTimeout = Duration.ofSeconds(longOption(args, "stall-timeout", 120));
         try (VersionPipeline p = pipeline(args)) {
             int active = p.activeVersion();
-            if (version == active || p.control.version(version).isPresent() || p.control.keyspaceExists(ControlTable.keyspaceOf(version))) {
-                throw new StackException("version " + version + " already exists (keyspace " + ControlTable.keyspaceOf(version) + "): choose a new version, or retire it first");
+            if (version == active || p.control.version(version).isPresent() || p.control.keyspaceExists(ViewVersions.keyspace(version))) {
+                throw new StackException("version " + version + " already exists (keyspace " + ViewVersions.keyspace(version) + "): choose a new version, or retire it first");
             }
             Optional<FlinkRest.Job> serving = p.runningJob(active);
             p.ensureSchema(version);
             long started = System.nanoTime();
             String jobId = p.start(version, withEarliest(jobSettings), args.intValue("parallelism"), null, true);
-            out.println("reprocessing the log into " + ControlTable.keyspaceOf(version) + " as job " + jobId + " (group " + groupOf(version) + "); version "
+            out.println("reprocessing the log into " + ViewVersions.keyspace(version) + " as job " + jobId + " (group " + ViewVersions.consumerGroup(version) + "); version "
                     + active + " keeps serving" + serving.map(j -> " (job " + j.id() + ")").orElse(" (no running job)"));
             CatchUp.Result result = new CatchUp(p.flink, p.log, p.topic, err).await(jobId, maxLag, stallTimeout);
             double seconds = (System.nanoTime() - started) / 1e9;
             String summary = String.format(Locale.ROOT, "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
-                    result.eventsDone(), ControlTable.keyspaceOf(version), seconds, result.eventsDone() / Math.max(seconds, 0.001));
+                    result.eventsDone(), ViewVersions.keyspace(version), seconds, result.eventsDone() / Math.max(seconds, 0.001));
             if (serving.isPresent()) {
                 out.println(p.compareLate(active, serving.get().id(), version, jobId));
             }
@@ -257,8 +257,8 @@ public final class ReplayCli {
                 out.println("readers already use version " + version);
                 return 0;
             }
-            if (!p.control.keyspaceExists(ControlTable.keyspaceOf(version))) {
-                throw new StackException("version " + version + " has no keyspace " + ControlTable.keyspaceOf(version) + ": build it with ./replay reprocess --version " + version);
+            if (!p.control.keyspaceExists(ViewVersions.keyspace(version))) {
+                throw new StackException("version " + version + " has no keyspace " + ViewVersions.keyspace(version) + ": build it with ./replay reprocess --version " + version);
             }
             p.control.switchActive(active, version, "switch");
             out.println("readers now use version " + version + " (was " + active + ")");
@@ -273,8 +273,8 @@ public final class ReplayCli {
                 throw new StackException("version " + active.version() + " has no previous version to roll back to");
             }
             int previous = active.previous();
-            if (!p.control.keyspaceExists(ControlTable.keyspaceOf(previous))) {
-                throw new StackException("version " + previous + " was retired (no keyspace " + ControlTable.keyspaceOf(previous) + "): cannot roll back to it");
+            if (!p.control.keyspaceExists(ViewVersions.keyspace(previous))) {
+                throw new StackException("version " + previous + " was retired (no keyspace " + ViewVersions.keyspace(previous) + "): cannot roll back to it");
             }
             p.control.switchActive(active.version(), previous, "rollback");
             out.println("readers now use version " + previous + " (was " + active.version() + ")");
@@ -298,7 +298,7 @@ public final class ReplayCli {
         }
         int version = positiveVersion(args);
         if (!args.flag("yes")) {
-            throw StackException.usage("retire stops version " + version + "'s job and drops keyspace " + ControlTable.keyspaceOf(version) + ": confirm with --yes");
+            throw StackException.usage("retire stops version " + version + "'s job and drops keyspace " + ViewVersions.keyspace(version) + ": confirm with --yes");
         }
         try (VersionPipeline p = pipeline(args)) {
             if (p.activeVersion() == version) {
@@ -310,9 +310,9 @@ public final class ReplayCli {
                     out.println("cancelled job " + job.id());
                 }
             }
-            p.control.dropKeyspace(ControlTable.keyspaceOf(version));
+            p.control.dropKeyspace(ViewVersions.keyspace(version));
             p.control.recordRetired(version);
-            out.println("retired version " + version + ": dropped " + ControlTable.keyspaceOf(version) + " (its history stays in sales.view_versions)");
+            out.println("retired version " + version + ": dropped " + ViewVersions.keyspace(version) + " (its history stays in sales.view_versions)");
             return 0;
         }
     }
@@ -335,7 +335,7 @@ public final class ReplayCli {
                         : "#" + cp.completedCount() + ", " + Duration.between(Instant.ofEpochMilli(cp.lastCompletedAt()), Instant.now()).toSeconds() + " s ago";
                 String rate = p.flink.sourceMetricSum(job.id(), "numRecordsOutPerSecond").map(r -> String.format(Locale.ROOT, "%,.0f", r)).orElse("-");
                 out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", version + (active.map(a -> a.version() == version).orElse(false) ? "*" : ""),
-                        job.id(), job.state(), human(Duration.ofMillis(job.durationMs())), checkpoint, rate, lag(PipelineMonitor.recordsBehind(p.flink, p.log, job.id(), p.topic, groupOf(version), end)));
+                        job.id(), job.state(), human(Duration.ofMillis(job.durationMs())), checkpoint, rate, lag(PipelineMonitor.recordsBehind(p.flink, p.log, job.id(), p.topic, ViewVersions.consumerGroup(version), end)));
                 if (cp.lastSavepointPath() != null) {
                     out.println("         latest savepoint: " + cp.lastSavepointPath());
                 }
@@ -367,10 +367,6 @@ public final class ReplayCli {
 
     private static List<String> withEarliest(List<String> jobSettings) {
         return new JobSetting.Arguments().set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest").addAll(jobSettings).toList();
-    }
-
-    static String groupOf(int version) {
-        return ViewVersions.consumerGroup(version);
     }
 
     static Optional<Integer> versionOf(FlinkRest.Job job) {

@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.Topic;
@@ -84,7 +85,7 @@ final class VersionPipeline implements AutoCloseable {
         if (!control.keyspaceExists("sales")) {
             CqlScripts.applyDirectory(session, layout.cqlDir(), null);
         }
-        CqlScripts.applyDirectory(session, layout.cqlDir(), ControlTable.keyspaceOf(version));
+        CqlScripts.applyDirectory(session, layout.cqlDir(), ViewVersions.keyspace(version));
         control.register(version);
     }
 
@@ -115,12 +116,12 @@ final class VersionPipeline implements AutoCloseable {
     String compareLate(int before, String beforeJob, int after, String afterJob) {
         awaitNextCheckpoint(beforeJob);
         awaitNextCheckpoint(afterJob);
-        Map<Integer, Long> committedBefore = log.committed(ReplayCli.groupOf(before), topic);
+        Map<Integer, Long> committedBefore = log.committed(ViewVersions.consumerGroup(before), topic);
         Map<Integer, Long> horizon = new TreeMap<>();
-        log.committed(ReplayCli.groupOf(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
+        log.committed(ViewVersions.consumerGroup(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
         awaitNextCheckpoint(beforeJob);
         awaitNextCheckpoint(afterJob);
-        LateComparison.Result late = LateComparison.compare(kafka, LATE_TOPIC, ControlTable.keyspaceOf(before), ControlTable.keyspaceOf(after), horizon);
+        LateComparison.Result late = LateComparison.compare(kafka, LATE_TOPIC, ViewVersions.keyspace(before), ViewVersions.keyspace(after), horizon);
         String sample = Stream.concat(late.onlyBefore().stream().map(k -> k + " (only v" + before + ")"), late.onlyAfter().stream().map(k -> k + " (only v" + after + ")"))
                 .limit(5).collect(Collectors.joining(", "));
         return String.format(Locale.ROOT, "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
