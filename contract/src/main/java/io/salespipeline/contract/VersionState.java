@@ -1,9 +1,7 @@
 package io.salespipeline.contract;
 
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where a view version is in its life, as {@code sales.view_versions.state} records it, and which
@@ -16,33 +14,13 @@ public enum VersionState {
      * Its keyspace exists; no job started by {@code ./replay} has written it yet (one submitted
      * with {@code flink run} may have, and be stopped).
      */
-    CREATED("created") {
-        @Override
-        Set<VersionState> next() {
-            return EnumSet.of(RUNNING, STOPPED, RETIRED);
-        }
-    },
+    CREATED("created"),
     /** A job writes it (or did, until a lost JobManager took the job: then it is resumed). */
-    RUNNING("running") {
-        @Override
-        Set<VersionState> next() {
-            return EnumSet.of(RUNNING, STOPPED, RETIRED);
-        }
-    },
+    RUNNING("running"),
     /** Its job stopped with a savepoint, which a resume starts from. */
-    STOPPED("stopped") {
-        @Override
-        Set<VersionState> next() {
-            return EnumSet.of(RUNNING, STOPPED, RETIRED);
-        }
-    },
+    STOPPED("stopped"),
     /** Its job stopped and its keyspace dropped. */
-    RETIRED("retired") {
-        @Override
-        Set<VersionState> next() {
-            return EnumSet.noneOf(VersionState.class);
-        }
-    };
+    RETIRED("retired");
 
     private final String code;
 
@@ -50,11 +28,9 @@ public enum VersionState {
         this.code = code;
     }
 
-    /** The states this one may become. */
-    abstract Set<VersionState> next();
-
-    public boolean canBecome(VersionState state) {
-        return next().contains(state);
+    /** Whether a version in this state may be recorded as {@code next}. */
+    public boolean canBecome(VersionState next) {
+        return this != RETIRED && next != CREATED;
     }
 
     /** The value in {@code sales.view_versions.state}. */
