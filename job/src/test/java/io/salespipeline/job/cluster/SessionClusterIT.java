@@ -94,6 +94,9 @@ class SessionClusterIT {
             try (CqlSession cql = ns.cqlSession()) {
                 awaitTrue(Duration.ofSeconds(90), "all events in " + keyspace + ".sales_by_store_day",
                         () -> cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0) == valid);
+                // item_sales has a sink of its own, which may flush after sales_by_store_day's
+                awaitTrue(Duration.ofSeconds(30), "plates-10 in " + keyspace + ".item_sales",
+                        () -> cql.execute("SELECT sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one() != null);
                 assertThat(cql.execute("SELECT sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one().getInt(0))
                         .isEqualTo(10 % 7 + 1);
                 awaitTrue(Duration.ofSeconds(60), "early results in store_sales_per_minute",
