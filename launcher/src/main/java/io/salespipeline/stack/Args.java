@@ -92,6 +92,22 @@ public final class Args {
         }
     }
 
+    public Double doubleValue(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(v.trim());
+            if (Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as for any other text that is no number
+        }
+        throw StackException.usage("option --" + name + " expects a number, got '" + v + "'");
+    }
+
     /** A duration such as {@code 500ms}, {@code 90s}, {@code 2min} or {@code 1h}; a bare number is seconds. */
     public Duration durationValue(String name) {
         String v = options.get(name);

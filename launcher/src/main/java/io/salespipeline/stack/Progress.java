@@ -1,6 +1,9 @@
 package io.salespipeline.stack;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A live status line on a terminal (rewritten in place); on a pipe or in CI, a plain line every
@@ -44,5 +47,16 @@ public final class Progress {
             out.println(text);
         }
         lastWidth = 0;
+    }
+
+    /** A duration as a person reads it on a status line: 45s, 12m, 3h07m. */
+    public static String human(Duration d) {
+        long s = d.toSeconds();
+        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
+    }
+
+    /** A number per Kafka partition on one line: {@code p0=12 p1=0}. */
+    public static String perPartition(Map<Integer, Long> values) {
+        return values.entrySet().stream().map(e -> "p" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
 }

@@ -2,8 +2,8 @@ package io.salespipeline.stack.bench;
 
 import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.StackLayout;
-import io.salespipeline.stack.StackSettings;
+import io.salespipeline.stack.local.StackLayout;
+import io.salespipeline.stack.local.StackSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

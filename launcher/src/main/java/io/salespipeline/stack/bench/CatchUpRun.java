@@ -1,7 +1,7 @@
 package io.salespipeline.stack.bench;
 
 import io.salespipeline.contract.JobSetting;
-import io.salespipeline.stack.replay.FlinkRest;
+import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.contract.Metrics;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.annotation.JsonProperty;

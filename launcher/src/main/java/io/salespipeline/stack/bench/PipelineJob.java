@@ -3,7 +3,7 @@ package io.salespipeline.stack.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.replay.FlinkRest;
+import io.salespipeline.stack.clients.FlinkRest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package io.salespipeline.stack.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.salespipeline.stack.Progress;
-import io.salespipeline.stack.generate.GenerateCommand;
+import io.salespipeline.stack.generate.EventPublisher;
+import io.salespipeline.stack.generate.GenerateOptions;
 import io.salespipeline.stack.generate.StatusLine;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,10 +39,10 @@ final class Preload {
 
     /** @param badRatio the share of malformed messages, each of a kind the generator picks */
     Result run(String topic, long events, double badRatio) {
-        GenerateCommand generator = new GenerateCommand(out, StatusLine.of(new Progress(err), Progress::update, Progress::finish), () -> env.kafkaBootstrap);
+        GenerateOptions options = GenerateOptions.generated(events, 0, topic, env.kafkaBootstrap, GenerateOptions.Defaults.STORES, GenerateOptions.Defaults.ITEMS,
+                badRatio, 0, GenerateOptions.Defaults.SEED, GenerateOptions.Defaults.START_TIME);
         long start = System.nanoTime();
-        generator.run(List.of("--count", Long.toString(events), "--topic", topic, "--bootstrap", env.kafkaBootstrap,
-                "--bad-ratio", Double.toString(badRatio)));
+        new EventPublisher(StatusLine.of(new Progress(err), Progress::update, Progress::finish)).publish(options, env.kafkaBootstrap);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(env.totalEvents(topic), seconds, env.log.endOffsets(topic));
     }

@@ -1,7 +1,7 @@
 package io.salespipeline.stack.bench;
 
 import io.salespipeline.contract.Topic;
-import io.salespipeline.stack.replay.FlinkRest;
+import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;

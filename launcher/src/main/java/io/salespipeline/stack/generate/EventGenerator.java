@@ -15,7 +15,7 @@ import java.util.Random;
  * messages byte for byte on any machine, so a run can be repeated and compared with what the
  * pipeline made of it. The stream is endless; the caller decides how many to take.
  */
-final class EventGenerator implements Iterator<Message> {
+public final class EventGenerator implements Iterator<Message> {
 
     /** The pace of event time when sending unthrottled, so that event times still spread out. */
     static final double NOMINAL_RATE = 1000;
@@ -35,7 +35,7 @@ final class EventGenerator implements Iterator<Message> {
      * @param badRatio the chance that a message is malformed
      * @param lateRatio the chance that a well-formed event is late
      */
-    record Settings(long seed, int stores, int items, double badRatio, double lateRatio, long startTimeMs, double rate) {}
+    public record Settings(long seed, int stores, int items, double badRatio, double lateRatio, long startTimeMs, double rate) {}
 
     /** The ways a message is malformed; each is a mistake real producers make. */
     enum Fault {
@@ -59,7 +59,7 @@ final class EventGenerator implements Iterator<Message> {
     private final double meanStepNanos;
     private long clockNanos;
 
-    EventGenerator(Settings settings) {
+    public EventGenerator(Settings settings) {
         this.settings = settings;
         this.catalog = new Catalog(settings.stores(), settings.items());
         this.random = new Random(settings.seed());

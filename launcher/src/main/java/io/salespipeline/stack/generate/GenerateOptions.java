@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * @param bootstrap null for the running stack's Kafka
  * @param file null unless sending the lines of a file
  */
-record GenerateOptions(long limit, double rate, EventGenerator.Settings events, String topic, String bootstrap, Path file, boolean stdin) {
+public record GenerateOptions(long limit, double rate, EventGenerator.Settings events, String topic, String bootstrap, Path file, boolean stdin) {
 
-    static final String USAGE = String.join("\n",
+    public static final String USAGE = String.join("\n",
             "usage: ./stack generate --count N [--rate R] [--stores S] [--items I] [--bad-ratio X] [--late-ratio Y]",
             "                        [--seed K] [--start-time ISO|now] [--topic T] [--bootstrap HOST:PORT]",
             "       ./stack generate (--file PATH | --stdin) [--count N] [--rate R] [--topic T] [--bootstrap HOST:PORT]",
@@ -43,13 +43,15 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
             "  --bootstrap H:P      default the running stack's Kafka (./stack status --env)");
 
     /** Defaults, as the usage text shows them. */
-    private static final class Defaults {
-        static final int STORES = 20;
-        static final int ITEMS = 30;
-        static final long SEED = 1;
+    public static final class Defaults {
+        private Defaults() {}
+
+        public static final int STORES = 20;
+        public static final int ITEMS = 30;
+        public static final long SEED = 1;
         /** The moment of the producer's sample event (1530305100936), so examples and tests agree. */
-        static final Instant START_TIME = Instant.parse("2018-06-29T20:45:00Z");
-        static final String TOPIC = Topic.ITEM_SALES.defaultName();
+        public static final Instant START_TIME = Instant.parse("2018-06-29T20:45:00Z");
+        public static final String TOPIC = Topic.ITEM_SALES.defaultName();
     }
 
     /** The pipeline accepts event times in [2000, 2100); a year of margin keeps late and long runs inside. */
@@ -63,7 +65,7 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
     private static final List<String> GENERATOR_ONLY = List.of("stores", "items", "bad-ratio", "late-ratio", "seed", "start-time");
 
     /** @param wallClock read once, and only for {@code --start-time now} */
-    static GenerateOptions parse(List<String> argv, Supplier<Instant> wallClock) {
+    public static GenerateOptions parse(List<String> argv, Supplier<Instant> wallClock) {
         Map<String, String> given = read(argv);
         boolean stdin = given.containsKey("stdin");
         Path file = given.containsKey("file") ? Path.of(given.get("file")) : null;
@@ -100,14 +102,23 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
         if (count == null) {
             throw StackException.usage("--count is required (or send lines with --file PATH or --stdin)");
         }
-        EventGenerator.Settings events = new EventGenerator.Settings(
+        return generated(count, rate, topic, bootstrap,
+                given.containsKey("stores") ? longValue(given, "stores") : Defaults.STORES,
+                given.containsKey("items") ? longValue(given, "items") : Defaults.ITEMS,
+                given.containsKey("bad-ratio") ? doubleValue(given, "bad-ratio") : 0,
+                given.containsKey("late-ratio") ? doubleValue(given, "late-ratio") : 0,
                 given.containsKey("seed") ? longValue(given, "seed") : Defaults.SEED,
-                intInRange(given, "stores", Defaults.STORES, Catalog.MAX_STORES),
-                intInRange(given, "items", Defaults.ITEMS, Catalog.MAX_ITEMS),
-                ratio(given, "bad-ratio"),
-                ratio(given, "late-ratio"),
-                startTime(given.get("start-time"), wallClock).toEpochMilli(),
-                rate);
+                startTime(given.get("start-time"), wallClock));
+    }
+
+    /**
+     * Generated events for a caller that has no command line (the demo, the bench), checked as
+     * {@code ./stack generate} checks its options, each error naming the option.
+     */
+    public static GenerateOptions generated(long count, double rate, String topic, String bootstrap, long stores, long items, double badRatio,
+            double lateRatio, long seed, Instant startTime) {
+        EventGenerator.Settings events = new EventGenerator.Settings(seed, inRange("stores", stores, Catalog.MAX_STORES), inRange("items", items, Catalog.MAX_ITEMS),
+                ratio("bad-ratio", badRatio), ratio("late-ratio", lateRatio), withinPipelineYears(startTime).toEpochMilli(), rate);
         return new GenerateOptions(count, rate, events, topic, bootstrap, null, false);
     }
 
@@ -142,24 +153,16 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
         return value;
     }
 
-    private static int intInRange(Map<String, String> given, String name, int defaultValue, int max) {
-        if (!given.containsKey(name)) {
-            return defaultValue;
-        }
-        long value = longValue(given, name);
+    private static int inRange(String name, long value, int max) {
         if (value < 1 || value > max) {
-            throw StackException.usage("--" + name + " must be between 1 and " + max + ", got " + given.get(name));
+            throw StackException.usage("--" + name + " must be between 1 and " + max + ", got " + value);
         }
         return (int) value;
     }
 
-    private static double ratio(Map<String, String> given, String name) {
-        if (!given.containsKey(name)) {
-            return 0;
-        }
-        double value = doubleValue(given, name);
-        if (value < 0 || value > 1) {
-            throw StackException.usage("--" + name + " must be between 0 and 1, got " + given.get(name));
+    private static double ratio(String name, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw StackException.usage("--" + name + " must be between 0 and 1, got " + value);
         }
         return value;
     }
@@ -178,9 +181,13 @@ record GenerateOptions(long limit, double rate, EventGenerator.Settings events, 
                 throw StackException.usage("--start-time expects an ISO-8601 instant such as " + Defaults.START_TIME + " or now, got '" + text + "'");
             }
         }
+        return start;
+    }
+
+    private static Instant withinPipelineYears(Instant start) {
         if (start.isBefore(EARLIEST_START) || !start.isBefore(LATEST_START)) {
             throw StackException.usage("--start-time must be from " + EARLIEST_START + " to before " + LATEST_START
-                    + " (the pipeline accepts event times in 2000..2099), got " + text);
+                    + " (the pipeline accepts event times in 2000..2099), got " + start);
         }
         return start;
     }

@@ -7,9 +7,9 @@ package io.salespipeline.stack.generate;
  * @param late whether the event time was put far behind the others on purpose
  * @param fault how the message was malformed on purpose, or null
  */
-record Message(byte[] key, byte[] value, boolean late, EventGenerator.Fault fault) {
+public record Message(byte[] key, byte[] value, boolean late, EventGenerator.Fault fault) {
 
-    boolean bad() {
+    public boolean bad() {
         return fault != null;
     }
 }

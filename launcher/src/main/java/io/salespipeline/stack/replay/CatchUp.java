@@ -1,5 +1,7 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.stack.clients.LogPositions;
+import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -70,8 +72,8 @@ final class CatchUp {
                 lastAdvance = now;
             }
             String line = String.format(Locale.ROOT, "catch-up: %,d / %,d events (%.1f%%) | %,.0f events/s | lag %,d (%s) | ETA %s | %s",
-                    done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, lag, ReplayCli.partitions(lags),
-                    rate > 1 ? ReplayCli.human(Duration.ofSeconds((long) (lag / rate))) : "-", ReplayCli.human(Duration.ofNanos(now - begin)));
+                    done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, lag, Progress.perPartition(lags),
+                    rate > 1 ? Progress.human(Duration.ofSeconds((long) (lag / rate))) : "-", Progress.human(Duration.ofNanos(now - begin)));
             if (lag <= maxLag) {
                 progress.finish(line);
                 return new Result(done, total);

@@ -1,6 +1,6 @@
 package io.salespipeline.stack.replay;
 
-import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.clients.CqlScripts;
 import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;

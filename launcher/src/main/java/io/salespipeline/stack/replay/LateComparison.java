@@ -1,6 +1,6 @@
 package io.salespipeline.stack.replay;
 
-import io.salespipeline.stack.Clients;
+import io.salespipeline.stack.clients.Clients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

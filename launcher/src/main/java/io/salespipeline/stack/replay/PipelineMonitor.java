@@ -1,5 +1,8 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.clients.LogPositions;
+import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Metrics;
 import java.time.Duration;
@@ -24,7 +27,7 @@ public final class PipelineMonitor implements AutoCloseable {
         }
 
         public String lagText() {
-            return ReplayCli.partitions(behindByPartition);
+            return Progress.perPartition(behindByPartition);
         }
     }
 
@@ -38,7 +41,7 @@ public final class PipelineMonitor implements AutoCloseable {
         this.topic = topic;
     }
 
-    public Snapshot snapshot(ReplayCli.Deployment deployment) {
+    public Snapshot snapshot(VersionOperations.Deployment deployment) {
         String jobId = deployment.jobId();
         String state = flink.job(jobId).map(FlinkRest.Job::state).orElse("UNKNOWN");
         Map<Integer, Long> end = log.endOffsets(topic);

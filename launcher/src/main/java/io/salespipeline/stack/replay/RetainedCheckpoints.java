@@ -1,5 +1,6 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
  * {@code _metadata} file is the last thing the JobManager writes, so its modification time is
  * when the checkpoint completed.
  */
-final class RetainedCheckpoints {
+public final class RetainedCheckpoints {
 
     static final String METADATA = "_metadata";
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
@@ -38,7 +39,7 @@ final class RetainedCheckpoints {
      * @param checkpointId {@code n} of {@code chk-n}, when it is a checkpoint
      * @param completedAt when it was written, when the file can be read from here
      */
-    record RestorePoint(String pointer, String jobId, Long checkpointId, Instant completedAt) {
+    public record RestorePoint(String pointer, String jobId, Long checkpointId, Instant completedAt) {
 
         boolean isCheckpoint() {
             return checkpointId != null;
@@ -48,7 +49,7 @@ final class RetainedCheckpoints {
         String describe(Instant now) {
             String what = isCheckpoint() ? "checkpoint " + checkpointId + (jobId == null ? "" : " of job " + jobId) : "savepoint";
             String when = completedAt == null ? "completion time unknown (not readable from here)"
-                    : "completed at " + completedAt + " (" + ReplayCli.human(Duration.between(completedAt, now)) + " ago)";
+                    : "completed at " + completedAt + " (" + Progress.human(Duration.between(completedAt, now)) + " ago)";
             return what + " " + pointer + ", " + when;
         }
     }
@@ -103,7 +104,7 @@ final class RetainedCheckpoints {
      * What {@code --from} names: a checkpoint or savepoint directory, or its {@code _metadata} file.
      * A local one must be complete; a remote one (s3://, ...) is passed to Flink as it is.
      */
-    static RestorePoint given(String location) {
+    public static RestorePoint given(String location) {
         Optional<Path> local = localDirectory(location);
         if (local.isEmpty()) {
             Matcher chk = CHECKPOINT.matcher(lastSegment(location));

@@ -1,17 +1,18 @@
 package io.salespipeline.stack.replay;
 
+import io.salespipeline.stack.clients.LogPositions;
+import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.JobSetting;
-import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.salespipeline.stack.Clients;
-import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.CqlScripts;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.Pause;
-import io.salespipeline.stack.JobJar;
+import io.salespipeline.stack.local.JobJar;
 import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.StackLayout;
+import io.salespipeline.stack.local.StackLayout;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,11 +70,11 @@ final class VersionPipeline implements AutoCloseable {
     }
 
     List<FlinkRest.Job> pipelineJobs() {
-        return flink.jobs().stream().filter(j -> ReplayCli.versionOf(j).isPresent()).sorted(Comparator.comparing(j -> ReplayCli.versionOf(j).orElse(0))).toList();
+        return flink.jobs().stream().filter(j -> versionOf(j).isPresent()).sorted(Comparator.comparing(j -> versionOf(j).orElse(0))).toList();
     }
 
     Optional<FlinkRest.Job> runningJob(int version) {
-        return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> ReplayCli.versionOf(j).orElse(-1) == version).findFirst();
+        return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> versionOf(j).orElse(-1) == version).findFirst();
     }
 
     String deploy(int version, List<String> jobSettings, Integer parallelism) {
@@ -160,12 +162,17 @@ final class VersionPipeline implements AutoCloseable {
         }
     }
 
-    /** What {@link #resume} restores a version from when no --from is given (see there). */
-    RetainedCheckpoints.RestorePoint latestRestorePoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
-        if (recorded.isPresent() && recorded.get().is(VersionState.STOPPED) && recorded.get().savepointPath() != null) {
-            err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
-            return RetainedCheckpoints.given(recorded.get().savepointPath());
+    /** The savepoint a stopped version recorded, its newest state. */
+    Optional<RetainedCheckpoints.RestorePoint> recordedSavepoint(int version, ControlTable.Version recorded) {
+        if (recorded.savepointPath() == null) {
+            return Optional.empty();
         }
+        err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
+        return Optional.of(RetainedCheckpoints.given(recorded.savepointPath()));
+    }
+
+    /** The newest completed checkpoint of the version's recorded job (see {@link VersionOperations#resume}). */
+    RetainedCheckpoints.RestorePoint latestCheckpoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
         String configured = checkpointDirOption != null ? checkpointDirOption
                 : flink.configValue("execution.checkpointing.dir", "state.checkpoints.dir")
                         .orElseThrow(() -> new StackException("the cluster at " + flink.base() + " sets no execution.checkpointing.dir: pass --from <checkpoint path>"));
@@ -184,6 +191,15 @@ final class VersionPipeline implements AutoCloseable {
         return RetainedCheckpoints.latestOf(dir, jobId).orElseThrow(() -> new StackException("version " + version + "'s job " + jobId
                 + " left no completed checkpoint in " + dir.resolve(jobId) + RetainedCheckpoints.newest(dir).map(n -> " (the newest one there is "
                 + n.pointer() + ")").orElse("") + ": pass --from <checkpoint path>, or deploy afresh"));
+    }
+
+    CatchUp.Result awaitCaughtUp(String jobId, long maxLag, Duration stallTimeout) {
+        return new CatchUp(flink, log, topic, err).await(jobId, maxLag, stallTimeout);
+    }
+
+    static Optional<Integer> versionOf(FlinkRest.Job job) {
+        OptionalInt version = ViewVersions.versionOfJob(job.name());
+        return version.isPresent() ? Optional.of(version.getAsInt()) : Optional.empty();
     }
 
     /** Where a restarted job says it restored from (Flink reports it once the restore is done). */

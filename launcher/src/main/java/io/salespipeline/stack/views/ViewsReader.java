@@ -1,6 +1,6 @@
 package io.salespipeline.stack.views;
 
-import io.salespipeline.stack.CqlScripts;
+import io.salespipeline.stack.clients.CqlScripts;
 import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
@@ -9,7 +9,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import io.salespipeline.stack.Clients;
+import io.salespipeline.stack.clients.Clients;
 import io.salespipeline.stack.StackException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -161,11 +161,11 @@ public final class ViewsReader implements AutoCloseable {
     }
 
     /** The view version kept in {@code keyspace}, or -1 when it is not a {@code sales_vN} keyspace. */
-    static int versionOf(String keyspace) {
+    public static int versionOf(String keyspace) {
         return ViewVersions.versionOfKeyspace(keyspace).orElse(-1);
     }
 
-    static String checkedKeyspace(String keyspace) {
+    public static String checkedKeyspace(String keyspace) {
         String lower = keyspace.toLowerCase(Locale.ROOT);
         if (!ViewVersions.isKeyspaceName(lower)) {
             throw StackException.usage("not a keyspace name: '" + keyspace + "' (letters, digits and _, starting with a letter)");

@@ -2,6 +2,7 @@ package io.salespipeline.stack.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -9,25 +10,42 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The launcher's arrows that hold so far: each tool ({@code views}, {@code generate}, {@code replay},
- * {@code bench}) builds on the shared root (local stack, clients, schema) and on no other tool
- * except where it composes one, and the bench is entered only through its command. The root still holds the CLI
- * beside the services it dispatches to (issue 15 continues there).
+ * The launcher's layers, arrows one way: the commands ({@code cli}: parse, call a service, print)
+ * and the bench on top; the operations ({@code replay}: the view versions, {@code views}: the read
+ * side, {@code generate}: the events); the local stack ({@code local}: the three servers as child
+ * processes, their settings and layout, up/down/status); the clients ({@code clients}: Kafka,
+ * Cassandra, Flink REST, logins) under everything, so that pointing a command at a remote cluster
+ * needs no local-stack code; the shared basics (errors, arguments, progress lines) in the root.
+ * Beside the layers: no operation uses another, and the contract is plain Java.
  */
 @AnalyzeClasses(packages = "io.salespipeline", importOptions = ImportOption.DoNotIncludeTests.class)
 class LauncherArchitectureTest {
 
     @ArchTest
-    static final ArchRule viewsUseNoOtherTool = noClasses().that().resideInAPackage("..stack.views..")
-            .should().dependOnClassesThat().resideInAnyPackage("..stack.replay..", "..stack.bench..", "..stack.generate..");
+    static final ArchRule layersAreEnteredOnlyFromAbove = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("commands").definedBy("io.salespipeline.stack.cli..")
+            .layer("bench").definedBy("io.salespipeline.stack.bench..")
+            .layer("operations").definedBy("io.salespipeline.stack.replay..", "io.salespipeline.stack.views..", "io.salespipeline.stack.generate..")
+            .layer("local stack").definedBy("io.salespipeline.stack.local..")
+            .layer("clients").definedBy("io.salespipeline.stack.clients..")
+            .layer("basics").definedBy("io.salespipeline.stack")
+            .whereLayer("commands").mayNotBeAccessedByAnyLayer()
+            .whereLayer("bench").mayOnlyBeAccessedByLayers("commands")
+            .whereLayer("operations").mayOnlyBeAccessedByLayers("commands", "bench")
+            .whereLayer("local stack").mayOnlyBeAccessedByLayers("commands", "bench", "operations")
+            .whereLayer("clients").mayOnlyBeAccessedByLayers("commands", "bench", "operations", "local stack");
 
     @ArchTest
-    static final ArchRule generateUsesNoOtherTool = noClasses().that().resideInAPackage("..stack.generate..")
-            .should().dependOnClassesThat().resideInAnyPackage("..stack.replay..", "..stack.bench..", "..stack.views..");
+    static final ArchRule viewsUseNoOtherOperation = noClasses().that().resideInAPackage("..stack.views..")
+            .should().dependOnClassesThat().resideInAnyPackage("..stack.replay..", "..stack.generate..");
 
     @ArchTest
-    static final ArchRule replayUsesNoOtherTool = noClasses().that().resideInAPackage("..stack.replay..")
-            .should().dependOnClassesThat().resideInAnyPackage("..stack.bench..", "..stack.views..", "..stack.generate..");
+    static final ArchRule generateUsesNoOtherOperation = noClasses().that().resideInAPackage("..stack.generate..")
+            .should().dependOnClassesThat().resideInAnyPackage("..stack.replay..", "..stack.views..");
+
+    @ArchTest
+    static final ArchRule replayUsesNoOtherOperation = noClasses().that().resideInAPackage("..stack.replay..")
+            .should().dependOnClassesThat().resideInAnyPackage("..stack.views..", "..stack.generate..");
 
     @ArchTest
     static final ArchRule theBenchIsEnteredOnlyThroughItsCommand = classes().that().resideInAPackage("..stack.bench..")

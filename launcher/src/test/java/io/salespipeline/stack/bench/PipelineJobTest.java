@@ -1,6 +1,6 @@
 package io.salespipeline.stack.bench;
 
-import io.salespipeline.stack.replay.FlinkRest;
+import io.salespipeline.stack.clients.FlinkRest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class EventGeneratorTest {
+public class EventGeneratorTest {
 
     private static final long START = Instant.parse("2018-06-29T20:45:00Z").toEpochMilli();
     /** The pipeline's defaults: 5 s out-of-orderness, 60 s allowed lateness. */
@@ -33,7 +33,7 @@ class EventGeneratorTest {
     }
 
     /** Key, value (byte for byte) and flags, comparable with equals. */
-    static String describe(Message m) {
+    public static String describe(Message m) {
         return (m.key() == null ? "null" : new String(m.key(), StandardCharsets.ISO_8859_1)) + " | "
                 + new String(m.value(), StandardCharsets.ISO_8859_1) + " | late=" + m.late() + " fault=" + m.fault();
     }

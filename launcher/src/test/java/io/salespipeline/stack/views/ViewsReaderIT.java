@@ -1,5 +1,6 @@
 package io.salespipeline.stack.views;
 
+import io.salespipeline.stack.cli.ViewsCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;

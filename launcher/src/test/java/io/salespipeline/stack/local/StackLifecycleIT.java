@@ -1,0 +1,175 @@
+package io.salespipeline.stack.local;
+
+import io.salespipeline.stack.clients.Clients;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.testkit.StackScript;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole life of a stack, through the script a user runs, in a home and on ports of its own
+ * (so a developer's running stack is left alone): up, up again, status, down leaving no process,
+ * data surviving a restart, purge.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StackLifecycleIT {
+
+    private static final Duration LONG = Duration.ofMinutes(5);
+    private static final List<String> PORTS = List.of(
+            "--kafka-port", "19092", "--kafka-controller-port", "19093",
+            "--cassandra-port", "19042", "--cassandra-storage-port", "17000",
+            "--flink-port", "18081", "--flink-rpc-port", "16123");
+
+    @TempDir
+    static Path home;
+
+    private static StackScript stack;
+    private static List<String> env;
+
+    @BeforeAll
+    static void locate() {
+        stack = new StackScript(StackScript.locateRepoRoot());
+        env = List.of("STACK_HOME=" + home);
+    }
+
+    @AfterAll
+    static void stopWhateverIsLeft() {
+        stack.run(LONG, true, env, "down");
+    }
+
+    private static StackScript.Result run(String... args) {
+        return stack.run(LONG, true, env, args);
+    }
+
+    private static String[] up() {
+        String[] args = new String[PORTS.size() + 1];
+        args[0] = "up";
+        for (int i = 0; i < PORTS.size(); i++) {
+            args[i + 1] = PORTS.get(i);
+        }
+        return args;
+    }
+
+    @Test
+    @Order(1)
+    void aTakenPortIsNamedWithTheFlagThatMovesIt() throws IOException {
+        try (ServerSocket squatter = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = squatter.getLocalPort();
+            StackScript.Result result = run("up", "--kafka-port", Integer.toString(port));
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.output()).contains("port " + port + " (Kafka client listener) is already in use").contains("--kafka-port");
+        }
+        assertThat(Files.exists(home.resolve("run/kafka.pid"))).as("nothing started").isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void upStartsEverythingAndAnswersEachClient() throws Exception {
+        StackScript.Result result = run(up());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("3/3 ready");
+
+        StackScript.Result status = run("status", "--env");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.lines()).containsExactly(
+                "KAFKA_BOOTSTRAP=127.0.0.1:19092", "CASSANDRA_CONTACT=127.0.0.1:19042", "FLINK_REST=http://127.0.0.1:18081");
+
+        try (Admin admin = admin()) {
+            Map<String, TopicDescription> topics = admin.describeTopics(KafkaNode.TOPICS).allTopicNames().get(30, TimeUnit.SECONDS);
+            assertThat(topics).containsOnlyKeys("item_sales", "item_sales_dlq", "item_sales_late");
+            topics.values().forEach(t -> assertThat(t.partitions()).hasSize(4));
+            admin.createTopics(List.of(new NewTopic("survives_restart", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (CqlSession cql = cql()) {
+            assertThat(cql.execute("SELECT version FROM sales.active_version WHERE view_name = 'sales'").one().getInt(0)).isEqualTo(1);
+            assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'sales_v1'").all())
+                    .extracting(r -> r.getString(0))
+                    .containsExactlyInAnyOrder("item_sales", "sales_by_store_day", "store_sales_per_minute", "item_sales_per_hour", "top_items_per_store_hour");
+            cql.execute("INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', item_name: 'Survivor', item_sold: 7})");
+        }
+        var overview = Clients.httpGet("http://127.0.0.1:18081/overview");
+        // two TaskManagers by default, each listed under the resource id that names its process
+        assertThat(overview.body()).contains("\"taskmanagers\":2", "\"slots-total\":8");
+        assertThat(Clients.httpGet("http://127.0.0.1:18081/taskmanagers").body()).contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
+        assertThat(Clients.httpGet("http://127.0.0.1:18081/").body()).contains("<html");
+    }
+
+    @Test
+    @Order(3)
+    void upAgainIsHarmless() {
+        Set<Long> before = pids();
+        StackScript.Result again = run(up());
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).contains("kafka: already running", "cassandra: already running", "flink: already running");
+        assertThat(pids()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(4)
+    void downLeavesNoProcessAndDataSurvivesTheNextUp() throws Exception {
+        Set<Long> pids = pids();
+        assertThat(pids).hasSize(5);
+        StackScript.Result down = run("down");
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d still alive after down", pid).isFalse();
+        }
+        assertThat(run("status", "--env").exitCode()).isEqualTo(3);
+
+        assertThat(run(up()).exitCode()).isZero();
+        try (Admin admin = admin()) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("survives_restart", "item_sales");
+        }
+        try (CqlSession cql = cql()) {
+            assertThat(cql.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'survivor-1'").one().getInt(0)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void downPurgeDeletesTheData() {
+        Set<Long> pids = pids();
+        StackScript.Result purge = run("down", "--purge");
+        assertThat(purge.exitCode()).as(purge.output()).isZero();
+        pids.forEach(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+        assertThat(Files.exists(home.resolve("data"))).isFalse();
+    }
+
+    private static Set<Long> pids() {
+        StackLayout layout = new StackLayout(stack.repoRoot(), home);
+        return Set.of("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2").stream()
+                .map(name -> new ManagedProcess(name, layout).pid())
+                .flatMap(java.util.Optional::stream)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static Admin admin() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:19092");
+        return Admin.create(props);
+    }
+
+    private static CqlSession cql() {
+        return Clients.cqlSession("127.0.0.1:19042");
+    }
+}
