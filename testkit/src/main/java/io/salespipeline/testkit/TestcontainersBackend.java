@@ -6,16 +6,16 @@ import org.testcontainers.cassandra.CassandraContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * Kafka (official apache/kafka image, KRaft) and Cassandra 5 from Testcontainers, for machines
- * with a Docker engine. Kept in its own class so Testcontainers is only loaded when asked for.
+ * Kafka (official apache/kafka image, KRaft) and Cassandra from Testcontainers, at the versions
+ * ./stack runs ({@link ServerImages}), for machines with a Docker engine. Kept in its own class so Testcontainers is only loaded when asked for.
  */
 final class TestcontainersBackend {
 
     private TestcontainersBackend() {}
 
     static RealStackExtension.RunningStack start(Path root) {
-        KafkaContainer kafka = new KafkaContainer("apache/kafka:3.9.1");
-        CassandraContainer cassandra = new CassandraContainer("cassandra:5.0");
+        KafkaContainer kafka = new KafkaContainer(ServerImages.KAFKA);
+        CassandraContainer cassandra = new CassandraContainer(ServerImages.CASSANDRA);
         kafka.start();
         cassandra.start();
         String contact = cassandra.getContactPoint().getHostString() + ":" + cassandra.getContactPoint().getPort();
