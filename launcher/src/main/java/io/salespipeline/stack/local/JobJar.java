@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** The job jar a command submits: the one given with {@code --jar}, else the newest build in {@code job/target}. */
 public final class JobJar {
+
+    /** The shaded jar, not the plain classes or test classes the build attaches beside it ({@code -classes.jar}, {@code -tests.jar}). */
+    private static final Pattern SHADED_JAR = Pattern.compile("sales-pipeline-job-[0-9][0-9.]*(-SNAPSHOT)?\\.jar");
 
     private JobJar() {}
 
@@ -23,7 +27,7 @@ public final class JobJar {
         }
         Path target = repoRoot.resolve("job/target");
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(f -> f.getFileName().toString().matches("sales-pipeline-job-.*\\.jar"))
+            return files.filter(f -> SHADED_JAR.matcher(f.getFileName().toString()).matches())
                     .max(Comparator.comparing(f -> f.toFile().lastModified()))
                     .orElseThrow(() -> new StackException("no job jar in " + target + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
         } catch (IOException e) {

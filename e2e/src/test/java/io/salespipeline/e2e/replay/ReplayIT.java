@@ -1,14 +1,15 @@
-package io.salespipeline.job.replay;
+package io.salespipeline.e2e.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.testkit.StackScript;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+
+
+
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,12 +315,11 @@ class ReplayIT {
     }
 
     private static String flinkGet(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:28081" + path)).timeout(Duration.ofSeconds(30)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return LoopbackClients.get("http://127.0.0.1:28081" + path);
     }
 
     private static CqlSession cql() {
-        return CqlSession.builder().addContactPoint(new java.net.InetSocketAddress("127.0.0.1", 29042)).withLocalDatacenter("datacenter1").build();
+        return LoopbackClients.cql(29042);
     }
 
     private static Path jobJar() {

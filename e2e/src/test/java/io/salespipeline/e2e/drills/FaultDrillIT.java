@@ -1,10 +1,11 @@
-package io.salespipeline.job.drills;
+package io.salespipeline.e2e.drills;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.job.parse.PoisonCorpus;
 import io.salespipeline.job.parse.RejectReason;
+import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
 import java.io.Reader;
@@ -471,13 +472,7 @@ class FaultDrillIT {
     }
 
     private static long pid(String process) {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(home.resolve("run").resolve(process + ".pid"))) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new AssertionError("no pid file of " + process, e);
-        }
-        return Long.parseLong(props.getProperty("pid"));
+        return StackPidFiles.pid(home, process);
     }
 
     private static Path jobJar() {

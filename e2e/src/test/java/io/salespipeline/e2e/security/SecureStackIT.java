@@ -1,4 +1,4 @@
-package io.salespipeline.job.security;
+package io.salespipeline.e2e.security;
 
 import io.salespipeline.job.it.KafkaIo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -392,18 +393,10 @@ class SecureStackIT {
     /** Pid to process name, from the stack's pid files, with the descendants of each. */
     private static Map<Long, String> stackProcesses() throws IOException {
         Map<Long, String> processes = new HashMap<>();
-        try (Stream<Path> pidFiles = Files.list(home.resolve("run"))) {
-            for (Path file : pidFiles.filter(f -> f.toString().endsWith(".pid")).toList()) {
-                Properties props = new Properties();
-                try (var in = Files.newBufferedReader(file)) {
-                    props.load(in);
-                }
-                String name = file.getFileName().toString().replace(".pid", "");
-                long pid = Long.parseLong(props.getProperty("pid"));
-                processes.put(pid, name);
-                ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> processes.put(d.pid(), name + " (child)")));
-            }
-        }
+        StackPidFiles.read(home).forEach((name, pid) -> {
+            processes.put(pid, name);
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> processes.put(d.pid(), name + " (child)")));
+        });
         return processes;
     }
 

@@ -1,4 +1,4 @@
-package io.salespipeline.job.drills;
+package io.salespipeline.e2e.drills;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.salespipeline.job.cluster;
+package io.salespipeline.e2e.cluster;
 
 import io.salespipeline.contract.Topic;
 import io.salespipeline.job.it.KafkaIo;

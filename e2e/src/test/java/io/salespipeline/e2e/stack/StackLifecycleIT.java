@@ -1,9 +1,11 @@
-package io.salespipeline.stack.local;
+package io.salespipeline.e2e.stack;
 
-import io.salespipeline.stack.clients.Clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.Topic;
+import io.salespipeline.e2e.LoopbackClients;
+import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -95,7 +99,7 @@ class StackLifecycleIT {
                 "KAFKA_BOOTSTRAP=127.0.0.1:19092", "CASSANDRA_CONTACT=127.0.0.1:19042", "FLINK_REST=http://127.0.0.1:18081");
 
         try (Admin admin = admin()) {
-            Map<String, TopicDescription> topics = admin.describeTopics(KafkaNode.TOPICS).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = admin.describeTopics(Stream.of(Topic.values()).map(Topic::defaultName).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(topics).containsOnlyKeys("item_sales", "item_sales_dlq", "item_sales_late");
             topics.values().forEach(t -> assertThat(t.partitions()).hasSize(4));
             admin.createTopics(List.of(new NewTopic("survives_restart", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -107,11 +111,11 @@ class StackLifecycleIT {
                     .containsExactlyInAnyOrder("item_sales", "sales_by_store_day", "store_sales_per_minute", "item_sales_per_hour", "top_items_per_store_hour");
             cql.execute("INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', item_name: 'Survivor', item_sold: 7})");
         }
-        var overview = Clients.httpGet("http://127.0.0.1:18081/overview");
+        String overview = LoopbackClients.get("http://127.0.0.1:18081/overview");
         // two TaskManagers by default, each listed under the resource id that names its process
-        assertThat(overview.body()).contains("\"taskmanagers\":2", "\"slots-total\":8");
-        assertThat(Clients.httpGet("http://127.0.0.1:18081/taskmanagers").body()).contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
-        assertThat(Clients.httpGet("http://127.0.0.1:18081/").body()).contains("<html");
+        assertThat(overview).contains("\"taskmanagers\":2", "\"slots-total\":8");
+        assertThat(LoopbackClients.get("http://127.0.0.1:18081/taskmanagers")).contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
+        assertThat(LoopbackClients.get("http://127.0.0.1:18081/")).contains("<html");
     }
 
     @Test
@@ -155,12 +159,10 @@ class StackLifecycleIT {
         assertThat(Files.exists(home.resolve("data"))).isFalse();
     }
 
+    /** The live server processes of the stack's pid files. */
     private static Set<Long> pids() {
-        StackLayout layout = new StackLayout(stack.repoRoot(), home);
-        return Set.of("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2").stream()
-                .map(name -> new ManagedProcess(name, layout).pid())
-                .flatMap(java.util.Optional::stream)
-                .collect(java.util.stream.Collectors.toSet());
+        return StackPidFiles.read(home).values().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .collect(Collectors.toSet());
     }
 
     private static Admin admin() {
@@ -170,6 +172,6 @@ class StackLifecycleIT {
     }
 
     private static CqlSession cql() {
-        return Clients.cqlSession("127.0.0.1:19042");
+        return LoopbackClients.cql(19042);
     }
 }
