@@ -11,7 +11,6 @@ import io.salespipeline.stack.clients.AuthFailures;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.Args;
-import io.salespipeline.stack.bench.BenchCommand;
 import io.salespipeline.stack.generate.EventPublisher;
 import io.salespipeline.stack.generate.StatusLine;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -25,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -134,7 +134,7 @@ public final class StackCli {
             case "demo" -> new DemoCommand(layout, out, err).run(rest);
             case "replay" -> new ReplayCli(layout, out, err, System.getenv()).run(rest);
             case "views" -> new ViewsCommand(out, err, System.getenv(), () -> StackSettings.load(layout, null).cassandraContact(), java.time.Clock.systemUTC()).run(rest);
-            case "bench" -> new BenchCommand(layout, out, err, () -> localStack().up()).run(rest);
+            case "bench" -> moduleCommand(command).run(layout, out, err, rest);
             default -> throw new IllegalStateException(command);
         };
     }
@@ -146,6 +146,11 @@ public final class StackCli {
     private Credentials secured(StackSettings settings) {
         Clients.localStackSecure(settings.secure());
         return settings.secure() ? Credentials.fromEnvironment(environment, "the stack runs secured (./stack up --secure) and needs") : null;
+    }
+
+    private static StackCommand moduleCommand(String name) {
+        return ServiceLoader.load(StackCommand.class).stream().map(ServiceLoader.Provider::get).filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new StackException("./stack " + name + " is not on this launcher's classpath (its module was not built: run ./stack " + name + " again)"));
     }
 
     private LocalStack localStack() {

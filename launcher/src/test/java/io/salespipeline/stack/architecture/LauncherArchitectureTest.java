@@ -11,7 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The launcher's layers, arrows one way: the commands ({@code cli}: parse, call a service, print)
- * and the bench on top; the operations ({@code replay}: the view versions, {@code views}: the read
+ * on top (and above them, in a module of its own, the bench); the operations ({@code replay}: the view versions, {@code views}: the read
  * side, {@code generate}: the events); the local stack ({@code local}: the three servers as child
  * processes, their settings and layout, up/down/status); the clients ({@code clients}: Kafka,
  * Cassandra, Flink REST, logins) under everything, so that pointing a command at a remote cluster
@@ -24,16 +24,14 @@ class LauncherArchitectureTest {
     @ArchTest
     static final ArchRule layersAreEnteredOnlyFromAbove = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("commands").definedBy("io.salespipeline.stack.cli..")
-            .layer("bench").definedBy("io.salespipeline.stack.bench..")
             .layer("operations").definedBy("io.salespipeline.stack.replay..", "io.salespipeline.stack.views..", "io.salespipeline.stack.generate..")
             .layer("local stack").definedBy("io.salespipeline.stack.local..")
             .layer("clients").definedBy("io.salespipeline.stack.clients..")
             .layer("basics").definedBy("io.salespipeline.stack")
             .whereLayer("commands").mayNotBeAccessedByAnyLayer()
-            .whereLayer("bench").mayOnlyBeAccessedByLayers("commands")
-            .whereLayer("operations").mayOnlyBeAccessedByLayers("commands", "bench")
-            .whereLayer("local stack").mayOnlyBeAccessedByLayers("commands", "bench", "operations")
-            .whereLayer("clients").mayOnlyBeAccessedByLayers("commands", "bench", "operations", "local stack");
+            .whereLayer("operations").mayOnlyBeAccessedByLayers("commands")
+            .whereLayer("local stack").mayOnlyBeAccessedByLayers("commands", "operations")
+            .whereLayer("clients").mayOnlyBeAccessedByLayers("commands", "operations", "local stack");
 
     @ArchTest
     static final ArchRule viewsUseNoOtherOperation = noClasses().that().resideInAPackage("..stack.views..")
@@ -46,10 +44,6 @@ class LauncherArchitectureTest {
     @ArchTest
     static final ArchRule replayUsesNoOtherOperation = noClasses().that().resideInAPackage("..stack.replay..")
             .should().dependOnClassesThat().resideInAnyPackage("..stack.views..", "..stack.generate..");
-
-    @ArchTest
-    static final ArchRule theBenchIsEnteredOnlyThroughItsCommand = classes().that().resideInAPackage("..stack.bench..")
-            .should().onlyHaveDependentClassesThat().resideInAPackage("..stack.bench..").orShould().haveSimpleName("BenchCommand");
 
     @ArchTest
     static final ArchRule theContractDependsOnPlainJavaOnly = classes().that().resideInAPackage("io.salespipeline.contract..")
