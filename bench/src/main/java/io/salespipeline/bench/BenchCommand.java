@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  */
 public final class BenchCommand {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
 
     private final StackLayout layout;
     private final PrintStream out;
@@ -52,14 +53,29 @@ public final class BenchCommand {
         Machine machine = Machine.detect();
         out.println("bench " + runId + " on " + machine.summary());
         Report report;
-        try (BenchEnv env = new BenchEnv(runId, settings.kafkaBootstrap(), settings.cassandraContact(), settings.flinkRest(), layout.repoRoot(),
-                layout.cqlDir(), options, out, layout::runningProcesses)) {
+        try (BenchEnv env = new BenchEnv(
+                runId,
+                settings.kafkaBootstrap(),
+                settings.cassandraContact(),
+                settings.flinkRest(),
+                layout.repoRoot(),
+                layout.cqlDir(),
+                options,
+                out,
+                layout::runningProcesses)) {
             // Ctrl-C: cancel the running job and remove what the run created, as a normal end would
             Thread cleanup = new Thread(env::close, "bench-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
-            report = new Report(runId, started, ("./stack bench " + String.join(" ", argv)).strip(), machine,
-                    env.jar().getFileName() + ", parallelism " + options.parallelism() + (options.jobArgs().isEmpty() ? "" : ", settings " + String.join(" ", options.jobArgs()))
-                    + (options.flinkConfiguration().isEmpty() ? "" : ", Flink options " + options.flinkConfiguration()));
+            report = new Report(
+                    runId,
+                    started,
+                    ("./stack bench " + String.join(" ", argv)).strip(),
+                    machine,
+                    env.jar().getFileName() + ", parallelism " + options.parallelism()
+                            + (options.jobArgs().isEmpty() ? "" : ", settings " + String.join(" ", options.jobArgs()))
+                            + (options.flinkConfiguration().isEmpty()
+                                    ? ""
+                                    : ", Flink options " + options.flinkConfiguration()));
             runSteps(env, options, report);
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
@@ -71,50 +87,103 @@ public final class BenchCommand {
         String log = options.topic() != null ? options.topic() : env.runId;
         if (options.runs(Step.PRELOAD)) {
             env.createTopic(log, options.partitions(), Topic.ITEM_SALES);
-            Report.Outcome preload = step(env, report, Step.PRELOAD, () -> new Preload(env, out, err).run(log, options.events()));
+            Report.Outcome preload =
+                    step(env, report, Step.PRELOAD, () -> new Preload(env, out, err).run(log, options.events()));
             if (preload.error() != null) {
                 // every step after it reads this log: no point in going on
                 return;
             }
         }
-        if (options.runs(Step.REPLAY) || options.runs(Step.AGGREGATES) || options.runs(Step.LATENCY) || options.runs(Step.RECOVERY)
+        if (options.runs(Step.REPLAY)
+                || options.runs(Step.AGGREGATES)
+                || options.runs(Step.LATENCY)
+                || options.runs(Step.RECOVERY)
                 || options.runs(Step.POISON)) {
             env.createSideTopics();
         }
         // live traffic goes to topics shaped like the log; without one, like the one a preload would have made
-        int partitions = options.topic() != null || options.runs(Step.PRELOAD) ? env.log.endOffsets(log).size() : options.partitions();
+        int partitions = options.topic() != null || options.runs(Step.PRELOAD)
+                ? env.log.endOffsets(log).size()
+                : options.partitions();
         if (options.runs(Step.KAFKA)) {
             step(env, report, Step.KAFKA, () -> new KafkaCeiling(env, err).run(log));
         }
         if (options.runs(Step.CASSANDRA)) {
-            step(env, report, Step.CASSANDRA, () -> new CassandraCeiling(env, err).run(log, env.createKeyspace(env.runId + "_ceiling"), options.sample(), options.warmupSeconds(), options.parallelism()));
+            step(
+                    env,
+                    report,
+                    Step.CASSANDRA,
+                    () -> new CassandraCeiling(env, err)
+                            .run(
+                                    log,
+                                    env.createKeyspace(env.runId + "_ceiling"),
+                                    options.sample(),
+                                    options.warmupSeconds(),
+                                    options.parallelism()));
         }
         if (options.runs(Step.REPLAY)) {
-            step(env, report, Step.REPLAY, () -> new CatchUpRun(env, err).run("replay", log, env.runId + "_replay", true));
+            step(
+                    env,
+                    report,
+                    Step.REPLAY,
+                    () -> new CatchUpRun(env, err).run("replay", log, env.runId + "_replay", true));
         }
         if (options.runs(Step.AGGREGATES)) {
-            step(env, report, Step.AGGREGATES, () -> new CatchUpRun(env, err).run("aggregates only", log, env.runId + "_aggregates", false));
+            step(
+                    env,
+                    report,
+                    Step.AGGREGATES,
+                    () -> new CatchUpRun(env, err).run("aggregates only", log, env.runId + "_aggregates", false));
         }
         if (options.runs(Step.LATENCY)) {
-            step(env, report, Step.LATENCY, () -> new LatencyProbe(env, err).run(env.runId + "_latency", env.runId + "_latency", partitions,
-                    options.latencyRates(), options.latencySeconds()));
+            step(
+                    env,
+                    report,
+                    Step.LATENCY,
+                    () -> new LatencyProbe(env, err)
+                            .run(
+                                    env.runId + "_latency",
+                                    env.runId + "_latency",
+                                    partitions,
+                                    options.latencyRates(),
+                                    options.latencySeconds()));
         }
         if (options.runs(Step.RECOVERY)) {
-            step(env, report, Step.RECOVERY, () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
-                    .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
+            step(
+                    env,
+                    report,
+                    Step.RECOVERY,
+                    () -> new RecoveryProbe(env, layout::taskManager, startMissing, err)
+                            .run(env.runId + "_recovery", env.runId + "_recovery", partitions, options.recoveryRate()));
         }
         if (options.runs(Step.POISON)) {
             // as large as the clean log, so the two catch-ups compare like for like
-            long events = options.topic() != null || options.runs(Step.PRELOAD) ? env.totalEvents(log) : options.events();
+            long events =
+                    options.topic() != null || options.runs(Step.PRELOAD) ? env.totalEvents(log) : options.events();
             step(env, report, Step.POISON, () -> {
                 String poisoned = env.createTopic(env.runId + "_poison", partitions, Topic.ITEM_SALES);
                 Preload.Result preload = new Preload(env, out, err).run(poisoned, events, PoisonRun.BAD_RATIO);
                 // each replay of the poisoned log needs its clean counterpart; with neither, still the cheaper one
                 boolean allViews = options.runs(Step.REPLAY);
                 boolean aggregatesOnly = options.runs(Step.AGGREGATES) || !allViews;
-                return new PoisonRun(preload,
-                        allViews ? new CatchUpRun(env, err).run("poison input, " + PoisonRun.ALL_VIEWS, poisoned, env.runId + "_poison", true) : null,
-                        aggregatesOnly ? new CatchUpRun(env, err).run("poison input, " + PoisonRun.AGGREGATES_ONLY, poisoned, env.runId + "_poison_aggregates", false) : null);
+                return new PoisonRun(
+                        preload,
+                        allViews
+                                ? new CatchUpRun(env, err)
+                                        .run(
+                                                "poison input, " + PoisonRun.ALL_VIEWS,
+                                                poisoned,
+                                                env.runId + "_poison",
+                                                true)
+                                : null,
+                        aggregatesOnly
+                                ? new CatchUpRun(env, err)
+                                        .run(
+                                                "poison input, " + PoisonRun.AGGREGATES_ONLY,
+                                                poisoned,
+                                                env.runId + "_poison_aggregates",
+                                                false)
+                                : null);
             });
         }
     }
@@ -133,10 +202,13 @@ public final class BenchCommand {
             err.println("bench: " + step.option + " failed: " + error);
         }
         env.releaseKeyspaces();
-        Report.Outcome outcome = new Report.Outcome(step, result, error, (System.nanoTime() - start) / 1e9, loadBefore, Machine.loadNow());
+        Report.Outcome outcome = new Report.Outcome(
+                step, result, error, (System.nanoTime() - start) / 1e9, loadBefore, Machine.loadNow());
         report.add(outcome);
-        report.rows().stream().filter(r -> r.step().startsWith(step.title))
-                .forEach(r -> out.println("  => " + r.result() + (r.target().equals("–") ? "" : " (target " + r.target() + ": " + verdict(r.met()) + ")")));
+        report.rows().stream()
+                .filter(r -> r.step().startsWith(step.title))
+                .forEach(r -> out.println("  => " + r.result()
+                        + (r.target().equals("–") ? "" : " (target " + r.target() + ": " + verdict(r.met()) + ")")));
         return outcome;
     }
 
@@ -157,8 +229,16 @@ public final class BenchCommand {
             var replay = report.result(Step.REPLAY, CatchUpRun.Result.class);
             if (replay.isPresent()) {
                 plot = "replay-" + stamp + ".svg";
-                Files.writeString(dir.resolve(plot), SvgPlot.render(String.format(Locale.ROOT, "Replay of %,d events into all views (%s)",
-                        replay.get().events(), report.runId), replay.get().series()), StandardCharsets.UTF_8);
+                Files.writeString(
+                        dir.resolve(plot),
+                        SvgPlot.render(
+                                String.format(
+                                        Locale.ROOT,
+                                        "Replay of %,d events into all views (%s)",
+                                        replay.get().events(),
+                                        report.runId),
+                                replay.get().series()),
+                        StandardCharsets.UTF_8);
             }
             Files.writeString(json, report.json(), StandardCharsets.UTF_8);
             Files.writeString(markdown, report.markdown(plot), StandardCharsets.UTF_8);

@@ -1,15 +1,15 @@
 package io.salespipeline.bench;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
-import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.Clients;
 import io.salespipeline.stack.clients.CqlScripts;
-import io.salespipeline.stack.local.JobJar;
-import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.local.StackLayout;
 import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.stack.clients.LogPositions;
+import io.salespipeline.stack.local.JobJar;
+import io.salespipeline.stack.local.StackLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,6 +43,7 @@ final class BenchEnv implements AutoCloseable {
     final CqlSession session;
     /** The stack's running processes by name, for what each spends during a timed run. */
     final Supplier<Map<String, ProcessHandle>> stackProcesses;
+
     private final Admin admin;
     private final Path cqlDir;
     private final Path jar;
@@ -51,14 +52,24 @@ final class BenchEnv implements AutoCloseable {
     private final List<String> topics = new ArrayList<>();
     /** Made and not dropped yet. */
     private final List<String> keyspaces = new ArrayList<>();
+
     private final List<String> droppedKeyspaces = new ArrayList<>();
     private final List<Path> checkpoints = new ArrayList<>();
     /** Jobs started and not yet cancelled, newest first: cancelled by {@link #close} if a step fails or the run is interrupted. */
     private final Deque<PipelineJob> jobs = new ArrayDeque<>();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private String jarId;
 
-    BenchEnv(String runId, String kafkaBootstrap, String cassandraContact, String flinkRest, Path repoRoot, Path cqlDir, BenchOptions options, PrintStream out,
+    BenchEnv(
+            String runId,
+            String kafkaBootstrap,
+            String cassandraContact,
+            String flinkRest,
+            Path repoRoot,
+            Path cqlDir,
+            BenchOptions options,
+            PrintStream out,
             Supplier<Map<String, ProcessHandle>> stackProcesses) {
         this.runId = runId;
         this.stackProcesses = stackProcesses;
@@ -67,7 +78,8 @@ final class BenchEnv implements AutoCloseable {
         this.cqlDir = cqlDir;
         this.options = options;
         this.out = out;
-        this.jar = JobJar.resolve(repoRoot, options.jar() == null ? null : options.jar().toString());
+        this.jar = JobJar.resolve(
+                repoRoot, options.jar() == null ? null : options.jar().toString());
         this.flink = new FlinkRest(flinkRest);
         flink.jobs();
         this.session = Clients.cqlSession(cassandraContact, "is the stack up? ./stack status");
@@ -98,12 +110,21 @@ final class BenchEnv implements AutoCloseable {
         if (jarId == null) {
             jarId = flink.uploadJar(jar);
         }
-        List<String> args = new JobSetting.Arguments().set(JobSetting.KAFKA_BOOTSTRAP, kafkaBootstrap).set(JobSetting.CASSANDRA_CONTACT, cassandraContact)
-                .set(JobSetting.KAFKA_TOPIC, topic).set(JobSetting.KAFKA_DLQ_TOPIC, runId + "_dlq").set(JobSetting.KAFKA_LATE_TOPIC, runId + "_late")
-                .set(JobSetting.VIEW_KEYSPACE, keyspace).set(JobSetting.KAFKA_GROUP_ID, keyspace).set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest")
-                .addAll(settings).addAll(options.jobArgs()).toList();
+        List<String> args = new JobSetting.Arguments()
+                .set(JobSetting.KAFKA_BOOTSTRAP, kafkaBootstrap)
+                .set(JobSetting.CASSANDRA_CONTACT, cassandraContact)
+                .set(JobSetting.KAFKA_TOPIC, topic)
+                .set(JobSetting.KAFKA_DLQ_TOPIC, runId + "_dlq")
+                .set(JobSetting.KAFKA_LATE_TOPIC, runId + "_late")
+                .set(JobSetting.VIEW_KEYSPACE, keyspace)
+                .set(JobSetting.KAFKA_GROUP_ID, keyspace)
+                .set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest")
+                .addAll(settings)
+                .addAll(options.jobArgs())
+                .toList();
         long submitted = System.currentTimeMillis();
-        PipelineJob job = new PipelineJob(flink, flink.runJar(jarId, args, options.parallelism(), null, options.flinkConfiguration()), submitted);
+        PipelineJob job = new PipelineJob(
+                flink, flink.runJar(jarId, args, options.parallelism(), null, options.flinkConfiguration()), submitted);
         jobs.push(job);
         job.awaitAllRunning(Duration.ofMinutes(2));
         return job;
@@ -125,7 +146,8 @@ final class BenchEnv implements AutoCloseable {
         try {
             job.localCheckpointDirectory().ifPresent(checkpoints::add);
         } catch (StackException e) {
-            out.println("bench: could not look up the checkpoints of job " + job.id + " (left in place): " + e.getMessage());
+            out.println("bench: could not look up the checkpoints of job " + job.id + " (left in place): "
+                    + e.getMessage());
         }
     }
 
@@ -141,7 +163,9 @@ final class BenchEnv implements AutoCloseable {
     long totalEvents(String topic) {
         Map<Integer, Long> end = log.endOffsets(topic);
         Map<Integer, Long> start = log.startOffsets(topic);
-        return end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
+        return end.entrySet().stream()
+                .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L))
+                .sum();
     }
 
     Path jar() {
@@ -190,7 +214,8 @@ final class BenchEnv implements AutoCloseable {
         }
         try {
             if (options.keep()) {
-                out.println("kept topics " + topics + ", keyspaces " + keyspaces + " and checkpoints " + checkpoints + " (--keep)");
+                out.println("kept topics " + topics + ", keyspaces " + keyspaces + " and checkpoints " + checkpoints
+                        + " (--keep)");
             } else {
                 for (Path jobCheckpoints : checkpoints) {
                     StackLayout.deleteTree(jobCheckpoints);
@@ -199,10 +224,12 @@ final class BenchEnv implements AutoCloseable {
                     await(admin.deleteTopics(topics).all(), "deleting topics " + topics);
                 }
                 dropKeyspaces();
-                out.println("removed topics " + topics + ", keyspaces " + droppedKeyspaces + " and the checkpoints of " + checkpoints.size() + " jobs");
+                out.println("removed topics " + topics + ", keyspaces " + droppedKeyspaces + " and the checkpoints of "
+                        + checkpoints.size() + " jobs");
             }
         } catch (RuntimeException | IOException e) {
-            out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces " + keyspaces + ", checkpoints " + checkpoints + ")");
+            out.println("bench: cleaning up failed: " + e.getMessage() + " (topics " + topics + ", keyspaces "
+                    + keyspaces + ", checkpoints " + checkpoints + ")");
         } finally {
             if (jarId != null) {
                 flink.deleteUpload(jarId, out);
@@ -217,7 +244,8 @@ final class BenchEnv implements AutoCloseable {
         try {
             return future.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new StackException(what + " failed at " + kafkaBootstrap + ": " + e.getCause().getMessage());
+            throw new StackException(
+                    what + " failed at " + kafkaBootstrap + ": " + e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw new StackException("no Kafka answers at " + kafkaBootstrap + " (" + what + " timed out)");
         } catch (InterruptedException e) {

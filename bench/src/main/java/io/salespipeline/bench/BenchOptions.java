@@ -20,11 +20,25 @@ import java.util.Set;
  * @param flinkConfiguration Flink options for every job the bench submits (state backend, checkpoint interval, ...),
  *     over the cluster's own
  */
-record BenchOptions(long events, int partitions, long sample, int warmupSeconds, List<Integer> latencyRates, int latencySeconds,
-        int recoveryRate, int parallelism, Set<Step> skip, Path out, Path jar, String topic, boolean keep, List<String> jobArgs,
+record BenchOptions(
+        long events,
+        int partitions,
+        long sample,
+        int warmupSeconds,
+        List<Integer> latencyRates,
+        int latencySeconds,
+        int recoveryRate,
+        int parallelism,
+        Set<Step> skip,
+        Path out,
+        Path jar,
+        String topic,
+        boolean keep,
+        List<String> jobArgs,
         Map<String, String> flinkConfiguration) {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: ./stack bench [options] [-- job settings]",
             "Measures, side by side on this machine: the Kafka and Cassandra ceilings, the job replaying the log into all",
             "views and into the aggregates only, produce-to-view latency at fixed rates, recovery from a killed",
@@ -49,8 +63,20 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
 
     static final long DEFAULT_EVENTS = 10_000_000;
 
-    private static final Set<String> VALUED = Set.of("events", "partitions", "sample", "warmup", "latency-rates", "latency-seconds",
-            "recovery-rate", "parallelism", "skip", "topic", "jar", "out", "flink");
+    private static final Set<String> VALUED = Set.of(
+            "events",
+            "partitions",
+            "sample",
+            "warmup",
+            "latency-rates",
+            "latency-seconds",
+            "recovery-rate",
+            "parallelism",
+            "skip",
+            "topic",
+            "jar",
+            "out",
+            "flink");
     private static final Set<String> FLAGS = Set.of("keep");
 
     static BenchOptions parse(List<String> argv, Path repoRoot) {
@@ -59,11 +85,15 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
         List<String> jobArgs = separator < 0 ? List.of() : List.copyOf(argv.subList(separator + 1, argv.size()));
         Args args = Args.parse(options, VALUED, FLAGS);
         if (!args.positional().isEmpty()) {
-            throw StackException.usage("bench takes no arguments, got '" + args.positional().get(0) + "' (job settings go after --)");
+            throw StackException.usage(
+                    "bench takes no arguments, got '" + args.positional().get(0) + "' (job settings go after --)");
         }
         Set<Step> skip = EnumSet.noneOf(Step.class);
         if (args.value("skip") != null) {
-            Arrays.stream(args.value("skip").split(",")).filter(s -> !s.isBlank()).map(Step::named).forEach(skip::add);
+            Arrays.stream(args.value("skip").split(","))
+                    .filter(s -> !s.isBlank())
+                    .map(Step::named)
+                    .forEach(skip::add);
         }
         String topic = args.value("topic");
         if (topic != null) {
@@ -71,14 +101,19 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
                 throw StackException.usage("--topic must not be empty");
             }
             if (args.value("events") != null || args.value("partitions") != null) {
-                throw StackException.usage("--topic replays an existing topic: its size and partitions are what they are (drop --events, --partitions)");
+                throw StackException.usage(
+                        "--topic replays an existing topic: its size and partitions are what they are (drop --events, --partitions)");
             }
             // an existing log needs no preload
             skip.add(Step.PRELOAD);
         } else if (skip.contains(Step.PRELOAD)) {
-            List<String> needing = Arrays.stream(Step.values()).filter(s -> s.readsPreload() && !skip.contains(s)).map(s -> s.option).toList();
+            List<String> needing = Arrays.stream(Step.values())
+                    .filter(s -> s.readsPreload() && !skip.contains(s))
+                    .map(s -> s.option)
+                    .toList();
             if (!needing.isEmpty()) {
-                throw StackException.usage("--skip preload: " + String.join(", ", needing) + " read the preloaded log; skip them too or name a log with --topic");
+                throw StackException.usage("--skip preload: " + String.join(", ", needing)
+                        + " read the preloaded log; skip them too or name a log with --topic");
             }
         }
         return new BenchOptions(
@@ -153,7 +188,9 @@ record BenchOptions(long events, int partitions, long sample, int warmupSeconds,
             String key = eq < 0 ? "" : part.substring(0, eq).strip();
             String value = eq < 0 ? "" : part.substring(eq + 1).strip();
             if (key.isEmpty() || value.isEmpty()) {
-                throw StackException.usage("--flink expects KEY=VALUE pairs separated by commas, e.g. state.backend.type=hashmap, got '" + part.strip() + "'");
+                throw StackException.usage(
+                        "--flink expects KEY=VALUE pairs separated by commas, e.g. state.backend.type=hashmap, got '"
+                                + part.strip() + "'");
             }
             if (configuration.put(key, value) != null) {
                 throw StackException.usage("--flink gives " + key + " twice");

@@ -16,6 +16,7 @@ public final class BenchStackCommand implements StackCommand {
 
     @Override
     public int run(StackLayout layout, PrintStream out, PrintStream err, List<String> argv) {
-        return new BenchCommand(layout, out, err, () -> new LocalStack(layout, out, err, System.getenv()).up()).run(argv);
+        return new BenchCommand(layout, out, err, () -> new LocalStack(layout, out, err, System.getenv()).up())
+                .run(argv);
     }
 }

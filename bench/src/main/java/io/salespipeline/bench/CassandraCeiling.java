@@ -1,7 +1,5 @@
 package io.salespipeline.bench;
 
-import io.salespipeline.contract.SaleField;
-import io.salespipeline.contract.ViewStatements;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
@@ -12,6 +10,8 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.salespipeline.contract.SaleField;
+import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
 import java.io.IOException;
@@ -67,7 +67,9 @@ final class CassandraCeiling {
     record Result(List<Way> batched, Way perRow, int warmupSeconds, long warmupRequests) {
         @JsonProperty
         Way ceiling() {
-            return batched.stream().max(Comparator.comparingDouble(Way::eventsPerSecond)).orElseThrow();
+            return batched.stream()
+                    .max(Comparator.comparingDouble(Way::eventsPerSecond))
+                    .orElseThrow();
         }
 
         @JsonProperty
@@ -79,13 +81,22 @@ final class CassandraCeiling {
     static final int ROWS_PER_EVENT = 2;
     /** The job's defaults: {@code cassandra.max-buffered-rows}, {@code cassandra.batch-rows}, {@code cassandra.max-concurrent-requests}. */
     static final int BUFFER_ROWS = 5000;
+
     static final int BATCH_ROWS = 25;
     static final int JOB_REQUESTS_PER_SINK = 64;
     /** One row per request peaks at 128-256 in flight on this node (see STACK_NOTES). */
     static final int PER_ROW_IN_FLIGHT = 256;
 
     /** The bind values of one event's two rows, in the job's column order. */
-    private record Event(String storeId, LocalDate day, Instant timestamp, String eventId, String logPosition, String itemId, String itemName, int sold,
+    private record Event(
+            String storeId,
+            LocalDate day,
+            Instant timestamp,
+            String eventId,
+            String logPosition,
+            String itemId,
+            String itemName,
+            int sold,
             long writeMicros) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,16 +129,27 @@ final class CassandraCeiling {
         long warmupEnd = warmupStart + TimeUnit.SECONDS.toNanos(warmupSeconds);
         long warmupRequests = 0;
         Semaphore warmupPermits = new Semaphore(jobInFlight);
-        for (int i = 0; System.nanoTime() < warmupEnd; i = (i + 1) % batchedRequests.statements().size()) {
+        for (int i = 0;
+                System.nanoTime() < warmupEnd;
+                i = (i + 1) % batchedRequests.statements().size()) {
             send(batchedRequests.statements().get(i), warmupPermits);
             if (++warmupRequests % 5_000 == 0) {
                 double seconds = (System.nanoTime() - warmupStart) / 1e9;
-                progress.update(String.format(Locale.ROOT, "cassandra ceiling: warm-up %.0f / %d s | %,d requests | %,.0f requests/s",
-                        seconds, warmupSeconds, warmupRequests, warmupRequests / seconds));
+                progress.update(String.format(
+                        Locale.ROOT,
+                        "cassandra ceiling: warm-up %.0f / %d s | %,d requests | %,.0f requests/s",
+                        seconds,
+                        warmupSeconds,
+                        warmupRequests,
+                        warmupRequests / seconds));
             }
         }
         drain(warmupPermits, jobInFlight);
-        progress.finish(String.format(Locale.ROOT, "cassandra ceiling: warm-up %d s, %,d requests", warmupSeconds, acknowledged.getAndSet(0)));
+        progress.finish(String.format(
+                Locale.ROOT,
+                "cassandra ceiling: warm-up %d s, %,d requests",
+                warmupSeconds,
+                acknowledged.getAndSet(0)));
 
         List<Way> batchedWays = new ArrayList<>();
         for (int inFlight : new int[] {jobInFlight, 2 * jobInFlight}) {
@@ -135,7 +157,8 @@ final class CassandraCeiling {
         }
         Way perRowWay = time("one row per request", events.size(), perRowRequests, PER_ROW_IN_FLIGHT, progress);
         if (errors.get() > 0) {
-            throw new StackException(errors.get() + " writes failed in the Cassandra ceiling, e.g. " + firstError.get());
+            throw new StackException(
+                    errors.get() + " writes failed in the Cassandra ceiling, e.g. " + firstError.get());
         }
         return new Result(batchedWays, perRowWay, warmupSeconds, warmupRequests);
     }
@@ -150,15 +173,31 @@ final class CassandraCeiling {
             send(statements.get(i), permits);
             if (i % 5_000 == 0) {
                 double seconds = (System.nanoTime() - start) / 1e9;
-                progress.update(String.format(Locale.ROOT, "cassandra ceiling, %s, %d in flight: %,d / %,d requests | %,.0f events/s | %.1f s",
-                        name, inFlight, i, statements.size(), eventCount * ((double) i / statements.size()) / Math.max(seconds, 1e-9), seconds));
+                progress.update(String.format(
+                        Locale.ROOT,
+                        "cassandra ceiling, %s, %d in flight: %,d / %,d requests | %,.0f events/s | %.1f s",
+                        name,
+                        inFlight,
+                        i,
+                        statements.size(),
+                        eventCount * ((double) i / statements.size()) / Math.max(seconds, 1e-9),
+                        seconds));
             }
         }
         drain(permits, inFlight);
         double seconds = (System.nanoTime() - start) / 1e9;
         Way way = new Way(name, eventCount, requests.rows(), acknowledged.get(), seconds, inFlight);
-        progress.finish(String.format(Locale.ROOT, "cassandra ceiling, %s, %d in flight: %,d events (%,d rows sent in %,d requests) in %.1f s | %,.0f events/s = %,.0f rows/s",
-                name, inFlight, eventCount, requests.rows(), way.requests(), seconds, way.eventsPerSecond(), way.rowsPerSecond()));
+        progress.finish(String.format(
+                Locale.ROOT,
+                "cassandra ceiling, %s, %d in flight: %,d events (%,d rows sent in %,d requests) in %.1f s | %,.0f events/s = %,.0f rows/s",
+                name,
+                inFlight,
+                eventCount,
+                requests.rows(),
+                way.requests(),
+                seconds,
+                way.eventsPerSecond(),
+                way.rowsPerSecond()));
         return way;
     }
 
@@ -186,19 +225,26 @@ final class CassandraCeiling {
             List<Event> buffer = events.subList(from, Math.min(events.size(), from + BUFFER_ROWS));
             Map<String, Event> newestPerItem = new LinkedHashMap<>();
             for (Event e : buffer) {
-                newestPerItem.merge(e.itemId(), e, (held, next) -> next.writeMicros() >= held.writeMicros() ? next : held);
+                newestPerItem.merge(
+                        e.itemId(), e, (held, next) -> next.writeMicros() >= held.writeMicros() ? next : held);
             }
             for (Event e : newestPerItem.values()) {
                 statements.add(itemSalesRow(e));
             }
             Map<List<Object>, List<BatchableStatement<?>>> byPartition = new LinkedHashMap<>();
             for (Event e : buffer) {
-                byPartition.computeIfAbsent(List.of(e.storeId(), e.day()), k -> new ArrayList<>()).add(storeDayRow(e));
+                byPartition
+                        .computeIfAbsent(List.of(e.storeId(), e.day()), k -> new ArrayList<>())
+                        .add(storeDayRow(e));
             }
             for (List<BatchableStatement<?>> partition : byPartition.values()) {
                 for (int i = 0; i < partition.size(); i += BATCH_ROWS) {
-                    List<BatchableStatement<?>> batch = partition.subList(i, Math.min(partition.size(), i + BATCH_ROWS));
-                    statements.add(batch.size() == 1 ? batch.get(0) : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, batch));
+                    List<BatchableStatement<?>> batch =
+                            partition.subList(i, Math.min(partition.size(), i + BATCH_ROWS));
+                    statements.add(
+                            batch.size() == 1
+                                    ? batch.get(0)
+                                    : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, batch));
                 }
             }
             rows += newestPerItem.size() + buffer.size();
@@ -207,7 +253,8 @@ final class CassandraCeiling {
     }
 
     private BoundStatement itemSalesRow(Event e) {
-        return itemSales.bind(e.itemId, e.logPosition, e.storeId, e.timestamp, e.day, e.itemName, e.sold, e.writeMicros);
+        return itemSales.bind(
+                e.itemId, e.logPosition, e.storeId, e.timestamp, e.day, e.itemName, e.sold, e.writeMicros);
     }
 
     private BoundStatement storeDayRow(Event e) {
@@ -216,16 +263,18 @@ final class CassandraCeiling {
 
     private void send(Statement<?> statement, Semaphore permits) {
         permits.acquireUninterruptibly();
-        env.session.executeAsync(statement.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)).whenComplete((result, error) -> {
-            // counted before the permit goes back, so a drained loader has counted every answer
-            if (error == null) {
-                acknowledged.incrementAndGet();
-            } else {
-                errors.incrementAndGet();
-                firstError.compareAndSet(null, error);
-            }
-            permits.release();
-        });
+        env.session
+                .executeAsync(statement.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
+                .whenComplete((result, error) -> {
+                    // counted before the permit goes back, so a drained loader has counted every answer
+                    if (error == null) {
+                        acknowledged.incrementAndGet();
+                    } else {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, error);
+                    }
+                    permits.release();
+                });
     }
 
     /** Waits until every request sent has been answered. */
@@ -245,15 +294,18 @@ final class CassandraCeiling {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, env.runId + "-cassandra-ceiling");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = end.keySet().stream().map(p -> new TopicPartition(topic, p)).toList();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    end.keySet().stream().map(p -> new TopicPartition(topic, p)).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long read = 0;
             while (read < wanted) {
                 var records = consumer.poll(java.time.Duration.ofSeconds(5));
                 if (records.isEmpty()) {
-                    throw new StackException("the Cassandra ceiling could read only " + read + " of " + wanted + " events from " + topic);
+                    throw new StackException("the Cassandra ceiling could read only " + read + " of " + wanted
+                            + " events from " + topic);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     if (read++ < wanted) {
@@ -273,11 +325,17 @@ final class CassandraCeiling {
             JsonNode json = JSON.readTree(record.value());
             // numbers may come as JSON strings; asLong/asInt read both, as the job's parser accepts both
             long timestampMs = json.path(SaleField.TIMESTAMP_MS.key()).asLong();
-            return java.util.Optional.of(new Event(json.path(SaleField.STORE_ID.key()).asText(), Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate(),
-                    Instant.ofEpochMilli(timestampMs), record.partition() + "-" + record.offset(),
+            return java.util.Optional.of(new Event(
+                    json.path(SaleField.STORE_ID.key()).asText(),
+                    Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate(),
+                    Instant.ofEpochMilli(timestampMs),
+                    record.partition() + "-" + record.offset(),
                     // the job's item_sales tie-break and write timestamp (ViewRows in the job)
-                    ViewStatements.logPosition(record.partition(), record.offset()), json.path(SaleField.ITEM_ID.key()).asText(),
-                    json.path(SaleField.ITEM_NAME.key()).asText(), json.path(SaleField.ITEM_SOLD.key()).asInt(), timestampMs * 1000));
+                    ViewStatements.logPosition(record.partition(), record.offset()),
+                    json.path(SaleField.ITEM_ID.key()).asText(),
+                    json.path(SaleField.ITEM_NAME.key()).asText(),
+                    json.path(SaleField.ITEM_SOLD.key()).asInt(),
+                    timestampMs * 1000));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

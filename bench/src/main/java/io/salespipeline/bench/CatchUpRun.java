@@ -1,13 +1,13 @@
 package io.salespipeline.bench;
 
-import io.salespipeline.contract.JobSetting;
-import io.salespipeline.stack.clients.FlinkRest;
-import io.salespipeline.contract.Metrics;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.salespipeline.contract.JobSetting;
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.FlinkRest;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +33,20 @@ final class CatchUpRun {
      * @param cpuSeconds CPU time each process of the stack spent from RUNNING until the flushing
      *     checkpoint (the bench itself not included): where a difference between two runs went
      */
-    record Result(boolean recordViews, long events, double secondsToRunning, double secondsToLogEnd, double seconds, long parsed, long rejected,
-            long restarts, double flinkPeakRate, long storeWindows, long finalStoreWindows, Map<String, Double> cpuSeconds, List<Sample> series) {
+    record Result(
+            boolean recordViews,
+            long events,
+            double secondsToRunning,
+            double secondsToLogEnd,
+            double seconds,
+            long parsed,
+            long rejected,
+            long restarts,
+            double flinkPeakRate,
+            long storeWindows,
+            long finalStoreWindows,
+            Map<String, Double> cpuSeconds,
+            List<Sample> series) {
         @JsonProperty
         double eventsPerSecond() {
             return events / seconds;
@@ -52,6 +64,7 @@ final class CatchUpRun {
      * 2 s, and later when busy, so a shorter window shows refreshes rather than throughput.
      */
     private static final int RATE_WINDOW = 5;
+
     private static final long STALL_MS = 120_000;
     private static final long CHECKPOINT_TIMEOUT_MS = 180_000;
 
@@ -68,8 +81,17 @@ final class CatchUpRun {
         DirtyPages.flush(label, err);
         Map<Integer, Long> start = env.log.startOffsets(topic);
         Map<Integer, Long> end = env.log.endOffsets(topic);
-        long total = end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
-        PipelineJob job = env.startJob(topic, keyspace, recordViews ? List.of() : new JobSetting.Arguments().set(JobSetting.VIEWS_RECORDS, false).toList());
+        long total = end.entrySet().stream()
+                .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L))
+                .sum();
+        PipelineJob job = env.startJob(
+                topic,
+                keyspace,
+                recordViews
+                        ? List.of()
+                        : new JobSetting.Arguments()
+                                .set(JobSetting.VIEWS_RECORDS, false)
+                                .toList());
         long runningAt = job.runningAt();
         Map<String, ProcessHandle> processes = env.stackProcesses.get();
         Map<String, Duration> cpuAtRunning = cpuTimes(processes);
@@ -86,7 +108,8 @@ final class CatchUpRun {
             FlinkRest.Tasks tasks = job.tasks();
             if (tasks.ended()) {
                 progress.finish("");
-                throw new StackException(label + ": job " + job.id + " ended as " + tasks.state() + " (see " + env.flink.base() + "/#/job/completed/" + job.id + "/exceptions)");
+                throw new StackException(label + ": job " + job.id + " ended as " + tasks.state() + " (see "
+                        + env.flink.base() + "/#/job/completed/" + job.id + "/exceptions)");
             }
             Map<Integer, Long> positions = job.positions(topic);
             reported |= !positions.isEmpty();
@@ -101,8 +124,16 @@ final class CatchUpRun {
                 lastAdvanceAt = now;
                 previousDone = done;
             }
-            String line = String.format(Locale.ROOT, "%s: %,d / %,d events (%.1f%%) | %,.0f events/s | lag %,d | %.0f s",
-                    label, done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, total - done, (now - runningAt) / 1000.0);
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s: %,d / %,d events (%.1f%%) | %,.0f events/s | lag %,d | %.0f s",
+                    label,
+                    done,
+                    total,
+                    total == 0 ? 100.0 : 100.0 * done / total,
+                    rate,
+                    total - done,
+                    (now - runningAt) / 1000.0);
             if (done >= total && logEndAt == 0) {
                 logEndAt = now;
                 triggerCheckpoint(job);
@@ -110,9 +141,24 @@ final class CatchUpRun {
             if (logEndAt > 0) {
                 PipelineJob.Checkpoint checkpoint = job.lastCheckpoint().orElse(null);
                 if (checkpoint != null && checkpoint.triggeredAt() >= logEndAt) {
-                    progress.finish(line + String.format(Locale.ROOT, " | flushed by checkpoint %d at %.1f s", checkpoint.id(), (checkpoint.completedAt() - runningAt) / 1000.0));
+                    progress.finish(line
+                            + String.format(
+                                    Locale.ROOT,
+                                    " | flushed by checkpoint %d at %.1f s",
+                                    checkpoint.id(),
+                                    (checkpoint.completedAt() - runningAt) / 1000.0));
                     Map<String, Double> cpuSeconds = cpuSpent(cpuAtRunning, cpuTimes(processes));
-                    Result result = finish(job, keyspace, recordViews, total, runningAt, logEndAt, checkpoint.completedAt(), flinkPeakRate, cpuSeconds, series);
+                    Result result = finish(
+                            job,
+                            keyspace,
+                            recordViews,
+                            total,
+                            runningAt,
+                            logEndAt,
+                            checkpoint.completedAt(),
+                            flinkPeakRate,
+                            cpuSeconds,
+                            series);
                     env.stop(job);
                     // the next replay (step 8 runs two) should not share the CPU with compacting this one's rows
                     env.releaseKeyspaces();
@@ -120,17 +166,33 @@ final class CatchUpRun {
                 }
                 if (now - logEndAt > CHECKPOINT_TIMEOUT_MS) {
                     progress.finish(line);
-                    throw new StackException(label + ": no checkpoint completed within " + CHECKPOINT_TIMEOUT_MS / 1000 + " s after the source read the whole log");
+                    throw new StackException(label + ": no checkpoint completed within " + CHECKPOINT_TIMEOUT_MS / 1000
+                            + " s after the source read the whole log");
                 }
                 line += " | waiting for a checkpoint to flush the views";
             } else if (now - lastAdvanceAt > STALL_MS) {
                 progress.finish(line);
-                throw new StackException(reported
-                        ? String.format(Locale.ROOT, "%s stalled: no progress for %d s at %,d / %,d events (job %s, %d of %d tasks running)",
-                                label, STALL_MS / 1000, done, total, job.id, tasks.running(), tasks.total())
-                        // seen after a TaskManager was lost: the JobManager's metric fetcher waits for it until web.timeout
-                        : String.format(Locale.ROOT, "%s: Flink reported no source offsets of job %s for %d s; after a TaskManager is lost, Flink's REST "
-                                + "metrics stay frozen up to web.timeout (flink-conf/: 1 min; Flink default 10 min): run the bench again later", label, job.id, STALL_MS / 1000));
+                throw new StackException(
+                        reported
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%s stalled: no progress for %d s at %,d / %,d events (job %s, %d of %d tasks running)",
+                                        label,
+                                        STALL_MS / 1000,
+                                        done,
+                                        total,
+                                        job.id,
+                                        tasks.running(),
+                                        tasks.total())
+                                // seen after a TaskManager was lost: the JobManager's metric fetcher waits for it until
+                                // web.timeout
+                                : String.format(
+                                        Locale.ROOT,
+                                        "%s: Flink reported no source offsets of job %s for %d s; after a TaskManager is lost, Flink's REST "
+                                                + "metrics stay frozen up to web.timeout (flink-conf/: 1 min; Flink default 10 min): run the bench again later",
+                                        label,
+                                        job.id,
+                                        STALL_MS / 1000));
             }
             progress.update(line);
             Pause.millis(Math.max(0, TICK_MS - (System.currentTimeMillis() - now)));
@@ -182,15 +244,36 @@ final class CatchUpRun {
         return spent;
     }
 
-    private Result finish(PipelineJob job, String keyspace, boolean recordViews, long total, long runningAt, long logEndAt, long flushedAt,
-            double flinkPeakRate, Map<String, Double> cpuSeconds, List<Sample> series) {
+    private Result finish(
+            PipelineJob job,
+            String keyspace,
+            boolean recordViews,
+            long total,
+            long runningAt,
+            long logEndAt,
+            long flushedAt,
+            double flinkPeakRate,
+            Map<String, Double> cpuSeconds,
+            List<Sample> series) {
         long windows = 0;
         long finals = 0;
         for (Row row : env.session.execute("SELECT final FROM " + keyspace + ".store_sales_per_minute")) {
             windows++;
             finals += row.getBoolean("final") ? 1 : 0;
         }
-        return new Result(recordViews, total, (runningAt - job.submittedAt) / 1000.0, (logEndAt - runningAt) / 1000.0, (flushedAt - runningAt) / 1000.0,
-                job.counter(Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.PARSED)), job.counter(Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.REJECTED)), job.restarts(), flinkPeakRate, windows, finals, cpuSeconds, series);
+        return new Result(
+                recordViews,
+                total,
+                (runningAt - job.submittedAt) / 1000.0,
+                (logEndAt - runningAt) / 1000.0,
+                (flushedAt - runningAt) / 1000.0,
+                job.counter(Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.PARSED)),
+                job.counter(Metrics.inGroup(Metrics.PARSE_GROUP, Metrics.REJECTED)),
+                job.restarts(),
+                flinkPeakRate,
+                windows,
+                finals,
+                cpuSeconds,
+                series);
     }
 }

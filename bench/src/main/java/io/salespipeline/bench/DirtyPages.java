@@ -28,7 +28,11 @@ final class DirtyPages {
             Process sync = new ProcessBuilder("sync").redirectErrorStream(true).start();
             if (!sync.waitFor(FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 sync.destroyForcibly();
-                err.printf(Locale.ROOT, "%s: sync still writing after %d s; timing anyway%n", label, FLUSH_TIMEOUT_SECONDS);
+                err.printf(
+                        Locale.ROOT,
+                        "%s: sync still writing after %d s; timing anyway%n",
+                        label,
+                        FLUSH_TIMEOUT_SECONDS);
                 return;
             }
         } catch (IOException e) {
@@ -39,7 +43,12 @@ final class DirtyPages {
             return;
         }
         if (before >= 0) {
-            err.printf(Locale.ROOT, "%s: wrote %,d MB of dirty pages to disk first (%.1f s)%n", label, before / 1024, (System.nanoTime() - start) / 1e9);
+            err.printf(
+                    Locale.ROOT,
+                    "%s: wrote %,d MB of dirty pages to disk first (%.1f s)%n",
+                    label,
+                    before / 1024,
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 

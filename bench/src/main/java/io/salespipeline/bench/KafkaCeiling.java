@@ -47,8 +47,11 @@ final class KafkaCeiling {
     Result run(String topic) {
         Map<Integer, Long> end = env.log.endOffsets(topic);
         Map<Integer, Long> start = env.log.startOffsets(topic);
-        long total = end.entrySet().stream().mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
-        List<TopicPartition> partitions = end.keySet().stream().map(p -> new TopicPartition(topic, p)).toList();
+        long total = end.entrySet().stream()
+                .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L))
+                .sum();
+        List<TopicPartition> partitions =
+                end.keySet().stream().map(p -> new TopicPartition(topic, p)).toList();
         Progress progress = new Progress(err);
         long events = 0;
         long bytes = 0;
@@ -70,7 +73,8 @@ final class KafkaCeiling {
                 }
                 if (now - lastRecord > STALL_NANOS) {
                     progress.finish(line(events, total, bytes, (now - begin) / 1e9));
-                    throw new StackException("the Kafka ceiling read nothing for 30 s at " + events + " of " + total + " events (does Kafka answer at " + env.kafkaBootstrap + "?)");
+                    throw new StackException("the Kafka ceiling read nothing for 30 s at " + events + " of " + total
+                            + " events (does Kafka answer at " + env.kafkaBootstrap + "?)");
                 }
                 if (now >= nextUpdate) {
                     progress.update(line(events, total, bytes, (now - begin) / 1e9));
@@ -84,8 +88,14 @@ final class KafkaCeiling {
     }
 
     private static String line(long events, long total, long bytes, double seconds) {
-        return String.format(Locale.ROOT, "kafka ceiling: read %,d / %,d events | %,.0f events/s | %,.1f MB/s | %.1f s",
-                events, total, events / Math.max(seconds, 1e-9), bytes / Math.max(seconds, 1e-9) / 1e6, seconds);
+        return String.format(
+                Locale.ROOT,
+                "kafka ceiling: read %,d / %,d events | %,.0f events/s | %,.1f MB/s | %.1f s",
+                events,
+                total,
+                events / Math.max(seconds, 1e-9),
+                bytes / Math.max(seconds, 1e-9) / 1e6,
+                seconds);
     }
 
     /** A plain consumer: no group (assigned partitions, nothing committed), larger fetches than the defaults' 1 MB per partition. */

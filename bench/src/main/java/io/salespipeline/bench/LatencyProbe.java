@@ -28,8 +28,18 @@ final class LatencyProbe {
      *     started after {@link #MAX_WARMUP} anyway, and the latencies include a growing backlog)
      * @param invisible sampled events not visible within {@link #VISIBILITY_TIMEOUT} (left out of the percentiles)
      */
-    record Result(int rate, int seconds, long sent, int samples, int invisible, double p50, double p95, double p99, double max,
-            double warmupSeconds, boolean keptUp) {}
+    record Result(
+            int rate,
+            int seconds,
+            long sent,
+            int samples,
+            int invisible,
+            double p50,
+            double p95,
+            double p99,
+            double max,
+            double warmupSeconds,
+            boolean keptUp) {}
 
     /**
      * Every submitted job loads its classes anew and the JIT compiles them again, which stalls a
@@ -38,9 +48,11 @@ final class LatencyProbe {
      * 3,624 then 684 ms after a 5 s warm-up. The step measures the job as it runs, not its start.
      */
     static final Duration MIN_WARMUP = Duration.ofSeconds(30);
+
     static final Duration MAX_WARMUP = Duration.ofSeconds(90);
     /** The views count as caught up when no partition's newest visible event is older than this, three seconds running. */
     static final Duration CAUGHT_UP = Duration.ofSeconds(2);
+
     private static final int SAMPLES_PER_SECOND = 25;
     private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -70,16 +82,22 @@ final class LatencyProbe {
         AtomicLong timedFrom = new AtomicLong(Long.MAX_VALUE);
         long start = System.nanoTime();
         Freshness freshness = new Freshness(partitions, start);
-        try (VisibilityProbe probe = new VisibilityProbe(env.session, keyspace, VISIBILITY_TIMEOUT, (event, visibleNanos) -> {
-            freshness.visible(event.metadata().partition(), event.sentNanos());
-            if (event.sentNanos() >= timedFrom.get()) {
-                latencies.add((visibleNanos - event.sentNanos()) / 1e6);
-            }
-        })) {
+        try (VisibilityProbe probe =
+                new VisibilityProbe(env.session, keyspace, VISIBILITY_TIMEOUT, (event, visibleNanos) -> {
+                    freshness.visible(event.metadata().partition(), event.sentNanos());
+                    if (event.sentNanos() >= timedFrom.get()) {
+                        latencies.add((visibleNanos - event.sentNanos()) / 1e6);
+                    }
+                })) {
             boolean keptUp;
             long sent;
-            try (RateLimitedProducer load = new RateLimitedProducer(env.kafkaBootstrap, topic, env.runId + "-latency-" + rate, rate,
-                    Math.max(1, rate / SAMPLES_PER_SECOND), probe::watch)) {
+            try (RateLimitedProducer load = new RateLimitedProducer(
+                    env.kafkaBootstrap,
+                    topic,
+                    env.runId + "-latency-" + rate,
+                    rate,
+                    Math.max(1, rate / SAMPLES_PER_SECOND),
+                    probe::watch)) {
                 int freshSeconds = 0;
                 while (true) {
                     Pause.millis(1_000);
@@ -92,7 +110,12 @@ final class LatencyProbe {
                         keptUp = warm;
                         break;
                     }
-                    progress.update(String.format(Locale.ROOT, "latency at %,d events/s: warming up %.0f s | views %,d ms behind", rate, (now - start) / 1e9, lagMs));
+                    progress.update(String.format(
+                            Locale.ROOT,
+                            "latency at %,d events/s: warming up %.0f s | views %,d ms behind",
+                            rate,
+                            (now - start) / 1e9,
+                            lagMs));
                 }
                 timedFrom.set(System.nanoTime());
                 long sentBefore = load.sent();
@@ -110,12 +133,33 @@ final class LatencyProbe {
             Percentiles p = new Percentiles(latencies);
             if (p.count() == 0) {
                 progress.finish("");
-                throw new StackException("latency at " + rate + " events/s: none of the sampled events became visible in sales_by_store_day within "
+                throw new StackException("latency at " + rate
+                        + " events/s: none of the sampled events became visible in sales_by_store_day within "
                         + VISIBILITY_TIMEOUT.toSeconds() + " s");
             }
-            Result result = new Result(rate, seconds, sent, p.count(), probe.invisible() + probe.pending(), p.at(50), p.at(95), p.at(99), p.max(), warmupSeconds, keptUp);
-            progress.finish(String.format(Locale.ROOT, "latency at %,d events/s: p50 %.0f ms | p95 %.0f ms | p99 %.0f ms | max %.0f ms (%,d samples of %,d events, after %.0f s warm-up%s)",
-                    rate, result.p50(), result.p95(), result.p99(), result.max(), result.samples(), sent, warmupSeconds,
+            Result result = new Result(
+                    rate,
+                    seconds,
+                    sent,
+                    p.count(),
+                    probe.invisible() + probe.pending(),
+                    p.at(50),
+                    p.at(95),
+                    p.at(99),
+                    p.max(),
+                    warmupSeconds,
+                    keptUp);
+            progress.finish(String.format(
+                    Locale.ROOT,
+                    "latency at %,d events/s: p50 %.0f ms | p95 %.0f ms | p99 %.0f ms | max %.0f ms (%,d samples of %,d events, after %.0f s warm-up%s)",
+                    rate,
+                    result.p50(),
+                    result.p95(),
+                    result.p99(),
+                    result.max(),
+                    result.samples(),
+                    sent,
+                    warmupSeconds,
                     keptUp ? "" : " in which the views never caught up"));
             return result;
         }
@@ -123,7 +167,15 @@ final class LatencyProbe {
 
     private static String line(int rate, int seconds, long startNanos, Queue<Double> latencies, int pending) {
         Percentiles p = new Percentiles(latencies);
-        return String.format(Locale.ROOT, "latency at %,d events/s: %.0f / %d s | %,d samples visible, %,d pending | p50 %.0f ms | p99 %.0f ms",
-                rate, Math.min(seconds, (System.nanoTime() - startNanos) / 1e9), seconds, p.count(), pending, p.at(50), p.at(99));
+        return String.format(
+                Locale.ROOT,
+                "latency at %,d events/s: %.0f / %d s | %,d samples visible, %,d pending | p50 %.0f ms | p99 %.0f ms",
+                rate,
+                Math.min(seconds, (System.nanoTime() - startNanos) / 1e9),
+                seconds,
+                p.count(),
+                pending,
+                p.at(50),
+                p.at(99));
     }
 }

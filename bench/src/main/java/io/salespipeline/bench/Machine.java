@@ -15,13 +15,23 @@ record Machine(int cpus, String cpuModel, double memoryGiB, String java, String 
 
     static Machine detect() {
         List<String> cpuinfo = lines(Path.of("/proc/cpuinfo"));
-        String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip())
-                .findFirst().orElse(System.getProperty("os.arch"));
-        double memory = lines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0).findFirst().orElse(0.0);
-        return new Machine(Runtime.getRuntime().availableProcessors(), model, Math.round(memory * 10) / 10.0,
+        String model = cpuinfo.stream()
+                .filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                .findFirst()
+                .orElse(System.getProperty("os.arch"));
+        double memory = lines(Path.of("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)
+                .findFirst()
+                .orElse(0.0);
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                model,
+                Math.round(memory * 10) / 10.0,
                 System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
                 loadNow());
     }
 
@@ -31,7 +41,15 @@ record Machine(int cpus, String cpuModel, double memoryGiB, String java, String 
     }
 
     String summary() {
-        return String.format(Locale.ROOT, "%d cores (%s), %.1f GiB, Java %s, %s, load average %.2f at start", cpus, cpuModel, memoryGiB, java, os, loadAverage);
+        return String.format(
+                Locale.ROOT,
+                "%d cores (%s), %.1f GiB, Java %s, %s, load average %.2f at start",
+                cpus,
+                cpuModel,
+                memoryGiB,
+                java,
+                os,
+                loadAverage);
     }
 
     /** Empty where the file does not exist (not Linux): the report then says less, nothing fails. */

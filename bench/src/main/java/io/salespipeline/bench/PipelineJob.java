@@ -40,10 +40,16 @@ final class PipelineJob {
 
     /** Where the job's first task (its source) runs its first subtask: a TaskManager's resource id. */
     String taskManagerOfFirstSubtask() {
-        String vertex = flink.get("/jobs/" + id).path("vertices").path(0).path("id").asText();
-        String taskManager = flink.get("/jobs/" + id + "/vertices/" + vertex).path("subtasks").path(0).path("taskmanager-id").asText();
+        String vertex =
+                flink.get("/jobs/" + id).path("vertices").path(0).path("id").asText();
+        String taskManager = flink.get("/jobs/" + id + "/vertices/" + vertex)
+                .path("subtasks")
+                .path(0)
+                .path("taskmanager-id")
+                .asText();
         if (vertex.isEmpty() || taskManager.isEmpty() || taskManager.equals("(unassigned)")) {
-            throw new StackException("job " + id + " has no subtask on a TaskManager yet (see " + flink.base() + "/#/job/running/" + id + ")");
+            throw new StackException("job " + id + " has no subtask on a TaskManager yet (see " + flink.base()
+                    + "/#/job/running/" + id + ")");
         }
         return taskManager;
     }
@@ -71,7 +77,10 @@ final class PipelineJob {
         if (!completed.has("id")) {
             return Optional.empty();
         }
-        return Optional.of(new Checkpoint(completed.path("id").asLong(), completed.path("trigger_timestamp").asLong(), completed.path("latest_ack_timestamp").asLong()));
+        return Optional.of(new Checkpoint(
+                completed.path("id").asLong(),
+                completed.path("trigger_timestamp").asLong(),
+                completed.path("latest_ack_timestamp").asLong()));
     }
 
     /**
@@ -83,13 +92,19 @@ final class PipelineJob {
     }
 
     static Optional<Path> localCheckpointDirectory(String jobId, JsonNode checkpoints) {
-        String latest = checkpoints.path("latest").path("completed").path("external_path").asText("");
+        String latest = checkpoints
+                .path("latest")
+                .path("completed")
+                .path("external_path")
+                .asText("");
         if (!latest.startsWith("file:")) {
             return Optional.empty();
         }
         Path jobDirectory = Path.of(URI.create(latest)).getParent();
         // Flink's layout is <dir>/<job id>/chk-<n>: never hand back anything but the job's own directory
-        return jobDirectory != null && jobDirectory.getFileName().toString().equals(jobId) ? Optional.of(jobDirectory) : Optional.empty();
+        return jobDirectory != null && jobDirectory.getFileName().toString().equals(jobId)
+                ? Optional.of(jobDirectory)
+                : Optional.empty();
     }
 
     /** Restarts since submission (region failovers included). */

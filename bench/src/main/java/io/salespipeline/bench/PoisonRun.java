@@ -17,5 +17,6 @@ record PoisonRun(Preload.Result preload, CatchUpRun.Result allViews, CatchUpRun.
     static final double BAD_RATIO = 0.10;
     /** The two ways the poisoned log is replayed, as the report and the progress lines name them. */
     static final String ALL_VIEWS = "all views";
+
     static final String AGGREGATES_ONLY = "aggregates only";
 }

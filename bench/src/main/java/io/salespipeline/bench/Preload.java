@@ -39,10 +39,20 @@ final class Preload {
 
     /** @param badRatio the share of malformed messages, each of a kind the generator picks */
     Result run(String topic, long events, double badRatio) {
-        GenerateOptions options = GenerateOptions.generated(events, 0, topic, env.kafkaBootstrap, GenerateOptions.Defaults.STORES, GenerateOptions.Defaults.ITEMS,
-                badRatio, 0, GenerateOptions.Defaults.SEED, GenerateOptions.Defaults.START_TIME);
+        GenerateOptions options = GenerateOptions.generated(
+                events,
+                0,
+                topic,
+                env.kafkaBootstrap,
+                GenerateOptions.Defaults.STORES,
+                GenerateOptions.Defaults.ITEMS,
+                badRatio,
+                0,
+                GenerateOptions.Defaults.SEED,
+                GenerateOptions.Defaults.START_TIME);
         long start = System.nanoTime();
-        new EventPublisher(StatusLine.of(new Progress(err), Progress::update, Progress::finish)).publish(options, env.kafkaBootstrap);
+        new EventPublisher(StatusLine.of(new Progress(err), Progress::update, Progress::finish))
+                .publish(options, env.kafkaBootstrap);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(env.totalEvents(topic), seconds, env.log.endOffsets(topic));
     }

@@ -38,7 +38,13 @@ final class RateLimitedProducer implements AutoCloseable {
     }
 
     private static final List<String> STORES = Catalog.busiestStores(20);
-    private static final String[][] ITEMS = {{"plates-235", "Plates"}, {"cups-8154", "Cups"}, {"forks-6073", "Forks"}, {"mugs-1912", "Mugs"}, {"vases-4791", "Vases"}};
+    private static final String[][] ITEMS = {
+        {"plates-235", "Plates"},
+        {"cups-8154", "Cups"},
+        {"forks-6073", "Forks"},
+        {"mugs-1912", "Mugs"},
+        {"vases-4791", "Vases"}
+    };
 
     private static final long MIN_NAP_NANOS = 1_000_000;
 
@@ -48,6 +54,7 @@ final class RateLimitedProducer implements AutoCloseable {
     private final int sampleEvery;
     /** Stores drawn at random, not in turn: a fixed sampling interval would otherwise only ever sample the same few stores. */
     private final SplittableRandom random = new SplittableRandom(1);
+
     private final AtomicLong sent = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread;
@@ -97,14 +104,16 @@ final class RateLimitedProducer implements AutoCloseable {
     }
 
     /** A sales event as the tills send it (numbers as JSON numbers or strings, as real producers do). */
-    private static final String EVENT = "{\"" + SaleField.ITEM_ID.key() + "\": \"%s\", \"" + SaleField.ITEM_SOLD.key() + "\": %d, \""
-            + SaleField.ITEM_NAME.key() + "\": \"%s\", \"" + SaleField.TIMESTAMP_MS.key() + "\": \"%d\", \"" + SaleField.STORE_ID.key() + "\": \"%s\"}";
+    private static final String EVENT = "{\"" + SaleField.ITEM_ID.key() + "\": \"%s\", \"" + SaleField.ITEM_SOLD.key()
+            + "\": %d, \"" + SaleField.ITEM_NAME.key() + "\": \"%s\", \"" + SaleField.TIMESTAMP_MS.key()
+            + "\": \"%d\", \"" + SaleField.STORE_ID.key() + "\": \"%s\"}";
 
     private void send(boolean sampled) {
         String store = STORES.get(random.nextInt(STORES.size()));
         String[] item = ITEMS[random.nextInt(ITEMS.length)];
         long timestampMs = System.currentTimeMillis();
-        byte[] value = String.format(Locale.ROOT, EVENT, item[0], 1 + random.nextInt(7), item[1], timestampMs, store).getBytes(StandardCharsets.UTF_8);
+        byte[] value = String.format(Locale.ROOT, EVENT, item[0], 1 + random.nextInt(7), item[1], timestampMs, store)
+                .getBytes(StandardCharsets.UTF_8);
         long sentNanos = System.nanoTime();
         producer.send(new ProducerRecord<>(topic, store.getBytes(StandardCharsets.UTF_8), value), (metadata, e) -> {
             if (e != null) {
@@ -122,7 +131,8 @@ final class RateLimitedProducer implements AutoCloseable {
     /** Fails if Kafka refused an event: the rate the step claims would not be the rate sent. */
     void check() {
         if (failure.get() != null) {
-            throw new StackException("sending to " + topic + " failed: " + failure.get().getMessage());
+            throw new StackException(
+                    "sending to " + topic + " failed: " + failure.get().getMessage());
         }
     }
 

@@ -19,10 +19,12 @@ final class Report {
 
     /** Replay into all views, as a share of the slower of the two ceilings measured in the same run. */
     static final double REPLAY_SHARE_OF_CEILING = 0.90;
+
     static final double AGGREGATES_EVENTS_PER_SECOND = 150_000;
     static final double POISON_SHARE_OF_CLEAN = 0.80;
     /** The rate the latency target applies to, and the target. */
     static final int LATENCY_TARGET_RATE = 10_000;
+
     static final double LATENCY_P99_MS = 1_000;
     /** Until the lag is back at its steady value: recovery is only over when the pipeline has caught up. */
     static final double RECOVERY_SECONDS = 15;
@@ -56,7 +58,10 @@ final class Report {
     }
 
     <T> Optional<T> result(Step step, Class<T> type) {
-        return Optional.ofNullable(outcomes.get(step)).map(Outcome::result).filter(type::isInstance).map(type::cast);
+        return Optional.ofNullable(outcomes.get(step))
+                .map(Outcome::result)
+                .filter(type::isInstance)
+                .map(type::cast);
     }
 
     boolean anyFailed() {
@@ -67,56 +72,138 @@ final class Report {
         List<Row> rows = new ArrayList<>();
         for (Outcome o : outcomes.values()) {
             if (o.error() != null) {
-                rows.add(new Row(o.step().title, "failed: " + o.error(), target(o.step()), target(o.step()).equals("–") ? "–" : "no"));
+                rows.add(new Row(
+                        o.step().title,
+                        "failed: " + o.error(),
+                        target(o.step()),
+                        target(o.step()).equals("–") ? "–" : "no"));
                 continue;
             }
             switch (o.step()) {
                 case PRELOAD -> {
                     Preload.Result r = (Preload.Result) o.result();
-                    long largest = r.perPartition().values().stream().mapToLong(Long::longValue).max().orElse(0);
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "%,d events in %d partitions at %,.0f events/s (largest partition %.0f %%)",
-                            r.events(), r.perPartition().size(), r.eventsPerSecond(), 100.0 * largest / Math.max(1, r.events())), "–", "–"));
+                    long largest = r.perPartition().values().stream()
+                            .mapToLong(Long::longValue)
+                            .max()
+                            .orElse(0);
+                    rows.add(new Row(
+                            o.step().title,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,d events in %d partitions at %,.0f events/s (largest partition %.0f %%)",
+                                    r.events(),
+                                    r.perPartition().size(),
+                                    r.eventsPerSecond(),
+                                    100.0 * largest / Math.max(1, r.events())),
+                            "–",
+                            "–"));
                 }
                 case KAFKA -> {
                     KafkaCeiling.Result r = (KafkaCeiling.Result) o.result();
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "%,.0f events/s (%,.0f MB/s), plain consumer from offset 0",
-                            r.eventsPerSecond(), r.megabytesPerSecond()), "–", "–"));
+                    rows.add(new Row(
+                            o.step().title,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,.0f events/s (%,.0f MB/s), plain consumer from offset 0",
+                                    r.eventsPerSecond(),
+                                    r.megabytesPerSecond()),
+                            "–",
+                            "–"));
                 }
                 case CASSANDRA -> {
                     CassandraCeiling.Result r = (CassandraCeiling.Result) o.result();
                     CassandraCeiling.Way best = r.ceiling();
-                    String others = r.batched().stream().filter(w -> w != best)
-                            .map(w -> String.format(Locale.ROOT, "; at %d in flight %,.0f events/s", w.inFlight(), w.eventsPerSecond())).collect(Collectors.joining());
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT,
-                            "%,.0f events/s = %,.0f rows/s batched like the job (%,d events: %,d rows after de-duplication in %,d requests, %d in flight%s); "
-                                    + "one row per request: %,.0f events/s (%d in flight); after %d s warm-up",
-                            best.eventsPerSecond(), best.rowsPerSecond(), best.events(), best.rowsSent(), best.requests(), best.inFlight(), others,
-                            r.perRow().eventsPerSecond(), r.perRow().inFlight(), r.warmupSeconds()), "–", "–"));
+                    String others = r.batched().stream()
+                            .filter(w -> w != best)
+                            .map(w -> String.format(
+                                    Locale.ROOT, "; at %d in flight %,.0f events/s", w.inFlight(), w.eventsPerSecond()))
+                            .collect(Collectors.joining());
+                    rows.add(new Row(
+                            o.step().title,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,.0f events/s = %,.0f rows/s batched like the job (%,d events: %,d rows after de-duplication in %,d requests, %d in flight%s); "
+                                            + "one row per request: %,.0f events/s (%d in flight); after %d s warm-up",
+                                    best.eventsPerSecond(),
+                                    best.rowsPerSecond(),
+                                    best.events(),
+                                    best.rowsSent(),
+                                    best.requests(),
+                                    best.inFlight(),
+                                    others,
+                                    r.perRow().eventsPerSecond(),
+                                    r.perRow().inFlight(),
+                                    r.warmupSeconds()),
+                            "–",
+                            "–"));
                 }
                 case REPLAY -> rows.add(replayRow(o.step(), (CatchUpRun.Result) o.result()));
                 case AGGREGATES -> {
                     CatchUpRun.Result r = (CatchUpRun.Result) o.result();
                     // Flink's own rate is a 60 s moving average: over a shorter run it reads low
-                    String flinkRate = r.secondsToLogEnd() >= 60 ? String.format(Locale.ROOT, "; the Kafka source operator's numRecordsOutPerSecond peaked at %,.0f", r.flinkPeakRate()) : "";
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s%s; %,.0f events/s until the source reached the log end%s)",
-                            r.eventsPerSecond(), r.events(), r.seconds(), miscount(r), r.eventsPerSecondToLogEnd(), flinkRate),
-                            target(o.step()), met(r.eventsPerSecond() >= AGGREGATES_EVENTS_PER_SECOND)));
+                    String flinkRate = r.secondsToLogEnd() >= 60
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "; the Kafka source operator's numRecordsOutPerSecond peaked at %,.0f",
+                                    r.flinkPeakRate())
+                            : "";
+                    rows.add(new Row(
+                            o.step().title,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,.0f events/s (%,d in %.1f s%s; %,.0f events/s until the source reached the log end%s)",
+                                    r.eventsPerSecond(),
+                                    r.events(),
+                                    r.seconds(),
+                                    miscount(r),
+                                    r.eventsPerSecondToLogEnd(),
+                                    flinkRate),
+                            target(o.step()),
+                            met(r.eventsPerSecond() >= AGGREGATES_EVENTS_PER_SECOND)));
                 }
                 case LATENCY -> {
                     for (Object item : (List<?>) o.result()) {
                         LatencyProbe.Result r = (LatencyProbe.Result) item;
                         boolean judged = r.rate() == LATENCY_TARGET_RATE;
-                        rows.add(new Row(String.format(Locale.ROOT, "%s at %,d events/s", o.step().title, r.rate()),
-                                String.format(Locale.ROOT, "p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms (%,d samples over %d s after %.0f s at the rate%s%s)", r.p50(), r.p95(), r.p99(), r.max(),
-                                        r.samples(), r.seconds(), r.warmupSeconds(), r.invisible() == 0 ? "" : ", " + r.invisible() + " never visible",
-                                        r.keptUp() ? "" : String.format(Locale.ROOT, "; the views never caught up in %.0f s of warm-up", r.warmupSeconds())),
-                                judged ? target(o.step()) : "–", judged ? met(r.p99() < LATENCY_P99_MS && r.invisible() == 0) : "–"));
+                        rows.add(new Row(
+                                String.format(Locale.ROOT, "%s at %,d events/s", o.step().title, r.rate()),
+                                String.format(
+                                        Locale.ROOT,
+                                        "p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms (%,d samples over %d s after %.0f s at the rate%s%s)",
+                                        r.p50(),
+                                        r.p95(),
+                                        r.p99(),
+                                        r.max(),
+                                        r.samples(),
+                                        r.seconds(),
+                                        r.warmupSeconds(),
+                                        r.invisible() == 0 ? "" : ", " + r.invisible() + " never visible",
+                                        r.keptUp()
+                                                ? ""
+                                                : String.format(
+                                                        Locale.ROOT,
+                                                        "; the views never caught up in %.0f s of warm-up",
+                                                        r.warmupSeconds())),
+                                judged ? target(o.step()) : "–",
+                                judged ? met(r.p99() < LATENCY_P99_MS && r.invisible() == 0) : "–"));
                     }
                 }
                 case RECOVERY -> {
                     RecoveryProbe.Result r = (RecoveryProbe.Result) o.result();
-                    rows.add(new Row(o.step().title, String.format(Locale.ROOT, "all tasks RUNNING %.1f s after kill -9 of %s; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
-                            r.secondsToRunning(), r.taskManagers() == 1 ? "the only TaskManager" : "one of " + r.taskManagers() + " TaskManagers", r.steadyLagMs(), r.secondsToSteadyLag(), r.rate()), target(o.step()), met(r.secondsToSteadyLag() < RECOVERY_SECONDS)));
+                    rows.add(new Row(
+                            o.step().title,
+                            String.format(
+                                    Locale.ROOT,
+                                    "all tasks RUNNING %.1f s after kill -9 of %s; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
+                                    r.secondsToRunning(),
+                                    r.taskManagers() == 1
+                                            ? "the only TaskManager"
+                                            : "one of " + r.taskManagers() + " TaskManagers",
+                                    r.steadyLagMs(),
+                                    r.secondsToSteadyLag(),
+                                    r.rate()),
+                            target(o.step()),
+                            met(r.secondsToSteadyLag() < RECOVERY_SECONDS)));
                 }
                 case POISON -> {
                     PoisonRun poison = (PoisonRun) o.result();
@@ -124,7 +211,11 @@ final class Report {
                         rows.add(poisonRow(PoisonRun.ALL_VIEWS, poison.allViews(), Step.REPLAY, true));
                     }
                     if (poison.aggregatesOnly() != null) {
-                        rows.add(poisonRow(PoisonRun.AGGREGATES_ONLY, poison.aggregatesOnly(), Step.AGGREGATES, poison.allViews() == null));
+                        rows.add(poisonRow(
+                                PoisonRun.AGGREGATES_ONLY,
+                                poison.aggregatesOnly(),
+                                Step.AGGREGATES,
+                                poison.allViews() == null));
                     }
                 }
                 default -> throw new IllegalStateException("no row for " + o.step());
@@ -134,17 +225,34 @@ final class Report {
     }
 
     private Row replayRow(Step step, CatchUpRun.Result r) {
-        Optional<Double> kafka = result(Step.KAFKA, KafkaCeiling.Result.class).map(KafkaCeiling.Result::eventsPerSecond);
-        Optional<Double> cassandra = result(Step.CASSANDRA, CassandraCeiling.Result.class).map(CassandraCeiling.Result::eventsPerSecond);
-        String measured = String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s%s)", r.eventsPerSecond(), r.events(), r.seconds(), miscount(r));
+        Optional<Double> kafka =
+                result(Step.KAFKA, KafkaCeiling.Result.class).map(KafkaCeiling.Result::eventsPerSecond);
+        Optional<Double> cassandra =
+                result(Step.CASSANDRA, CassandraCeiling.Result.class).map(CassandraCeiling.Result::eventsPerSecond);
+        String measured = String.format(
+                Locale.ROOT,
+                "%,.0f events/s (%,d in %.1f s%s)",
+                r.eventsPerSecond(),
+                r.events(),
+                r.seconds(),
+                miscount(r));
         if (kafka.isEmpty() && cassandra.isEmpty()) {
             return new Row(step.title, measured + "; no ceiling measured in this run", target(step), "–");
         }
         boolean cassandraSlower = kafka.isEmpty() || cassandra.isPresent() && cassandra.get() <= kafka.get();
         double ceiling = cassandraSlower ? cassandra.get() : kafka.get();
         double share = r.eventsPerSecond() / ceiling;
-        return new Row(step.title, String.format(Locale.ROOT, "%s = %.0f %% of the slower ceiling (%s, %,.0f events/s)",
-                measured, 100 * share, cassandraSlower ? "Cassandra" : "Kafka", ceiling), target(step), met(share >= REPLAY_SHARE_OF_CEILING));
+        return new Row(
+                step.title,
+                String.format(
+                        Locale.ROOT,
+                        "%s = %.0f %% of the slower ceiling (%s, %,.0f events/s)",
+                        measured,
+                        100 * share,
+                        cassandraSlower ? "Cassandra" : "Kafka",
+                        ceiling),
+                target(step),
+                met(share >= REPLAY_SHARE_OF_CEILING));
     }
 
     /**
@@ -155,24 +263,45 @@ final class Report {
      */
     private Row poisonRow(String configuration, CatchUpRun.Result r, Step cleanStep, boolean judged) {
         String title = poisonTitle(configuration);
-        String measured = String.format(Locale.ROOT, "%,.0f events/s (%,d in %.1f s, %,d of them malformed and dead-lettered%s)",
-                r.eventsPerSecond(), r.events(), r.seconds(), r.rejected(), miscount(r));
+        String measured = String.format(
+                Locale.ROOT,
+                "%,.0f events/s (%,d in %.1f s, %,d of them malformed and dead-lettered%s)",
+                r.eventsPerSecond(),
+                r.events(),
+                r.seconds(),
+                r.rejected(),
+                miscount(r));
         Optional<CatchUpRun.Result> clean = result(cleanStep, CatchUpRun.Result.class);
         if (clean.isEmpty()) {
-            return new Row(title, measured + "; no clean run to compare with (" + cleanStep.title + " skipped)", target(Step.POISON), "–");
+            return new Row(
+                    title,
+                    measured + "; no clean run to compare with (" + cleanStep.title + " skipped)",
+                    target(Step.POISON),
+                    "–");
         }
         double share = r.eventsPerSecond() / clean.get().eventsPerSecond();
-        String compared = String.format(Locale.ROOT, "%s = %.0f %% of clean input (step %s, %,.0f events/s)",
-                measured, 100 * share, cleanStep.title, clean.get().eventsPerSecond());
+        String compared = String.format(
+                Locale.ROOT,
+                "%s = %.0f %% of clean input (step %s, %,.0f events/s)",
+                measured,
+                100 * share,
+                cleanStep.title,
+                clean.get().eventsPerSecond());
         if (!judged) {
-            return new Row(title, compared + "; worst case, not the judged figure: a valid event only updates in-memory pre-aggregates here", "–", "–");
+            return new Row(
+                    title,
+                    compared
+                            + "; worst case, not the judged figure: a valid event only updates in-memory pre-aggregates here",
+                    "–",
+                    "–");
         }
         return new Row(title, compared, target(Step.POISON), met(share >= POISON_SHARE_OF_CLEAN));
     }
 
     /** Says so when Flink's own counters disagree with the log: the run did not process every event exactly once. */
     private static String miscount(CatchUpRun.Result r) {
-        return r.parsed() + r.rejected() == r.events() ? ""
+        return r.parsed() + r.rejected() == r.events()
+                ? ""
                 : String.format(Locale.ROOT, ", but Flink counted %,d parsed + %,d rejected", r.parsed(), r.rejected());
     }
 
@@ -180,7 +309,8 @@ final class Report {
         return switch (step) {
             case REPLAY -> String.format(Locale.ROOT, "≥ %.0f %% of the slower ceiling", 100 * REPLAY_SHARE_OF_CEILING);
             case AGGREGATES -> String.format(Locale.ROOT, "≥ %,.0f events/s", AGGREGATES_EVENTS_PER_SECOND);
-            case LATENCY -> String.format(Locale.ROOT, "p99 < %,.0f ms at %,d events/s", LATENCY_P99_MS, LATENCY_TARGET_RATE);
+            case LATENCY ->
+                String.format(Locale.ROOT, "p99 < %,.0f ms at %,d events/s", LATENCY_P99_MS, LATENCY_TARGET_RATE);
             case RECOVERY -> String.format(Locale.ROOT, "< %.0f s", RECOVERY_SECONDS);
             case POISON -> String.format(Locale.ROOT, "≥ %.0f %% of clean input", 100 * POISON_SHARE_OF_CLEAN);
             default -> "–";
@@ -200,30 +330,59 @@ final class Report {
         md.append("- started: ").append(startedAt).append("\n\n");
         md.append("| step | result | target | met? |\n|---|---|---|---|\n");
         for (Row row : rows()) {
-            md.append("| ").append(cell(row.step())).append(" | ").append(cell(row.result())).append(" | ").append(cell(row.target()))
-                    .append(" | ").append(row.met().equals("no") ? "**no**" : row.met()).append(" |\n");
+            md.append("| ")
+                    .append(cell(row.step()))
+                    .append(" | ")
+                    .append(cell(row.result()))
+                    .append(" | ")
+                    .append(cell(row.target()))
+                    .append(" | ")
+                    .append(row.met().equals("no") ? "**no**" : row.met())
+                    .append(" |\n");
         }
-        List<String> crowded = outcomes.values().stream().filter(o -> Math.max(o.loadBefore(), o.loadAfter()) > machine.cpus())
-                .map(o -> o.step().option).toList();
+        List<String> crowded = outcomes.values().stream()
+                .filter(o -> Math.max(o.loadBefore(), o.loadAfter()) > machine.cpus())
+                .map(o -> o.step().option)
+                .toList();
         if (!crowded.isEmpty()) {
-            md.append(String.format(Locale.ROOT, "%nThe load average exceeded the %d cores during %s: threads queued for the CPU, those of Kafka, "
-                    + "Cassandra and Flink themselves and any other process's (the load before the first step shows how busy the machine was already).%n", machine.cpus(), String.join(", ", crowded)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nThe load average exceeded the %d cores during %s: threads queued for the CPU, those of Kafka, "
+                            + "Cassandra and Flink themselves and any other process's (the load before the first step shows how busy the machine was already).%n",
+                    machine.cpus(),
+                    String.join(", ", crowded)));
         }
         md.append("\nLoad average (1 min) before → after each step: ")
-                .append(outcomes.values().stream().map(o -> String.format(Locale.ROOT, "%s %.2f → %.2f", o.step().option, o.loadBefore(), o.loadAfter()))
+                .append(outcomes.values().stream()
+                        .map(o -> String.format(
+                                Locale.ROOT, "%s %.2f → %.2f", o.step().option, o.loadBefore(), o.loadAfter()))
                         .collect(Collectors.joining(", ")))
                 .append(".\n");
         Map<String, CatchUpRun.Result> catchUps = catchUps();
         catchUps.values().removeIf(run -> run.cpuSeconds().isEmpty());
         if (!catchUps.isEmpty()) {
             md.append("\nCPU seconds by process from RUNNING to the flushing checkpoint:\n");
-            catchUps.forEach((title, r) -> md.append("- ").append(title).append(": ")
-                    .append(r.cpuSeconds().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+            catchUps.forEach((title, r) -> md.append("- ")
+                    .append(title)
+                    .append(": ")
+                    .append(r.cpuSeconds().entrySet().stream()
+                            .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                             .collect(Collectors.joining(", ")))
-                    .append(String.format(Locale.ROOT, " (%.1f per million events)%n", r.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / r.events())));
+                    .append(String.format(
+                            Locale.ROOT,
+                            " (%.1f per million events)%n",
+                            r.cpuSeconds().values().stream()
+                                            .mapToDouble(Double::doubleValue)
+                                            .sum()
+                                    * 1e6
+                                    / r.events())));
         }
         if (plotFile != null) {
-            md.append("\nThroughput and lag during the replay: [").append(plotFile).append("](").append(plotFile).append(")\n");
+            md.append("\nThroughput and lag during the replay: [")
+                    .append(plotFile)
+                    .append("](")
+                    .append(plotFile)
+                    .append(")\n");
         }
         return md.toString();
     }

@@ -31,8 +31,11 @@ enum Step {
 
     static Step named(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(s -> s.option.equals(wanted)).findFirst()
-                .orElseThrow(() -> StackException.usage("--skip: no step '" + name.trim() + "' (steps: " + names() + ")"));
+        return Arrays.stream(values())
+                .filter(s -> s.option.equals(wanted))
+                .findFirst()
+                .orElseThrow(
+                        () -> StackException.usage("--skip: no step '" + name.trim() + "' (steps: " + names() + ")"));
     }
 
     static String names() {

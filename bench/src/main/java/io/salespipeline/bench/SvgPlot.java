@@ -24,43 +24,108 @@ final class SvgPlot {
     private SvgPlot() {}
 
     static String render(String title, List<Sample> samples) {
-        double maxSeconds = niceCeiling(samples.stream().mapToDouble(Sample::seconds).max().orElse(0));
-        double maxRate = niceCeiling(samples.stream().mapToDouble(Sample::eventsPerSecond).max().orElse(0));
-        double maxLag = niceCeiling(samples.stream().mapToDouble(Sample::lag).max().orElse(0));
+        double maxSeconds =
+                niceCeiling(samples.stream().mapToDouble(Sample::seconds).max().orElse(0));
+        double maxRate = niceCeiling(
+                samples.stream().mapToDouble(Sample::eventsPerSecond).max().orElse(0));
+        double maxLag =
+                niceCeiling(samples.stream().mapToDouble(Sample::lag).max().orElse(0));
         double plotWidth = WIDTH - LEFT - RIGHT;
         double plotHeight = HEIGHT - TOP - BOTTOM;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                WIDTH,
+                HEIGHT,
+                WIDTH,
+                HEIGHT));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n", LEFT, escape(title)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
+                LEFT,
+                escape(title)));
         for (int i = 0; i <= TICKS; i++) {
             double fraction = (double) i / TICKS;
             double y = TOP + plotHeight * (1 - fraction);
             double x = LEFT + plotWidth * fraction;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#dddddd\"/>%n", LEFT, y, WIDTH - RIGHT, y));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">%s</text>%n", LEFT - 6, y + 4, RATE_COLOUR, human(maxRate * fraction)));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" fill=\"%s\">%s</text>%n", WIDTH - RIGHT + 6, y + 4, LAG_COLOUR, human(maxLag * fraction)));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, HEIGHT - BOTTOM + 18, human(maxSeconds * fraction)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#dddddd\"/>%n",
+                    LEFT,
+                    y,
+                    WIDTH - RIGHT,
+                    y));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">%s</text>%n",
+                    LEFT - 6,
+                    y + 4,
+                    RATE_COLOUR,
+                    human(maxRate * fraction)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%.1f\" fill=\"%s\">%s</text>%n",
+                    WIDTH - RIGHT + 6,
+                    y + 4,
+                    LAG_COLOUR,
+                    human(maxLag * fraction)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                    x,
+                    HEIGHT - BOTTOM + 18,
+                    human(maxSeconds * fraction)));
         }
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#888888\"/>%n", LEFT, TOP, plotWidth, plotHeight));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">seconds since the job was RUNNING</text>%n", LEFT + plotWidth / 2, HEIGHT - 12));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">events/s</text>%n", LEFT - 70, TOP - 10, RATE_COLOUR));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"%s\">lag (events)</text>%n", WIDTH - 10, TOP - 10, LAG_COLOUR));
-        svg.append(polyline(samples, s -> s.eventsPerSecond() / maxRate, maxSeconds, RATE_COLOUR, plotWidth, plotHeight));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#888888\"/>%n",
+                LEFT,
+                TOP,
+                plotWidth,
+                plotHeight));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">seconds since the job was RUNNING</text>%n",
+                LEFT + plotWidth / 2,
+                HEIGHT - 12));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" fill=\"%s\">events/s</text>%n",
+                LEFT - 70,
+                TOP - 10,
+                RATE_COLOUR));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"%s\">lag (events)</text>%n",
+                WIDTH - 10,
+                TOP - 10,
+                LAG_COLOUR));
+        svg.append(
+                polyline(samples, s -> s.eventsPerSecond() / maxRate, maxSeconds, RATE_COLOUR, plotWidth, plotHeight));
         svg.append(polyline(samples, s -> s.lag() / maxLag, maxSeconds, LAG_COLOUR, plotWidth, plotHeight));
         return svg.append("</svg>\n").toString();
     }
 
-    private static String polyline(List<Sample> samples, ToDoubleFunction<Sample> fraction, double maxSeconds,
-            String colour, double plotWidth, double plotHeight) {
+    private static String polyline(
+            List<Sample> samples,
+            ToDoubleFunction<Sample> fraction,
+            double maxSeconds,
+            String colour,
+            double plotWidth,
+            double plotHeight) {
         StringBuilder points = new StringBuilder();
         for (Sample s : samples) {
             double x = LEFT + plotWidth * s.seconds() / maxSeconds;
             double y = TOP + plotHeight * (1 - fraction.applyAsDouble(s));
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         }
-        return String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n", colour, points.toString().strip());
+        return String.format(
+                Locale.ROOT,
+                "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
+                colour,
+                points.toString().strip());
     }
 
     /** The smallest round number at or above {@code value} (1 for nothing to plot) whose fifths are round too: the axis ends there. */
@@ -94,6 +159,9 @@ final class SvgPlot {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -1,8 +1,8 @@
 package io.salespipeline.bench;
 
-import io.salespipeline.stack.Pause;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.salespipeline.stack.Pause;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,13 +30,15 @@ final class VisibilityProbe implements AutoCloseable {
     private final PreparedStatement select;
     private final Duration timeout;
     private final Listener listener;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-visibility-probe"));
+    private final ScheduledExecutorService poller =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-visibility-probe"));
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger invisible = new AtomicInteger();
 
     VisibilityProbe(CqlSession session, String keyspace, Duration timeout, Listener listener) {
         this.session = session;
-        this.select = session.prepare("SELECT event_id FROM " + keyspace + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? AND timestamp_ms = ? AND event_id = ?");
+        this.select = session.prepare("SELECT event_id FROM " + keyspace
+                + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? AND timestamp_ms = ? AND event_id = ?");
         this.timeout = timeout;
         this.listener = listener;
     }
@@ -53,7 +55,8 @@ final class VisibilityProbe implements AutoCloseable {
      */
     private void poll(RateLimitedProducer.Sent event, long deadline) {
         Instant timestamp = Instant.ofEpochMilli(event.timestampMs());
-        session.executeAsync(select.bind(event.storeId(), timestamp.atZone(ZoneOffset.UTC).toLocalDate(), timestamp, event.eventId()))
+        session.executeAsync(select.bind(
+                        event.storeId(), timestamp.atZone(ZoneOffset.UTC).toLocalDate(), timestamp, event.eventId()))
                 .whenComplete((rows, error) -> {
                     long now = System.nanoTime();
                     if (error == null && rows.one() != null) {

@@ -15,7 +15,12 @@ import com.tngtech.archunit.lang.ArchRule;
 class BenchArchitectureTest {
 
     @ArchTest
-    static final ArchRule theBenchComposesServicesNotCommands = noClasses().that().resideInAPackage("io.salespipeline.bench..")
-            .and().doNotHaveSimpleName("BenchStackCommand")
-            .should().dependOnClassesThat().resideInAPackage("io.salespipeline.stack.cli..");
+    static final ArchRule theBenchComposesServicesNotCommands = noClasses()
+            .that()
+            .resideInAPackage("io.salespipeline.bench..")
+            .and()
+            .doNotHaveSimpleName("BenchStackCommand")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.salespipeline.stack.cli..");
 }

@@ -38,8 +38,28 @@ class BenchOptionsTest {
 
     @Test
     void readsEveryOption() {
-        BenchOptions o = parse("--events", "2M", "--partitions", "8", "--sample", "500k", "--warmup", "0", "--latency-rates", "1000, 5k",
-                "--latency-seconds", "10", "--recovery-rate", "3000", "--parallelism", "3", "--skip", "latency,recovery", "--out", "/tmp/b", "--keep");
+        BenchOptions o = parse(
+                "--events",
+                "2M",
+                "--partitions",
+                "8",
+                "--sample",
+                "500k",
+                "--warmup",
+                "0",
+                "--latency-rates",
+                "1000, 5k",
+                "--latency-seconds",
+                "10",
+                "--recovery-rate",
+                "3000",
+                "--parallelism",
+                "3",
+                "--skip",
+                "latency,recovery",
+                "--out",
+                "/tmp/b",
+                "--keep");
         assertThat(o.events()).isEqualTo(2_000_000);
         assertThat(o.partitions()).isEqualTo(8);
         assertThat(o.sample()).isEqualTo(500_000);
@@ -65,15 +85,20 @@ class BenchOptionsTest {
     @Test
     void flinkOptionsAreKeyValuePairsInOrder() {
         BenchOptions o = parse("--flink", "state.backend.type=hashmap, execution.checkpointing.interval = 30s");
-        assertThat(o.flinkConfiguration()).containsExactly(
-                Map.entry("state.backend.type", "hashmap"), Map.entry("execution.checkpointing.interval", "30s"));
+        assertThat(o.flinkConfiguration())
+                .containsExactly(
+                        Map.entry("state.backend.type", "hashmap"),
+                        Map.entry("execution.checkpointing.interval", "30s"));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"state.backend.type", "=hashmap", "state.backend.type=", "a=1,,b=2", "a=1,a=2"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"state.backend.type", "=hashmap", "state.backend.type=", "a=1,,b=2", "a=1,a=2"})
     void badFlinkOptionsAreUsageErrorsNamingTheOption(String text) {
         assertThatThrownBy(() -> parse("--flink", text))
-                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
                 .hasMessageContaining("--flink");
     }
 
@@ -87,22 +112,27 @@ class BenchOptionsTest {
     @CsvSource({"ten", "0", "-5", "1.5M", "99999999999999999M"})
     void badCountsAreUsageErrorsNamingTheOption(String text) {
         assertThatThrownBy(() -> parse("--events", text))
-                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
                 .hasMessageContaining("--events");
     }
 
     @Test
     void unknownStepIsAUsageErrorListingTheSteps() {
         assertThatThrownBy(() -> parse("--skip", "replay,latncy"))
-                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-                .hasMessage("--skip: no step 'latncy' (steps: preload, kafka, cassandra, replay, aggregates, latency, recovery, poison)");
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .hasMessage(
+                        "--skip: no step 'latncy' (steps: preload, kafka, cassandra, replay, aggregates, latency, recovery, poison)");
     }
 
     @Test
     void skippingThePreloadNeedsTheStepsThatReadItSkippedToo() {
         assertThatThrownBy(() -> parse("--skip", "preload,kafka"))
-                .hasMessage("--skip preload: cassandra, replay, aggregates read the preloaded log; skip them too or name a log with --topic");
-        assertThat(parse("--skip", "preload,kafka,cassandra,replay,aggregates").runs(Step.LATENCY)).isTrue();
+                .hasMessage(
+                        "--skip preload: cassandra, replay, aggregates read the preloaded log; skip them too or name a log with --topic");
+        assertThat(parse("--skip", "preload,kafka,cassandra,replay,aggregates").runs(Step.LATENCY))
+                .isTrue();
     }
 
     @Test
@@ -111,7 +141,8 @@ class BenchOptionsTest {
         assertThat(o.topic()).isEqualTo("bench_kept");
         assertThat(o.runs(Step.PRELOAD)).isFalse();
         assertThat(o.runs(Step.REPLAY)).isTrue();
-        assertThatThrownBy(() -> parse("--topic", "bench_kept", "--events", "1M")).hasMessageContaining("drop --events");
+        assertThatThrownBy(() -> parse("--topic", "bench_kept", "--events", "1M"))
+                .hasMessageContaining("drop --events");
     }
 
     @Test

@@ -13,7 +13,8 @@ class PercentilesTest {
 
     @Test
     void nearestRankOfOneToHundred() {
-        List<Double> values = new ArrayList<>(IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList());
+        List<Double> values = new ArrayList<>(
+                IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList());
         Collections.shuffle(values, new java.util.Random(7));
         Percentiles p = new Percentiles(values);
         assertThat(p.count()).isEqualTo(100);

@@ -15,10 +15,15 @@ import org.w3c.dom.NodeList;
 class SvgPlotTest {
 
     private static final List<Sample> SAMPLES = List.of(
-            new Sample(0, 0, 1_000_000), new Sample(1, 40_000, 960_000), new Sample(2, 50_000, 910_000), new Sample(25, 20_000, 0));
+            new Sample(0, 0, 1_000_000),
+            new Sample(1, 40_000, 960_000),
+            new Sample(2, 50_000, 910_000),
+            new Sample(25, 20_000, 0));
 
     private static Document parse(String svg) throws Exception {
-        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+        return DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** x,y pairs of the polyline with this stroke colour. */
@@ -28,7 +33,10 @@ class SvgPlotTest {
             Element line = (Element) lines.item(i);
             if (line.getAttribute("stroke").equals(colour)) {
                 return Arrays.stream(line.getAttribute("points").split(" "))
-                        .map(p -> Arrays.stream(p.split(",")).mapToDouble(Double::parseDouble).toArray()).toArray(double[][]::new);
+                        .map(p -> Arrays.stream(p.split(","))
+                                .mapToDouble(Double::parseDouble)
+                                .toArray())
+                        .toArray(double[][]::new);
             }
         }
         throw new AssertionError("no polyline in " + colour);
@@ -48,15 +56,17 @@ class SvgPlotTest {
         Document svg = parse(SvgPlot.render("t", SAMPLES));
         double[][] rate = points(svg, "#1f77b4");
         double[][] lag = points(svg, "#ff7f0e");
-        // the plot area spans y 50 (top) to 370 (bottom) and x 80 to 820; each axis ends at a round number at or above its highest value
+        // the plot area spans y 50 (top) to 370 (bottom) and x 80 to 820; each axis ends at a round number at or above
+        // its highest value
         assertThat(rate[0][1]).isEqualTo(370.0);
-        assertThat(rate[2][1]).isEqualTo(50.0);              // 50,000 is the top of a 0..50K axis
-        assertThat(lag[0][1]).isEqualTo(50.0);               // 1,000,000 is the top of a 0..1M axis
+        assertThat(rate[2][1]).isEqualTo(50.0); // 50,000 is the top of a 0..50K axis
+        assertThat(lag[0][1]).isEqualTo(50.0); // 1,000,000 is the top of a 0..1M axis
         assertThat(lag[3][1]).isEqualTo(370.0);
         assertThat(rate[0][0]).isEqualTo(80.0);
-        assertThat(rate[1][0]).isEqualTo(80 + 740 / 25.0);   // 1 s on a 0..25 s axis
+        assertThat(rate[1][0]).isEqualTo(80 + 740 / 25.0); // 1 s on a 0..25 s axis
         assertThat(rate[3][0]).isEqualTo(820.0);
-        assertThat(svg.getDocumentElement().getTextContent()).contains("50K", "1M", "seconds since the job was RUNNING");
+        assertThat(svg.getDocumentElement().getTextContent())
+                .contains("50K", "1M", "seconds since the job was RUNNING");
     }
 
     @Test

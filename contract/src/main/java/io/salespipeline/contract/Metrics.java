@@ -11,6 +11,7 @@ public final class Metrics {
 
     /** The source's parse metrics: valid events, dead letters, dead letters per {@link #REASON_LABEL}. */
     public static final String PARSE_GROUP = "parse";
+
     public static final String PARSED = "parsed";
     public static final String REJECTED = "rejected";
     public static final String REJECTED_BY_REASON = "rejected_by_reason";
@@ -26,6 +27,7 @@ public final class Metrics {
 
     /** The view writers' metrics: rows, write retries and errors, each labelled {@link #VIEW_LABEL}. */
     public static final String VIEWS_GROUP = "views";
+
     public static final String ROWS = "rows";
     public static final String WRITE_RETRIES = "write_retries";
     public static final String WRITE_ERRORS = "write_errors";

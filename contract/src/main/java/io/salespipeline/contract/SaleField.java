@@ -18,7 +18,8 @@ public enum SaleField {
     ITEM_SOLD("item_sold"),
     TIMESTAMP_MS("timestamp_ms");
 
-    private static final Map<String, SaleField> BY_KEY = Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(SaleField::key, Function.identity()));
+    private static final Map<String, SaleField> BY_KEY =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(SaleField::key, Function.identity()));
 
     private final String key;
 

@@ -13,12 +13,14 @@ public final class ViewStatements {
 
     /** The sale is one frozen cell (cql/10-views.cql says why), built from bind markers. */
     public static String itemSales(String keyspace) {
-        return "INSERT INTO " + keyspace + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
+        return "INSERT INTO " + keyspace
+                + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
                 + "item_name: ?, item_sold: ?}) USING TIMESTAMP ?";
     }
 
     public static String salesByStoreDay(String keyspace) {
-        return "INSERT INTO " + keyspace + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+        return "INSERT INTO " + keyspace
+                + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
     public static String storeSalesPerMinute(String keyspace) {
@@ -30,21 +32,28 @@ public final class ViewStatements {
     }
 
     private static String windowUpsert(String keyspace, String table, String keyColumn) {
-        return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+        return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn
+                + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
     public static String topItemsPerStoreHour(String keyspace) {
-        return "INSERT INTO " + keyspace + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+        return "INSERT INTO " + keyspace
+                + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
     /** Every view's upsert, in the order of {@link ViewTable}. */
     public static List<String> upserts(String keyspace) {
-        return List.of(itemSales(keyspace), salesByStoreDay(keyspace), storeSalesPerMinute(keyspace), itemSalesPerHour(keyspace),
+        return List.of(
+                itemSales(keyspace),
+                salesByStoreDay(keyspace),
+                storeSalesPerMinute(keyspace),
+                itemSalesPerHour(keyspace),
                 topItemsPerStoreHour(keyspace));
     }
 
     /** Digits of the widest partition number and offset: fixed widths make text order the log order. */
     private static final int PARTITION_DIGITS = 10;
+
     private static final int OFFSET_DIGITS = 19;
 
     /**

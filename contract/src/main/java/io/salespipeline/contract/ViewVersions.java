@@ -12,6 +12,7 @@ public final class ViewVersions {
 
     /** Where the version number goes in a name pattern (a setting's default, e.g. {@code --kafka.group-id}). */
     public static final String PLACEHOLDER = "{version}";
+
     public static final String KEYSPACE_PATTERN = "sales_v" + PLACEHOLDER;
     public static final String CONSUMER_GROUP_PATTERN = "sales-pipeline-v" + PLACEHOLDER;
 
@@ -19,8 +20,10 @@ public final class ViewVersions {
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
     /** Version N lives in exactly sales_vN: sales_v01 is not version 1. */
     private static final Pattern VERSION_KEYSPACE = Pattern.compile("sales_v([1-9][0-9]{0,8})");
+
     private static final String JOB_NAME_PREFIX = "sales-pipeline ";
-    private static final Pattern JOB_NAME = Pattern.compile(Pattern.quote(JOB_NAME_PREFIX) + VERSION_KEYSPACE.pattern() + "(?: \\(keyspace " + KEYSPACE_NAME.pattern() + "\\))?");
+    private static final Pattern JOB_NAME = Pattern.compile(Pattern.quote(JOB_NAME_PREFIX) + VERSION_KEYSPACE.pattern()
+            + "(?: \\(keyspace " + KEYSPACE_NAME.pattern() + "\\))?");
 
     private ViewVersions() {}
 

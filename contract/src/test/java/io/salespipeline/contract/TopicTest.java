@@ -17,7 +17,8 @@ class TopicTest {
     @Test
     void dockerComposeCreatesEveryTopicWithTheContractsSettings() throws Exception {
         String compose = Files.readString(Path.of("..", "docker-compose.yml"));
-        Matcher loop = Pattern.compile("for topic in ([a-z_:0-9 ]+); do\\n(?s:(.*?))done").matcher(compose);
+        Matcher loop = Pattern.compile("for topic in ([a-z_:0-9 ]+); do\\n(?s:(.*?))done")
+                .matcher(compose);
         assertThat(loop.find()).as("the topic loop of docker-compose.yml").isTrue();
         Map<String, Integer> created = new TreeMap<>();
         for (String spec : loop.group(1).trim().split(" ")) {
@@ -27,6 +28,8 @@ class TopicTest {
         Map<String, Integer> contract = new TreeMap<>();
         Arrays.stream(Topic.values()).forEach(topic -> contract.put(topic.defaultName(), topic.maxMessageBytes()));
         assertThat(created).isEqualTo(contract);
-        assertThat(loop.group(2)).contains("--config retention.ms=" + Topic.RETENTION_MS).contains("max.message.bytes=\"$${topic##*:}\"");
+        assertThat(loop.group(2))
+                .contains("--config retention.ms=" + Topic.RETENTION_MS)
+                .contains("max.message.bytes=\"$${topic##*:}\"");
     }
 }

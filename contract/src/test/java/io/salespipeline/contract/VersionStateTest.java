@@ -11,16 +11,24 @@ class VersionStateTest {
     @Test
     void noVersionIsCreatedAgainARetiredOneNeverComesBackAndEveryOtherCanBeRetired() {
         for (VersionState state : VersionState.values()) {
-            assertThat(VersionState.RETIRED.canBecome(state)).as("retired -> " + state).isFalse();
+            assertThat(VersionState.RETIRED.canBecome(state))
+                    .as("retired -> " + state)
+                    .isFalse();
             if (state != VersionState.RETIRED) {
-                assertThat(state.canBecome(VersionState.RETIRED)).as(state + " -> retired").isTrue();
+                assertThat(state.canBecome(VersionState.RETIRED))
+                        .as(state + " -> retired")
+                        .isTrue();
             }
         }
         for (VersionState state : VersionState.values()) {
-            assertThat(state.canBecome(VersionState.CREATED)).as(state + " -> created").isFalse();
+            assertThat(state.canBecome(VersionState.CREATED))
+                    .as(state + " -> created")
+                    .isFalse();
         }
         assertThat(VersionState.STOPPED.canBecome(VersionState.RUNNING)).isTrue();
-        assertThat(VersionState.RUNNING.canBecome(VersionState.RUNNING)).as("resumed after a lost JobManager").isTrue();
+        assertThat(VersionState.RUNNING.canBecome(VersionState.RUNNING))
+                .as("resumed after a lost JobManager")
+                .isTrue();
     }
 
     @Test
@@ -30,6 +38,7 @@ class VersionStateTest {
         }
         assertThat(VersionState.ofCode("switched")).isEmpty();
         // cql/00-control.cql registers version 1 as created
-        assertThat(Files.readString(Path.of("..", "cql", "00-control.cql"))).contains("'" + VersionState.CREATED.code() + "'");
+        assertThat(Files.readString(Path.of("..", "cql", "00-control.cql")))
+                .contains("'" + VersionState.CREATED.code() + "'");
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class ViewStatementsTest {
 
-    private static final Pattern UPSERT = Pattern.compile("INSERT INTO sales_v1\\.(\\w+) \\(([^)]*)\\) VALUES \\((.*)\\) USING TIMESTAMP \\?");
+    private static final Pattern UPSERT =
+            Pattern.compile("INSERT INTO sales_v1\\.(\\w+) \\(([^)]*)\\) VALUES \\((.*)\\) USING TIMESTAMP \\?");
 
     @Test
     void everyUpsertWritesEveryColumnOfItsTableAndNoOther() throws Exception {
@@ -31,7 +32,10 @@ class ViewStatementsTest {
             tables.add(m.group(1));
             assertThat(Set.of(m.group(2).split(", "))).as(m.group(1)).isEqualTo(columns(cql, "TABLE", m.group(1)));
         }
-        assertThat(tables).containsExactly(java.util.Arrays.stream(ViewTable.values()).map(ViewTable::table).toArray(String[]::new));
+        assertThat(tables)
+                .containsExactly(java.util.Arrays.stream(ViewTable.values())
+                        .map(ViewTable::table)
+                        .toArray(String[]::new));
 
         Matcher sale = Pattern.compile("\\{([^}]*)}").matcher(ViewStatements.itemSales("sales_v1"));
         assertThat(sale.find()).isTrue();
@@ -40,19 +44,25 @@ class ViewStatementsTest {
             fields.add(field.substring(0, field.indexOf(':')));
         }
         assertThat(fields).isEqualTo(columns(cql, "TYPE", "latest_sale"));
-        assertThat(new ArrayList<>(fields).get(0)).as("the log position leads the sale: it decides ties byte by byte").isEqualTo("log_position");
+        assertThat(new ArrayList<>(fields).get(0))
+                .as("the log position leads the sale: it decides ties byte by byte")
+                .isEqualTo("log_position");
     }
 
     @Test
     void logPositionsAreFixedWidthSoTextOrderIsLogOrder() {
         assertThat(ViewStatements.logPosition(3, 12_345)).isEqualTo("0000000003-0000000000000012345");
-        assertThat(ViewStatements.logPosition(Integer.MAX_VALUE, Long.MAX_VALUE)).hasSize(30);
-        assertThat(ViewStatements.logPosition(9, 99).compareTo(ViewStatements.logPosition(10, 0))).isNegative();
+        assertThat(ViewStatements.logPosition(Integer.MAX_VALUE, Long.MAX_VALUE))
+                .hasSize(30);
+        assertThat(ViewStatements.logPosition(9, 99).compareTo(ViewStatements.logPosition(10, 0)))
+                .isNegative();
     }
 
     /** The column (or field) names of {@code CREATE <kind> IF NOT EXISTS sales_v1.<name> (...)}. */
     private static Set<String> columns(String cql, String kind, String name) {
-        Matcher block = Pattern.compile("CREATE " + kind + " IF NOT EXISTS sales_v1\\." + name + " \\((.*?)\\n\\);", Pattern.DOTALL).matcher(cql);
+        Matcher block = Pattern.compile(
+                        "CREATE " + kind + " IF NOT EXISTS sales_v1\\." + name + " \\((.*?)\\n\\);", Pattern.DOTALL)
+                .matcher(cql);
         assertThat(block.find()).as(kind + " " + name + " in cql/10-views.cql").isTrue();
         Set<String> names = new LinkedHashSet<>();
         for (String line : block.group(1).split("\\n")) {

@@ -10,8 +10,10 @@ class ViewVersionsTest {
     @Test
     void aVersionsNamesAreFoundAgain() {
         for (int version : new int[] {1, 7, 12, 999_999_999}) {
-            assertThat(ViewVersions.versionOfKeyspace(ViewVersions.keyspace(version))).hasValue(version);
-            assertThat(ViewVersions.versionOfJob(ViewVersions.jobName(version, ViewVersions.keyspace(version)))).hasValue(version);
+            assertThat(ViewVersions.versionOfKeyspace(ViewVersions.keyspace(version)))
+                    .hasValue(version);
+            assertThat(ViewVersions.versionOfJob(ViewVersions.jobName(version, ViewVersions.keyspace(version))))
+                    .hasValue(version);
         }
         assertThat(ViewVersions.keyspace(3)).isEqualTo("sales_v3");
         assertThat(ViewVersions.consumerGroup(3)).isEqualTo("sales-pipeline-v3");
@@ -31,7 +33,9 @@ class ViewVersionsTest {
         for (String keyspace : new String[] {"sales_v01", "sales_v", "sales", "sales_v0", "t_viewsreaderit_1a2b"}) {
             assertThat(ViewVersions.versionOfKeyspace(keyspace)).as(keyspace).isEqualTo(OptionalInt.empty());
         }
-        for (String job : new String[] {"sales-pipeline sales_v01", "sales-pipeline t_x", "other sales_v1", "sales-pipeline sales_v2 (keyspace X-Y)"}) {
+        for (String job : new String[] {
+            "sales-pipeline sales_v01", "sales-pipeline t_x", "other sales_v1", "sales-pipeline sales_v2 (keyspace X-Y)"
+        }) {
             assertThat(ViewVersions.versionOfJob(job)).as(job).isEqualTo(OptionalInt.empty());
         }
         assertThat(ViewVersions.isKeyspaceName("sales_v1")).isTrue();

@@ -12,17 +12,23 @@ import java.time.Duration;
 /** The plain clients the suites use against a stack on 127.0.0.1 that runs without logins. */
 public final class LoopbackClients {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private LoopbackClients() {}
 
     /** The body of a GET (Flink's REST API and web UI). */
     public static String get(String url) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     public static CqlSession cql(int port) {
-        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", port)).withLocalDatacenter("datacenter1").build();
+        return CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", port))
+                .withLocalDatacenter("datacenter1")
+                .build();
     }
 }

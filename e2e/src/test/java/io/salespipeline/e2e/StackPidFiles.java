@@ -25,7 +25,8 @@ public final class StackPidFiles {
             return pids;
         }
         try (Stream<Path> files = Files.list(run)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+                    .toList()) {
                 String name = file.getFileName().toString();
                 pids.put(name.substring(0, name.length() - SUFFIX.length()), pidIn(file));
             }

@@ -1,5 +1,6 @@
 package io.salespipeline.job;
 
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
@@ -15,7 +16,6 @@ import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import io.salespipeline.job.records.TopItemsRank;
-import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import io.salespipeline.job.sinks.ViewKeyspaceCheck;
@@ -53,7 +53,12 @@ public final class SalesPipelineJob {
     private final Sink<LateEvent> lateEvents;
     private final Sink<LatePartial> latePartials;
 
-    public SalesPipelineJob(JobConfig config, Source<SourceRecord, ?, ?> source, ViewSinks views, Sink<DeadLetter> deadLetters, Sink<LateEvent> lateEvents,
+    public SalesPipelineJob(
+            JobConfig config,
+            Source<SourceRecord, ?, ?> source,
+            ViewSinks views,
+            Sink<DeadLetter> deadLetters,
+            Sink<LateEvent> lateEvents,
             Sink<LatePartial> latePartials) {
         this.config = config;
         this.source = source;
@@ -65,7 +70,8 @@ public final class SalesPipelineJob {
 
     /** The production wiring: Kafka in, Cassandra views and Kafka envelopes out. */
     public static SalesPipelineJob withKafkaAndCassandra(JobConfig config) {
-        return new SalesPipelineJob(config,
+        return new SalesPipelineJob(
+                config,
                 KafkaConnectors.itemSalesSource(config),
                 new CassandraViewSinks(config),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
@@ -75,7 +81,8 @@ public final class SalesPipelineJob {
 
     public void build(StreamExecutionEnvironment env) {
         WatermarkStrategy<SourceRecord> watermarks = new ValidEventWatermarks(config.outOfOrderness, config.idleness);
-        SingleOutputStreamOperator<SaleEvent> events = env.fromSource(source, watermarks, "Kafka " + config.topic, TypeInformation.of(SourceRecord.class))
+        SingleOutputStreamOperator<SaleEvent> events = env.fromSource(
+                        source, watermarks, "Kafka " + config.topic, TypeInformation.of(SourceRecord.class))
                 .uid(SOURCE_UID)
                 .process(new RouteParsedRecords(), TypeInformation.of(SaleEvent.class))
                 .uid(ROUTER_UID)
@@ -92,13 +99,17 @@ public final class SalesPipelineJob {
             views.salesByStoreDay(events);
         }
 
-        SingleOutputStreamOperator<SaleEvent> onTime = SalesAggregations.gateLateEvents(events, config.allowedLateness, config.outOfOrderness);
+        SingleOutputStreamOperator<SaleEvent> onTime =
+                SalesAggregations.gateLateEvents(events, config.allowedLateness, config.outOfOrderness);
         LocalTally.Limits local = new LocalTally.Limits(config.localFlush, config.localMaxKeys);
-        SingleOutputStreamOperator<WindowAggregate> storeSales = SalesAggregations.storeSales(onTime, window(config.storeWindow, local));
+        SingleOutputStreamOperator<WindowAggregate> storeSales =
+                SalesAggregations.storeSales(onTime, window(config.storeWindow, local));
         views.storeSalesPerMinute(storeSales);
-        SingleOutputStreamOperator<WindowAggregate> itemSales = SalesAggregations.itemSales(onTime, window(config.itemWindow, local));
+        SingleOutputStreamOperator<WindowAggregate> itemSales =
+                SalesAggregations.itemSales(onTime, window(config.itemWindow, local));
         views.itemSalesPerHour(itemSales);
-        SingleOutputStreamOperator<TopItemsRank> topItems = SalesAggregations.topItems(onTime, window(config.topItemsWindow, local), config.topN);
+        SingleOutputStreamOperator<TopItemsRank> topItems =
+                SalesAggregations.topItems(onTime, window(config.topItemsWindow, local), config.topN);
         views.topItemsPerStoreHour(topItems);
 
         onTime.getSideOutput(LatenessGate.LATE_EVENTS)
@@ -106,8 +117,10 @@ public final class SalesPipelineJob {
                 .uid(LATE_EVENT_SINK_UID)
                 .name("Kafka " + config.lateTopic);
         SalesAggregations.latePartials(storeSales, ViewTable.STORE_SALES_PER_MINUTE, config.storeWindow)
-                .union(SalesAggregations.latePartials(itemSales, ViewTable.ITEM_SALES_PER_HOUR, config.itemWindow),
-                        SalesAggregations.latePartials(topItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow))
+                .union(
+                        SalesAggregations.latePartials(itemSales, ViewTable.ITEM_SALES_PER_HOUR, config.itemWindow),
+                        SalesAggregations.latePartials(
+                                topItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow))
                 .sinkTo(latePartials)
                 .uid(LATE_PARTIAL_SINK_UID)
                 .name("Kafka " + config.lateTopic + " (closed windows)")

@@ -24,14 +24,18 @@ class SalesPipelineJobGraphTest {
 
         assertThat(taskContaining(tasks, "Store sales per window")).contains(views + "store_sales_per_minute");
         assertThat(taskContaining(tasks, "Item sales per window")).contains(views + "item_sales_per_hour");
-        assertThat(taskContaining(tasks, "Top items per store and window")).contains(views + "top_items_per_store_hour");
+        assertThat(taskContaining(tasks, "Top items per store and window"))
+                .contains(views + "top_items_per_store_hour");
         for (String eventView : List.of("item_sales:", "sales_by_store_day:")) {
             assertThat(taskContaining(tasks, views + eventView)).doesNotContain("Source");
         }
-        assertThat(taskContaining(tasks, "Source")).contains("Lateness gate", "Kafka " + config.dlqTopic, "Kafka " + config.lateTopic);
-        // source, three windows (top-N ranked in its own), two event views, and the closed-window sales of all three windows
+        assertThat(taskContaining(tasks, "Source"))
+                .contains("Lateness gate", "Kafka " + config.dlqTopic, "Kafka " + config.lateTopic);
+        // source, three windows (top-N ranked in its own), two event views, and the closed-window sales of all three
+        // windows
         assertThat(tasks).hasSize(7);
-        assertThat(taskContaining(tasks, "Kafka " + config.lateTopic + " (closed windows)")).doesNotContain("window ->");
+        assertThat(taskContaining(tasks, "Kafka " + config.lateTopic + " (closed windows)"))
+                .doesNotContain("window ->");
     }
 
     private static List<String> tasksOf(JobConfig config) {

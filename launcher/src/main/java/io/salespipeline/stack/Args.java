@@ -55,7 +55,10 @@ public final class Args {
             } else {
                 Set<String> known = new HashSet<>(valued);
                 known.addAll(flags);
-                throw StackException.usage("unknown option --" + name + (known.isEmpty() ? "" : " (known: --" + String.join(", --", new java.util.TreeSet<>(known)) + ")"));
+                throw StackException.usage("unknown option --" + name
+                        + (known.isEmpty()
+                                ? ""
+                                : " (known: --" + String.join(", --", new java.util.TreeSet<>(known)) + ")"));
             }
         }
         return args;
@@ -116,7 +119,8 @@ public final class Args {
         }
         Matcher m = DURATION.matcher(v.trim());
         if (!m.matches()) {
-            throw StackException.usage("option --" + name + " expects a duration such as 500ms, 90s, 2min or 1h, got '" + v + "'");
+            throw StackException.usage(
+                    "option --" + name + " expects a duration such as 500ms, 90s, 2min or 1h, got '" + v + "'");
         }
         long amount = Long.parseLong(m.group(1));
         Duration duration = switch (m.group(2) == null ? "s" : m.group(2)) {

@@ -57,6 +57,8 @@ public final class Progress {
 
     /** A number per Kafka partition on one line: {@code p0=12 p1=0}. */
     public static String perPartition(Map<Integer, Long> values) {
-        return values.entrySet().stream().map(e -> "p" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        return values.entrySet().stream()
+                .map(e -> "p" + e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
     }
 }

@@ -36,31 +36,42 @@ public final class RealStackExtension implements BeforeAllCallback, ParameterRes
     }
 
     @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) throws ParameterResolutionException {
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+            throws ParameterResolutionException {
         StackEndpoints endpoints = endpoints(context);
         if (parameter.getParameter().getType() == StackEndpoints.class) {
             return endpoints;
         }
-        ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isPresent()
-                ? context.getParent().orElse(context)
-                : context;
-        return classContext.getStore(STORE).getOrComputeIfAbsent(TestNamespace.class,
-                k -> TestNamespace.forClass(classContext.getRequiredTestClass(), endpoints), TestNamespace.class);
+        ExtensionContext classContext =
+                context.getTestClass().isPresent() && context.getTestMethod().isPresent()
+                        ? context.getParent().orElse(context)
+                        : context;
+        return classContext
+                .getStore(STORE)
+                .getOrComputeIfAbsent(
+                        TestNamespace.class,
+                        k -> TestNamespace.forClass(classContext.getRequiredTestClass(), endpoints),
+                        TestNamespace.class);
     }
 
     /** The stack for this JVM, started on first use. */
     public static StackEndpoints endpoints(ExtensionContext context) {
-        return context.getRoot().getStore(STORE).getOrComputeIfAbsent(RunningStack.class, k -> startStack(), RunningStack.class).endpoints;
+        return context.getRoot()
+                .getStore(STORE)
+                .getOrComputeIfAbsent(RunningStack.class, k -> startStack(), RunningStack.class)
+                .endpoints;
     }
 
     private static RunningStack startStack() {
-        String backend = System.getProperty("stack.backend", System.getenv().getOrDefault("STACK_BACKEND", "local")).toLowerCase(Locale.ROOT);
+        String backend = System.getProperty("stack.backend", System.getenv().getOrDefault("STACK_BACKEND", "local"))
+                .toLowerCase(Locale.ROOT);
         Path root = StackScript.locateRepoRoot();
         if (backend.equals("testcontainers")) {
             return TestcontainersBackend.start(root);
         }
         if (!backend.equals("local")) {
-            throw new IllegalStateException("unknown stack.backend '" + backend + "': use local (./stack) or testcontainers");
+            throw new IllegalStateException(
+                    "unknown stack.backend '" + backend + "': use local (./stack) or testcontainers");
         }
         StackScript stack = new StackScript(root);
         StackScript.Result already = stack.run(Duration.ofMinutes(5), false, "status", "--env");
@@ -71,7 +82,8 @@ public final class RealStackExtension implements BeforeAllCallback, ParameterRes
         if (up.exitCode() != 0) {
             throw new IllegalStateException("./stack up failed (exit " + up.exitCode() + "):\n" + up.output());
         }
-        StackEndpoints endpoints = StackScript.parseEnv(stack.run(Duration.ofMinutes(1), false, "status", "--env").lines(), root);
+        StackEndpoints endpoints = StackScript.parseEnv(
+                stack.run(Duration.ofMinutes(1), false, "status", "--env").lines(), root);
         boolean keep = "true".equalsIgnoreCase(System.getenv("STACK_KEEP"));
         return new RunningStack(endpoints, keep ? null : () -> stack.run(Duration.ofMinutes(3), true, "down"));
     }

@@ -12,6 +12,7 @@ public record StackEndpoints(String kafkaBootstrap, String cassandraContact, Str
 
     public InetSocketAddress cassandraAddress() {
         int colon = cassandraContact.lastIndexOf(':');
-        return new InetSocketAddress(cassandraContact.substring(0, colon), Integer.parseInt(cassandraContact.substring(colon + 1)));
+        return new InetSocketAddress(
+                cassandraContact.substring(0, colon), Integer.parseInt(cassandraContact.substring(colon + 1)));
     }
 }

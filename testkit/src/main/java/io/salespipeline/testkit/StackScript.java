@@ -42,7 +42,8 @@ public final class StackScript {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the repository's ./stack script above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("cannot find the repository's ./stack script above "
+                + Path.of("").toAbsolutePath());
     }
 
     public Path repoRoot() {
@@ -72,8 +73,9 @@ public final class StackScript {
             Thread err = drain(process.getErrorStream(), errors, echo ? "[stack " + args[0] + "] " : null);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("./stack " + String.join(" ", args) + " did not finish within " + timeout + "; output:\n"
-                        + String.join("\n", snapshot(lines)) + "\n" + String.join("\n", snapshot(errors)));
+                throw new IllegalStateException(
+                        "./stack " + String.join(" ", args) + " did not finish within " + timeout + "; output:\n"
+                                + String.join("\n", snapshot(lines)) + "\n" + String.join("\n", snapshot(errors)));
             }
             out.join(5_000);
             err.join(5_000);
@@ -94,21 +96,24 @@ public final class StackScript {
 
     /** Collects a stream's lines on a daemon thread, echoing them with a prefix when one is given. */
     private static Thread drain(InputStream stream, List<String> sink, String echoPrefix) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (sink) {
-                        sink.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            synchronized (sink) {
+                                sink.add(line);
+                            }
+                            if (echoPrefix != null) {
+                                System.out.println(echoPrefix + line);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended; what it printed so far is kept
                     }
-                    if (echoPrefix != null) {
-                        System.out.println(echoPrefix + line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended; what it printed so far is kept
-            }
-        }, "stack-output");
+                },
+                "stack-output");
         reader.setDaemon(true);
         reader.start();
         return reader;

@@ -1,7 +1,7 @@
 package io.salespipeline.testkit;
 
-import io.salespipeline.contract.Topic;
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,8 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
         String name = topic(base);
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(role.configs())))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e.getMessage(), e);
         }
@@ -67,9 +68,17 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
     /** Applies the views schema of {@code cql/} to this class's keyspace, through {@code ./stack cql}. */
     public String createViewsKeyspace() {
         StackScript.Result result = new StackScript(endpoints.repoRoot())
-                .run(Duration.ofMinutes(2), false, "cql", "--contact", endpoints.cassandraContact(), "--keyspace", keyspace());
+                .run(
+                        Duration.ofMinutes(2),
+                        false,
+                        "cql",
+                        "--contact",
+                        endpoints.cassandraContact(),
+                        "--keyspace",
+                        keyspace());
         if (result.exitCode() != 0) {
-            throw new IllegalStateException("applying the views schema to " + keyspace() + " failed:\n" + result.output());
+            throw new IllegalStateException(
+                    "applying the views schema to " + keyspace() + " failed:\n" + result.output());
         }
         keyspaceCreated = true;
         return keyspace();
@@ -99,7 +108,8 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
         }
         if (keyspaceCreated) {
             try (CqlSession session = cqlSession()) {
-                session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace())
+                session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                                "DROP KEYSPACE IF EXISTS " + keyspace())
                         .setTimeout(Duration.ofSeconds(60)));
             } catch (RuntimeException e) {
                 System.err.println("could not drop test keyspace " + keyspace() + ": " + e.getMessage());

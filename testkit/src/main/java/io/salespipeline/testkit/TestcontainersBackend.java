@@ -18,7 +18,8 @@ final class TestcontainersBackend {
         CassandraContainer cassandra = new CassandraContainer(ServerImages.CASSANDRA);
         kafka.start();
         cassandra.start();
-        String contact = cassandra.getContactPoint().getHostString() + ":" + cassandra.getContactPoint().getPort();
+        String contact = cassandra.getContactPoint().getHostString() + ":"
+                + cassandra.getContactPoint().getPort();
         StackScript.Result schema = new StackScript(root).run(Duration.ofMinutes(2), true, "cql", "--contact", contact);
         if (schema.exitCode() != 0) {
             throw new IllegalStateException("applying cql/ to the Cassandra container failed:\n" + schema.output());

@@ -22,10 +22,13 @@ class ServerImagesTest {
             images.add(image.group(1));
         }
         String flink = ServerImages.version("flink");
-        assertThat(images).as("the images of docker-compose.yml")
+        assertThat(images)
+                .as("the images of docker-compose.yml")
                 .containsOnly(ServerImages.KAFKA, ServerImages.CASSANDRA, "flink:" + flink + "-java17");
         Matcher plugin = Pattern.compile("ENABLE_BUILT_IN_PLUGINS:\\s*(\\S+)").matcher(compose);
-        assertThat(plugin.find()).as("the Flink plugins docker-compose.yml enables").isTrue();
+        assertThat(plugin.find())
+                .as("the Flink plugins docker-compose.yml enables")
+                .isTrue();
         assertThat(plugin.group(1)).isEqualTo("flink-metrics-prometheus-" + flink + ".jar");
     }
 }

@@ -1,10 +1,10 @@
 package io.salespipeline.e2e.cluster;
 
-import io.salespipeline.contract.Topic;
-import io.salespipeline.job.it.KafkaIo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.Topic;
+import io.salespipeline.job.it.KafkaIo;
 import io.salespipeline.testkit.RealStackExtension;
 import io.salespipeline.testkit.StackEndpoints;
 import io.salespipeline.testkit.StackScript;
@@ -45,25 +45,36 @@ class SessionClusterIT {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
 
     @Test
-    void everyServiceAnswersWithTheProductsTopicsSchemaAndWebUi(StackEndpoints stack, TestNamespace ns) throws Exception {
+    void everyServiceAnswersWithTheProductsTopicsSchemaAndWebUi(StackEndpoints stack, TestNamespace ns)
+            throws Exception {
         try (Admin admin = ns.admin()) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of("item_sales", "item_sales_dlq", "item_sales_late"))
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
-            assertThat(topics.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(4));
+            Map<String, TopicDescription> topics = admin.describeTopics(
+                            List.of("item_sales", "item_sales_dlq", "item_sales_late"))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(topics.values())
+                    .allSatisfy(t -> assertThat(t.partitions()).hasSize(4));
         }
         try (CqlSession cql = ns.cqlSession()) {
-            assertThat(cql.execute("SELECT keyspace_name FROM system_schema.keyspaces").all())
-                    .extracting(r -> r.getString(0)).contains("sales", "sales_v1");
-            assertThat(cql.execute("SELECT keyspace_name FROM sales.active_version WHERE view_name = 'sales'").one().getString(0))
+            assertThat(cql.execute("SELECT keyspace_name FROM system_schema.keyspaces")
+                            .all())
+                    .extracting(r -> r.getString(0))
+                    .contains("sales", "sales_v1");
+            assertThat(cql.execute("SELECT keyspace_name FROM sales.active_version WHERE view_name = 'sales'")
+                            .one()
+                            .getString(0))
                     .startsWith("sales_v");
         }
         // TaskManagers as the running stack was started with (./stack up --taskmanagers, 2 by default), 4 slots each
-        assertThat(get(stack.flinkRest() + "/overview")).containsPattern("\"taskmanagers\":[1-4],").containsPattern("\"slots-total\":([4-9]|1[0-6]),");
+        assertThat(get(stack.flinkRest() + "/overview"))
+                .containsPattern("\"taskmanagers\":[1-4],")
+                .containsPattern("\"slots-total\":([4-9]|1[0-6]),");
         assertThat(get(stack.flinkRest() + "/")).contains("<html");
     }
 
     @Test
-    void jobJarRunThroughTheWrapperTurnsEventsIntoViewsAndDeadLetters(StackEndpoints stack, TestNamespace ns) throws Exception {
+    void jobJarRunThroughTheWrapperTurnsEventsIntoViewsAndDeadLetters(StackEndpoints stack, TestNamespace ns)
+            throws Exception {
         String topic = ns.createTopic("item_sales", 4, Topic.ITEM_SALES);
         String dlq = ns.createTopic("item_sales_dlq", 1, Topic.DEAD_LETTERS);
         ns.createTopic("item_sales_late", 1, Topic.LATE_EVENTS);
@@ -82,28 +93,48 @@ class SessionClusterIT {
             int valid = 40;
             try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
                 for (int i = 0; i < valid; i++) {
-                    String json = "{\"item_id\": \"plates-" + i + "\", \"item_sold\": \"" + (i % 7 + 1) + "\", \"item_name\": \"Plates\", "
-                            + "\"timestamp_ms\": \"" + (base + i * 1000L) + "\", \"store_id\": \"Hermitage - " + (i % 3) + "\"}";
+                    String json = "{\"item_id\": \"plates-" + i + "\", \"item_sold\": \"" + (i % 7 + 1)
+                            + "\", \"item_name\": \"Plates\", " + "\"timestamp_ms\": \"" + (base + i * 1000L)
+                            + "\", \"store_id\": \"Hermitage - " + (i % 3) + "\"}";
                     producer.send(new ProducerRecord<>(topic, i % 4, null, json.getBytes(StandardCharsets.UTF_8)));
                 }
                 producer.send(new ProducerRecord<>(topic, 0, null, "not json".getBytes(StandardCharsets.UTF_8)));
-                producer.send(new ProducerRecord<>(topic, 1, null, "{\"item_id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+                producer.send(
+                        new ProducerRecord<>(topic, 1, null, "{\"item_id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
                 producer.flush();
             }
 
             try (CqlSession cql = ns.cqlSession()) {
-                awaitTrue(Duration.ofSeconds(90), "all events in " + keyspace + ".sales_by_store_day",
-                        () -> cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0) == valid);
+                awaitTrue(
+                        Duration.ofSeconds(90),
+                        "all events in " + keyspace + ".sales_by_store_day",
+                        () -> cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day")
+                                        .one()
+                                        .getLong(0)
+                                == valid);
                 // item_sales has a sink of its own, which may flush after sales_by_store_day's
-                awaitTrue(Duration.ofSeconds(30), "plates-10 in " + keyspace + ".item_sales",
-                        () -> cql.execute("SELECT sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one() != null);
-                assertThat(cql.execute("SELECT sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = 'plates-10'").one().getInt(0))
+                awaitTrue(
+                        Duration.ofSeconds(30),
+                        "plates-10 in " + keyspace + ".item_sales",
+                        () -> cql.execute("SELECT sale.item_sold FROM " + keyspace
+                                                + ".item_sales WHERE item_id = 'plates-10'")
+                                        .one()
+                                != null);
+                assertThat(cql.execute("SELECT sale.item_sold FROM " + keyspace
+                                        + ".item_sales WHERE item_id = 'plates-10'")
+                                .one()
+                                .getInt(0))
                         .isEqualTo(10 % 7 + 1);
-                awaitTrue(Duration.ofSeconds(60), "early results in store_sales_per_minute",
-                        () -> !cql.execute("SELECT units FROM " + keyspace + ".store_sales_per_minute").all().isEmpty());
+                awaitTrue(
+                        Duration.ofSeconds(60),
+                        "early results in store_sales_per_minute",
+                        () -> !cql.execute("SELECT units FROM " + keyspace + ".store_sales_per_minute")
+                                .all()
+                                .isEmpty());
             }
             List<String> deadLetters = readCommitted(stack, dlq, 2, Duration.ofSeconds(60));
-            assertThat(deadLetters).anySatisfy(d -> assertThat(d).contains("\"reason\":\"NOT_JSON\""))
+            assertThat(deadLetters)
+                    .anySatisfy(d -> assertThat(d).contains("\"reason\":\"NOT_JSON\""))
                     .anySatisfy(d -> assertThat(d).contains("\"reason\":\"MISSING_FIELD\""));
 
             assertThat(sumOfSourceMetric(stack, jobId, "parse.parsed")).isEqualTo(valid);
@@ -115,7 +146,8 @@ class SessionClusterIT {
             assertThat(count.find()).isTrue();
             String subtasks = get(stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId));
             Set<String> taskManagers = new HashSet<>();
-            Matcher taskManager = Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"").matcher(subtasks);
+            Matcher taskManager =
+                    Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"").matcher(subtasks);
             while (taskManager.find()) {
                 taskManagers.add(taskManager.group(1));
             }
@@ -131,15 +163,19 @@ class SessionClusterIT {
      * fail every view writer on every restart: it is refused at submission, in one line, exit 2.
      */
     @Test
-    void aKeyspaceWithoutThisBuildsViewsIsRefusedAtSubmissionInOneLine(StackEndpoints stack, TestNamespace ns) throws Exception {
+    void aKeyspaceWithoutThisBuildsViewsIsRefusedAtSubmissionInOneLine(StackEndpoints stack, TestNamespace ns)
+            throws Exception {
         StackScript script = new StackScript(stack.repoRoot());
         String missing = ns.keyspace() + "_missing";
         StackScript.Result absent = submit(script, stack, ns, missing);
         assertThat(absent.exitCode()).as(absent.output()).isEqualTo(2);
-        assertThat(absent.output()).contains("sales-pipeline: keyspace " + missing + " does not exist").doesNotContain("JobID");
+        assertThat(absent.output())
+                .contains("sales-pipeline: keyspace " + missing + " does not exist")
+                .doesNotContain("JobID");
 
         String old = ns.keyspace() + "_old";
-        StackScript.Result created = script.run(Duration.ofMinutes(2), false, "cql", "--contact", stack.cassandraContact(), "--keyspace", old);
+        StackScript.Result created = script.run(
+                Duration.ofMinutes(2), false, "cql", "--contact", stack.cassandraContact(), "--keyspace", old);
         assertThat(created.exitCode()).as(created.output()).isZero();
         try (CqlSession cql = ns.cqlSession()) {
             try {
@@ -148,30 +184,55 @@ class SessionClusterIT {
                 cql.execute("ALTER TABLE " + old + ".item_sales ADD store_id text");
                 StackScript.Result stale = submit(script, stack, ns, old);
                 assertThat(stale.exitCode()).as(stale.output()).isEqualTo(2);
-                assertThat(stale.output()).contains("sales-pipeline: keyspace " + old + " does not have this build's views (")
-                        .contains("build a new view version with ./replay reprocess").doesNotContain("JobID");
+                assertThat(stale.output())
+                        .contains("sales-pipeline: keyspace " + old + " does not have this build's views (")
+                        .contains("build a new view version with ./replay reprocess")
+                        .doesNotContain("JobID");
             } finally {
-                cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + old).setTimeout(Duration.ofSeconds(60)));
+                cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                                "DROP KEYSPACE IF EXISTS " + old)
+                        .setTimeout(Duration.ofSeconds(60)));
             }
         }
     }
 
     /** {@code ./stack flink run -d} of the job jar on the class's topics, writing {@code keyspace}. */
-    private static StackScript.Result submit(StackScript script, StackEndpoints stack, TestNamespace ns, String keyspace) {
+    private static StackScript.Result submit(
+            StackScript script, StackEndpoints stack, TestNamespace ns, String keyspace) {
         Path jar = Path.of(System.getProperty("job.jar", "target/sales-pipeline-job-1.0.0-SNAPSHOT.jar"));
         assertThat(jar).exists();
-        return script.run(Duration.ofMinutes(2), true, "flink", "run", "-d", jar.toString(),
-                "--kafka.bootstrap", stack.kafkaBootstrap(), "--cassandra.contact", stack.cassandraContact(),
-                "--kafka.topic", ns.topic("item_sales"), "--kafka.dlq-topic", ns.topic("item_sales_dlq"), "--kafka.late-topic", ns.topic("item_sales_late"),
-                "--kafka.group-id", ns.keyspace(), "--view.keyspace", keyspace);
+        return script.run(
+                Duration.ofMinutes(2),
+                true,
+                "flink",
+                "run",
+                "-d",
+                jar.toString(),
+                "--kafka.bootstrap",
+                stack.kafkaBootstrap(),
+                "--cassandra.contact",
+                stack.cassandraContact(),
+                "--kafka.topic",
+                ns.topic("item_sales"),
+                "--kafka.dlq-topic",
+                ns.topic("item_sales_dlq"),
+                "--kafka.late-topic",
+                ns.topic("item_sales_late"),
+                "--kafka.group-id",
+                ns.keyspace(),
+                "--view.keyspace",
+                keyspace);
     }
 
     /** The id of the job's source vertex (the task that starts with the Kafka source). */
     private static String sourceVertex(StackEndpoints stack, String jobId) throws Exception {
         String job = get(stack.flinkRest() + "/jobs/" + jobId);
-        Matcher vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"slotSharingGroupId\":\"[^\"]*\",\"name\":\"Source").matcher(job);
+        Matcher vertex = Pattern.compile(
+                        "\"id\":\"([0-9a-f]{32})\",\"slotSharingGroupId\":\"[^\"]*\",\"name\":\"Source")
+                .matcher(job);
         if (!vertex.find()) {
-            vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"name\":\"Source").matcher(job);
+            vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\",\"name\":\"Source")
+                    .matcher(job);
             assertThat(vertex.find()).as(job).isTrue();
         }
         return vertex.group(1);
@@ -179,10 +240,12 @@ class SessionClusterIT {
 
     /** A custom metric of the source vertex, summed over its subtasks, through the REST API the web UI uses. */
     private static long sumOfSourceMetric(StackEndpoints stack, String jobId, String suffix) throws Exception {
-        String base = stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId) + "/subtasks/metrics";
+        String base =
+                stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId) + "/subtasks/metrics";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            Matcher name = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"").matcher(get(base));
+            Matcher name = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"")
+                    .matcher(get(base));
             if (name.find()) {
                 String value = get(base + "?get=" + name.group(1) + "&agg=sum");
                 Matcher sum = Pattern.compile("\"sum\":([0-9.]+)").matcher(value);
@@ -198,7 +261,12 @@ class SessionClusterIT {
     }
 
     private static String get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(StackEndpoints stack) {
@@ -211,7 +279,8 @@ class SessionClusterIT {
         return KafkaIo.values(KafkaIo.readCommitted(stack.kafkaBootstrap(), topic, expected, timeout, Duration.ZERO));
     }
 
-    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -3,12 +3,11 @@ package io.salespipeline.e2e.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.job.parse.PoisonCorpus;
 import io.salespipeline.job.parse.RejectReason;
-import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,9 +29,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -64,11 +63,17 @@ class FaultDrillIT {
     private static final long BASE_MS = 1_720_000_000_000L;
     /** Event time runs ten times faster than the load's wall clock, so minute windows close every 6 s. */
     private static final long EVENT_SPACING_MS = 25;
+
     private static final int PER_SECOND = 400;
     private static final int STORES = 5;
     private static final String[] MALFORMED = {
-        "not json", "{\"item_id\": \"x\"}", "[1,2,3]", "{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}",
-        "{\"item_id\": \"a\", \"item_sold\": \"lots\", \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}", "{\"item_id\": \"a\""};
+        "not json",
+        "{\"item_id\": \"x\"}",
+        "[1,2,3]",
+        "{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}",
+        "{\"item_id\": \"a\", \"item_sold\": \"lots\", \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}",
+        "{\"item_id\": \"a\""
+    };
 
     @TempDir
     static Path home;
@@ -79,6 +84,7 @@ class FaultDrillIT {
     private static final AtomicLong sequence = new AtomicLong();
     /** Pushed forward after each drill, past the closing events, so the next load is not late. */
     private static final AtomicLong eventTimeBase = new AtomicLong(BASE_MS);
+
     private static final AtomicBoolean loading = new AtomicBoolean();
     private static Thread load;
 
@@ -87,10 +93,26 @@ class FaultDrillIT {
         stack = new StackScript(StackScript.locateRepoRoot());
         env = List.of("STACK_HOME=" + home);
         // ports below Linux's ephemeral range (32768-60999), where a client socket could hold one first
-        StackScript.Result up = stack.run(LONG, true, env, "up", "--kafka-port", "24092", "--kafka-controller-port", "24093",
-                "--cassandra-port", "24042", "--cassandra-storage-port", "24700", "--flink-port", "24081", "--flink-rpc-port", "24123");
+        StackScript.Result up = stack.run(
+                LONG,
+                true,
+                env,
+                "up",
+                "--kafka-port",
+                "24092",
+                "--kafka-controller-port",
+                "24093",
+                "--cassandra-port",
+                "24042",
+                "--cassandra-storage-port",
+                "24700",
+                "--flink-port",
+                "24081",
+                "--flink-rpc-port",
+                "24123");
         assertThat(up.exitCode()).as(up.output()).isZero();
-        StackScript.Result deploy = stack.run(LONG, true, env, "replay", "deploy", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
+        StackScript.Result deploy = stack.run(
+                LONG, true, env, "replay", "deploy", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
         assertThat(deploy.exitCode()).as(deploy.output()).isZero();
         Properties props = new Properties();
         props.put("bootstrap.servers", "127.0.0.1:24092");
@@ -116,7 +138,9 @@ class FaultDrillIT {
     @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
     void poisonInNormalTrafficLandsInTheDeadLetterTopicWithItsOwnReasonAndNeverRestartsTheJob() throws Exception {
         List<PoisonCorpus.Poison> corpus = new ArrayList<>(PoisonCorpus.all());
-        corpus.add(new PoisonCorpus.Poison("a 3 MB message", ("{\"item_id\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8),
+        corpus.add(new PoisonCorpus.Poison(
+                "a 3 MB message",
+                ("{\"item_id\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8),
                 RejectReason.OVERSIZE));
         // escaped as \u0001 in the dead letter, 3 MiB of control bytes would make an 18.9 MB envelope,
         // over what the dead-letter producer sends: the job would restart on this offset for ever
@@ -127,27 +151,36 @@ class FaultDrillIT {
         // accepted, every later on-time event of its partition would go late and out of the windows;
         // it must be a dead letter of its own (poison i goes to partition i % 4: four reach every partition)
         for (int k = 0; k < 4; k++) {
-            String aDayAhead = "{\"item_id\": \"clock-ahead-" + k + "\", \"item_sold\": 1, \"item_name\": \"Plates\", \"timestamp_ms\": \""
+            String aDayAhead = "{\"item_id\": \"clock-ahead-" + k
+                    + "\", \"item_sold\": 1, \"item_name\": \"Plates\", \"timestamp_ms\": \""
                     + (System.currentTimeMillis() + 86_400_000L) + "\", \"store_id\": \"Hermitage - 1\"}";
-            corpus.add(new PoisonCorpus.Poison("a valid sale stamped a day ahead (" + (k + 1) + " of 4)", aDayAhead.getBytes(StandardCharsets.UTF_8),
+            corpus.add(new PoisonCorpus.Poison(
+                    "a valid sale stamped a day ahead (" + (k + 1) + " of 4)",
+                    aDayAhead.getBytes(StandardCharsets.UTF_8),
                     RejectReason.TIMESTAMP_IN_FUTURE));
         }
-        assertThat(corpus.stream().map(PoisonCorpus.Poison::label).distinct().count()).isGreaterThanOrEqualTo(40);
+        assertThat(corpus.stream().map(PoisonCorpus.Poison::label).distinct().count())
+                .isGreaterThanOrEqualTo(40);
         Map<String, PoisonCorpus.Poison> sent = new HashMap<>();
         LogAudit.Findings findings = drill(() -> {
             for (int i = 0; i < corpus.size(); i++) {
                 PoisonCorpus.Poison poison = corpus.get(i);
                 try {
-                    RecordMetadata at = producer.send(new ProducerRecord<>("item_sales", i % 4, null, poison.value())).get(60, TimeUnit.SECONDS);
+                    RecordMetadata at = producer.send(new ProducerRecord<>("item_sales", i % 4, null, poison.value()))
+                            .get(60, TimeUnit.SECONDS);
                     sent.put(at.partition() + "-" + at.offset(), poison);
                 } catch (Exception e) {
                     throw new AssertionError("could not send " + poison.label(), e);
                 }
             }
         });
-        sent.forEach((position, poison) -> assertThat(findings.deadLetterReasons().get(position))
-                .as("dead letter of %s at %s", poison.label(), position).isEqualTo(poison.reason().code()));
-        assertThat(flinkGet("/jobs/" + runningJobId() + "/exceptions")).as("input never fails the job").contains("\"entries\":[]");
+        sent.forEach(
+                (position, poison) -> assertThat(findings.deadLetterReasons().get(position))
+                        .as("dead letter of %s at %s", poison.label(), position)
+                        .isEqualTo(poison.reason().code()));
+        assertThat(flinkGet("/jobs/" + runningJobId() + "/exceptions"))
+                .as("input never fails the job")
+                .contains("\"entries\":[]");
     }
 
     @Test
@@ -199,7 +232,9 @@ class FaultDrillIT {
             String lostJob = runningJobId();
             StackScript.Result refused = stack.run(LONG, false, env, "replay", "resume");
             assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
-            assertThat(refused.errors()).containsExactly("replay: version 1's job " + lostJob + " is RUNNING: nothing to resume (a running job changes with ./replay savepoint)");
+            assertThat(refused.errors())
+                    .containsExactly("replay: version 1's job " + lostJob
+                            + " is RUNNING: nothing to resume (a running job changes with ./replay savepoint)");
             long killed = System.nanoTime();
             Instant killedAt = Instant.now();
             kill9("flink-jobmanager");
@@ -210,29 +245,54 @@ class FaultDrillIT {
 
             up();
             double upSeconds = (System.nanoTime() - killed) / 1e9;
-            StackScript.Result resume = stack.run(LONG, true, env, "replay", "resume", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
+            StackScript.Result resume = stack.run(
+                    LONG,
+                    true,
+                    env,
+                    "replay",
+                    "resume",
+                    "--jar",
+                    jobJar().toString(),
+                    "--",
+                    "--window.early-firing",
+                    "2s");
             double runningSeconds = (System.nanoTime() - killed) / 1e9;
             assertThat(resume.exitCode()).as(resume.output()).isZero();
 
-            Matcher restored = Pattern.compile("job ([0-9a-f]{32}) RUNNING after [0-9.]+ s, restored from (\\S+);").matcher(resume.output());
+            Matcher restored = Pattern.compile("job ([0-9a-f]{32}) RUNNING after [0-9.]+ s, restored from (\\S+);")
+                    .matcher(resume.output());
             assertThat(restored.find()).as(resume.output()).isTrue();
             String newJob = restored.group(1);
             assertThat(newJob).isNotEqualTo(lostJob).isEqualTo(runningJobId());
             Matcher checkpoint = Pattern.compile("/" + lostJob + "/chk-(\\d+)$").matcher(restored.group(2));
-            assertThat(checkpoint.find()).as("restored from a checkpoint of the lost job %s: %s", lostJob, restored.group(2)).isTrue();
-            assertThat(flinkGet("/jobs/" + newJob + "/checkpoints")).contains("/" + lostJob + "/chk-" + checkpoint.group(1) + "\"");
-            Instant checkpointAt = modified(home.resolve("data/flink/checkpoints").resolve(lostJob).resolve("chk-" + checkpoint.group(1)).resolve("_metadata"));
+            assertThat(checkpoint.find())
+                    .as("restored from a checkpoint of the lost job %s: %s", lostJob, restored.group(2))
+                    .isTrue();
+            assertThat(flinkGet("/jobs/" + newJob + "/checkpoints"))
+                    .contains("/" + lostJob + "/chk-" + checkpoint.group(1) + "\"");
+            Instant checkpointAt = modified(home.resolve("data/flink/checkpoints")
+                    .resolve(lostJob)
+                    .resolve("chk-" + checkpoint.group(1))
+                    .resolve("_metadata"));
             assertThat(checkpointAt).isBefore(killedAt);
 
             long reread = 0;
             for (Map.Entry<Integer, Long> end : endAtKill.entrySet()) {
                 reread += end.getValue() - checkpointed.getOrDefault(end.getKey(), 0L);
             }
-            System.out.printf(Locale.ROOT, "JobManager drill: killed job %s (kill -9 and exit %.1f s); ./stack up done %.1f s after the kill; "
-                    + "./replay resume: job %s RUNNING %.1f s after the kill, restored from chk-%s, completed %.1f s before the kill; "
-                    + "%d events between that checkpoint's offsets and the log end at the kill (read again)%n",
-                    lostJob, killSeconds, upSeconds, newJob, runningSeconds, checkpoint.group(1),
-                    Duration.between(checkpointAt, killedAt).toMillis() / 1e3, reread);
+            System.out.printf(
+                    Locale.ROOT,
+                    "JobManager drill: killed job %s (kill -9 and exit %.1f s); ./stack up done %.1f s after the kill; "
+                            + "./replay resume: job %s RUNNING %.1f s after the kill, restored from chk-%s, completed %.1f s before the kill; "
+                            + "%d events between that checkpoint's offsets and the log end at the kill (read again)%n",
+                    lostJob,
+                    killSeconds,
+                    upSeconds,
+                    newJob,
+                    runningSeconds,
+                    checkpoint.group(1),
+                    Duration.between(checkpointAt, killedAt).toMillis() / 1e3,
+                    reread);
         });
     }
 
@@ -255,17 +315,29 @@ class FaultDrillIT {
                 Thread.sleep(5_000);
                 findings = audit();
             }
-            System.out.printf("audit: %d log records, %d valid, %d dead letters, %d late, %d final windows, %d problems; "
-                    + "views polled %d times, %d rows read final, %d read final and then not%n",
-                    findings.logRecords(), findings.valid(), findings.deadLetters(), findings.late(), findings.finalWindows(), findings.problems().size(),
-                    watch.polls(), watch.finalRowsSeen(), watch.regressions().size());
-            assertThat(watch.regressions()).as("rows read final, then not final").isEmpty();
+            System.out.printf(
+                    "audit: %d log records, %d valid, %d dead letters, %d late, %d final windows, %d problems; "
+                            + "views polled %d times, %d rows read final, %d read final and then not%n",
+                    findings.logRecords(),
+                    findings.valid(),
+                    findings.deadLetters(),
+                    findings.late(),
+                    findings.finalWindows(),
+                    findings.problems().size(),
+                    watch.polls(),
+                    watch.finalRowsSeen(),
+                    watch.regressions().size());
+            assertThat(watch.regressions())
+                    .as("rows read final, then not final")
+                    .isEmpty();
             assertThat(watch.finalRowsSeen()).isPositive();
         }
         if (!findings.problems().isEmpty()) {
             keepTheStackLogs();
         }
-        assertThat(findings.problems()).as("promises broken; the output topics' transactions: %s", transactionalState()).isEmpty();
+        assertThat(findings.problems())
+                .as("promises broken; the output topics' transactions: %s", transactionalState())
+                .isEmpty();
         assertThat(findings.deadLetters()).isPositive();
         assertThat(findings.late()).isPositive();
         assertThat(findings.finalWindows()).isPositive();
@@ -282,19 +354,34 @@ class FaultDrillIT {
     private static String transactionalState() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            admin.describeTopics(List.of("item_sales_dlq", "item_sales_late")).allTopicNames().get(30, TimeUnit.SECONDS).forEach((topic, description) ->
-                    description.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            admin.describeTopics(List.of("item_sales_dlq", "item_sales_late"))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((topic, description) -> description
+                            .partitions()
+                            .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
             var end = admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
             var stable = admin.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             StringBuilder state = new StringBuilder();
-            ends.keySet().stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
-                    .forEach(tp -> state.append(tp).append(" end ").append(end.get(tp).offset()).append(" stable ").append(stable.get(tp).offset()).append("; "));
+            ends.keySet().stream()
+                    .sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                    .forEach(tp -> state.append(tp)
+                            .append(" end ")
+                            .append(end.get(tp).offset())
+                            .append(" stable ")
+                            .append(stable.get(tp).offset())
+                            .append("; "));
             admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
                     .filter(t -> t.state() != TransactionState.COMPLETE_COMMIT
                             && t.state() != TransactionState.COMPLETE_ABORT
                             && t.state() != TransactionState.EMPTY)
-                    .forEach(t -> state.append("open: ").append(t.transactionalId()).append(' ').append(t.state()).append("; "));
+                    .forEach(t -> state.append("open: ")
+                            .append(t.transactionalId())
+                            .append(' ')
+                            .append(t.state())
+                            .append("; "));
             return state.toString();
         } catch (Exception e) {
             return "unknown (" + e + ")";
@@ -329,8 +416,14 @@ class FaultDrillIT {
 
     private static boolean flinkAnswers() {
         try {
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081/overview"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081/overview"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return true;
         } catch (IOException e) {
             return false;
@@ -347,7 +440,10 @@ class FaultDrillIT {
                 latest.put(new TopicPartition("item_sales", p), OffsetSpec.latest());
             }
             Map<Integer, Long> end = new TreeMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> end.put(tp.partition(), info.offset()));
+            admin.listOffsets(latest)
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> end.put(tp.partition(), info.offset()));
             return end;
         } catch (Exception e) {
             throw new AssertionError("reading the log's end offsets", e);
@@ -358,11 +454,14 @@ class FaultDrillIT {
     private static Map<Integer, Long> committedOffsets(String group) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
             Map<Integer, Long> committed = new TreeMap<>();
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).forEach((tp, om) -> {
-                if (tp.topic().equals("item_sales") && om != null) {
-                    committed.put(tp.partition(), om.offset());
-                }
-            });
+            admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((tp, om) -> {
+                        if (tp.topic().equals("item_sales") && om != null) {
+                            committed.put(tp.partition(), om.offset());
+                        }
+                    });
             return committed;
         } catch (Exception e) {
             throw new AssertionError("reading the offsets of group " + group, e);
@@ -370,15 +469,20 @@ class FaultDrillIT {
     }
 
     private static String runningJobId() {
-        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"[^}]*\"state\":\"RUNNING\"").matcher(flinkGet("/jobs/overview"));
+        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"[^}]*\"state\":\"RUNNING\"")
+                .matcher(flinkGet("/jobs/overview"));
         assertThat(job.find()).as("a running job").isTrue();
         return job.group(1);
     }
 
     private static String flinkGet(String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081" + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081" + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new AssertionError("GET " + path, e);
         } catch (InterruptedException e) {
@@ -389,23 +493,30 @@ class FaultDrillIT {
 
     /** A fresh session per audit: the drills take Cassandra away, and a session may still be reconnecting. */
     private static LogAudit.Findings audit() {
-        try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", 24042)).withLocalDatacenter("datacenter1").build()) {
-            return new LogAudit("127.0.0.1:24092", session, "sales_v1").audit("item_sales", "item_sales_dlq", "item_sales_late");
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", 24042))
+                .withLocalDatacenter("datacenter1")
+                .build()) {
+            return new LogAudit("127.0.0.1:24092", session, "sales_v1")
+                    .audit("item_sales", "item_sales_dlq", "item_sales_late");
         } catch (com.datastax.oss.driver.api.core.DriverException e) {
-            return new LogAudit.Findings(List.of("Cassandra not answering the audit yet: " + e.getMessage()), 0, 0, 0, 0, 0, Map.of());
+            return new LogAudit.Findings(
+                    List.of("Cassandra not answering the audit yet: " + e.getMessage()), 0, 0, 0, 0, 0, Map.of());
         }
     }
 
     private static void startLoad() {
         loading.set(true);
-        load = new Thread(() -> {
-            while (loading.get()) {
-                for (int n = 0; n < PER_SECOND / 10; n++) {
-                    send(sequence.getAndIncrement());
-                }
-                sleep(100);
-            }
-        }, "drill-load");
+        load = new Thread(
+                () -> {
+                    while (loading.get()) {
+                        for (int n = 0; n < PER_SECOND / 10; n++) {
+                            send(sequence.getAndIncrement());
+                        }
+                        sleep(100);
+                    }
+                },
+                "drill-load");
         load.start();
     }
 
@@ -426,9 +537,11 @@ class FaultDrillIT {
         int partition = (int) (i % 4);
         long behind = i % 150 == 149 ? 600_000 : i % 50 == 24 ? 30_000 : 0;
         long eventTime = eventTimeBase.get() + i * EVENT_SPACING_MS - behind;
-        String value = i % 40 == 39 ? MALFORMED[(int) (i / 40 % MALFORMED.length)]
-                : "{\"item_id\": \"item-" + (i % 30) + "\", \"item_sold\": \"" + (i % 7 + 1) + "\", \"item_name\": \"Item " + (i % 9)
-                        + "\", \"timestamp_ms\": " + eventTime + ", \"store_id\": \"Store " + (i % STORES) + "\"}";
+        String value = i % 40 == 39
+                ? MALFORMED[(int) (i / 40 % MALFORMED.length)]
+                : "{\"item_id\": \"item-" + (i % 30) + "\", \"item_sold\": \"" + (i % 7 + 1)
+                        + "\", \"item_name\": \"Item " + (i % 9) + "\", \"timestamp_ms\": " + eventTime
+                        + ", \"store_id\": \"Store " + (i % STORES) + "\"}";
         producer.send(new ProducerRecord<>("item_sales", partition, null, value.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -437,8 +550,8 @@ class FaultDrillIT {
         long last = eventTimeBase.get() + sequence.get() * EVENT_SPACING_MS;
         long closing = last + 150_000;
         for (int p = 0; p < 4; p++) {
-            String value = "{\"item_id\": \"closing\", \"item_sold\": 1, \"item_name\": \"Closing\", \"timestamp_ms\": " + closing
-                    + ", \"store_id\": \"closing\"}";
+            String value = "{\"item_id\": \"closing\", \"item_sold\": 1, \"item_name\": \"Closing\", \"timestamp_ms\": "
+                    + closing + ", \"store_id\": \"closing\"}";
             producer.send(new ProducerRecord<>("item_sales", p, null, value.getBytes(StandardCharsets.UTF_8)));
         }
         producer.flush();

@@ -45,7 +45,10 @@ final class FinalityWatch implements AutoCloseable {
     private void watch() {
         while (running.get()) {
             // a fresh session when the last one lost Cassandra (a drill stops it)
-            try (CqlSession session = CqlSession.builder().addContactPoint(cassandra).withLocalDatacenter("datacenter1").build()) {
+            try (CqlSession session = CqlSession.builder()
+                    .addContactPoint(cassandra)
+                    .withLocalDatacenter("datacenter1")
+                    .build()) {
                 while (running.get()) {
                     poll(session);
                     Thread.sleep(300);
@@ -60,8 +63,10 @@ final class FinalityWatch implements AutoCloseable {
 
     private void poll(CqlSession session) {
         for (Map.Entry<String, String> table : TABLES.entrySet()) {
-            List<Row> rows = session.execute(SimpleStatement.newInstance("SELECT " + table.getValue() + ", final FROM " + keyspace + "." + table.getKey())
-                    .setTimeout(Duration.ofSeconds(10))).all();
+            List<Row> rows = session.execute(SimpleStatement.newInstance(
+                                    "SELECT " + table.getValue() + ", final FROM " + keyspace + "." + table.getKey())
+                            .setTimeout(Duration.ofSeconds(10)))
+                    .all();
             synchronized (this) {
                 for (Row row : rows) {
                     StringBuilder key = new StringBuilder(table.getKey());

@@ -46,7 +46,13 @@ final class LogAudit {
     private static final Pattern SOURCE = Pattern.compile("\"partition\":(\\d+),\"offset\":(\\d+)");
 
     /** What was found wrong; empty when every promise held. */
-    record Findings(List<String> problems, int logRecords, int valid, int deadLetters, int late, int finalWindows,
+    record Findings(
+            List<String> problems,
+            int logRecords,
+            int valid,
+            int deadLetters,
+            int late,
+            int finalWindows,
             Map<String, String> deadLetterReasons) {}
 
     private final String bootstrap;
@@ -105,11 +111,15 @@ final class LogAudit {
             if (row && letters > 0) {
                 problems.add(position + " is both a view row and a dead letter");
             } else if (!row && letters == 0) {
-                problems.add(position + " is neither a view row nor a dead letter (" + (valid.containsKey(position) ? "valid" : "invalid") + ")");
+                problems.add(position + " is neither a view row nor a dead letter ("
+                        + (valid.containsKey(position) ? "valid" : "invalid") + ")");
             } else if (letters > 1) {
                 problems.add(position + " has " + letters + " dead letters");
             } else if (row != valid.containsKey(position)) {
-                problems.add(position + (row ? " is a view row but the parser rejects it" : " is a dead letter but the parser accepts it"));
+                problems.add(position
+                        + (row
+                                ? " is a view row but the parser rejects it"
+                                : " is a dead letter but the parser accepts it"));
             }
         }
         Set<String> behindTheirPartition = behindTheirPartition(log, valid);
@@ -117,12 +127,15 @@ final class LogAudit {
             if (!valid.containsKey(position)) {
                 problems.add("late event " + position + " is not a valid event of the log");
             } else if (!behindTheirPartition.contains(position)) {
-                problems.add("late event " + position + " was in step with its partition: the watermark ran ahead of the log");
+                problems.add("late event " + position
+                        + " was in step with its partition: the watermark ran ahead of the log");
             }
         }
 
-        int finalWindows = auditWindows("store_sales_per_minute", "store_id", e -> e.storeId, 60_000, valid, late, problems);
-        finalWindows += auditWindows("item_sales_per_hour", "item_name", e -> e.itemName, 3_600_000, valid, late, problems);
+        int finalWindows =
+                auditWindows("store_sales_per_minute", "store_id", e -> e.storeId, 60_000, valid, late, problems);
+        finalWindows +=
+                auditWindows("item_sales_per_hour", "item_name", e -> e.itemName, 3_600_000, valid, late, problems);
         finalWindows += auditTopItems(valid, late, problems);
         auditLatestSales(valid, problems);
         return new Findings(problems, log.size(), valid.size(), deadLetters.size(), late.size(), finalWindows, reasons);
@@ -137,35 +150,46 @@ final class LogAudit {
      * of {@code sizeMs}: every final window equals the recount without late events, no window holds
      * more; returns how many final windows it checked.
      */
-    private int auditWindows(String table, String keyColumn, Function<SaleEvent, String> keyOf, long sizeMs,
-            Map<String, SaleEvent> valid, Set<String> late, List<String> problems) {
+    private int auditWindows(
+            String table,
+            String keyColumn,
+            Function<SaleEvent, String> keyOf,
+            long sizeMs,
+            Map<String, SaleEvent> valid,
+            Set<String> late,
+            List<String> problems) {
         Map<String, long[]> recount = new HashMap<>();
         Set<String> keys = new TreeSet<>();
         valid.forEach((position, e) -> {
             keys.add(keyOf.apply(e));
             if (!late.contains(position)) {
-                long[] tally = recount.computeIfAbsent(keyOf.apply(e) + "@" + Math.floorDiv(e.timestampMs, sizeMs) * sizeMs, k -> new long[2]);
+                long[] tally = recount.computeIfAbsent(
+                        keyOf.apply(e) + "@" + Math.floorDiv(e.timestampMs, sizeMs) * sizeMs, k -> new long[2]);
                 tally[0] += e.itemSold;
                 tally[1]++;
             }
         });
         int finals = 0;
-        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace + "." + table
-                + " WHERE " + keyColumn + " = ? AND window_date = ?");
+        PreparedStatement windows = cql.prepare("SELECT window_start, units, events, final FROM " + keyspace + "."
+                + table + " WHERE " + keyColumn + " = ? AND window_date = ?");
         for (String key : keys) {
             for (LocalDate day : days(valid.values())) {
                 for (Row w : cql.execute(windows.bind(key, day))) {
-                    String window = table + " " + key + "@" + w.getInstant("window_start").toEpochMilli();
-                    long[] expected = recount.getOrDefault(key + "@" + w.getInstant("window_start").toEpochMilli(), new long[2]);
+                    String window = table + " " + key + "@"
+                            + w.getInstant("window_start").toEpochMilli();
+                    long[] expected = recount.getOrDefault(
+                            key + "@" + w.getInstant("window_start").toEpochMilli(), new long[2]);
                     long units = w.getLong("units");
                     long events = w.getLong("events");
                     if (w.getBoolean("final")) {
                         finals++;
                         if (units != expected[0] || events != expected[1]) {
-                            problems.add("final window " + window + " holds " + units + "/" + events + ", the log says " + expected[0] + "/" + expected[1]);
+                            problems.add("final window " + window + " holds " + units + "/" + events + ", the log says "
+                                    + expected[0] + "/" + expected[1]);
                         }
                     } else if (units > expected[0] || events > expected[1]) {
-                        problems.add("open window " + window + " holds " + units + "/" + events + ", more than the log's " + expected[0] + "/" + expected[1]);
+                        problems.add("open window " + window + " holds " + units + "/" + events
+                                + ", more than the log's " + expected[0] + "/" + expected[1]);
                     }
                 }
             }
@@ -182,7 +206,9 @@ final class LogAudit {
         Map<String, Map<String, Long>> unitsByStoreHour = new HashMap<>();
         valid.forEach((position, e) -> {
             if (!late.contains(position)) {
-                unitsByStoreHour.computeIfAbsent(e.storeId + "@" + hourOf(e), k -> new HashMap<>()).merge(e.itemName, (long) e.itemSold, Long::sum);
+                unitsByStoreHour
+                        .computeIfAbsent(e.storeId + "@" + hourOf(e), k -> new HashMap<>())
+                        .merge(e.itemName, (long) e.itemSold, Long::sum);
             }
         });
         Map<String, List<Row>> ranksByWindow = new TreeMap<>();
@@ -191,7 +217,10 @@ final class LogAudit {
         for (String store : stores(valid.values())) {
             for (LocalDate day : days(valid.values())) {
                 for (Row r : cql.execute(ranks.bind(store, day))) {
-                    ranksByWindow.computeIfAbsent(store + "@" + r.getInstant("window_start").toEpochMilli(), k -> new ArrayList<>()).add(r);
+                    ranksByWindow
+                            .computeIfAbsent(
+                                    store + "@" + r.getInstant("window_start").toEpochMilli(), k -> new ArrayList<>())
+                            .add(r);
                 }
             }
         }
@@ -199,7 +228,10 @@ final class LogAudit {
         for (Map.Entry<String, List<Row>> window : ranksByWindow.entrySet()) {
             Map<String, Long> units = unitsByStoreHour.getOrDefault(window.getKey(), Map.of());
             List<Map.Entry<String, Long>> expected = units.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey())).toList();
+                    .sorted(Map.Entry.<String, Long>comparingByValue()
+                            .reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .toList();
             boolean allFinal = window.getValue().stream().allMatch(r -> r.getBoolean("final"));
             if (allFinal) {
                 finals++;
@@ -211,10 +243,12 @@ final class LogAudit {
                 if (allFinal) {
                     Map.Entry<String, Long> should = rank <= expected.size() ? expected.get(rank - 1) : null;
                     if (should == null || !should.getKey().equals(item) || should.getValue() != held) {
-                        problems.add("final rank " + rank + " of " + window.getKey() + " is " + item + " " + held + ", the log says " + should);
+                        problems.add("final rank " + rank + " of " + window.getKey() + " is " + item + " " + held
+                                + ", the log says " + should);
                     }
                 } else if (held > units.getOrDefault(item, 0L)) {
-                    problems.add("early rank " + rank + " of " + window.getKey() + " gives " + item + " " + held + " units, more than the log's " + units.getOrDefault(item, 0L));
+                    problems.add("early rank " + rank + " of " + window.getKey() + " gives " + item + " " + held
+                            + " units, more than the log's " + units.getOrDefault(item, 0L));
                 }
             }
         }
@@ -233,14 +267,18 @@ final class LogAudit {
         for (SaleEvent e : valid.values()) {
             newest.merge(e.itemId, e, BinaryOperator.maxBy(newestSale));
         }
-        PreparedStatement sale = cql.prepare("SELECT sale.store_id, sale.timestamp_ms, sale.item_sold FROM " + keyspace + ".item_sales WHERE item_id = ?");
+        PreparedStatement sale = cql.prepare("SELECT sale.store_id, sale.timestamp_ms, sale.item_sold FROM " + keyspace
+                + ".item_sales WHERE item_id = ?");
         newest.forEach((item, e) -> {
             Row r = cql.execute(sale.bind(item)).one();
             if (r == null) {
                 problems.add("item_sales has no row for " + item);
-            } else if (!e.storeId.equals(r.getString(0)) || r.getInstant(1).toEpochMilli() != e.timestampMs || r.getInt(2) != e.itemSold) {
-                problems.add("item_sales row of " + item + " is " + r.getString(0) + "/" + r.getInstant(1).toEpochMilli() + "/" + r.getInt(2)
-                        + ", its newest sale in the log is " + e.storeId + "/" + e.timestampMs + "/" + e.itemSold + " at " + e.eventId());
+            } else if (!e.storeId.equals(r.getString(0))
+                    || r.getInstant(1).toEpochMilli() != e.timestampMs
+                    || r.getInt(2) != e.itemSold) {
+                problems.add("item_sales row of " + item + " is " + r.getString(0) + "/"
+                        + r.getInstant(1).toEpochMilli() + "/" + r.getInt(2) + ", its newest sale in the log is "
+                        + e.storeId + "/" + e.timestampMs + "/" + e.itemSold + " at " + e.eventId());
             }
         });
     }
@@ -249,7 +287,8 @@ final class LogAudit {
      * Valid events whose time is more than the allowed lateness behind the newest event before them
      * in their own partition: the only ones that may be late when the partitions advance together.
      */
-    private static Set<String> behindTheirPartition(List<ConsumerRecord<byte[], byte[]>> log, Map<String, SaleEvent> valid) {
+    private static Set<String> behindTheirPartition(
+            List<ConsumerRecord<byte[], byte[]>> log, Map<String, SaleEvent> valid) {
         Set<String> behind = new HashSet<>();
         Map<Integer, Long> newest = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : log) {
@@ -268,7 +307,8 @@ final class LogAudit {
 
     private Set<String> storeDayEventIds(Iterable<SaleEvent> events) {
         Set<String> ids = new HashSet<>();
-        PreparedStatement rows = cql.prepare("SELECT event_id FROM " + keyspace + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?");
+        PreparedStatement rows = cql.prepare(
+                "SELECT event_id FROM " + keyspace + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?");
         for (String store : stores(events)) {
             for (LocalDate day : days(events)) {
                 for (Row r : cql.execute(rows.bind(store, day).setPageSize(5_000))) {
@@ -294,7 +334,8 @@ final class LogAudit {
     private static String position(byte[] envelope) {
         Matcher m = SOURCE.matcher(new String(envelope, StandardCharsets.UTF_8));
         if (!m.find()) {
-            throw new IllegalStateException("an envelope without a source position: " + new String(envelope, StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "an envelope without a source position: " + new String(envelope, StandardCharsets.UTF_8));
         }
         return m.group(1) + "-" + m.group(2);
     }
@@ -306,7 +347,8 @@ final class LogAudit {
         props.put("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
         props.put("max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024));
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic)) {
                 partitions.add(new TopicPartition(topic, p.partition()));

@@ -6,10 +6,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.testkit.StackScript;
-
-
-
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,14 +58,30 @@ class ReplayIT {
     private static final AtomicBoolean producing = new AtomicBoolean();
     /** The events produced late, by index, with their event time: in the record views, in no window. */
     private static final Map<Integer, Long> LATE = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Thread background;
 
     @BeforeAll
     static void ownStack() {
         stack = new StackScript(StackScript.locateRepoRoot());
         env = List.of("STACK_HOME=" + home);
-        StackScript.Result up = stack.run(LONG, true, env, "up", "--kafka-port", "29092", "--kafka-controller-port", "29093",
-                "--cassandra-port", "29042", "--cassandra-storage-port", "27000", "--flink-port", "28081", "--flink-rpc-port", "26123");
+        StackScript.Result up = stack.run(
+                LONG,
+                true,
+                env,
+                "up",
+                "--kafka-port",
+                "29092",
+                "--kafka-controller-port",
+                "29093",
+                "--cassandra-port",
+                "29042",
+                "--cassandra-storage-port",
+                "27000",
+                "--flink-port",
+                "28081",
+                "--flink-rpc-port",
+                "26123");
         assertThat(up.exitCode()).as(up.output()).isZero();
         Properties props = new Properties();
         props.put("bootstrap.servers", "127.0.0.1:29092");
@@ -113,23 +125,26 @@ class ReplayIT {
     }
 
     private static void send(int i, long timestampMs) {
-        String json = "{\"item_id\": \"item-" + (i % 40) + "\", \"item_sold\": " + (i % 9 + 1) + ", \"item_name\": \"Item " + (i % 12)
-                + "\", \"timestamp_ms\": \"" + timestampMs + "\", \"store_id\": \"Store " + (i % STORES) + "\"}";
+        String json = "{\"item_id\": \"item-" + (i % 40) + "\", \"item_sold\": " + (i % 9 + 1)
+                + ", \"item_name\": \"Item " + (i % 12) + "\", \"timestamp_ms\": \"" + timestampMs
+                + "\", \"store_id\": \"Store " + (i % STORES) + "\"}";
         producer.send(new ProducerRecord<>("item_sales", i % 4, null, json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void startProducing(int perSecond) {
         producing.set(true);
-        background = new Thread(() -> {
-            while (producing.get()) {
-                produce(perSecond / 10);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "live-traffic");
+        background = new Thread(
+                () -> {
+                    while (producing.get()) {
+                        produce(perSecond / 10);
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "live-traffic");
         background.start();
     }
 
@@ -149,12 +164,14 @@ class ReplayIT {
         assertThat(deploy.output()).contains("deployed view version 1 as job");
         String jobId = jobIdIn(deploy.output());
 
-        awaitTrue(Duration.ofMinutes(2), "version 1 to write all 4,000 events", () -> storeDayRows("sales_v1") == 4_000);
+        awaitTrue(
+                Duration.ofMinutes(2), "version 1 to write all 4,000 events", () -> storeDayRows("sales_v1") == 4_000);
         StackScript.Result status = replay("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.output()).contains("active version: 1").containsPattern("1\\*\\s+" + jobId + "\\s+RUNNING");
         assertThat(replay("deploy").output()).contains("version 1 already has a running job " + jobId);
-        assertThat(flinkGet("/jars")).as("uploads of a deployed jar are removed: the job runs on the cluster's own copy")
+        assertThat(flinkGet("/jars"))
+                .as("uploads of a deployed jar are removed: the job runs on the cluster's own copy")
                 .contains("\"files\":[]");
     }
 
@@ -166,13 +183,17 @@ class ReplayIT {
         Path original = jobJar();
         Path changed = home.resolve("sales-pipeline-job-changed.jar");
         Files.copy(original, changed, StandardCopyOption.REPLACE_EXISTING);
-        StackScript.Result savepoint = replay("savepoint", "--jar", changed.toString(), "--", "--window.early-firing", "2s");
+        StackScript.Result savepoint =
+                replay("savepoint", "--jar", changed.toString(), "--", "--window.early-firing", "2s");
         assertThat(savepoint.exitCode()).as(savepoint.output()).isZero();
         assertThat(savepoint.output()).containsPattern("RUNNING, restored from savepoint \\S+savepoint-");
         Thread.sleep(3_000);
         stopProducing();
         int total = produced.get();
-        awaitTrue(Duration.ofMinutes(2), "version 1 to write all " + total + " events", () -> storeDayRows("sales_v1") == total);
+        awaitTrue(
+                Duration.ofMinutes(2),
+                "version 1 to write all " + total + " events",
+                () -> storeDayRows("sales_v1") == total);
         assertFinalWindowsMatchTheLog("sales_v1");
     }
 
@@ -186,30 +207,44 @@ class ReplayIT {
         StackScript.Result reprocess = replay("reprocess", "--version", "2", "--parallelism", "1");
         stopProducing();
         assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
-        assertThat(reprocess.output()).contains("catch-up:").containsPattern("reprocessed [\\d,]+ events into sales_v2")
-                .contains("readers now use version 2").contains("version 1 stopped with savepoint");
+        assertThat(reprocess.output())
+                .contains("catch-up:")
+                .containsPattern("reprocessed [\\d,]+ events into sales_v2")
+                .contains("readers now use version 2")
+                .contains("version 1 stopped with savepoint");
         // lateness is a property of the log: the replay sends exactly the live run's events to the late topic
-        assertThat(reprocess.output()).containsPattern("late events over the [\\d,]+ log events both versions committed: v1 12, v2 12; classified differently: 0\n");
+        assertThat(reprocess.output())
+                .containsPattern(
+                        "late events over the [\\d,]+ log events both versions committed: v1 12, v2 12; classified differently: 0\n");
 
         try (CqlSession cql = cql()) {
-            assertThat(cql.execute("SELECT version, previous FROM sales.active_version WHERE view_name = 'sales'").one())
+            assertThat(cql.execute("SELECT version, previous FROM sales.active_version WHERE view_name = 'sales'")
+                            .one())
                     .satisfies(r -> assertThat(r.getInt("version")).isEqualTo(2))
                     .satisfies(r -> assertThat(r.getInt("previous")).isEqualTo(1));
-            Row v1 = cql.execute("SELECT state, savepoint_path FROM sales.view_versions WHERE view_name = 'sales' AND version = 1").one();
+            Row v1 = cql.execute(
+                            "SELECT state, savepoint_path FROM sales.view_versions WHERE view_name = 'sales' AND version = 1")
+                    .one();
             assertThat(v1.getString("state")).isEqualTo("stopped");
             assertThat(v1.getString("savepoint_path")).contains("savepoint-");
         }
         StackScript.Result status = replay("status");
-        assertThat(status.output()).contains("active version: 2").containsPattern("\\n1\\s+\\(no running job\\)\\s+stopped");
+        assertThat(status.output())
+                .contains("active version: 2")
+                .containsPattern("\\n1\\s+\\(no running job\\)\\s+stopped");
 
         int total = produced.get();
-        awaitTrue(Duration.ofMinutes(2), "version 2 to write all " + total + " events", () -> storeDayRows("sales_v2") == total);
+        awaitTrue(
+                Duration.ofMinutes(2),
+                "version 2 to write all " + total + " events",
+                () -> storeDayRows("sales_v2") == total);
         assertFinalWindowsMatchTheLog("sales_v2");
         // v1 stopped at the switch: every window it closed must be exactly v2's
         Map<String, String> v1 = finalWindows("sales_v1");
         Map<String, String> v2 = finalWindows("sales_v2");
         assertThat(v1).isNotEmpty();
-        v1.forEach((window, value) -> assertThat(v2.get(window)).as("window %s", window).isEqualTo(value));
+        v1.forEach((window, value) ->
+                assertThat(v2.get(window)).as("window %s", window).isEqualTo(value));
     }
 
     @Test
@@ -217,7 +252,9 @@ class ReplayIT {
     void failurePathsSayWhyAndExitNonZero() {
         StackScript.Result exists = replay("reprocess", "--version", "1");
         assertThat(exists.exitCode()).isEqualTo(1);
-        assertThat(exists.errors()).containsExactly("replay: version 1 already exists (keyspace sales_v1): choose a new version, or retire it first");
+        assertThat(exists.errors())
+                .containsExactly(
+                        "replay: version 1 already exists (keyspace sales_v1): choose a new version, or retire it first");
         StackScript.Result active = replay("retire", "--version", "2", "--yes");
         assertThat(active.exitCode()).isEqualTo(1);
         assertThat(active.output()).contains("version 2 is the active version");
@@ -231,13 +268,19 @@ class ReplayIT {
         // a setting the job refuses comes back from the cluster's REST API as its own one-line reason
         StackScript.Result badValue = replay("deploy", "--version", "9", "--", "--window.store", "banana");
         assertThat(badValue.exitCode()).isEqualTo(1);
-        assertThat(badValue.errors()).singleElement().asString()
-                .startsWith("replay: starting the job failed (HTTP 400): --window.store 'banana' is invalid: expected a duration such as 500ms, 5s, 1min, 1h [full answer: ")
+        assertThat(badValue.errors())
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "replay: starting the job failed (HTTP 400): --window.store 'banana' is invalid: expected a duration such as 500ms, 5s, 1min, 1h [full answer: ")
                 .doesNotContain("Caused by", "RestHandlerException");
         StackScript.Result unknown = replay("deploy", "--version", "9", "--", "--window.sizes", "1min");
         assertThat(unknown.exitCode()).isEqualTo(1);
-        assertThat(unknown.errors()).singleElement().asString()
-                .startsWith("replay: starting the job failed (HTTP 400): unknown setting --window.sizes (see --help for the list) [full answer: ");
+        assertThat(unknown.errors())
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "replay: starting the job failed (HTTP 400): unknown setting --window.sizes (see --help for the list) [full answer: ");
     }
 
     @Test
@@ -245,31 +288,51 @@ class ReplayIT {
     void rollbackRestartsVersionOneFromItsSavepointAndRetireDropsVersionTwo() {
         StackScript.Result rollback = replay("rollback");
         assertThat(rollback.exitCode()).as(rollback.output()).isZero();
-        assertThat(rollback.output()).contains("readers now use version 1 (was 2)").containsPattern("version 1 restarted as job [0-9a-f]{32} from savepoint");
+        assertThat(rollback.output())
+                .contains("readers now use version 1 (was 2)")
+                .containsPattern("version 1 restarted as job [0-9a-f]{32} from savepoint");
 
         StackScript.Result retire = replay("retire", "--version", "2", "--yes");
         assertThat(retire.exitCode()).as(retire.output()).isZero();
         try (CqlSession cql = cql()) {
-            assertThat(cql.execute("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = 'sales_v2'").one()).isNull();
-            assertThat(cql.execute("SELECT state FROM sales.view_versions WHERE view_name = 'sales' AND version = 2").one().getString(0)).isEqualTo("retired");
-            assertThat(cql.execute("SELECT to_version FROM sales.switch_history WHERE view_name = 'sales'").all())
-                    .extracting(r -> r.getInt(0)).containsExactly(1, 2);
-            assertThat(cql.execute("SELECT version FROM sales.active_version WHERE view_name = 'sales'").one().getInt(0)).isEqualTo(1);
+            assertThat(cql.execute("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = 'sales_v2'")
+                            .one())
+                    .isNull();
+            assertThat(cql.execute("SELECT state FROM sales.view_versions WHERE view_name = 'sales' AND version = 2")
+                            .one()
+                            .getString(0))
+                    .isEqualTo("retired");
+            assertThat(cql.execute("SELECT to_version FROM sales.switch_history WHERE view_name = 'sales'")
+                            .all())
+                    .extracting(r -> r.getInt(0))
+                    .containsExactly(1, 2);
+            assertThat(cql.execute("SELECT version FROM sales.active_version WHERE view_name = 'sales'")
+                            .one()
+                            .getInt(0))
+                    .isEqualTo(1);
         }
         StackScript.Result status = replay("status");
-        assertThat(status.output()).containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING").doesNotContainPattern("\\n2\\s+[0-9a-f]{32}\\s+RUNNING");
+        assertThat(status.output())
+                .containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING")
+                .doesNotContainPattern("\\n2\\s+[0-9a-f]{32}\\s+RUNNING");
     }
 
     @Test
     @Order(6)
     void aReprocessAtParallelismFourClassifiesTheSameEventsLate() {
-        // the log now holds the 12 late events read live at parallelism 2; version 3 reads it all at full speed on four subtasks
+        // the log now holds the 12 late events read live at parallelism 2; version 3 reads it all at full speed on four
+        // subtasks
         StackScript.Result reprocess = replay("reprocess", "--version", "3", "--parallelism", "4");
         assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
-        assertThat(reprocess.output()).containsPattern("late events over the [\\d,]+ log events both versions committed: v1 12, v3 12; classified differently: 0\n")
+        assertThat(reprocess.output())
+                .containsPattern(
+                        "late events over the [\\d,]+ log events both versions committed: v1 12, v3 12; classified differently: 0\n")
                 .contains("readers now use version 3");
         int total = produced.get();
-        awaitTrue(Duration.ofMinutes(2), "version 3 to write all " + total + " events", () -> storeDayRows("sales_v3") == total);
+        awaitTrue(
+                Duration.ofMinutes(2),
+                "version 3 to write all " + total + " events",
+                () -> storeDayRows("sales_v3") == total);
         assertFinalWindowsMatchTheLog("sales_v3");
     }
 
@@ -292,16 +355,21 @@ class ReplayIT {
         sums.forEach((k, s) -> expected.put(k, s[0] + "/" + s[1]));
         Map<String, String> actual = finalWindows(keyspace);
         assertThat(actual).as("final windows of " + keyspace).isNotEmpty();
-        actual.forEach((window, value) -> assertThat(value).as("%s window %s", keyspace, window).isEqualTo(expected.get(window)));
+        actual.forEach((window, value) ->
+                assertThat(value).as("%s window %s", keyspace, window).isEqualTo(expected.get(window)));
     }
 
     /** "store@windowStartMs" → "units/events" of every final row of store_sales_per_minute. */
     private static Map<String, String> finalWindows(String keyspace) {
         Map<String, String> windows = new HashMap<>();
         try (CqlSession cql = cql()) {
-            for (Row r : cql.execute("SELECT store_id, window_start, units, events, final FROM " + keyspace + ".store_sales_per_minute")) {
+            for (Row r : cql.execute("SELECT store_id, window_start, units, events, final FROM " + keyspace
+                    + ".store_sales_per_minute")) {
                 if (r.getBoolean("final")) {
-                    windows.put(r.getString("store_id") + "@" + r.getInstant("window_start").toEpochMilli(), r.getLong("units") + "/" + r.getLong("events"));
+                    windows.put(
+                            r.getString("store_id") + "@"
+                                    + r.getInstant("window_start").toEpochMilli(),
+                            r.getLong("units") + "/" + r.getLong("events"));
                 }
             }
         }
@@ -310,7 +378,9 @@ class ReplayIT {
 
     private static long storeDayRows(String keyspace) {
         try (CqlSession cql = cql()) {
-            return cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day").one().getLong(0);
+            return cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day")
+                    .one()
+                    .getLong(0);
         }
     }
 

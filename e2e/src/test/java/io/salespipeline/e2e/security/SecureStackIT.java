@@ -1,6 +1,5 @@
 package io.salespipeline.e2e.security;
 
-import io.salespipeline.job.it.KafkaIo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import io.salespipeline.e2e.StackPidFiles;
+import io.salespipeline.job.it.KafkaIo;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +73,8 @@ class SecureStackIT {
     private static final int VALID = 20;
     private static final Map<String, String> INVALID = new LinkedHashMap<>();
     private static final Pattern SUBMITTED = Pattern.compile("JobID ([0-9a-f]{32})");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** A thread per task: the common pool has one thread on two cores, and these tasks mostly wait for a ./stack JVM. */
     private static final Executor PARALLEL = task -> {
         Thread thread = new Thread(task, "secure-it");
@@ -84,14 +85,19 @@ class SecureStackIT {
     static {
         INVALID.put("not json at all", "NOT_JSON");
         INVALID.put("{\"item_id\": \"x\"}", "MISSING_FIELD");
-        INVALID.put("{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": " + BASE_MS + ", \"store_id\": \"s\"}", "NEGATIVE_QUANTITY");
+        INVALID.put(
+                "{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": " + BASE_MS
+                        + ", \"store_id\": \"s\"}",
+                "NEGATIVE_QUANTITY");
     }
 
     /** The random middles of the two passwords: whatever quoting a password gets, these letters stay as they are. */
     private static final String KAFKA_SECRET_CORE = randomLetters();
+
     private static final String CASSANDRA_SECRET_CORE = randomLetters();
     /** Quotes, a backslash, a dollar and a non-ASCII letter around the cores: every escaping on the way is exercised. */
     private static final String KAFKA_PASSWORD = "k\"" + KAFKA_SECRET_CORE + "\\'${x} é";
+
     private static final String CASSANDRA_PASSWORD = "c'" + CASSANDRA_SECRET_CORE + "\"\\;";
 
     private static Path home;
@@ -103,17 +109,43 @@ class SecureStackIT {
     static void securedStack() {
         home = Path.of("target", "secure-stack").toAbsolutePath();
         stack = new StackScript(StackScript.locateRepoRoot());
-        env = List.of("STACK_HOME=" + home, "KAFKA_SASL_USERNAME=" + KAFKA_USER, "KAFKA_SASL_PASSWORD=" + KAFKA_PASSWORD,
-                "CASSANDRA_USERNAME=" + CASSANDRA_USER, "CASSANDRA_PASSWORD=" + CASSANDRA_PASSWORD,
+        env = List.of(
+                "STACK_HOME=" + home,
+                "KAFKA_SASL_USERNAME=" + KAFKA_USER,
+                "KAFKA_SASL_PASSWORD=" + KAFKA_PASSWORD,
+                "CASSANDRA_USERNAME=" + CASSANDRA_USER,
+                "CASSANDRA_PASSWORD=" + CASSANDRA_PASSWORD,
                 // nothing of the developer's shell may point the job or the clients elsewhere
-                "KAFKA_BOOTSTRAP=", "CASSANDRA_CONTACT=", "FLINK_REST=", "KAFKA_SECURITY_PROTOCOL=", "KAFKA_SASL_MECHANISM=");
+                "KAFKA_BOOTSTRAP=",
+                "CASSANDRA_CONTACT=",
+                "FLINK_REST=",
+                "KAFKA_SECURITY_PROTOCOL=",
+                "KAFKA_SASL_MECHANISM=");
         if (Files.exists(home)) {
             stack.run(LONG, true, env, "down", "--purge");
         }
-        StackScript.Result up = stack.run(LONG, true, env, "up", "--secure", "--kafka-port", "25092", "--kafka-controller-port", "25093",
-                "--cassandra-port", "25042", "--cassandra-storage-port", "25700", "--flink-port", "25081", "--flink-rpc-port", "25123");
+        StackScript.Result up = stack.run(
+                LONG,
+                true,
+                env,
+                "up",
+                "--secure",
+                "--kafka-port",
+                "25092",
+                "--kafka-controller-port",
+                "25093",
+                "--cassandra-port",
+                "25042",
+                "--cassandra-storage-port",
+                "25700",
+                "--flink-port",
+                "25081",
+                "--flink-rpc-port",
+                "25123");
         assertThat(up.exitCode()).as(up.output()).isZero();
-        assertThat(up.output()).contains("secured: Kafka SASL_PLAINTEXT/PLAIN as pipeline, Cassandra PasswordAuthenticator as Pipeline.Owner")
+        assertThat(up.output())
+                .contains(
+                        "secured: Kafka SASL_PLAINTEXT/PLAIN as pipeline, Cassandra PasswordAuthenticator as Pipeline.Owner")
                 .contains("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT");
     }
 
@@ -130,11 +162,19 @@ class SecureStackIT {
         // the launcher's commands run side by side with the direct clients below: each starts a JVM
         CompletableFuture<StackScript.Result> withoutLogins = CompletableFuture.supplyAsync(
                 () -> stack.run(LONG, false, with("KAFKA_SASL_PASSWORD=", "CASSANDRA_PASSWORD="), "status"), PARALLEL);
-        CompletableFuture<Timed> withWrongKafkaPassword = CompletableFuture.supplyAsync(() -> {
-            long start = System.nanoTime();
-            StackScript.Result result = stack.run(LONG, false, with("KAFKA_SASL_PASSWORD=wrong" + KAFKA_SECRET_CORE), "generate", "--count", "5");
-            return new Timed(result, Duration.ofNanos(System.nanoTime() - start));
-        }, PARALLEL);
+        CompletableFuture<Timed> withWrongKafkaPassword = CompletableFuture.supplyAsync(
+                () -> {
+                    long start = System.nanoTime();
+                    StackScript.Result result = stack.run(
+                            LONG,
+                            false,
+                            with("KAFKA_SASL_PASSWORD=wrong" + KAFKA_SECRET_CORE),
+                            "generate",
+                            "--count",
+                            "5");
+                    return new Timed(result, Duration.ofNanos(System.nanoTime() - start));
+                },
+                PARALLEL);
         CompletableFuture<StackScript.Result> withWrongCassandraPassword = CompletableFuture.supplyAsync(
                 () -> stack.run(LONG, false, with("CASSANDRA_PASSWORD=wrong"), "cql"), PARALLEL);
 
@@ -144,32 +184,42 @@ class SecureStackIT {
         plain.put("request.timeout.ms", "3000");
         plain.put("default.api.timeout.ms", "5000");
         try (Admin admin = Admin.create(plain)) {
-            assertThatThrownBy(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS)).as("a plaintext client").isNotNull();
+            assertThatThrownBy(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS))
+                    .as("a plaintext client")
+                    .isNotNull();
         }
         // a CQL client without a login, and with Cassandra's built-in superuser (disabled by up --secure)
-        assertThatThrownBy(() -> cql(null, null).close()).isInstanceOf(AllNodesFailedException.class).hasMessageContaining("requires authentication");
-        assertThatThrownBy(() -> cql("cassandra", "cassandra").close()).isInstanceOf(AllNodesFailedException.class)
+        assertThatThrownBy(() -> cql(null, null).close())
+                .isInstanceOf(AllNodesFailedException.class)
+                .hasMessageContaining("requires authentication");
+        assertThatThrownBy(() -> cql("cassandra", "cassandra").close())
+                .isInstanceOf(AllNodesFailedException.class)
                 .hasMessageContaining("Provided username cassandra and/or password are incorrect");
 
         // the launcher, without the logins: one line naming what is missing, exit 2
         StackScript.Result noLogins = withoutLogins.join();
         assertThat(noLogins.exitCode()).isEqualTo(2);
-        assertThat(last(noLogins.errors())).isEqualTo("stack: the stack runs secured (./stack up --secure) and needs KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD"
-                + " in the environment (the user names and passwords of Kafka and Cassandra; passwords are never taken from the command line)");
+        assertThat(last(noLogins.errors()))
+                .isEqualTo(
+                        "stack: the stack runs secured (./stack up --secure) and needs KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD"
+                                + " in the environment (the user names and passwords of Kafka and Cassandra; passwords are never taken from the command line)");
 
         // a wrong Kafka password: refused at once, not retried
         Timed timedWrongKafka = withWrongKafkaPassword.join();
         StackScript.Result wrongKafka = timedWrongKafka.result();
         assertThat(wrongKafka.exitCode()).as(wrongKafka.output()).isEqualTo(1);
         assertThat(last(wrongKafka.errors()))
-                .startsWith("stack: sending to topic item_sales failed: Kafka at " + KAFKA + ": authentication failed (Authentication failed: Invalid username or password)");
+                .startsWith("stack: sending to topic item_sales failed: Kafka at " + KAFKA
+                        + ": authentication failed (Authentication failed: Invalid username or password)");
         assertThat(timedWrongKafka.took()).isLessThan(Duration.ofSeconds(60));
 
         // a wrong Cassandra password
         StackScript.Result wrongCql = withWrongCassandraPassword.join();
         assertThat(wrongCql.exitCode()).as(wrongCql.output()).isEqualTo(1);
-        assertThat(last(wrongCql.errors())).isEqualTo("stack: Cassandra at " + CQL_HOST + ":" + CQL_PORT + ": authentication failed for user '" + CASSANDRA_USER
-                + "' (Provided username " + CASSANDRA_USER + " and/or password are incorrect); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
+        assertThat(last(wrongCql.errors()))
+                .isEqualTo("stack: Cassandra at " + CQL_HOST + ":" + CQL_PORT + ": authentication failed for user '"
+                        + CASSANDRA_USER + "' (Provided username " + CASSANDRA_USER
+                        + " and/or password are incorrect); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
     }
 
     private record Timed(StackScript.Result result, Duration took) {}
@@ -180,10 +230,12 @@ class SecureStackIT {
         StackScript.Result deploy = stack.run(LONG, true, env, "replay", "deploy", "--jar", jobJar().toString());
         assertThat(deploy.exitCode()).as(deploy.output()).isZero();
 
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(sasl(KAFKA_USER, KAFKA_PASSWORD), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                sasl(KAFKA_USER, KAFKA_PASSWORD), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < VALID; i++) {
-                String json = "{\"item_id\": \"secure-item-" + i + "\", \"item_sold\": " + (i % 5 + 1) + ", \"item_name\": \"Item " + (i % 3)
-                        + "\", \"timestamp_ms\": \"" + (BASE_MS + i * 1000L) + "\", \"store_id\": \"" + STORE + "\"}";
+                String json = "{\"item_id\": \"secure-item-" + i + "\", \"item_sold\": " + (i % 5 + 1)
+                        + ", \"item_name\": \"Item " + (i % 3) + "\", \"timestamp_ms\": \"" + (BASE_MS + i * 1000L)
+                        + "\", \"store_id\": \"" + STORE + "\"}";
                 producer.send(new ProducerRecord<>("item_sales", i % 4, null, json.getBytes(StandardCharsets.UTF_8)));
             }
             int p = 0;
@@ -195,42 +247,89 @@ class SecureStackIT {
 
         LocalDate day = LocalDate.ofEpochDay(BASE_MS / 86_400_000L);
         try (CqlSession session = cql(CASSANDRA_USER, CASSANDRA_PASSWORD)) {
-            awaitTrue(Duration.ofSeconds(90), VALID + " rows in sales_by_store_day", () -> session.execute(
-                    "SELECT count(*) FROM sales_v1.sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?", STORE, day).one().getLong(0) == VALID);
-            assertThat(session.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'secure-item-7'").one().getInt(0)).isEqualTo(3);
+            awaitTrue(
+                    Duration.ofSeconds(90),
+                    VALID + " rows in sales_by_store_day",
+                    () -> session.execute(
+                                            "SELECT count(*) FROM sales_v1.sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?",
+                                            STORE,
+                                            day)
+                                    .one()
+                                    .getLong(0)
+                            == VALID);
+            assertThat(session.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'secure-item-7'")
+                            .one()
+                            .getInt(0))
+                    .isEqualTo(3);
         }
 
         // dead letters appear with the checkpoint that commits their transaction (every 10 s)
         dlq.addAll(read("item_sales_dlq", "read_committed", INVALID.size(), Duration.ofSeconds(90)));
         assertThat(dlq).hasSize(INVALID.size());
-        assertThat(dlq.stream().map(d -> d.replaceAll(".*\"reason\":\"([A-Z_]+)\".*", "$1")).toList()).containsExactlyInAnyOrderElementsOf(INVALID.values());
+        assertThat(dlq.stream()
+                        .map(d -> d.replaceAll(".*\"reason\":\"([A-Z_]+)\".*", "$1"))
+                        .toList())
+                .containsExactlyInAnyOrderElementsOf(INVALID.values());
         assertThat(flink("/jobs/" + runningJobs().get(0) + "/exceptions")).contains("\"entries\":[]");
     }
 
     @Test
     @Order(3)
     void aJobWithAWrongLoginFailsVisiblyNamingTheAuthentication() throws Exception {
-        // main() runs in ./stack flink, whose KAFKA_SASL_PASSWORD and CASSANDRA_PASSWORD (also the TaskManagers') belong to other users
+        // main() runs in ./stack flink, whose KAFKA_SASL_PASSWORD and CASSANDRA_PASSWORD (also the TaskManagers')
+        // belong to other users
         CompletableFuture<String> kafkaSubmission = CompletableFuture.supplyAsync(
-                () -> submit("--kafka.sasl-username", "intruder", "--kafka.group-id", "intruders", "--kafka.starting-offsets", "latest"), PARALLEL);
+                () -> submit(
+                        "--kafka.sasl-username",
+                        "intruder",
+                        "--kafka.group-id",
+                        "intruders",
+                        "--kafka.starting-offsets",
+                        "latest"),
+                PARALLEL);
         // the keyspace check at submission logs in to Cassandra as the job would: refused there, in one line, no job
-        StackScript.Result cqlIntruder = stack.run(LONG, true, env, "flink", "run", "-d", "-p", "1", jobJar().toString(),
-                "--cassandra.username", "intruder", "--kafka.group-id", "intruders-cql", "--kafka.starting-offsets", "latest");
+        StackScript.Result cqlIntruder = stack.run(
+                LONG,
+                true,
+                env,
+                "flink",
+                "run",
+                "-d",
+                "-p",
+                "1",
+                jobJar().toString(),
+                "--cassandra.username",
+                "intruder",
+                "--kafka.group-id",
+                "intruders-cql",
+                "--kafka.starting-offsets",
+                "latest");
         assertThat(cqlIntruder.exitCode()).as(cqlIntruder.output()).isEqualTo(2);
-        assertThat(cqlIntruder.output()).contains("sales-pipeline: cannot check keyspace sales_v1 in Cassandra at 127.0.0.1:" + CQL_PORT
-                + ": Authentication error on host /127.0.0.1:" + CQL_PORT + ": Provided username intruder and/or password are incorrect")
+        assertThat(cqlIntruder.output())
+                .contains("sales-pipeline: cannot check keyspace sales_v1 in Cassandra at 127.0.0.1:" + CQL_PORT
+                        + ": Authentication error on host /127.0.0.1:" + CQL_PORT
+                        + ": Provided username intruder and/or password are incorrect")
                 .doesNotContain(CASSANDRA_SECRET_CORE);
-        assertThat(SUBMITTED.matcher(cqlIntruder.output()).find()).as(cqlIntruder.output()).isFalse();
+        assertThat(SUBMITTED.matcher(cqlIntruder.output()).find())
+                .as(cqlIntruder.output())
+                .isFalse();
         String kafkaIntruder = kafkaSubmission.join();
         try {
             awaitTrue(Duration.ofSeconds(90), "the Kafka login failure in the job's exceptions", () -> {
                 String exceptions = flink("/jobs/" + kafkaIntruder + "/exceptions");
-                return exceptions.contains("org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: Invalid username or password");
+                return exceptions.contains(
+                        "org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: Invalid username or password");
             });
         } finally {
-            HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(URI.create(FLINK + "/jobs/" + kafkaIntruder + "?mode=cancel"))
-                    .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(cancel.statusCode()).as("cancelling " + kafkaIntruder + ": " + cancel.body()).isEqualTo(202);
+            HttpResponse<String> cancel = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(FLINK + "/jobs/" + kafkaIntruder + "?mode=cancel"))
+                            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(cancel.statusCode())
+                    .as("cancelling " + kafkaIntruder + ": " + cancel.body())
+                    .isEqualTo(202);
         }
     }
 
@@ -239,7 +338,8 @@ class SecureStackIT {
     void noPasswordInLogsRestDeadLettersOrCommandLinesAndEveryPortOnLoopback() throws Exception {
         List<String> cores = List.of(KAFKA_SECRET_CORE, CASSANDRA_SECRET_CORE);
 
-        // every file of the stack home: logs never hold a password; what does (Kafka's users) is readable by its owner only
+        // every file of the stack home: logs never hold a password; what does (Kafka's users) is readable by its owner
+        // only
         List<String> holding = new ArrayList<>();
         try (Stream<Path> files = Files.walk(home)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -252,8 +352,12 @@ class SecureStackIT {
                 if (cores.stream().anyMatch(text::contains)) {
                     Path relative = home.relativize(file);
                     holding.add(relative.toString());
-                    assertThat(relative.startsWith("logs")).as("a password in the log " + relative).isFalse();
-                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(relative + " holds a password").isEqualTo("rw-------");
+                    assertThat(relative.startsWith("logs"))
+                            .as("a password in the log " + relative)
+                            .isFalse();
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                            .as(relative + " holds a password")
+                            .isEqualTo("rw-------");
                 }
             }
         }
@@ -261,17 +365,22 @@ class SecureStackIT {
         assertThat(home.resolve("logs")).isNotEmptyDirectory();
 
         // the web UI's REST answers, for the cluster and every job
-        List<String> paths = new ArrayList<>(List.of("/jobmanager/config", "/jobmanager/environment", "/taskmanagers", "/jobs/overview", "/overview"));
+        List<String> paths = new ArrayList<>(List.of(
+                "/jobmanager/config", "/jobmanager/environment", "/taskmanagers", "/jobs/overview", "/overview"));
         for (Matcher tm = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(flink("/taskmanagers")); tm.find(); ) {
             paths.add("/taskmanagers/" + tm.group(1));
         }
-        for (Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"").matcher(flink("/jobs/overview")); job.find(); ) {
+        for (Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"").matcher(flink("/jobs/overview"));
+                job.find(); ) {
             for (String sub : List.of("", "/config", "/plan", "/exceptions", "/checkpoints/config")) {
                 paths.add("/jobs/" + job.group(1) + sub);
             }
         }
         // the pipeline's job and the Kafka intruder's
-        assertThat(paths.stream().filter(p -> p.endsWith("/config") && p.startsWith("/jobs/")).count()).isGreaterThanOrEqualTo(2);
+        assertThat(paths.stream()
+                        .filter(p -> p.endsWith("/config") && p.startsWith("/jobs/"))
+                        .count())
+                .isGreaterThanOrEqualTo(2);
         for (String path : paths) {
             String body = flink(path);
             assertThat(body).as(path).isNotBlank();
@@ -283,15 +392,21 @@ class SecureStackIT {
         assertThat(deadLetters).hasSizeGreaterThanOrEqualTo(INVALID.size());
         deadLetters.forEach(d -> cores.forEach(core -> assertThat(d).doesNotContain(core)));
 
-        // the command line of every process of the stack; Kafka and Cassandra do not even get the logins in their environment
+        // the command line of every process of the stack; Kafka and Cassandra do not even get the logins in their
+        // environment
         Map<Long, String> processes = stackProcesses();
-        assertThat(processes.values()).contains("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2");
+        assertThat(processes.values())
+                .contains("kafka", "cassandra", "flink-jobmanager", "flink-taskmanager-1", "flink-taskmanager-2");
         for (Map.Entry<Long, String> p : processes.entrySet()) {
-            String cmdline = Files.readString(Path.of("/proc", p.getKey().toString(), "cmdline"), StandardCharsets.ISO_8859_1);
-            cores.forEach(core -> assertThat(cmdline).as(p.getValue() + " command line").doesNotContain(core));
+            String cmdline =
+                    Files.readString(Path.of("/proc", p.getKey().toString(), "cmdline"), StandardCharsets.ISO_8859_1);
+            cores.forEach(core ->
+                    assertThat(cmdline).as(p.getValue() + " command line").doesNotContain(core));
             if (p.getValue().equals("kafka") || p.getValue().equals("cassandra")) {
-                String environ = Files.readString(Path.of("/proc", p.getKey().toString(), "environ"), StandardCharsets.ISO_8859_1);
-                cores.forEach(core -> assertThat(environ).as(p.getValue() + " environment").doesNotContain(core));
+                String environ = Files.readString(
+                        Path.of("/proc", p.getKey().toString(), "environ"), StandardCharsets.ISO_8859_1);
+                cores.forEach(core ->
+                        assertThat(environ).as(p.getValue() + " environment").doesNotContain(core));
             }
         }
 
@@ -303,12 +418,17 @@ class SecureStackIT {
                 String address = listeners.get(inode);
                 if (address != null) {
                     seen.add(p.getValue() + " " + address);
-                    assertThat(address).as(p.getValue() + " listens on " + address).matches("127\\.0\\.0\\.1:\\d+");
+                    assertThat(address)
+                            .as(p.getValue() + " listens on " + address)
+                            .matches("127\\.0\\.0\\.1:\\d+");
                 }
             }
         }
-        assertThat(seen).as("listening sockets").anyMatch(s -> s.equals("kafka 127.0.0.1:25092"))
-                .anyMatch(s -> s.equals("cassandra 127.0.0.1:25042")).anyMatch(s -> s.equals("flink-jobmanager 127.0.0.1:25081"));
+        assertThat(seen)
+                .as("listening sockets")
+                .anyMatch(s -> s.equals("kafka 127.0.0.1:25092"))
+                .anyMatch(s -> s.equals("cassandra 127.0.0.1:25042"))
+                .anyMatch(s -> s.equals("flink-jobmanager 127.0.0.1:25081"));
     }
 
     // ---- helpers
@@ -327,7 +447,9 @@ class SecureStackIT {
         for (String entry : overrides) {
             merged.put(entry.substring(0, entry.indexOf('=')), entry.substring(entry.indexOf('=') + 1));
         }
-        return merged.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return merged.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
     }
 
     private static String submit(String... jobArgs) {
@@ -342,7 +464,8 @@ class SecureStackIT {
 
     private static List<String> runningJobs() {
         List<String> ids = new ArrayList<>();
-        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"[^}]*\"state\":\"RUNNING\"").matcher(flink("/jobs/overview"));
+        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\"[^}]*\"state\":\"RUNNING\"")
+                .matcher(flink("/jobs/overview"));
         while (job.find()) {
             ids.add(job.group(1));
         }
@@ -355,8 +478,10 @@ class SecureStackIT {
         props.put("bootstrap.servers", KAFKA);
         props.put("security.protocol", "SASL_PLAINTEXT");
         props.put("sasl.mechanism", "PLAIN");
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + jaas(user)
-                + "\" password=\"" + jaas(password) + "\";");
+        props.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + jaas(user)
+                        + "\" password=\"" + jaas(password) + "\";");
         props.put("acks", "all");
         return props;
     }
@@ -372,7 +497,9 @@ class SecureStackIT {
     }
 
     private static CqlSession cql(String user, String password) {
-        CqlSessionBuilder builder = CqlSession.builder().addContactPoint(new InetSocketAddress(CQL_HOST, CQL_PORT)).withLocalDatacenter("datacenter1");
+        CqlSessionBuilder builder = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress(CQL_HOST, CQL_PORT))
+                .withLocalDatacenter("datacenter1");
         if (user != null) {
             builder.withAuthCredentials(user, password);
         }
@@ -381,7 +508,12 @@ class SecureStackIT {
 
     private static String flink(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(FLINK + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(FLINK + path))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new AssertionError("GET " + path, e);
         } catch (InterruptedException e) {
@@ -395,7 +527,8 @@ class SecureStackIT {
         Map<Long, String> processes = new HashMap<>();
         StackPidFiles.read(home).forEach((name, pid) -> {
             processes.put(pid, name);
-            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> processes.put(d.pid(), name + " (child)")));
+            ProcessHandle.of(pid)
+                    .ifPresent(h -> h.descendants().forEach(d -> processes.put(d.pid(), name + " (child)")));
         });
         return processes;
     }
@@ -441,7 +574,8 @@ class SecureStackIT {
         byte[] bytes = new byte[hex.length() / 2];
         for (int group = 0; group < bytes.length / 4; group++) {
             for (int b = 0; b < 4; b++) {
-                bytes[group * 4 + b] = (byte) Integer.parseInt(hex.substring(group * 8 + (3 - b) * 2, group * 8 + (3 - b) * 2 + 2), 16);
+                bytes[group * 4 + b] = (byte)
+                        Integer.parseInt(hex.substring(group * 8 + (3 - b) * 2, group * 8 + (3 - b) * 2 + 2), 16);
             }
         }
         if (bytes.length == 16) {
@@ -453,7 +587,8 @@ class SecureStackIT {
             if (!mapped) {
                 StringBuilder v6 = new StringBuilder("[");
                 for (int i = 0; i < 16; i += 2) {
-                    v6.append(i == 0 ? "" : ":").append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)));
+                    v6.append(i == 0 ? "" : ":")
+                            .append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)));
                 }
                 return v6.append("]").toString();
             }
@@ -478,7 +613,8 @@ class SecureStackIT {
         return s.toString();
     }
 
-    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

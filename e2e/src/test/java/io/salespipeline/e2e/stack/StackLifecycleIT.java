@@ -40,9 +40,18 @@ class StackLifecycleIT {
 
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final List<String> PORTS = List.of(
-            "--kafka-port", "19092", "--kafka-controller-port", "19093",
-            "--cassandra-port", "19042", "--cassandra-storage-port", "17000",
-            "--flink-port", "18081", "--flink-rpc-port", "16123");
+            "--kafka-port",
+            "19092",
+            "--kafka-controller-port",
+            "19093",
+            "--cassandra-port",
+            "19042",
+            "--cassandra-storage-port",
+            "17000",
+            "--flink-port",
+            "18081",
+            "--flink-rpc-port",
+            "16123");
 
     @TempDir
     static Path home;
@@ -81,9 +90,13 @@ class StackLifecycleIT {
             int port = squatter.getLocalPort();
             StackScript.Result result = run("up", "--kafka-port", Integer.toString(port));
             assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.output()).contains("port " + port + " (Kafka client listener) is already in use").contains("--kafka-port");
+            assertThat(result.output())
+                    .contains("port " + port + " (Kafka client listener) is already in use")
+                    .contains("--kafka-port");
         }
-        assertThat(Files.exists(home.resolve("run/kafka.pid"))).as("nothing started").isFalse();
+        assertThat(Files.exists(home.resolve("run/kafka.pid")))
+                .as("nothing started")
+                .isFalse();
     }
 
     @Test
@@ -95,26 +108,45 @@ class StackLifecycleIT {
 
         StackScript.Result status = run("status", "--env");
         assertThat(status.exitCode()).isZero();
-        assertThat(status.lines()).containsExactly(
-                "KAFKA_BOOTSTRAP=127.0.0.1:19092", "CASSANDRA_CONTACT=127.0.0.1:19042", "FLINK_REST=http://127.0.0.1:18081");
+        assertThat(status.lines())
+                .containsExactly(
+                        "KAFKA_BOOTSTRAP=127.0.0.1:19092",
+                        "CASSANDRA_CONTACT=127.0.0.1:19042",
+                        "FLINK_REST=http://127.0.0.1:18081");
 
         try (Admin admin = admin()) {
-            Map<String, TopicDescription> topics = admin.describeTopics(Stream.of(Topic.values()).map(Topic::defaultName).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = admin.describeTopics(
+                            Stream.of(Topic.values()).map(Topic::defaultName).toList())
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
             assertThat(topics).containsOnlyKeys("item_sales", "item_sales_dlq", "item_sales_late");
             topics.values().forEach(t -> assertThat(t.partitions()).hasSize(4));
-            admin.createTopics(List.of(new NewTopic("survives_restart", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("survives_restart", 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         try (CqlSession cql = cql()) {
-            assertThat(cql.execute("SELECT version FROM sales.active_version WHERE view_name = 'sales'").one().getInt(0)).isEqualTo(1);
-            assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'sales_v1'").all())
+            assertThat(cql.execute("SELECT version FROM sales.active_version WHERE view_name = 'sales'")
+                            .one()
+                            .getInt(0))
+                    .isEqualTo(1);
+            assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'sales_v1'")
+                            .all())
                     .extracting(r -> r.getString(0))
-                    .containsExactlyInAnyOrder("item_sales", "sales_by_store_day", "store_sales_per_minute", "item_sales_per_hour", "top_items_per_store_hour");
-            cql.execute("INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', item_name: 'Survivor', item_sold: 7})");
+                    .containsExactlyInAnyOrder(
+                            "item_sales",
+                            "sales_by_store_day",
+                            "store_sales_per_minute",
+                            "item_sales_per_hour",
+                            "top_items_per_store_hour");
+            cql.execute(
+                    "INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', item_name: 'Survivor', item_sold: 7})");
         }
         String overview = LoopbackClients.get("http://127.0.0.1:18081/overview");
         // two TaskManagers by default, each listed under the resource id that names its process
         assertThat(overview).contains("\"taskmanagers\":2", "\"slots-total\":8");
-        assertThat(LoopbackClients.get("http://127.0.0.1:18081/taskmanagers")).contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
+        assertThat(LoopbackClients.get("http://127.0.0.1:18081/taskmanagers"))
+                .contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
         assertThat(LoopbackClients.get("http://127.0.0.1:18081/")).contains("<html");
     }
 
@@ -124,7 +156,8 @@ class StackLifecycleIT {
         Set<Long> before = pids();
         StackScript.Result again = run(up());
         assertThat(again.exitCode()).as(again.output()).isZero();
-        assertThat(again.output()).contains("kafka: already running", "cassandra: already running", "flink: already running");
+        assertThat(again.output())
+                .contains("kafka: already running", "cassandra: already running", "flink: already running");
         assertThat(pids()).isEqualTo(before);
     }
 
@@ -136,7 +169,9 @@ class StackLifecycleIT {
         StackScript.Result down = run("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
         for (long pid : pids) {
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d still alive after down", pid).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("pid %d still alive after down", pid)
+                    .isFalse();
         }
         assertThat(run("status", "--env").exitCode()).isEqualTo(3);
 
@@ -145,7 +180,10 @@ class StackLifecycleIT {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("survives_restart", "item_sales");
         }
         try (CqlSession cql = cql()) {
-            assertThat(cql.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'survivor-1'").one().getInt(0)).isEqualTo(7);
+            assertThat(cql.execute("SELECT sale.item_sold FROM sales_v1.item_sales WHERE item_id = 'survivor-1'")
+                            .one()
+                            .getInt(0))
+                    .isEqualTo(7);
         }
     }
 
@@ -155,13 +193,16 @@ class StackLifecycleIT {
         Set<Long> pids = pids();
         StackScript.Result purge = run("down", "--purge");
         assertThat(purge.exitCode()).as(purge.output()).isZero();
-        pids.forEach(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+        pids.forEach(pid -> assertThat(
+                        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse());
         assertThat(Files.exists(home.resolve("data"))).isFalse();
     }
 
     /** The live server processes of the stack's pid files. */
     private static Set<Long> pids() {
-        return StackPidFiles.read(home).values().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        return StackPidFiles.read(home).values().stream()
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .collect(Collectors.toSet());
     }
 

@@ -3,8 +3,8 @@ package io.salespipeline.job.config;
 import static io.salespipeline.contract.JobSetting.*;
 
 import io.salespipeline.contract.SaslLogin;
-import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewVersions;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,36 +35,87 @@ public final class JobConfig implements Serializable {
     public static final List<Option> OPTIONS = List.of(
             new Option(KAFKA_BOOTSTRAP.key(), "127.0.0.1:9092", "Kafka bootstrap servers (env KAFKA_BOOTSTRAP)"),
             new Option(KAFKA_TOPIC.key(), Topic.ITEM_SALES.defaultName(), "the event log topic"),
-            new Option(KAFKA_DLQ_TOPIC.key(), Topic.DEAD_LETTERS.defaultName(), "topic for rejected input, with reason and source position"),
-            new Option(KAFKA_LATE_TOPIC.key(), Topic.LATE_EVENTS.defaultName(), "topic for events beyond the allowed lateness"),
-            new Option(KAFKA_GROUP_ID.key(), ViewVersions.CONSUMER_GROUP_PATTERN, "consumer group; offsets are committed on checkpoints"),
-            new Option(KAFKA_STARTING_OFFSETS.key(), "earliest", "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
-            new Option(KAFKA_SECURITY_PROTOCOL.key(), "PLAINTEXT", "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),
-            new Option(KAFKA_SASL_MECHANISM.key(), "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KAFKA_SASL_MECHANISM)"),
-            new Option(KAFKA_SASL_USERNAME.key(), "", "SASL user (env KAFKA_SASL_USERNAME); the password comes from env KAFKA_SASL_PASSWORD"),
-            new Option(CASSANDRA_CONTACT.key(), "127.0.0.1:9042", "Cassandra contact point host:port (env CASSANDRA_CONTACT)"),
-            new Option(CASSANDRA_USERNAME.key(), "", "Cassandra user (env CASSANDRA_USERNAME); the password comes from env CASSANDRA_PASSWORD"),
-            new Option(CASSANDRA_MAX_CONCURRENT_REQUESTS.key(), "64", "in-flight requests (a batch or a row) per sink subtask"),
-            new Option(CASSANDRA_BATCH_ROWS.key(), "25", "rows of one partition sent as one unlogged batch (Cassandra warns above 5 KiB per batch)"),
+            new Option(
+                    KAFKA_DLQ_TOPIC.key(),
+                    Topic.DEAD_LETTERS.defaultName(),
+                    "topic for rejected input, with reason and source position"),
+            new Option(
+                    KAFKA_LATE_TOPIC.key(),
+                    Topic.LATE_EVENTS.defaultName(),
+                    "topic for events beyond the allowed lateness"),
+            new Option(
+                    KAFKA_GROUP_ID.key(),
+                    ViewVersions.CONSUMER_GROUP_PATTERN,
+                    "consumer group; offsets are committed on checkpoints"),
+            new Option(
+                    KAFKA_STARTING_OFFSETS.key(),
+                    "earliest",
+                    "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
+            new Option(
+                    KAFKA_SECURITY_PROTOCOL.key(),
+                    "PLAINTEXT",
+                    "PLAINTEXT, SASL_PLAINTEXT or SASL_SSL (env KAFKA_SECURITY_PROTOCOL)"),
+            new Option(
+                    KAFKA_SASL_MECHANISM.key(),
+                    "PLAIN",
+                    "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env KAFKA_SASL_MECHANISM)"),
+            new Option(
+                    KAFKA_SASL_USERNAME.key(),
+                    "",
+                    "SASL user (env KAFKA_SASL_USERNAME); the password comes from env KAFKA_SASL_PASSWORD"),
+            new Option(
+                    CASSANDRA_CONTACT.key(),
+                    "127.0.0.1:9042",
+                    "Cassandra contact point host:port (env CASSANDRA_CONTACT)"),
+            new Option(
+                    CASSANDRA_USERNAME.key(),
+                    "",
+                    "Cassandra user (env CASSANDRA_USERNAME); the password comes from env CASSANDRA_PASSWORD"),
+            new Option(
+                    CASSANDRA_MAX_CONCURRENT_REQUESTS.key(),
+                    "64",
+                    "in-flight requests (a batch or a row) per sink subtask"),
+            new Option(
+                    CASSANDRA_BATCH_ROWS.key(),
+                    "25",
+                    "rows of one partition sent as one unlogged batch (Cassandra warns above 5 KiB per batch)"),
             new Option(CASSANDRA_MAX_BUFFERED_ROWS.key(), "5000", "rows a sink subtask holds before it sends them all"),
-            new Option(CASSANDRA_FLUSH_INTERVAL.key(), "100ms", "the longest a row waits in a sink before it is sent (checkpoints send everything)"),
-            new Option(CASSANDRA_WRITE_RETRIES.key(), "3", "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
+            new Option(
+                    CASSANDRA_FLUSH_INTERVAL.key(),
+                    "100ms",
+                    "the longest a row waits in a sink before it is sent (checkpoints send everything)"),
+            new Option(
+                    CASSANDRA_WRITE_RETRIES.key(),
+                    "3",
+                    "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
             new Option(VIEW_VERSION.key(), "1", "view version: the job writes keyspace sales_v{version}"),
             new Option(VIEW_KEYSPACE.key(), ViewVersions.KEYSPACE_PATTERN, "keyspace override (tests)"),
             new Option(VIEWS_RECORDS.key(), "true", "also write the record views item_sales and sales_by_store_day"),
             new Option(WATERMARK_OUT_OF_ORDERNESS.key(), "5s", "bounded out-of-orderness per Kafka partition"),
-            new Option(WATERMARK_IDLENESS.key(), "30s", "a partition without events this long stops holding back the watermark"),
+            new Option(
+                    WATERMARK_IDLENESS.key(),
+                    "30s",
+                    "a partition without events this long stops holding back the watermark"),
             new Option(WINDOW_ALLOWED_LATENESS.key(), "60s", "late events within this still update their windows"),
             new Option(WINDOW_EARLY_FIRING.key(), "5s", "processing-time interval of early (final = false) results"),
             new Option(WINDOW_STORE.key(), "1min", "window size of store_sales_per_minute"),
             new Option(WINDOW_ITEM.key(), "1h", "window size of item_sales_per_hour"),
             new Option(WINDOW_TOP_ITEMS.key(), "1h", "window size of top_items_per_store_hour"),
-            new Option(WINDOW_LOCAL_FLUSH.key(), "1s", "each subtask sums its events per key and window and sends the sums at every watermark and checkpoint, and at least this often"),
-            new Option(WINDOW_LOCAL_MAX_KEYS.key(), "10000", "open sums per window and subtask before they are sent early"),
+            new Option(
+                    WINDOW_LOCAL_FLUSH.key(),
+                    "1s",
+                    "each subtask sums its events per key and window and sends the sums at every watermark and checkpoint, and at least this often"),
+            new Option(
+                    WINDOW_LOCAL_MAX_KEYS.key(),
+                    "10000",
+                    "open sums per window and subtask before they are sent early"),
             new Option(TOP_N.key(), "5", "how many items top_items_per_store_hour ranks"),
             new Option(PARSE_MAX_MESSAGE_BYTES.key(), "65536", "larger messages go to the DLQ as OVERSIZE"),
             new Option(PARSE_MAX_ITEM_SOLD.key(), "1000000", "larger item_sold is ABSURD_QUANTITY"),
-            new Option(PARSE_MAX_FUTURE_SKEW.key(), "15min", "an event stamped further ahead of its Kafka record timestamp is TIMESTAMP_IN_FUTURE"),
+            new Option(
+                    PARSE_MAX_FUTURE_SKEW.key(),
+                    "15min",
+                    "an event stamped further ahead of its Kafka record timestamp is TIMESTAMP_IN_FUTURE"),
             new Option(JOB_MAX_PARALLELISM.key(), "128", "key groups: the upper bound for rescaling from a savepoint"));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
@@ -135,7 +186,8 @@ public final class JobConfig implements Serializable {
         this.cassandraWriteRetries = r.nonNegativeInt(CASSANDRA_WRITE_RETRIES.key());
         this.keyspace = ViewVersions.fill(r.text(VIEW_KEYSPACE.key()), viewVersion);
         if (!ViewVersions.isKeyspaceName(keyspace)) {
-            throw new ConfigException("--view.keyspace '" + keyspace + "' is not a valid keyspace name (lower-case letters, digits, _)");
+            throw new ConfigException(
+                    "--view.keyspace '" + keyspace + "' is not a valid keyspace name (lower-case letters, digits, _)");
         }
         this.writeRecordViews = r.bool(VIEWS_RECORDS.key());
         this.outOfOrderness = r.duration(WATERMARK_OUT_OF_ORDERNESS.key(), false);
@@ -194,7 +246,9 @@ public final class JobConfig implements Serializable {
                 key = key.substring(0, eq);
             }
             if (key.endsWith("password")) {
-                throw new ConfigException("--" + key + " is not accepted on the command line: set it in the environment (KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD)");
+                throw new ConfigException(
+                        "--" + key
+                                + " is not accepted on the command line: set it in the environment (KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD)");
             }
             if (!BY_KEY.containsKey(key)) {
                 throw new ConfigException("unknown setting --" + key + " (see --help for the list)");
@@ -214,7 +268,12 @@ public final class JobConfig implements Serializable {
     public static String help() {
         StringBuilder text = new StringBuilder("settings (--key value):\n");
         for (Option o : OPTIONS) {
-            text.append(String.format(Locale.ROOT, "  --%-34s %-26s %s%n", o.key(), o.defaultValue().isEmpty() ? "(none)" : o.defaultValue(), o.description()));
+            text.append(String.format(
+                    Locale.ROOT,
+                    "  --%-34s %-26s %s%n",
+                    o.key(),
+                    o.defaultValue().isEmpty() ? "(none)" : o.defaultValue(),
+                    o.description()));
         }
         return text.toString();
     }
@@ -265,7 +324,12 @@ public final class JobConfig implements Serializable {
     public static final class StartingOffsets implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        public enum Kind { EARLIEST, COMMITTED, LATEST, TIMESTAMP }
+        public enum Kind {
+            EARLIEST,
+            COMMITTED,
+            LATEST,
+            TIMESTAMP
+        }
 
         public final Kind kind;
         public final long timestampMs;
@@ -291,15 +355,19 @@ public final class JobConfig implements Serializable {
                 return new StartingOffsets(Kind.TIMESTAMP, Long.parseLong(v));
             }
             try {
-                return new StartingOffsets(Kind.TIMESTAMP, Instant.parse(text.trim()).toEpochMilli());
+                return new StartingOffsets(
+                        Kind.TIMESTAMP, Instant.parse(text.trim()).toEpochMilli());
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("expected earliest, committed, latest, epoch milliseconds or an ISO-8601 instant");
+                throw new IllegalArgumentException(
+                        "expected earliest, committed, latest, epoch milliseconds or an ISO-8601 instant");
             }
         }
 
         @Override
         public String toString() {
-            return kind == Kind.TIMESTAMP ? "timestamp " + Instant.ofEpochMilli(timestampMs) : kind.name().toLowerCase(Locale.ROOT);
+            return kind == Kind.TIMESTAMP
+                    ? "timestamp " + Instant.ofEpochMilli(timestampMs)
+                    : kind.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -327,7 +395,8 @@ public final class JobConfig implements Serializable {
             try {
                 return Objects.requireNonNull(parser.apply(v));
             } catch (RuntimeException e) {
-                throw new ConfigException("--" + key + " '" + v + "' is invalid" + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                throw new ConfigException(
+                        "--" + key + " '" + v + "' is invalid" + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
         }
 
@@ -362,7 +431,8 @@ public final class JobConfig implements Serializable {
                     return a;
                 }
             }
-            throw new ConfigException("--" + key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+            throw new ConfigException(
+                    "--" + key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
         }
 
         /**
@@ -373,13 +443,16 @@ public final class JobConfig implements Serializable {
         Duration duration(String key, boolean mustBePositive) {
             Duration d = parse(key, Reader::parseDuration);
             if (d.isNegative() || (mustBePositive && d.isZero())) {
-                throw new ConfigException("--" + key + " must be " + (mustBePositive ? "positive" : "zero or more") + ", got " + values.get(key));
+                throw new ConfigException("--" + key + " must be " + (mustBePositive ? "positive" : "zero or more")
+                        + ", got " + values.get(key));
             }
             if (d.getNano() % 1_000_000 != 0) {
-                throw new ConfigException("--" + key + " must be a whole number of milliseconds, got " + values.get(key));
+                throw new ConfigException(
+                        "--" + key + " must be a whole number of milliseconds, got " + values.get(key));
             }
             if (d.compareTo(MAX_DURATION) > 0) {
-                throw new ConfigException("--" + key + " must be at most " + MAX_DURATION.toDays() + "d, got " + values.get(key));
+                throw new ConfigException(
+                        "--" + key + " must be at most " + MAX_DURATION.toDays() + "d, got " + values.get(key));
             }
             return d;
         }
@@ -390,10 +463,15 @@ public final class JobConfig implements Serializable {
                 return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
             }
             List<String[]> units = new ArrayList<>(List.of(
-                    new String[] {"ms", "1"}, new String[] {"min", "60000"}, new String[] {"s", "1000"}, new String[] {"h", "3600000"}, new String[] {"d", "86400000"}));
+                    new String[] {"ms", "1"},
+                    new String[] {"min", "60000"},
+                    new String[] {"s", "1000"},
+                    new String[] {"h", "3600000"},
+                    new String[] {"d", "86400000"}));
             for (String[] unit : units) {
                 if (v.endsWith(unit[0])) {
-                    String number = v.substring(0, v.length() - unit[0].length()).trim();
+                    String number =
+                            v.substring(0, v.length() - unit[0].length()).trim();
                     return Duration.ofMillis(Math.multiplyExact(Long.parseLong(number), Long.parseLong(unit[1])));
                 }
             }

@@ -15,12 +15,14 @@ import org.apache.flink.api.common.typeinfo.Types;
  * built from. The accumulator is a map (Flink's map serializer, no Kryo): one entry per item the
  * store sold in the window.
  */
-public class ItemTalliesAggregate implements AggregateFunction<TallyPartial, Map<String, SalesTally>, Map<String, SalesTally>> {
+public class ItemTalliesAggregate
+        implements AggregateFunction<TallyPartial, Map<String, SalesTally>, Map<String, SalesTally>> {
 
     private static final long serialVersionUID = 1L;
 
     /** The accumulator's and the result's type. */
-    public static final TypeInformation<Map<String, SalesTally>> TYPE = Types.MAP(Types.STRING, TypeInformation.of(SalesTally.class));
+    public static final TypeInformation<Map<String, SalesTally>> TYPE =
+            Types.MAP(Types.STRING, TypeInformation.of(SalesTally.class));
 
     @Override
     public Map<String, SalesTally> createAccumulator() {
@@ -45,7 +47,9 @@ public class ItemTalliesAggregate implements AggregateFunction<TallyPartial, Map
     public Map<String, SalesTally> merge(Map<String, SalesTally> a, Map<String, SalesTally> b) {
         Map<String, SalesTally> merged = new HashMap<>();
         for (Map<String, SalesTally> side : List.of(a, b)) {
-            side.forEach((item, tally) -> merged.merge(item, new SalesTally(tally.units, tally.events),
+            side.forEach((item, tally) -> merged.merge(
+                    item,
+                    new SalesTally(tally.units, tally.events),
                     (x, y) -> new SalesTally(x.units + y.units, x.events + y.events)));
         }
         return merged;

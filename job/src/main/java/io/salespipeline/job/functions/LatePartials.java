@@ -1,9 +1,9 @@
 package io.salespipeline.job.functions;
 
 import io.salespipeline.contract.Metrics;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.TallyPartial;
-import io.salespipeline.contract.ViewTable;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -18,7 +18,6 @@ public class LatePartials extends RichMapFunction<TallyPartial, LatePartial> {
 
     private static final long serialVersionUID = 1L;
 
-
     private final ViewTable view;
     private final long windowSizeMs;
     private transient Counter lateEvents;
@@ -30,7 +29,10 @@ public class LatePartials extends RichMapFunction<TallyPartial, LatePartial> {
 
     @Override
     public void open(OpenContext openContext) {
-        lateEvents = getRuntimeContext().getMetricGroup().addGroup(Metrics.VIEW_LABEL, view.table()).counter(Metrics.LATE_WINDOW_EVENTS);
+        lateEvents = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup(Metrics.VIEW_LABEL, view.table())
+                .counter(Metrics.LATE_WINDOW_EVENTS);
     }
 
     @Override

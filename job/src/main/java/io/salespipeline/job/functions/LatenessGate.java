@@ -63,13 +63,13 @@ import org.apache.flink.util.OutputTag;
  * <p>Reads {@link SaleEvent#timestampMs}, which must be the timestamp the source's
  * {@code WatermarkStrategy} assigns, so that the windows place the event where the gate judged it.
  */
-public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements OneInputStreamOperator<SaleEvent, SaleEvent> {
+public class LatenessGate extends AbstractStreamOperator<SaleEvent>
+        implements OneInputStreamOperator<SaleEvent, SaleEvent> {
 
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<LateEvent> LATE_EVENTS =
             new OutputTag<>("late-events", TypeInformation.of(LateEvent.class));
-
 
     /** Per subtask: the highest watermark seen, and whether its input was idle at the checkpoint. */
     private static final ListStateDescriptor<Tuple2<Long, Boolean>> WATERMARKS =
@@ -91,7 +91,8 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
 
     public LatenessGate(Duration allowedLateness, Duration outOfOrderness) {
         if (allowedLateness.isNegative() || outOfOrderness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness and out-of-orderness must not be negative: " + allowedLateness + ", " + outOfOrderness);
+            throw new IllegalArgumentException("allowed lateness and out-of-orderness must not be negative: "
+                    + allowedLateness + ", " + outOfOrderness);
         }
         this.allowedLatenessMs = allowedLateness.toMillis();
         this.outOfOrdernessMs = outOfOrderness.toMillis();
@@ -129,7 +130,9 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
         long restored = logWatermark();
         if (restored != Long.MIN_VALUE) {
             // first thing on the task's mailbox, ahead of any record and of an idle status that would hide it
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(), now -> emitLogWatermark(restored));
+            getProcessingTimeService()
+                    .registerTimer(
+                            getProcessingTimeService().getCurrentProcessingTime(), now -> emitLogWatermark(restored));
         }
     }
 
@@ -138,7 +141,10 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
      * their highest event time so far minus the out-of-orderness minus 1 ms; MIN before any.
      */
     private long logWatermark() {
-        return highestEventTime.values().stream().mapToLong(highest -> highest - outOfOrdernessMs - 1).min().orElse(Long.MIN_VALUE);
+        return highestEventTime.values().stream()
+                .mapToLong(highest -> highest - outOfOrdernessMs - 1)
+                .min()
+                .orElse(Long.MIN_VALUE);
     }
 
     /**
@@ -178,7 +184,9 @@ public class LatenessGate extends AbstractStreamOperator<SaleEvent> implements O
 
     private void late(StreamRecord<SaleEvent> element, LateReason reason, long missedWatermark) {
         lateEvents.inc();
-        output.collect(LATE_EVENTS, element.replace(new LateEvent(element.getValue(), reason, missedWatermark, allowedLatenessMs)));
+        output.collect(
+                LATE_EVENTS,
+                element.replace(new LateEvent(element.getValue(), reason, missedWatermark, allowedLatenessMs)));
     }
 
     @Override

@@ -34,7 +34,9 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
 
     /** What a partial's key is made of; the field outside the key stays {@code null}. */
     public enum Key {
-        STORE, ITEM, STORE_AND_ITEM;
+        STORE,
+        ITEM,
+        STORE_AND_ITEM;
 
         String storeId(SaleEvent event) {
             return this == ITEM ? null : event.storeId;
@@ -49,7 +51,8 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
     public record Limits(Duration maxDelay, int maxKeys) implements java.io.Serializable {
         public Limits {
             if (maxDelay.isZero() || maxDelay.isNegative() || maxKeys < 1) {
-                throw new IllegalArgumentException("pre-aggregation needs a positive delay and key count: " + maxDelay + ", " + maxKeys);
+                throw new IllegalArgumentException(
+                        "pre-aggregation needs a positive delay and key count: " + maxDelay + ", " + maxKeys);
             }
         }
     }
@@ -69,13 +72,17 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
             this.storeId = storeId;
             this.itemName = itemName;
             this.windowStartMs = windowStartMs;
-            this.hash = 31 * (31 * Objects.hashCode(storeId) + Objects.hashCode(itemName)) + Long.hashCode(windowStartMs);
+            this.hash =
+                    31 * (31 * Objects.hashCode(storeId) + Objects.hashCode(itemName)) + Long.hashCode(windowStartMs);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof OpenKey that && hash == that.hash && windowStartMs == that.windowStartMs
-                    && Objects.equals(storeId, that.storeId) && Objects.equals(itemName, that.itemName);
+            return other instanceof OpenKey that
+                    && hash == that.hash
+                    && windowStartMs == that.windowStartMs
+                    && Objects.equals(storeId, that.storeId)
+                    && Objects.equals(itemName, that.itemName);
         }
 
         @Override

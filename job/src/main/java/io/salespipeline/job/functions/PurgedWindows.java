@@ -33,7 +33,8 @@ final class PurgedWindows implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private static final ListStateDescriptor<Long> PURGED_THROUGH = new ListStateDescriptor<>("purged-through", Types.LONG);
+    private static final ListStateDescriptor<Long> PURGED_THROUGH =
+            new ListStateDescriptor<>("purged-through", Types.LONG);
     /** Per window and item (the empty string when the view has no item), what was sent as late. */
     private static final MapStateDescriptor<String, SalesTally> SENT_AS_LATE =
             new MapStateDescriptor<>("sent-as-late-by-item", Types.STRING, TypeInformation.of(SalesTally.class));
@@ -67,7 +68,12 @@ final class PurgedWindows implements Serializable {
      * the late partials as the sales of {@code storeId} and {@code itemName} (null for the part
      * that is not the view's key). A window sends each item's sales apart.
      */
-    void sendUnsent(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context, String storeId, String itemName, SalesTally tally) throws Exception {
+    void sendUnsent(
+            ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context,
+            String storeId,
+            String itemName,
+            SalesTally tally)
+            throws Exception {
         MapState<String, SalesTally> sent = context.windowState().getMapState(SENT_AS_LATE);
         String line = itemName == null ? "" : itemName;
         SalesTally sentBefore = sent.get(line);

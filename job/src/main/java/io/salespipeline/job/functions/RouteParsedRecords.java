@@ -20,15 +20,16 @@ public class RouteParsedRecords extends ProcessFunction<SourceRecord, SaleEvent>
 
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private transient volatile long lastWatermark;
 
     @Override
     public void open(OpenContext openContext) {
         lastWatermark = Long.MIN_VALUE;
-        getRuntimeContext().getMetricGroup().gauge(Metrics.EVENT_TIME_LAG_MS,
-                (Gauge<Long>) () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
+        getRuntimeContext().getMetricGroup().gauge(Metrics.EVENT_TIME_LAG_MS, (Gauge<Long>)
+                () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
     }
 
     @Override

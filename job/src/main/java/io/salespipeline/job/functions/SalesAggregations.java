@@ -1,11 +1,11 @@
 package io.salespipeline.job.functions;
 
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
-import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import java.util.Locale;
@@ -46,11 +46,12 @@ public final class SalesAggregations {
      * Partials a window found beyond its lateness, which the gate cannot see coming when every
      * partition of a subtask was idle while the others moved on (see {@link LatePartial}).
      */
-    public static final OutputTag<TallyPartial> LATE_PARTIALS = new OutputTag<>("late-partials", TypeInformation.of(TallyPartial.class));
+    public static final OutputTag<TallyPartial> LATE_PARTIALS =
+            new OutputTag<>("late-partials", TypeInformation.of(TallyPartial.class));
 
     /** A window's sum of units and events. */
-    private static final Aggregation<SalesTally, SalesTally> SUM =
-            new Aggregation<>(new SalesTallyAggregate(), TypeInformation.of(SalesTally.class), TypeInformation.of(SalesTally.class));
+    private static final Aggregation<SalesTally, SalesTally> SUM = new Aggregation<>(
+            new SalesTallyAggregate(), TypeInformation.of(SalesTally.class), TypeInformation.of(SalesTally.class));
     /** A window's sums per item. */
     private static final Aggregation<Map<String, SalesTally>, Map<String, SalesTally>> PER_ITEM =
             new Aggregation<>(new ItemTalliesAggregate(), ItemTalliesAggregate.TYPE, ItemTalliesAggregate.TYPE);
@@ -65,22 +66,39 @@ public final class SalesAggregations {
      */
     public static SingleOutputStreamOperator<SaleEvent> gateLateEvents(
             DataStream<SaleEvent> events, Duration allowedLateness, Duration outOfOrderness) {
-        return events.transform("Lateness gate", TypeInformation.of(SaleEvent.class), new LatenessGate(allowedLateness, outOfOrderness))
+        return events.transform(
+                        "Lateness gate",
+                        TypeInformation.of(SaleEvent.class),
+                        new LatenessGate(allowedLateness, outOfOrderness))
                 .uid(LATENESS_GATE_UID);
     }
 
     /** {@code store_sales_per_minute}: units and events per store id and window. */
-    public static SingleOutputStreamOperator<WindowAggregate> storeSales(
-            DataStream<SaleEvent> gated, WindowSpec spec) {
-        return tumblingTally(gated, LocalTally.Key.STORE, partial -> partial.storeId, spec, SUM,
-                new WindowAggregateFunction(LocalTally.Key.STORE), WindowAggregate.class, STORE_WINDOW_UID, "Store sales per window");
+    public static SingleOutputStreamOperator<WindowAggregate> storeSales(DataStream<SaleEvent> gated, WindowSpec spec) {
+        return tumblingTally(
+                gated,
+                LocalTally.Key.STORE,
+                partial -> partial.storeId,
+                spec,
+                SUM,
+                new WindowAggregateFunction(LocalTally.Key.STORE),
+                WindowAggregate.class,
+                STORE_WINDOW_UID,
+                "Store sales per window");
     }
 
     /** {@code item_sales_per_hour}: units and events per item name (across stores) and window. */
-    public static SingleOutputStreamOperator<WindowAggregate> itemSales(
-            DataStream<SaleEvent> gated, WindowSpec spec) {
-        return tumblingTally(gated, LocalTally.Key.ITEM, partial -> partial.itemName, spec, SUM,
-                new WindowAggregateFunction(LocalTally.Key.ITEM), WindowAggregate.class, ITEM_WINDOW_UID, "Item sales per window");
+    public static SingleOutputStreamOperator<WindowAggregate> itemSales(DataStream<SaleEvent> gated, WindowSpec spec) {
+        return tumblingTally(
+                gated,
+                LocalTally.Key.ITEM,
+                partial -> partial.itemName,
+                spec,
+                SUM,
+                new WindowAggregateFunction(LocalTally.Key.ITEM),
+                WindowAggregate.class,
+                ITEM_WINDOW_UID,
+                "Item sales per window");
     }
 
     /**
@@ -90,15 +108,26 @@ public final class SalesAggregations {
      */
     public static SingleOutputStreamOperator<TopItemsRank> topItems(
             DataStream<SaleEvent> gated, WindowSpec spec, int topN) {
-        return tumblingTally(gated, LocalTally.Key.STORE_AND_ITEM, partial -> partial.storeId, spec, PER_ITEM,
-                new TopItemsWindowFunction(topN), TopItemsRank.class, TOP_ITEMS_WINDOW_UID, "Top items per store and window");
+        return tumblingTally(
+                gated,
+                LocalTally.Key.STORE_AND_ITEM,
+                partial -> partial.storeId,
+                spec,
+                PER_ITEM,
+                new TopItemsWindowFunction(topN),
+                TopItemsRank.class,
+                TOP_ITEMS_WINDOW_UID,
+                "Top items per store and window");
     }
 
     /** A tumbling window's size, the gate's allowed lateness, the early-result interval, and the pre-aggregation limits. */
     public record WindowSpec(Duration size, Duration allowedLateness, Duration earlyFiring, LocalTally.Limits local) {}
 
     /** How a window sums its partials, with the types of its accumulator and result. */
-    private record Aggregation<ACC, R>(AggregateFunction<TallyPartial, ACC, R> function, TypeInformation<ACC> accumulator, TypeInformation<R> result) {}
+    private record Aggregation<ACC, R>(
+            AggregateFunction<TallyPartial, ACC, R> function,
+            TypeInformation<ACC> accumulator,
+            TypeInformation<R> result) {}
 
     /**
      * Units and events per key in tumbling event-time windows, pre-aggregated on each subtask per
@@ -106,9 +135,18 @@ public final class SalesAggregations {
      * forwards. Windows are keyed by a string: a store id or an item name.
      */
     private static <ACC, R, OUT> SingleOutputStreamOperator<OUT> tumblingTally(
-            DataStream<SaleEvent> gated, LocalTally.Key localKey, KeySelector<TallyPartial, String> key, WindowSpec spec,
-            Aggregation<ACC, R> aggregation, ProcessWindowFunction<R, OUT, String, TimeWindow> emit, Class<OUT> outType, String uid, String name) {
-        return gated.transform("Pre-aggregate " + name.toLowerCase(Locale.ROOT), TypeInformation.of(TallyPartial.class),
+            DataStream<SaleEvent> gated,
+            LocalTally.Key localKey,
+            KeySelector<TallyPartial, String> key,
+            WindowSpec spec,
+            Aggregation<ACC, R> aggregation,
+            ProcessWindowFunction<R, OUT, String, TimeWindow> emit,
+            Class<OUT> outType,
+            String uid,
+            String name) {
+        return gated.transform(
+                        "Pre-aggregate " + name.toLowerCase(Locale.ROOT),
+                        TypeInformation.of(TallyPartial.class),
                         new LocalTally(localKey, spec.size(), spec.local()))
                 .uid(uid + LOCAL_TALLY_UID_SUFFIX)
                 .keyBy(key, Types.STRING)
@@ -116,13 +154,19 @@ public final class SalesAggregations {
                 .trigger(new EarlyFiringEventTimeTrigger(spec.earlyFiring()))
                 .allowedLateness(windowLateness(spec.allowedLateness()))
                 .sideOutputLateData(LATE_PARTIALS)
-                .aggregate(aggregation.function(), emit, aggregation.accumulator(), aggregation.result(), TypeInformation.of(outType))
+                .aggregate(
+                        aggregation.function(),
+                        emit,
+                        aggregation.accumulator(),
+                        aggregation.result(),
+                        TypeInformation.of(outType))
                 .uid(uid)
                 .name(name);
     }
 
     /** The late envelopes of what {@code window} (one of this class's windows) found closed, for {@code view}. */
-    public static SingleOutputStreamOperator<LatePartial> latePartials(SingleOutputStreamOperator<?> window, ViewTable view, Duration windowSize) {
+    public static SingleOutputStreamOperator<LatePartial> latePartials(
+            SingleOutputStreamOperator<?> window, ViewTable view, Duration windowSize) {
         return window.getSideOutput(LATE_PARTIALS)
                 .map(new LatePartials(view, windowSize), TypeInformation.of(LatePartial.class))
                 .uid(view.table() + "-late-partials")

@@ -18,7 +18,8 @@ import org.apache.flink.util.Collector;
  * @param <K> the window's key
  * @param <OUT> a row of the view
  */
-abstract class TallyWindowFunction<IN, K, OUT> extends ProcessWindowFunction<IN, OUT, K, TimeWindow> implements CheckpointedFunction {
+abstract class TallyWindowFunction<IN, K, OUT> extends ProcessWindowFunction<IN, OUT, K, TimeWindow>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 

@@ -30,10 +30,13 @@ public class TopItemsWindowFunction extends TallyWindowFunction<Map<String, Sale
     private static final long serialVersionUID = 1L;
 
     /** Units descending, then item name ascending, so equal units always rank the same way. */
-    static final Comparator<Map.Entry<String, SalesTally>> RANK_ORDER =
-            Comparator.comparingLong((Map.Entry<String, SalesTally> item) -> item.getValue().units).reversed().thenComparing(Map.Entry::getKey);
+    static final Comparator<Map.Entry<String, SalesTally>> RANK_ORDER = Comparator.comparingLong(
+                    (Map.Entry<String, SalesTally> item) -> item.getValue().units)
+            .reversed()
+            .thenComparing(Map.Entry::getKey);
 
-    private static final ListStateDescriptor<TopItemsRank> EMITTED = new ListStateDescriptor<>("emitted-ranks", TypeInformation.of(TopItemsRank.class));
+    private static final ListStateDescriptor<TopItemsRank> EMITTED =
+            new ListStateDescriptor<>("emitted-ranks", TypeInformation.of(TopItemsRank.class));
 
     private final int topN;
 
@@ -45,7 +48,13 @@ public class TopItemsWindowFunction extends TallyWindowFunction<Map<String, Sale
     }
 
     @Override
-    void emit(String storeId, Context context, Map<String, SalesTally> items, boolean finalResult, Collector<TopItemsRank> out) throws Exception {
+    void emit(
+            String storeId,
+            Context context,
+            Map<String, SalesTally> items,
+            boolean finalResult,
+            Collector<TopItemsRank> out)
+            throws Exception {
         List<Map.Entry<String, SalesTally>> ordered = new ArrayList<>(items.entrySet());
         ordered.sort(RANK_ORDER);
         ListState<TopItemsRank> emitted = context.windowState().getListState(EMITTED);
@@ -58,7 +67,14 @@ public class TopItemsWindowFunction extends TallyWindowFunction<Map<String, Sale
         List<TopItemsRank> ranking = new ArrayList<>(Math.min(topN, ordered.size()));
         for (int i = 0; i < topN && i < ordered.size(); i++) {
             Map.Entry<String, SalesTally> item = ordered.get(i);
-            TopItemsRank row = new TopItemsRank(storeId, window.getStart(), window.getEnd(), i + 1, item.getKey(), item.getValue().units, finalResult);
+            TopItemsRank row = new TopItemsRank(
+                    storeId,
+                    window.getStart(),
+                    window.getEnd(),
+                    i + 1,
+                    item.getKey(),
+                    item.getValue().units,
+                    finalResult);
             ranking.add(row);
             if (i >= before.size() || !before.get(i).equals(row)) {
                 out.collect(row);

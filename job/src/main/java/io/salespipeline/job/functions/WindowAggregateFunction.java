@@ -27,11 +27,16 @@ public class WindowAggregateFunction extends TallyWindowFunction<SalesTally, Str
     @Override
     void emit(String keyValue, Context context, SalesTally tally, boolean finalResult, Collector<WindowAggregate> out) {
         TimeWindow window = context.window();
-        out.collect(new WindowAggregate(keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
+        out.collect(new WindowAggregate(
+                keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
     }
 
     @Override
     void sendAsClosed(String keyValue, Context context, SalesTally tally) throws Exception {
-        sendUnsent(context, key == LocalTally.Key.STORE ? keyValue : null, key == LocalTally.Key.ITEM ? keyValue : null, tally);
+        sendUnsent(
+                context,
+                key == LocalTally.Key.STORE ? keyValue : null,
+                key == LocalTally.Key.ITEM ? keyValue : null,
+                tally);
     }
 }

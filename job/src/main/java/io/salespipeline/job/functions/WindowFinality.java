@@ -16,7 +16,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  */
 final class WindowFinality {
 
-    private static final ValueStateDescriptor<Boolean> EMITTED_FINAL = new ValueStateDescriptor<>("emitted-final", Types.BOOLEAN);
+    private static final ValueStateDescriptor<Boolean> EMITTED_FINAL =
+            new ValueStateDescriptor<>("emitted-final", Types.BOOLEAN);
 
     private WindowFinality() {}
 

@@ -27,6 +27,12 @@ final class EnvelopeSerializer<T extends KafkaEnvelope> implements KafkaRecordSe
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(KafkaConnectors.VIEW_KEYSPACE_HEADER, keyspace.getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(topic, null, timestamp, element.sourcePosition().getBytes(StandardCharsets.UTF_8), element.toJson(), headers);
+        return new ProducerRecord<>(
+                topic,
+                null,
+                timestamp,
+                element.sourcePosition().getBytes(StandardCharsets.UTF_8),
+                element.toJson(),
+                headers);
     }
 }

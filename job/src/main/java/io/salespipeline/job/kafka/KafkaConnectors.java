@@ -19,7 +19,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaConnectors {
 
     /** The largest envelope the producers send: what the dead-letter and late topics accept. */
-    public static final int MAX_ENVELOPE_BYTES = Math.min(Topic.DEAD_LETTERS.maxMessageBytes(), Topic.LATE_EVENTS.maxMessageBytes());
+    public static final int MAX_ENVELOPE_BYTES =
+            Math.min(Topic.DEAD_LETTERS.maxMessageBytes(), Topic.LATE_EVENTS.maxMessageBytes());
+
     static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
     /** The record header naming the view keyspace whose job wrote a dead letter or late envelope (read by {@code ./replay}). */
     public static final String VIEW_KEYSPACE_HEADER = "view_keyspace";
@@ -28,7 +30,9 @@ public final class KafkaConnectors {
 
     /** The log, parsed inside the source so watermarks are generated per Kafka partition. */
     public static KafkaSource<SourceRecord> itemSalesSource(JobConfig config) {
-        ParserLimits limits = ParserLimits.defaults().withMaxMessageBytes(config.maxMessageBytes).withMaxItemSold(config.maxItemSold)
+        ParserLimits limits = ParserLimits.defaults()
+                .withMaxMessageBytes(config.maxMessageBytes)
+                .withMaxItemSold(config.maxItemSold)
                 .withMaxFutureSkewMs(config.maxFutureSkew.toMillis());
         return KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(config.kafkaBootstrap)
@@ -100,14 +104,21 @@ public final class KafkaConnectors {
         String password = environment.get(PASSWORD_VARIABLE);
         if (config.kafkaSaslUsername == null || config.kafkaSaslUsername.isBlank() || password == null) {
             throw new io.salespipeline.job.config.ConfigException(
-                    "--kafka.security-protocol " + config.kafkaSecurityProtocol + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
+                    "--kafka.security-protocol " + config.kafkaSecurityProtocol
+                            + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
         }
         props.setProperty("sasl.mechanism", config.kafkaSaslMechanism);
         props.setProperty("config.providers", EnvironmentConfigProvider.NAME);
-        props.setProperty("config.providers." + EnvironmentConfigProvider.NAME + ".class", EnvironmentConfigProvider.class.getName());
+        props.setProperty(
+                "config.providers." + EnvironmentConfigProvider.NAME + ".class",
+                EnvironmentConfigProvider.class.getName());
         // Kafka substitutes the value before it parses the JAAS line: the provider escapes it for the quotes
-        props.setProperty("sasl.jaas.config", SaslLogin.jaasConfig(config.kafkaSaslMechanism, config.kafkaSaslUsername,
-                "\"" + EnvironmentConfigProvider.jaasQuotedReference(PASSWORD_VARIABLE) + "\""));
+        props.setProperty(
+                "sasl.jaas.config",
+                SaslLogin.jaasConfig(
+                        config.kafkaSaslMechanism,
+                        config.kafkaSaslUsername,
+                        "\"" + EnvironmentConfigProvider.jaasQuotedReference(PASSWORD_VARIABLE) + "\""));
         return props;
     }
 }

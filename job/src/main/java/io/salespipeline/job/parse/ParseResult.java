@@ -21,7 +21,8 @@ public final class ParseResult {
     }
 
     public static ParseResult rejected(RejectReason reason, String detail) {
-        return new ParseResult(null, Objects.requireNonNull(reason, "reason"), Objects.requireNonNull(detail, "detail"));
+        return new ParseResult(
+                null, Objects.requireNonNull(reason, "reason"), Objects.requireNonNull(detail, "detail"));
     }
 
     public boolean isValid() {

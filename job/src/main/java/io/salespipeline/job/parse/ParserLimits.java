@@ -17,9 +17,12 @@ public final class ParserLimits implements Serializable {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_536;
     public static final int DEFAULT_MAX_ITEM_SOLD = 1_000_000;
     /** 2000-01-01T00:00:00Z, inclusive. */
-    public static final long DEFAULT_MIN_TIMESTAMP_MS = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+    public static final long DEFAULT_MIN_TIMESTAMP_MS =
+            Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
     /** 2100-01-01T00:00:00Z, exclusive. */
-    public static final long DEFAULT_MAX_TIMESTAMP_MS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+    public static final long DEFAULT_MAX_TIMESTAMP_MS =
+            Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+
     public static final int DEFAULT_MAX_FIELD_CHARS = 256;
     /** How far {@code timestamp_ms} may lie ahead of its Kafka record's timestamp: 15 minutes. */
     public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 15 * 60 * 1000L;
@@ -31,7 +34,13 @@ public final class ParserLimits implements Serializable {
     private final int maxFieldChars;
     private final long maxFutureSkewMs;
 
-    public ParserLimits(int maxMessageBytes, int maxItemSold, long minTimestampMs, long maxTimestampMs, int maxFieldChars, long maxFutureSkewMs) {
+    public ParserLimits(
+            int maxMessageBytes,
+            int maxItemSold,
+            long minTimestampMs,
+            long maxTimestampMs,
+            int maxFieldChars,
+            long maxFutureSkewMs) {
         if (maxMessageBytes <= 0) {
             throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
         }
@@ -115,7 +124,8 @@ public final class ParserLimits implements Serializable {
 
     /** The accepted event-time range {@code [minInclusive, maxExclusive)}. */
     public ParserLimits withTimestampRange(long minInclusive, long maxExclusive) {
-        return new ParserLimits(maxMessageBytes, maxItemSold, minInclusive, maxExclusive, maxFieldChars, maxFutureSkewMs);
+        return new ParserLimits(
+                maxMessageBytes, maxItemSold, minInclusive, maxExclusive, maxFieldChars, maxFutureSkewMs);
     }
 
     public ParserLimits withMaxFieldChars(int value) {
@@ -145,7 +155,8 @@ public final class ParserLimits implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars, maxFutureSkewMs);
+        return Objects.hash(
+                maxMessageBytes, maxItemSold, minTimestampMs, maxTimestampMs, maxFieldChars, maxFutureSkewMs);
     }
 
     @Override

@@ -94,7 +94,8 @@ public final class SaleEventParser implements Serializable {
         } catch (Rejection r) {
             return ParseResult.rejected(r.reason, r.getMessage());
         } catch (Exception e) {
-            return ParseResult.rejected(RejectReason.NOT_JSON, "unexpected " + e.getClass().getName() + ": " + e.getMessage());
+            return ParseResult.rejected(
+                    RejectReason.NOT_JSON, "unexpected " + e.getClass().getName() + ": " + e.getMessage());
         }
     }
 
@@ -150,7 +151,9 @@ public final class SaleEventParser implements Serializable {
             result = utf8Decoder.flush(chars);
         }
         if (result.isError()) {
-            throw new Rejection(RejectReason.NOT_UTF8, "message is not valid UTF-8: malformed byte sequence at byte " + in.position());
+            throw new Rejection(
+                    RejectReason.NOT_UTF8,
+                    "message is not valid UTF-8: malformed byte sequence at byte " + in.position());
         }
         chars.flip();
     }
@@ -163,7 +166,9 @@ public final class SaleEventParser implements Serializable {
         try (JsonParser parser = jsonFactory().createParser(text, start, end - start)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                throw new Rejection(RejectReason.NOT_AN_OBJECT, "top-level value is " + describeTopLevel(first) + ", not an object");
+                throw new Rejection(
+                        RejectReason.NOT_AN_OBJECT,
+                        "top-level value is " + describeTopLevel(first) + ", not an object");
             }
             Captured fields = new Captured();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -175,7 +180,8 @@ public final class SaleEventParser implements Serializable {
                     fields.record(field, parser, token);
                 }
             }
-            rejectTrailingContent(text, start + (int) parser.getCurrentLocation().getCharOffset(), end);
+            rejectTrailingContent(
+                    text, start + (int) parser.getCurrentLocation().getCharOffset(), end);
             return fields;
         } catch (JsonProcessingException e) {
             throw syntaxRejection(e);
@@ -216,11 +222,16 @@ public final class SaleEventParser implements Serializable {
         int codePoints = 0;
         for (int i = 0; i < value.length(); i++, codePoints++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw fieldRejection(
-                        RejectReason.INVALID_TEXT, fields, field, "unpaired UTF-16 surrogate at character " + (i + 1) + ", which has no UTF-8 form");
+                        RejectReason.INVALID_TEXT,
+                        fields,
+                        field,
+                        "unpaired UTF-16 surrogate at character " + (i + 1) + ", which has no UTF-8 form");
             }
         }
         if (codePoints > limits.maxFieldChars()) {
@@ -240,7 +251,10 @@ public final class SaleEventParser implements Serializable {
         }
         if (value > limits.maxItemSold()) {
             throw fieldRejection(
-                    RejectReason.ABSURD_QUANTITY, fields, SaleField.ITEM_SOLD, "above the maximum of " + limits.maxItemSold());
+                    RejectReason.ABSURD_QUANTITY,
+                    fields,
+                    SaleField.ITEM_SOLD,
+                    "above the maximum of " + limits.maxItemSold());
         }
         return (int) value;
     }
@@ -269,7 +283,11 @@ public final class SaleEventParser implements Serializable {
             case NON_FINITE:
                 throw fieldRejection(RejectReason.WRONG_TYPE, fields, field, "not a finite number");
             default:
-                throw fieldRejection(RejectReason.WRONG_TYPE, fields, field, "expected an integer (a JSON number or a numeric string)");
+                throw fieldRejection(
+                        RejectReason.WRONG_TYPE,
+                        fields,
+                        field,
+                        "expected an integer (a JSON number or a numeric string)");
         }
         String text = kind == Kind.STRING ? fields.text(field).strip() : fields.text(field);
         if (isPlainInteger(text)) {
@@ -278,9 +296,9 @@ public final class SaleEventParser implements Serializable {
         if (kind == Kind.FLOAT) {
             BigDecimal exponentForm = exponentIntegral(text);
             if (exponentForm != null) {
-                return exponentForm.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE
-                        : exponentForm.compareTo(LONG_MIN) < 0 ? Long.MIN_VALUE
-                        : exponentForm.longValueExact();
+                return exponentForm.compareTo(LONG_MAX) > 0
+                        ? Long.MAX_VALUE
+                        : exponentForm.compareTo(LONG_MIN) < 0 ? Long.MIN_VALUE : exponentForm.longValueExact();
             }
         }
         throw fieldRejection(RejectReason.WRONG_TYPE, fields, field, "not an integer");
@@ -359,7 +377,8 @@ public final class SaleEventParser implements Serializable {
         if (jsonFactory == null) {
             jsonFactory = new JsonFactoryBuilder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    // Parsed as tokens so NaN/Infinity in a known field is reported as a wrong type, not as broken JSON.
+                    // Parsed as tokens so NaN/Infinity in a known field is reported as a wrong type, not as broken
+                    // JSON.
                     .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     // Keeps payload excerpts out of error messages; the dead letter carries the payload anyway.
                     .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)

@@ -31,7 +31,6 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
 
     private static final long serialVersionUID = 1L;
 
-
     private final SaleEventParser parser;
     private final long maxFutureSkewMs;
 
@@ -69,9 +68,17 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
                 out.collect(SourceRecord.valid(result.event()));
                 return;
             }
-            result = ParseResult.rejected(RejectReason.TIMESTAMP_IN_FUTURE, String.format(Locale.ROOT,
-                    "field 'timestamp_ms' is %d (%s), %d ms ahead of its Kafka record timestamp %d (%s); at most %d ms (parse.max-future-skew) is accepted",
-                    eventTime, Instant.ofEpochMilli(eventTime), eventTime - kafkaTimestamp, kafkaTimestamp, Instant.ofEpochMilli(kafkaTimestamp), maxFutureSkewMs));
+            result = ParseResult.rejected(
+                    RejectReason.TIMESTAMP_IN_FUTURE,
+                    String.format(
+                            Locale.ROOT,
+                            "field 'timestamp_ms' is %d (%s), %d ms ahead of its Kafka record timestamp %d (%s); at most %d ms (parse.max-future-skew) is accepted",
+                            eventTime,
+                            Instant.ofEpochMilli(eventTime),
+                            eventTime - kafkaTimestamp,
+                            kafkaTimestamp,
+                            Instant.ofEpochMilli(kafkaTimestamp),
+                            maxFutureSkewMs));
         }
         rejected.inc();
         rejectedByReason.get(result.reason()).inc();
@@ -96,7 +103,8 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
         rejected = group.counter(Metrics.REJECTED);
         rejectedByReason = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
-            rejectedByReason.put(reason, group.addGroup(Metrics.REASON_LABEL, reason.code()).counter(Metrics.REJECTED_BY_REASON));
+            rejectedByReason.put(
+                    reason, group.addGroup(Metrics.REASON_LABEL, reason.code()).counter(Metrics.REJECTED_BY_REASON));
         }
     }
 

@@ -40,6 +40,7 @@ public class DeadLetter implements KafkaEnvelope {
 
     /** A {@code RejectReason} code. */
     public String reason;
+
     public String detail;
     public String sourceTopic;
     public int sourcePartition;
@@ -215,7 +216,17 @@ public class DeadLetter implements KafkaEnvelope {
     @Override
     public int hashCode() {
         return Objects.hash(
-                reason, detail, sourceTopic, sourcePartition, sourceOffset, kafkaTimestamp, payloadText, payloadBase64, payloadTruncated, payloadLength, payloadSha256);
+                reason,
+                detail,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                kafkaTimestamp,
+                payloadText,
+                payloadBase64,
+                payloadTruncated,
+                payloadLength,
+                payloadSha256);
     }
 
     @Override
@@ -224,7 +235,7 @@ public class DeadLetter implements KafkaEnvelope {
         if (payload.length() > 200) {
             payload = payload.substring(0, 200) + "...";
         }
-        return "DeadLetter{" + reason + ": " + detail + " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset
-                + " t=" + kafkaTimestamp + " payload=" + payload + "}";
+        return "DeadLetter{" + reason + ": " + detail + " from " + sourceTopic + "/" + sourcePartition + "@"
+                + sourceOffset + " t=" + kafkaTimestamp + " payload=" + payload + "}";
     }
 }

@@ -16,6 +16,7 @@ public class LateEvent implements KafkaEnvelope {
     public String reason;
     /** The watermark the event missed, epoch milliseconds: its partition's, or the windows' after an idle spell. */
     public long watermarkMs;
+
     public long allowedLatenessMs;
 
     public LateEvent() {}
@@ -77,6 +78,7 @@ public class LateEvent implements KafkaEnvelope {
 
     @Override
     public String toString() {
-        return "LateEvent{" + event + " " + reason + " watermark=" + watermarkMs + " allowedLateness=" + allowedLatenessMs + "}";
+        return "LateEvent{" + event + " " + reason + " watermark=" + watermarkMs + " allowedLateness="
+                + allowedLatenessMs + "}";
     }
 }

@@ -20,6 +20,7 @@ public class LatePartial implements KafkaEnvelope {
 
     /** A {@link ViewTable} table name. */
     public String view;
+
     public TallyPartial partial;
     public long windowSizeMs;
 
@@ -74,8 +75,11 @@ public class LatePartial implements KafkaEnvelope {
             return false;
         }
         LatePartial that = (LatePartial) o;
-        return windowSizeMs == that.windowSizeMs && Objects.equals(view, that.view) && Objects.equals(partial, that.partial)
-                && Arrays.equals(partial.partitions, that.partial.partitions) && Arrays.equals(partial.firstOffsets, that.partial.firstOffsets)
+        return windowSizeMs == that.windowSizeMs
+                && Objects.equals(view, that.view)
+                && Objects.equals(partial, that.partial)
+                && Arrays.equals(partial.partitions, that.partial.partitions)
+                && Arrays.equals(partial.firstOffsets, that.partial.firstOffsets)
                 && Arrays.equals(partial.lastOffsets, that.partial.lastOffsets);
     }
 

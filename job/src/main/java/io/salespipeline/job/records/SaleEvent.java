@@ -77,7 +77,8 @@ public class SaleEvent {
 
     @Override
     public int hashCode() {
-        return Objects.hash(itemId, itemName, storeId, itemSold, timestampMs, sourceTopic, sourcePartition, sourceOffset);
+        return Objects.hash(
+                itemId, itemName, storeId, itemSold, timestampMs, sourceTopic, sourcePartition, sourceOffset);
     }
 
     @Override

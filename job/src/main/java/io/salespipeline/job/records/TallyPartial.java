@@ -25,6 +25,7 @@ public class TallyPartial {
      * these say which events of the log it excluded.
      */
     public int[] partitions = new int[0];
+
     public long[] firstOffsets = new long[0];
     public long[] lastOffsets = new long[0];
 
@@ -82,7 +83,7 @@ public class TallyPartial {
 
     @Override
     public String toString() {
-        return "TallyPartial{" + storeId + "/" + itemName + " @" + windowStartMs + " units=" + units + " events=" + events
-                + " t<=" + maxTimestampMs + "}";
+        return "TallyPartial{" + storeId + "/" + itemName + " @" + windowStartMs + " units=" + units + " events="
+                + events + " t<=" + maxTimestampMs + "}";
     }
 }

@@ -16,6 +16,7 @@ public class TopItemsRank {
     public long windowEndMs;
     /** 1-based. */
     public int rank;
+
     public String itemName;
     public long units;
     public boolean finalResult;
@@ -64,7 +65,7 @@ public class TopItemsRank {
 
     @Override
     public String toString() {
-        return "TopItemsRank{" + storeId + " [" + windowStartMs + "," + windowEndMs + ") #" + rank + " '"
-                + itemName + "' units=" + units + (finalResult ? " final" : " early") + "}";
+        return "TopItemsRank{" + storeId + " [" + windowStartMs + "," + windowEndMs + ") #" + rank + " '" + itemName
+                + "' units=" + units + (finalResult ? " final" : " early") + "}";
     }
 }

@@ -17,6 +17,7 @@ public class WindowAggregate {
     public long windowStartMs;
     /** Exclusive window end, epoch milliseconds UTC. */
     public long windowEndMs;
+
     public long units;
     public long events;
     public boolean finalResult;
@@ -57,7 +58,7 @@ public class WindowAggregate {
 
     @Override
     public String toString() {
-        return "WindowAggregate{" + key + " [" + windowStartMs + "," + windowEndMs + ") units=" + units
-                + " events=" + events + (finalResult ? " final" : " early") + "}";
+        return "WindowAggregate{" + key + " [" + windowStartMs + "," + windowEndMs + ") units=" + units + " events="
+                + events + (finalResult ? " final" : " early") + "}";
     }
 }

@@ -33,8 +33,14 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
     private static final long serialVersionUID = 1L;
 
     /** How many requests may be in flight, how rows are grouped, how long they may wait, and how often a write is retried. */
-    record Settings(int maxConcurrentRequests, int maxBatchRows, int maxBufferedRows, Duration flushInterval, Duration permitTimeout,
-            int writeRetries) implements Serializable {}
+    record Settings(
+            int maxConcurrentRequests,
+            int maxBatchRows,
+            int maxBufferedRows,
+            Duration flushInterval,
+            Duration permitTimeout,
+            int writeRetries)
+            implements Serializable {}
 
     private final SalesClusterBuilder clusterBuilder;
     private final String query;
@@ -43,7 +49,13 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
     private final int[] primaryKey;
     private final Settings settings;
 
-    BatchingCassandraSink(SalesClusterBuilder clusterBuilder, String query, String view, int[] partitionKey, int[] primaryKey, Settings settings) {
+    BatchingCassandraSink(
+            SalesClusterBuilder clusterBuilder,
+            String query,
+            String view,
+            int[] partitionKey,
+            int[] primaryKey,
+            Settings settings) {
         this.clusterBuilder = clusterBuilder;
         this.query = query;
         this.view = view;
@@ -80,7 +92,9 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
             this.connection = SharedSessions.acquire(sink.clusterBuilder);
             this.retries = new BoundedWriteRetryPolicy(settings.writeRetries(), view);
             try {
-                this.binder = new RowBinder(connection.prepare(sink.query), connection.cluster().getConfiguration().getCodecRegistry());
+                this.binder = new RowBinder(
+                        connection.prepare(sink.query),
+                        connection.cluster().getConfiguration().getCodecRegistry());
             } catch (RuntimeException e) {
                 connection.close();
                 throw e;
@@ -95,10 +109,13 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
                 batches.drain(this::send);
             } else if (!flushScheduled && batches.pendingRows() > 0) {
                 flushScheduled = true;
-                time.registerTimer(time.getCurrentProcessingTime() + settings.flushInterval().toMillis(), now -> {
-                    flushScheduled = false;
-                    batches.drain(this::send);
-                });
+                time.registerTimer(
+                        time.getCurrentProcessingTime()
+                                + settings.flushInterval().toMillis(),
+                        now -> {
+                            flushScheduled = false;
+                            batches.drain(this::send);
+                        });
             }
         }
 
@@ -108,7 +125,8 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
             batches.drain(this::send);
             int all = settings.maxConcurrentRequests();
             if (!requests.tryAcquire(all, settings.permitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException("writing view " + view + " to Cassandra: requests still unanswered after " + settings.permitTimeout());
+                throw new IOException("writing view " + view + " to Cassandra: requests still unanswered after "
+                        + settings.permitTimeout());
             }
             requests.release(all);
             rethrowFailure();
@@ -117,7 +135,8 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
         private void send(List<ROW> rows) {
             try {
                 if (!requests.tryAcquire(settings.permitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("writing view " + view + " to Cassandra: no request slot free after " + settings.permitTimeout());
+                    throw new IllegalStateException("writing view " + view
+                            + " to Cassandra: no request slot free after " + settings.permitTimeout());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -132,22 +151,25 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
                 statement = batch.setIdempotent(true);
             }
             ResultSetFuture answer = connection.session().executeAsync(statement.setRetryPolicy(retries));
-            answer.addListener(() -> {
-                try {
-                    answer.getUninterruptibly();
-                } catch (RuntimeException e) {
-                    WriteFailures.errors(view).incrementAndGet();
-                    failure.compareAndSet(null, e);
-                } finally {
-                    requests.release();
-                }
-            }, Runnable::run);
+            answer.addListener(
+                    () -> {
+                        try {
+                            answer.getUninterruptibly();
+                        } catch (RuntimeException e) {
+                            WriteFailures.errors(view).incrementAndGet();
+                            failure.compareAndSet(null, e);
+                        } finally {
+                            requests.release();
+                        }
+                    },
+                    Runnable::run);
         }
 
         private void rethrowFailure() throws IOException {
             Throwable error = failure.get();
             if (error != null) {
-                throw new IOException("writing view " + view + " to Cassandra failed after retries: " + error.getMessage(), error);
+                throw new IOException(
+                        "writing view " + view + " to Cassandra failed after retries: " + error.getMessage(), error);
             }
         }
 

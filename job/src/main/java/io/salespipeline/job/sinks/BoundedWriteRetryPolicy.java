@@ -24,12 +24,14 @@ final class BoundedWriteRetryPolicy implements RetryPolicy {
     }
 
     @Override
-    public RetryDecision onReadTimeout(Statement statement, ConsistencyLevel cl, int required, int received, boolean dataRetrieved, int nbRetry) {
+    public RetryDecision onReadTimeout(
+            Statement statement, ConsistencyLevel cl, int required, int received, boolean dataRetrieved, int nbRetry) {
         return decide(cl, nbRetry, false);
     }
 
     @Override
-    public RetryDecision onWriteTimeout(Statement statement, ConsistencyLevel cl, WriteType writeType, int required, int received, int nbRetry) {
+    public RetryDecision onWriteTimeout(
+            Statement statement, ConsistencyLevel cl, WriteType writeType, int required, int received, int nbRetry) {
         return decide(cl, nbRetry, false);
     }
 

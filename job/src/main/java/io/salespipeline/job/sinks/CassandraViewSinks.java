@@ -1,10 +1,10 @@
 package io.salespipeline.job.sinks;
 
 import io.salespipeline.contract.ViewStatements;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
-import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.WindowAggregate;
 import java.io.Serializable;
 import java.time.Duration;
@@ -59,34 +59,69 @@ public final class CassandraViewSinks implements ViewSinks {
 
     @Override
     public void itemSales(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.ItemSales(), ViewRows.ITEM_SALES_ROW, ViewStatements.itemSales(config.keyspace), ViewTable.ITEM_SALES.table(), FIRST, FIRST,
+        write(
+                events,
+                new ViewRows.ItemSales(),
+                ViewRows.ITEM_SALES_ROW,
+                ViewStatements.itemSales(config.keyspace),
+                ViewTable.ITEM_SALES.table(),
+                FIRST,
+                FIRST,
                 Chain.OWN);
     }
 
     @Override
     public void salesByStoreDay(DataStream<SaleEvent> events) {
-        write(events, new ViewRows.SalesByStoreDay(), ViewRows.STORE_DAY_ROW, ViewStatements.salesByStoreDay(config.keyspace),
-                ViewTable.SALES_BY_STORE_DAY.table(), FIRST_TWO, FIRST_FOUR, Chain.OWN);
+        write(
+                events,
+                new ViewRows.SalesByStoreDay(),
+                ViewRows.STORE_DAY_ROW,
+                ViewStatements.salesByStoreDay(config.keyspace),
+                ViewTable.SALES_BY_STORE_DAY.table(),
+                FIRST_TWO,
+                FIRST_FOUR,
+                Chain.OWN);
     }
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
         String view = ViewTable.STORE_SALES_PER_MINUTE.table();
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewStatements.storeSalesPerMinute(config.keyspace), view,
-                FIRST_TWO, FIRST_THREE, Chain.INPUT);
+        write(
+                windows,
+                new ViewRows.Window(view),
+                ViewRows.WINDOW_ROW,
+                ViewStatements.storeSalesPerMinute(config.keyspace),
+                view,
+                FIRST_TWO,
+                FIRST_THREE,
+                Chain.INPUT);
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
         String view = ViewTable.ITEM_SALES_PER_HOUR.table();
-        write(windows, new ViewRows.Window(view), ViewRows.WINDOW_ROW, ViewStatements.itemSalesPerHour(config.keyspace), view,
-                FIRST_TWO, FIRST_THREE, Chain.INPUT);
+        write(
+                windows,
+                new ViewRows.Window(view),
+                ViewRows.WINDOW_ROW,
+                ViewStatements.itemSalesPerHour(config.keyspace),
+                view,
+                FIRST_TWO,
+                FIRST_THREE,
+                Chain.INPUT);
     }
 
     @Override
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
-        write(ranks, new ViewRows.TopItems(), ViewRows.TOP_ITEMS_ROW, ViewStatements.topItemsPerStoreHour(config.keyspace), ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
-                FIRST_TWO, FIRST_FOUR, Chain.INPUT);
+        write(
+                ranks,
+                new ViewRows.TopItems(),
+                ViewRows.TOP_ITEMS_ROW,
+                ViewStatements.topItemsPerStoreHour(config.keyspace),
+                ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
+                FIRST_TWO,
+                FIRST_FOUR,
+                Chain.INPUT);
     }
 
     /** Where a view's rows are written: in a task of their own, or in the task that computes them. */
@@ -106,9 +141,17 @@ public final class CassandraViewSinks implements ViewSinks {
         INPUT
     }
 
-    private <IN, ROW extends Tuple> void write(DataStream<IN> input, ViewRowMapper<IN, ROW> mapper, TypeInformation<ROW> rowType, String query,
-            String view, int[] partitionKey, int[] primaryKey, Chain chain) {
-        SingleOutputStreamOperator<ROW> rows = input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
+    private <IN, ROW extends Tuple> void write(
+            DataStream<IN> input,
+            ViewRowMapper<IN, ROW> mapper,
+            TypeInformation<ROW> rowType,
+            String query,
+            String view,
+            int[] partitionKey,
+            int[] primaryKey,
+            Chain chain) {
+        SingleOutputStreamOperator<ROW> rows =
+                input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
         if (chain == Chain.OWN) {
             rows.startNewChain();
         }
@@ -124,9 +167,15 @@ public final class CassandraViewSinks implements ViewSinks {
         private final BatchingCassandraSink.Settings settings;
 
         BatchingCassandraSinks(JobConfig config) {
-            this.cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername);
-            this.settings = new BatchingCassandraSink.Settings(config.cassandraMaxConcurrentRequests, config.cassandraBatchRows,
-                    config.cassandraMaxBufferedRows, config.cassandraFlushInterval, PERMIT_TIMEOUT, config.cassandraWriteRetries);
+            this.cluster =
+                    new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername);
+            this.settings = new BatchingCassandraSink.Settings(
+                    config.cassandraMaxConcurrentRequests,
+                    config.cassandraBatchRows,
+                    config.cassandraMaxBufferedRows,
+                    config.cassandraFlushInterval,
+                    PERMIT_TIMEOUT,
+                    config.cassandraWriteRetries);
         }
 
         @Override

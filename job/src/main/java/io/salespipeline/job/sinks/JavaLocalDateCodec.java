@@ -20,7 +20,10 @@ final class JavaLocalDateCodec extends TypeCodec<java.time.LocalDate> {
 
     @Override
     public ByteBuffer serialize(java.time.LocalDate value, ProtocolVersion protocolVersion) {
-        return value == null ? null : TypeCodec.date().serialize(LocalDate.fromDaysSinceEpoch(Math.toIntExact(value.toEpochDay())), protocolVersion);
+        return value == null
+                ? null
+                : TypeCodec.date()
+                        .serialize(LocalDate.fromDaysSinceEpoch(Math.toIntExact(value.toEpochDay())), protocolVersion);
     }
 
     @Override
@@ -37,6 +40,8 @@ final class JavaLocalDateCodec extends TypeCodec<java.time.LocalDate> {
 
     @Override
     public String format(java.time.LocalDate value) {
-        return value == null ? "NULL" : TypeCodec.date().format(LocalDate.fromDaysSinceEpoch(Math.toIntExact(value.toEpochDay())));
+        return value == null
+                ? "NULL"
+                : TypeCodec.date().format(LocalDate.fromDaysSinceEpoch(Math.toIntExact(value.toEpochDay())));
     }
 }

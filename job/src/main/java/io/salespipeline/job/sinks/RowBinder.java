@@ -38,7 +38,8 @@ final class RowBinder {
     private TypeCodec<Object> codec(int column, Object value) {
         TypeCodec<Object> codec = codecs[column];
         if (codec == null) {
-            codec = (TypeCodec<Object>) codecRegistry.codecFor(upsert.getVariables().getType(column), value.getClass());
+            codec = (TypeCodec<Object>)
+                    codecRegistry.codecFor(upsert.getVariables().getType(column), value.getClass());
             codecs[column] = codec;
         }
         return codec;

@@ -57,8 +57,11 @@ final class SalesClusterBuilder extends ClusterBuilder {
                 .withoutJMXReporting()
                 .withCodecRegistry(new CodecRegistry().register(JavaLocalDateCodec.INSTANCE))
                 // idempotent: the driver may retry any statement (see BoundedWriteRetryPolicy)
-                .withQueryOptions(new QueryOptions().setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).setDefaultIdempotence(true))
-                .withSocketOptions(new SocketOptions().setConnectTimeoutMillis(5_000).setReadTimeoutMillis(20_000))
+                .withQueryOptions(new QueryOptions()
+                        .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
+                        .setDefaultIdempotence(true))
+                .withSocketOptions(
+                        new SocketOptions().setConnectTimeoutMillis(5_000).setReadTimeoutMillis(20_000))
                 // every writer of the TaskManager sends through these connections: their in-flight
                 // limits add up beyond the driver's default 1,024 requests and 256 queued per connection
                 .withPoolingOptions(new PoolingOptions()
@@ -74,7 +77,10 @@ final class SalesClusterBuilder extends ClusterBuilder {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SalesClusterBuilder that && port == that.port && host.equals(that.host) && Objects.equals(username, that.username);
+        return other instanceof SalesClusterBuilder that
+                && port == that.port
+                && host.equals(that.host)
+                && Objects.equals(username, that.username);
     }
 
     @Override

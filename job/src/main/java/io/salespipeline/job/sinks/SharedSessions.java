@@ -64,6 +64,7 @@ final class SharedSessions {
         private Session session;
         /** Why that one attempt failed: the writers that waited for it fail with it instead of each trying again. */
         private RuntimeException failure;
+
         private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
         private int leases;
 

@@ -1,10 +1,10 @@
 package io.salespipeline.job.sinks;
 
-import io.salespipeline.contract.ViewStatements;
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
 import com.datastax.driver.core.exceptions.DriverException;
 import com.datastax.driver.core.exceptions.InvalidQueryException;
+import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
 
@@ -21,8 +21,10 @@ public final class ViewKeyspaceCheck {
     /** @throws ConfigException with a one-line reason when the views cannot be written */
     public static void requireWritable(JobConfig config) {
         String where = "Cassandra at " + config.cassandraHost + ":" + config.cassandraPort;
-        Cluster cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername).getCluster();
-        try (cluster; Session session = cluster.connect()) {
+        Cluster cluster = new SalesClusterBuilder(config.cassandraHost, config.cassandraPort, config.cassandraUsername)
+                .getCluster();
+        try (cluster;
+                Session session = cluster.connect()) {
             if (cluster.getMetadata().getKeyspace(config.keyspace) == null) {
                 throw new ConfigException("keyspace " + config.keyspace + " does not exist in " + where
                         + ": deploy with ./replay, which creates it (or apply cql/10-views.cql to it)");
@@ -31,12 +33,13 @@ public final class ViewKeyspaceCheck {
                 try {
                     session.prepare(upsert);
                 } catch (InvalidQueryException e) {
-                    throw new ConfigException("keyspace " + config.keyspace + " does not have this build's views (" + e.getMessage()
-                            + "): build a new view version with ./replay reprocess");
+                    throw new ConfigException("keyspace " + config.keyspace + " does not have this build's views ("
+                            + e.getMessage() + "): build a new view version with ./replay reprocess");
                 }
             }
         } catch (DriverException e) {
-            throw new ConfigException("cannot check keyspace " + config.keyspace + " in " + where + ": " + e.getMessage());
+            throw new ConfigException(
+                    "cannot check keyspace " + config.keyspace + " in " + where + ": " + e.getMessage());
         }
     }
 }

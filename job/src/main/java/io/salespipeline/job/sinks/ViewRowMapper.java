@@ -16,7 +16,6 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
 
     private static final long serialVersionUID = 1L;
 
-
     private final String view;
     private transient Counter rows;
     private transient long lastEmissionMicros;
@@ -27,10 +26,15 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(Metrics.VIEWS_GROUP).addGroup(Metrics.VIEW_LABEL, view);
+        MetricGroup group = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup(Metrics.VIEWS_GROUP)
+                .addGroup(Metrics.VIEW_LABEL, view);
         rows = group.counter(Metrics.ROWS);
-        group.gauge(Metrics.WRITE_RETRIES, (Gauge<Long>) () -> WriteFailures.retries(view).get());
-        group.gauge(Metrics.WRITE_ERRORS, (Gauge<Long>) () -> WriteFailures.errors(view).get());
+        group.gauge(Metrics.WRITE_RETRIES, (Gauge<Long>)
+                () -> WriteFailures.retries(view).get());
+        group.gauge(Metrics.WRITE_ERRORS, (Gauge<Long>)
+                () -> WriteFailures.errors(view).get());
     }
 
     @Override

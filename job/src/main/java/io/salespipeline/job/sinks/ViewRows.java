@@ -1,9 +1,9 @@
 package io.salespipeline.job.sinks;
 
-import io.salespipeline.job.records.SaleEvent;
-import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.contract.ViewTable;
+import io.salespipeline.job.records.SaleEvent;
+import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,17 +18,49 @@ final class ViewRows {
 
     private ViewRows() {}
 
-    static final TypeInformation<Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> ITEM_SALES_ROW =
-            Types.TUPLE(Types.STRING, Types.STRING, Types.STRING, TypeInformation.of(Date.class), Types.LOCAL_DATE, Types.STRING, Types.INT, Types.LONG);
+    static final TypeInformation<Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>>
+            ITEM_SALES_ROW = Types.TUPLE(
+                    Types.STRING,
+                    Types.STRING,
+                    Types.STRING,
+                    TypeInformation.of(Date.class),
+                    Types.LOCAL_DATE,
+                    Types.STRING,
+                    Types.INT,
+                    Types.LONG);
 
     static final TypeInformation<Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> STORE_DAY_ROW =
-            Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), Types.STRING, Types.STRING, Types.STRING, Types.INT, Types.LONG);
+            Types.TUPLE(
+                    Types.STRING,
+                    Types.LOCAL_DATE,
+                    TypeInformation.of(Date.class),
+                    Types.STRING,
+                    Types.STRING,
+                    Types.STRING,
+                    Types.INT,
+                    Types.LONG);
 
     static final TypeInformation<Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> WINDOW_ROW =
-            Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), TypeInformation.of(Date.class), Types.LONG, Types.LONG, Types.BOOLEAN, Types.LONG);
+            Types.TUPLE(
+                    Types.STRING,
+                    Types.LOCAL_DATE,
+                    TypeInformation.of(Date.class),
+                    TypeInformation.of(Date.class),
+                    Types.LONG,
+                    Types.LONG,
+                    Types.BOOLEAN,
+                    Types.LONG);
 
     static final TypeInformation<Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> TOP_ITEMS_ROW =
-            Types.TUPLE(Types.STRING, Types.LOCAL_DATE, TypeInformation.of(Date.class), Types.INT, Types.STRING, Types.LONG, Types.BOOLEAN, Types.LONG);
+            Types.TUPLE(
+                    Types.STRING,
+                    Types.LOCAL_DATE,
+                    TypeInformation.of(Date.class),
+                    Types.INT,
+                    Types.STRING,
+                    Types.LONG,
+                    Types.BOOLEAN,
+                    Types.LONG);
 
     static LocalDate utcDate(long epochMs) {
         return Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC).toLocalDate();
@@ -38,7 +70,8 @@ final class ViewRows {
      * View 1: newest event time wins, whatever order events arrive or are replayed in; of sales in
      * the same millisecond, the later in the log (see {@link ViewStatements#logPosition}).
      */
-    static final class ItemSales extends ViewRowMapper<SaleEvent, Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> {
+    static final class ItemSales
+            extends ViewRowMapper<SaleEvent, Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> {
         private static final long serialVersionUID = 1L;
 
         ItemSales() {
@@ -47,13 +80,21 @@ final class ViewRows {
 
         @Override
         Tuple8<String, String, String, Date, LocalDate, String, Integer, Long> toRow(SaleEvent e) {
-            return Tuple8.of(e.itemId, ViewStatements.logPosition(e.sourcePartition, e.sourceOffset), e.storeId, new Date(e.timestampMs), e.timestampDate(), e.itemName,
-                    e.itemSold, eventTimeMicros(e.timestampMs));
+            return Tuple8.of(
+                    e.itemId,
+                    ViewStatements.logPosition(e.sourcePartition, e.sourceOffset),
+                    e.storeId,
+                    new Date(e.timestampMs),
+                    e.timestampDate(),
+                    e.itemName,
+                    e.itemSold,
+                    eventTimeMicros(e.timestampMs));
         }
     }
 
     /** View 2: one row per log position, so replays upsert the same rows. */
-    static final class SalesByStoreDay extends ViewRowMapper<SaleEvent, Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> {
+    static final class SalesByStoreDay
+            extends ViewRowMapper<SaleEvent, Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> {
         private static final long serialVersionUID = 1L;
 
         SalesByStoreDay() {
@@ -62,13 +103,21 @@ final class ViewRows {
 
         @Override
         Tuple8<String, LocalDate, Date, String, String, String, Integer, Long> toRow(SaleEvent e) {
-            return Tuple8.of(e.storeId, e.timestampDate(), new Date(e.timestampMs), e.eventId(), e.itemId, e.itemName, e.itemSold,
+            return Tuple8.of(
+                    e.storeId,
+                    e.timestampDate(),
+                    new Date(e.timestampMs),
+                    e.eventId(),
+                    e.itemId,
+                    e.itemName,
+                    e.itemSold,
                     eventTimeMicros(e.timestampMs));
         }
     }
 
     /** Views 3 and 4: a window's latest final emission wins, else its latest early one. */
-    static final class Window extends ViewRowMapper<WindowAggregate, Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> {
+    static final class Window
+            extends ViewRowMapper<WindowAggregate, Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> {
         private static final long serialVersionUID = 1L;
 
         Window(String view) {
@@ -77,13 +126,21 @@ final class ViewRows {
 
         @Override
         Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long> toRow(WindowAggregate w) {
-            return Tuple8.of(w.key, utcDate(w.windowStartMs), new Date(w.windowStartMs), new Date(w.windowEndMs), w.units, w.events,
-                    w.finalResult, aggregateMicros(w.finalResult));
+            return Tuple8.of(
+                    w.key,
+                    utcDate(w.windowStartMs),
+                    new Date(w.windowStartMs),
+                    new Date(w.windowEndMs),
+                    w.units,
+                    w.events,
+                    w.finalResult,
+                    aggregateMicros(w.finalResult));
         }
     }
 
     /** View 5: a rank's latest final emission wins, else its latest early one. */
-    static final class TopItems extends ViewRowMapper<TopItemsRank, Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> {
+    static final class TopItems
+            extends ViewRowMapper<TopItemsRank, Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> {
         private static final long serialVersionUID = 1L;
 
         TopItems() {
@@ -92,7 +149,14 @@ final class ViewRows {
 
         @Override
         Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long> toRow(TopItemsRank r) {
-            return Tuple8.of(r.storeId, utcDate(r.windowStartMs), new Date(r.windowStartMs), r.rank, r.itemName, r.units, r.finalResult,
+            return Tuple8.of(
+                    r.storeId,
+                    utcDate(r.windowStartMs),
+                    new Date(r.windowStartMs),
+                    r.rank,
+                    r.itemName,
+                    r.units,
+                    r.finalResult,
                     aggregateMicros(r.finalResult));
         }
     }

@@ -13,20 +13,42 @@ import com.tngtech.archunit.lang.ArchRule;
 class JobArchitectureTest {
 
     @ArchTest
-    static final ArchRule packagesHaveNoCycles = slices().matching("io.salespipeline.job.(*)..").should().beFreeOfCycles();
+    static final ArchRule packagesHaveNoCycles =
+            slices().matching("io.salespipeline.job.(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule recordsDependOnNoOtherPartOfTheJob = noClasses().that().resideInAPackage("..job.records..")
-            .should().dependOnClassesThat().resideInAnyPackage("..job.functions..", "..job.sinks..", "..job.kafka..", "..job.parse..", "..job.config..");
+    static final ArchRule recordsDependOnNoOtherPartOfTheJob = noClasses()
+            .that()
+            .resideInAPackage("..job.records..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "..job.functions..", "..job.sinks..", "..job.kafka..", "..job.parse..", "..job.config..");
 
     @ArchTest
-    static final ArchRule functionsKnowNoConnector = noClasses().that().resideInAPackage("..job.functions..")
-            .should().dependOnClassesThat().resideInAnyPackage("..job.sinks..", "..job.kafka..", "org.apache.flink.connector..", "org.apache.kafka..", "com.datastax..");
+    static final ArchRule functionsKnowNoConnector = noClasses()
+            .that()
+            .resideInAPackage("..job.functions..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "..job.sinks..",
+                    "..job.kafka..",
+                    "org.apache.flink.connector..",
+                    "org.apache.kafka..",
+                    "com.datastax..");
 
     @ArchTest
-    static final ArchRule onlyTheJobWires = noClasses().that().resideOutsideOfPackage("io.salespipeline.job")
-            .should().dependOnClassesThat().resideInAPackage("io.salespipeline.job");
+    static final ArchRule onlyTheJobWires = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.salespipeline.job")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.salespipeline.job");
 
     @ArchTest
-    static final ArchRule theJobKnowsNoLauncher = noClasses().should().dependOnClassesThat().resideInAnyPackage("io.salespipeline.stack..", "io.salespipeline.testkit..");
+    static final ArchRule theJobKnowsNoLauncher = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.salespipeline.stack..", "io.salespipeline.testkit..");
 }

@@ -1,10 +1,10 @@
 package io.salespipeline.job.functions;
 
-import io.salespipeline.contract.Metrics;
 import static io.salespipeline.job.functions.Sales.MINUTE;
 import static io.salespipeline.job.functions.Sales.sale;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.LateReason;
 import io.salespipeline.job.records.SaleEvent;
@@ -12,16 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -91,9 +91,15 @@ class LatenessGateTest {
         assertThat(harness.extractOutputValues()).containsExactly(onTime);
         // the first is the first event of its partition, behind the watermark only; the second is
         // also far behind the first, which its partition's own watermark already says
-        assertThat(sideOutput()).containsExactly(
-                new LateEvent(oneMillisecondTooLate, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, watermark, 60_000),
-                new LateEvent(muchTooLate, LateReason.BEHIND_ITS_PARTITION, oneMillisecondTooLate.timestampMs - 5_000 - 1, 60_000));
+        assertThat(sideOutput())
+                .containsExactly(
+                        new LateEvent(
+                                oneMillisecondTooLate, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, watermark, 60_000),
+                        new LateEvent(
+                                muchTooLate,
+                                LateReason.BEHIND_ITS_PARTITION,
+                                oneMillisecondTooLate.timestampMs - 5_000 - 1,
+                                60_000));
         assertThat(lateEvents().getCount()).isEqualTo(2);
     }
 
@@ -106,7 +112,9 @@ class LatenessGateTest {
         harness.processElement(event, event.timestampMs);
 
         assertThat(harness.extractOutputValues()).containsExactly(event);
-        assertThat(sideOutput()).containsExactly(new LateEvent(event, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, MINUTE + 60_001, 60_000));
+        assertThat(sideOutput())
+                .containsExactly(
+                        new LateEvent(event, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, MINUTE + 60_001, 60_000));
         assertThat(lateEvents().getCount()).isEqualTo(1);
     }
 
@@ -116,8 +124,8 @@ class LatenessGateTest {
         harness.processWatermark(watermark);
         OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
 
-        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> restored =
-                new OneInputStreamOperatorTestHarness<>(new LatenessGate(ALLOWED_LATENESS, OUT_OF_ORDERNESS), environment)) {
+        try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> restored = new OneInputStreamOperatorTestHarness<>(
+                new LatenessGate(ALLOWED_LATENESS, OUT_OF_ORDERNESS), environment)) {
             restored.initializeState(checkpoint);
             restored.open();
             SaleEvent old = sale("s1", "apple", 1, MINUTE);
@@ -128,7 +136,8 @@ class LatenessGateTest {
             restored.processElement(recent, recent.timestampMs);
 
             assertThat(restored.extractOutputValues()).containsExactly(recent);
-            assertThat(restored.getSideOutput(LatenessGate.LATE_EVENTS)).extracting(StreamRecord::getValue)
+            assertThat(restored.getSideOutput(LatenessGate.LATE_EVENTS))
+                    .extracting(StreamRecord::getValue)
                     .containsExactly(new LateEvent(old, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, watermark, 60_000));
         }
     }
@@ -181,9 +190,11 @@ class LatenessGateTest {
 
         // no watermark has reached the gate (the source emits one every 200 ms): the log decides alone
         assertThat(harness.extractOutputValues()).containsExactly(first, atTheLimit);
-        assertThat(sideOutput()).containsExactly(
-                new LateEvent(twoMinutesBehind, LateReason.BEHIND_ITS_PARTITION, partitionWatermark, 60_000),
-                new LateEvent(oneMillisecondBeyond, LateReason.BEHIND_ITS_PARTITION, partitionWatermark, 60_000));
+        assertThat(sideOutput())
+                .containsExactly(
+                        new LateEvent(twoMinutesBehind, LateReason.BEHIND_ITS_PARTITION, partitionWatermark, 60_000),
+                        new LateEvent(
+                                oneMillisecondBeyond, LateReason.BEHIND_ITS_PARTITION, partitionWatermark, 60_000));
         assertThat(lateEvents().getCount()).isEqualTo(2);
     }
 
@@ -199,8 +210,10 @@ class LatenessGateTest {
         }
 
         assertThat(harness.extractOutputValues()).containsExactly(ahead, behindButSteady, withinItsPartition);
-        assertThat(sideOutput()).extracting(late -> late.event, late -> late.reason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(sameTimeInTheFastPartition, "BEHIND_ITS_PARTITION"));
+        assertThat(sideOutput())
+                .extracting(late -> late.event, late -> late.reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(sameTimeInTheFastPartition, "BEHIND_ITS_PARTITION"));
     }
 
     /**
@@ -222,23 +235,32 @@ class LatenessGateTest {
         try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> restored = gate(1, 0)) {
             restored.initializeState(checkpoint);
             restored.open();
-            assertThat(restored.getOutput()).as("nothing before the task runs its mailbox").isEmpty();
+            assertThat(restored.getOutput())
+                    .as("nothing before the task runs its mailbox")
+                    .isEmpty();
             restored.setProcessingTime(restored.getProcessingTime() + 1);
-            assertThat(restored.getOutput()).containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
+            assertThat(restored.getOutput())
+                    .containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
         }
-        // rescaled to two subtasks: each restores every partition's history, so both give the windows the same watermark
+        // rescaled to two subtasks: each restores every partition's history, so both give the windows the same
+        // watermark
         for (int subtask = 0; subtask < 2; subtask++) {
             try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> rescaled = gate(2, subtask)) {
-                rescaled.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, 128, 1, 2, subtask));
+                rescaled.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, 128, 1, 2, subtask));
                 rescaled.open();
                 rescaled.setProcessingTime(rescaled.getProcessingTime() + 1);
-                assertThat(rescaled.getOutput()).as("subtask %d of 2", subtask).containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
+                assertThat(rescaled.getOutput())
+                        .as("subtask %d of 2", subtask)
+                        .containsExactly(new Watermark(t - 10_000 - OUT_OF_ORDERNESS.toMillis() - 1));
             }
         }
         try (OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> fresh = gate(1, 0)) {
             fresh.open();
             fresh.setProcessingTime(fresh.getProcessingTime() + 1);
-            assertThat(fresh.getOutput()).as("a gate without history has no watermark to give").isEmpty();
+            assertThat(fresh.getOutput())
+                    .as("a gate without history has no watermark to give")
+                    .isEmpty();
         }
     }
 
@@ -270,7 +292,8 @@ class LatenessGateTest {
                 restored.processElement(event, event.timestampMs);
             }
             assertThat(restored.extractOutputValues()).containsExactly(onTimeInPartition1);
-            assertThat(restored.getSideOutput(LatenessGate.LATE_EVENTS)).extracting(r -> r.getValue().event)
+            assertThat(restored.getSideOutput(LatenessGate.LATE_EVENTS))
+                    .extracting(r -> r.getValue().event)
                     .containsExactly(lateInPartition0, lateInPartition1);
         }
     }
@@ -289,7 +312,10 @@ class LatenessGateTest {
             try {
                 assertScheduleMatchesTheLog(new java.util.Random(runSeed));
             } catch (AssertionError | Exception e) {
-                throw new AssertionError("schedule seed " + runSeed + " (reproduce with -Dschedule.seed=" + runSeed + "): " + e.getMessage(), e);
+                throw new AssertionError(
+                        "schedule seed " + runSeed + " (reproduce with -Dschedule.seed=" + runSeed + "): "
+                                + e.getMessage(),
+                        e);
             }
         }
     }
@@ -367,9 +393,13 @@ class LatenessGateTest {
                 int p = open.get(random.nextInt(open.size()));
                 SaleEvent event = logs.get(p).get(next[p]++);
                 OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> gate = gates[p % gates.length];
-                int before = gate.getSideOutput(LatenessGate.LATE_EVENTS) == null ? 0 : gate.getSideOutput(LatenessGate.LATE_EVENTS).size();
+                int before = gate.getSideOutput(LatenessGate.LATE_EVENTS) == null
+                        ? 0
+                        : gate.getSideOutput(LatenessGate.LATE_EVENTS).size();
                 gate.processElement(event, event.timestampMs);
-                int after = gate.getSideOutput(LatenessGate.LATE_EVENTS) == null ? 0 : gate.getSideOutput(LatenessGate.LATE_EVENTS).size();
+                int after = gate.getSideOutput(LatenessGate.LATE_EVENTS) == null
+                        ? 0
+                        : gate.getSideOutput(LatenessGate.LATE_EVENTS).size();
                 if (after > before) {
                     judgedLate.add(event);
                     lateSinceCheckpoint.add(event);
@@ -389,20 +419,23 @@ class LatenessGateTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent>[] openGates(int parallelism, OperatorSubtaskState checkpoint, int checkpointParallelism)
-            throws Exception {
-        OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent>[] gates = new OneInputStreamOperatorTestHarness[parallelism];
+    private static OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent>[] openGates(
+            int parallelism, OperatorSubtaskState checkpoint, int checkpointParallelism) throws Exception {
+        OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent>[] gates =
+                new OneInputStreamOperatorTestHarness[parallelism];
         for (int g = 0; g < parallelism; g++) {
             gates[g] = gate(parallelism, g);
             if (checkpoint != null) {
-                gates[g].initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, 128, checkpointParallelism, parallelism, g));
+                gates[g].initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        checkpoint, 128, checkpointParallelism, parallelism, g));
             }
             gates[g].open();
         }
         return gates;
     }
 
-    private static OperatorSubtaskState snapshotAll(OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent>[] gates) throws Exception {
+    private static OperatorSubtaskState snapshotAll(OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent>[] gates)
+            throws Exception {
         OperatorSubtaskState[] states = new OperatorSubtaskState[gates.length];
         for (int g = 0; g < gates.length; g++) {
             states[g] = gates[g].snapshot(1L, 1L);
@@ -416,8 +449,10 @@ class LatenessGateTest {
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> gate(int parallelism, int subtask) throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new LatenessGate(ALLOWED_LATENESS, OUT_OF_ORDERNESS), 128, parallelism, subtask);
+    private static OneInputStreamOperatorTestHarness<SaleEvent, SaleEvent> gate(int parallelism, int subtask)
+            throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new LatenessGate(ALLOWED_LATENESS, OUT_OF_ORDERNESS), 128, parallelism, subtask);
     }
 
     private List<LateEvent> sideOutput() {

@@ -25,7 +25,8 @@ class LocalTallyTest {
 
     @Test
     void sumsPerKeyAndWindowAndSendsTheSumsAheadOfTheWatermark() throws Exception {
-        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness = harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
+        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness =
+                harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
             process(harness, sale("s1", "apple", 3, MINUTE + 1_000));
             process(harness, sale("s1", "pear", 4, MINUTE + 59_999));
             process(harness, sale("s2", "apple", 5, MINUTE + 2_000));
@@ -36,20 +37,25 @@ class LocalTallyTest {
 
             List<Object> output = new ArrayList<>(harness.getOutput());
             assertThat(output).hasSize(4);
-            assertThat(output.subList(0, 3)).containsExactlyInAnyOrder(
-                    record(partial("s1", null, MINUTE, 7, 2, MINUTE + 59_999)),
-                    record(partial("s2", null, MINUTE, 5, 1, MINUTE + 2_000)),
-                    record(partial("s1", null, MINUTE + 60_000, 6, 1, MINUTE + 60_000)));
+            assertThat(output.subList(0, 3))
+                    .containsExactlyInAnyOrder(
+                            record(partial("s1", null, MINUTE, 7, 2, MINUTE + 59_999)),
+                            record(partial("s2", null, MINUTE, 5, 1, MINUTE + 2_000)),
+                            record(partial("s1", null, MINUTE + 60_000, 6, 1, MINUTE + 60_000)));
             assertThat(output.get(3)).isEqualTo(new Watermark(MINUTE + 55_000));
         }
     }
 
     @Test
     void theKeyDecidesWhatIsSummedTogether() throws Exception {
-        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> items = harness(LocalTally.Key.ITEM, ONE_HOUR, ROOMY);
+        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> items =
+                        harness(LocalTally.Key.ITEM, ONE_HOUR, ROOMY);
                 OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> storeItems =
                         harness(LocalTally.Key.STORE_AND_ITEM, ONE_HOUR, ROOMY)) {
-            for (SaleEvent event : List.of(sale("s1", "apple", 1, HOUR), sale("s2", "apple", 2, HOUR + 10), sale("s1", "apple", 4, HOUR + 20))) {
+            for (SaleEvent event : List.of(
+                    sale("s1", "apple", 1, HOUR),
+                    sale("s2", "apple", 2, HOUR + 10),
+                    sale("s1", "apple", 4, HOUR + 20))) {
                 process(items, event);
                 process(storeItems, event);
             }
@@ -57,15 +63,17 @@ class LocalTallyTest {
             storeItems.endInput();
 
             assertThat(items.extractOutputValues()).containsExactly(partial(null, "apple", HOUR, 7, 3, HOUR + 20));
-            assertThat(storeItems.extractOutputValues()).containsExactlyInAnyOrder(
-                    partial("s1", "apple", HOUR, 5, 2, HOUR + 20),
-                    partial("s2", "apple", HOUR, 2, 1, HOUR + 10));
+            assertThat(storeItems.extractOutputValues())
+                    .containsExactlyInAnyOrder(
+                            partial("s1", "apple", HOUR, 5, 2, HOUR + 20),
+                            partial("s2", "apple", HOUR, 2, 1, HOUR + 10));
         }
     }
 
     @Test
     void aSumNamesTheOffsetsItsEventsCameFromPerPartition() throws Exception {
-        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness = harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
+        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness =
+                harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
             for (SaleEvent event : List.of(
                     new SaleEvent("i", "apple", "s1", 1, MINUTE, "item_sales", 2, 40L),
                     new SaleEvent("i", "apple", "s1", 1, MINUTE + 1, "item_sales", 0, 7L),
@@ -83,7 +91,8 @@ class LocalTallyTest {
 
     @Test
     void nothingIsHeldAcrossACheckpoint() throws Exception {
-        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness = harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
+        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness =
+                harness(LocalTally.Key.STORE, ONE_MINUTE, ROOMY)) {
             process(harness, sale("s1", "apple", 3, MINUTE));
             harness.prepareSnapshotPreBarrier(1);
             assertThat(harness.extractOutputValues()).containsExactly(partial("s1", null, MINUTE, 3, 1, MINUTE));
@@ -97,14 +106,16 @@ class LocalTallyTest {
     @Test
     void sumsLeaveEarlyWhenTooManyKeysAreOpenOrTheyWaitedTheMaximumDelay() throws Exception {
         LocalTally.Limits tight = new LocalTally.Limits(Duration.ofMillis(500), 2);
-        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness = harness(LocalTally.Key.STORE, ONE_MINUTE, tight)) {
+        try (OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness =
+                harness(LocalTally.Key.STORE, ONE_MINUTE, tight)) {
             harness.setProcessingTime(1_000);
             process(harness, sale("s1", "apple", 3, MINUTE));
             process(harness, sale("s1", "apple", 1, MINUTE + 1));
             assertThat(harness.getOutput()).isEmpty();
             process(harness, sale("s2", "apple", 2, MINUTE));
-            assertThat(drain(harness)).containsExactlyInAnyOrder(
-                    partial("s1", null, MINUTE, 4, 2, MINUTE + 1), partial("s2", null, MINUTE, 2, 1, MINUTE));
+            assertThat(drain(harness))
+                    .containsExactlyInAnyOrder(
+                            partial("s1", null, MINUTE, 4, 2, MINUTE + 1), partial("s2", null, MINUTE, 2, 1, MINUTE));
 
             process(harness, sale("s3", "apple", 5, MINUTE));
             harness.setProcessingTime(1_499);
@@ -123,7 +134,8 @@ class LocalTallyTest {
         return harness;
     }
 
-    private static void process(OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness, SaleEvent event) throws Exception {
+    private static void process(OneInputStreamOperatorTestHarness<SaleEvent, TallyPartial> harness, SaleEvent event)
+            throws Exception {
         harness.processElement(event, event.timestampMs);
     }
 
@@ -137,7 +149,8 @@ class LocalTallyTest {
         return new StreamRecord<>(partial, partial.maxTimestampMs);
     }
 
-    private static TallyPartial partial(String storeId, String itemName, long windowStartMs, long units, long events, long maxTimestampMs) {
+    private static TallyPartial partial(
+            String storeId, String itemName, long windowStartMs, long units, long events, long maxTimestampMs) {
         TallyPartial partial = new TallyPartial(storeId, itemName, windowStartMs);
         partial.units = units;
         partial.events = events;

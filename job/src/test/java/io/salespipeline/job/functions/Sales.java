@@ -18,7 +18,8 @@ final class Sales {
 
     /** A window as the job builds it, with pre-aggregation limits that never flush on their own in a test. */
     static SalesAggregations.WindowSpec window(Duration size, Duration allowedLateness, Duration earlyFiring) {
-        return new SalesAggregations.WindowSpec(size, allowedLateness, earlyFiring, new LocalTally.Limits(Duration.ofHours(1), 1_000));
+        return new SalesAggregations.WindowSpec(
+                size, allowedLateness, earlyFiring, new LocalTally.Limits(Duration.ofHours(1), 1_000));
     }
 
     static SaleEvent sale(String storeId, String itemName, int itemSold, long timestampMs) {

@@ -15,8 +15,8 @@ import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.WindowAggregate;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +44,10 @@ class SalesWindowsTest {
             assertThat(harness.extractOutputValues()).isEmpty();
 
             harness.processWatermark(MINUTE_END - 1);
-            assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
-                    new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true),
-                    new WindowAggregate("s2", MINUTE, MINUTE_END, 5, 1, true));
+            assertThat(harness.extractOutputValues())
+                    .containsExactlyInAnyOrder(
+                            new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true),
+                            new WindowAggregate("s2", MINUTE, MINUTE_END, 5, 1, true));
         }
     }
 
@@ -110,7 +111,8 @@ class SalesWindowsTest {
             assertThat(drain(harness)).isEmpty();
             assertThat(harness.numKeyedStateEntries()).isZero();
             // the gate could not see it coming (its subtask's partitions were all idle): not dropped, routed
-            assertThat(harness.getSideOutput(SalesAggregations.LATE_PARTIALS)).extracting(r -> r.getValue().units, r -> r.getValue().events)
+            assertThat(harness.getSideOutput(SalesAggregations.LATE_PARTIALS))
+                    .extracting(r -> r.getValue().units, r -> r.getValue().events)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(8L, 1L));
         }
     }
@@ -122,8 +124,10 @@ class SalesWindowsTest {
      */
     @Test
     void aWindowRestoredAfterItsFinalFiringNeverEmitsAnEarlyRowAgain() throws Exception {
-        Checkpointed before = checkpointAfter(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)),
-                sale("s1", "apple", 3, MINUTE + 1_000), MINUTE_END - 1);
+        Checkpointed before = checkpointAfter(
+                SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)),
+                sale("s1", "apple", 3, MINUTE + 1_000),
+                MINUTE_END - 1);
         assertThat(before.emitted()).containsExactly(new WindowAggregate("s1", MINUTE, MINUTE_END, 3, 1, true));
         try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> restored =
                 harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)), before.state())) {
@@ -145,9 +149,13 @@ class SalesWindowsTest {
      */
     @Test
     void aWindowPurgedBeforeARestoreStaysClosedAndItsLaterSalesAreRoutedOnce() throws Exception {
-        Checkpointed purged = checkpointAfter(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)),
-                sale("s1", "apple", 3, MINUTE + 1_000), MINUTE + 3_600_000 + 60_000);
-        assertThat(purged.emitted()).extracting(w -> w.units, w -> w.finalResult).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, true));
+        Checkpointed purged = checkpointAfter(
+                SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)),
+                sale("s1", "apple", 3, MINUTE + 1_000),
+                MINUTE + 3_600_000 + 60_000);
+        assertThat(purged.emitted())
+                .extracting(w -> w.units, w -> w.finalResult)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, true));
         try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> restored =
                 harness(SalesAggregations.itemSales(source(), window(ONE_HOUR, LATENESS, EARLY)), purged.state())) {
             process(restored, sale("s2", "apple", 2, MINUTE + 10_000));
@@ -158,13 +166,19 @@ class SalesWindowsTest {
             restored.setProcessingTime(2 * EARLY.toMillis());
             restored.processWatermark(MINUTE + 3_600_000 + 120_000);
             assertThat(drain(restored)).as("no row for the purged window").isEmpty();
-            assertThat(restored.getSideOutput(SalesAggregations.LATE_PARTIALS)).extracting(r -> r.getValue().itemName, r -> r.getValue().units)
-                    .as("closed-window sales, each once").containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("apple", 2L),
-                            org.assertj.core.groups.Tuple.tuple("apple", 4L), org.assertj.core.groups.Tuple.tuple("kiwi", 7L));
+            assertThat(restored.getSideOutput(SalesAggregations.LATE_PARTIALS))
+                    .extracting(r -> r.getValue().itemName, r -> r.getValue().units)
+                    .as("closed-window sales, each once")
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("apple", 2L),
+                            org.assertj.core.groups.Tuple.tuple("apple", 4L),
+                            org.assertj.core.groups.Tuple.tuple("kiwi", 7L));
             // a later window of the same key is not closed
             process(restored, sale("s1", "apple", 5, MINUTE + 3_600_000 + 1_000));
             restored.processWatermark(MINUTE + 2 * 3_600_000);
-            assertThat(drain(restored)).extracting(w -> w.units, w -> w.finalResult).containsExactly(org.assertj.core.groups.Tuple.tuple(5L, true));
+            assertThat(drain(restored))
+                    .extracting(w -> w.units, w -> w.finalResult)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(5L, true));
         }
     }
 
@@ -179,17 +193,20 @@ class SalesWindowsTest {
             process(harness, sale("s1", "apple", 9, hourEnd));
 
             harness.processWatermark(hourEnd - 1);
-            assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
-                    new WindowAggregate("apple", HOUR, hourEnd, 7, 2, true),
-                    new WindowAggregate("pear", HOUR, hourEnd, 1, 1, true));
+            assertThat(harness.extractOutputValues())
+                    .containsExactlyInAnyOrder(
+                            new WindowAggregate("apple", HOUR, hourEnd, 7, 2, true),
+                            new WindowAggregate("pear", HOUR, hourEnd, 1, 1, true));
         }
     }
 
     /** What a window operator emitted for one sale up to a watermark, and its checkpoint after that. */
     private record Checkpointed(List<WindowAggregate> emitted, OperatorSubtaskState state) {}
 
-    private static Checkpointed checkpointAfter(SingleOutputStreamOperator<WindowAggregate> windowed, SaleEvent sale, long watermark) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness = harness(windowed)) {
+    private static Checkpointed checkpointAfter(
+            SingleOutputStreamOperator<WindowAggregate> windowed, SaleEvent sale, long watermark) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(windowed)) {
             process(harness, sale);
             harness.processWatermark(watermark);
             return new Checkpointed(drain(harness), harness.snapshot(1, 10_000));

@@ -36,7 +36,8 @@ class TopItemsWindowTest {
             assertThat(early.fire()).containsExactly(rank("s1", 1, "apple", 5, false));
 
             process(harness, sale("s1", "banana", 7, HOUR));
-            assertThat(early.fire()).containsExactly(rank("s1", 1, "banana", 7, false), rank("s1", 2, "apple", 5, false));
+            assertThat(early.fire())
+                    .containsExactly(rank("s1", 1, "banana", 7, false), rank("s1", 2, "apple", 5, false));
 
             process(harness, sale("s1", "cherry", 5, HOUR));
             assertThat(early.fire()).containsExactly(rank("s1", 3, "cherry", 5, false));
@@ -67,7 +68,8 @@ class TopItemsWindowTest {
             assertThat(drain(harness)).isEmpty();
 
             harness.processWatermark(HOUR_END - 1);
-            assertThat(drain(harness)).containsExactly(rank("s1", 1, "apple", 5, true), rank("s1", 2, "banana", 5, true));
+            assertThat(drain(harness))
+                    .containsExactly(rank("s1", 1, "apple", 5, true), rank("s1", 2, "banana", 5, true));
         }
     }
 
@@ -78,23 +80,27 @@ class TopItemsWindowTest {
             process(harness, sale("s1", "banana", 3, HOUR));
             process(harness, sale("s1", "cherry", 1, HOUR));
             harness.processWatermark(HOUR_END - 1);
-            assertThat(drain(harness)).containsExactly(rank("s1", 1, "apple", 5, true), rank("s1", 2, "banana", 3, true));
+            assertThat(drain(harness))
+                    .containsExactly(rank("s1", 1, "apple", 5, true), rank("s1", 2, "banana", 3, true));
 
             harness.processWatermark(HOUR_END + 30_000);
             process(harness, sale("s1", "cherry", 5, HOUR + 10));
-            assertThat(drain(harness)).containsExactly(rank("s1", 1, "cherry", 6, true), rank("s1", 2, "apple", 5, true));
+            assertThat(drain(harness))
+                    .containsExactly(rank("s1", 1, "cherry", 6, true), rank("s1", 2, "apple", 5, true));
 
             // The latest sale the gate still forwards: timestamp + lateness == watermark.
             harness.processWatermark(HOUR_END - 1 + 60_000);
             process(harness, sale("s1", "banana", 4, HOUR_END - 1));
-            assertThat(drain(harness)).containsExactly(rank("s1", 1, "banana", 7, true), rank("s1", 2, "cherry", 6, true));
+            assertThat(drain(harness))
+                    .containsExactly(rank("s1", 1, "banana", 7, true), rank("s1", 2, "cherry", 6, true));
 
             // Past the lateness the window and its ranking are gone: a sale for it is routed, not ranked from scratch.
             harness.processWatermark(HOUR_END + 60_000);
             assertThat(harness.numKeyedStateEntries()).isZero();
             process(harness, sale("s1", "date", 9, HOUR + 20));
             assertThat(drain(harness)).isEmpty();
-            assertThat(harness.getSideOutput(SalesAggregations.LATE_PARTIALS)).extracting(r -> r.getValue().storeId, r -> r.getValue().itemName, r -> r.getValue().units)
+            assertThat(harness.getSideOutput(SalesAggregations.LATE_PARTIALS))
+                    .extracting(r -> r.getValue().storeId, r -> r.getValue().itemName, r -> r.getValue().units)
                     .containsExactly(Tuple.tuple("s1", "date", 9L));
             assertThat(harness.numKeyedStateEntries()).isZero();
         }
@@ -111,7 +117,8 @@ class TopItemsWindowTest {
 
             // Returns (negative sales) pushed apple below cherry, which was outside the top 2.
             process(harness, sale("s1", "apple", -5, HOUR));
-            assertThat(early.fire()).containsExactly(rank("s1", 1, "banana", 8, false), rank("s1", 2, "cherry", 6, false));
+            assertThat(early.fire())
+                    .containsExactly(rank("s1", 1, "banana", 8, false), rank("s1", 2, "cherry", 6, false));
         }
     }
 
@@ -127,14 +134,16 @@ class TopItemsWindowTest {
             process(harness, sale("s1", "apple", 10, HOUR));
             process(harness, sale("s1", "banana", 8, HOUR));
             harness.processWatermark(HOUR_END - 1);
-            assertThat(drain(harness)).containsExactly(rank("s1", 1, "apple", 10, true), rank("s1", 2, "banana", 8, true));
+            assertThat(drain(harness))
+                    .containsExactly(rank("s1", 1, "apple", 10, true), rank("s1", 2, "banana", 8, true));
             checkpoint = harness.snapshot(1, 0);
         }
         try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, TopItemsRank> restored =
                 harness(SalesAggregations.topItems(source(), window(ONE_HOUR, LATENESS, EARLY), 2), checkpoint)) {
             process(restored, sale("s1", "banana", 4, HOUR));
             restored.setProcessingTime(EARLY.toMillis());
-            assertThat(drain(restored)).containsExactly(rank("s1", 1, "banana", 12, true), rank("s1", 2, "apple", 10, true));
+            assertThat(drain(restored))
+                    .containsExactly(rank("s1", 1, "banana", 12, true), rank("s1", 2, "apple", 10, true));
         }
     }
 
@@ -162,13 +171,16 @@ class TopItemsWindowTest {
             early.fire();
             restored.processWatermark(HOUR_END + 120_000);
             assertThat(drain(restored)).as("no ranking for the purged hour").isEmpty();
-            assertThat(restored.getSideOutput(SalesAggregations.LATE_PARTIALS)).extracting(r -> r.getValue().itemName, r -> r.getValue().units, r -> r.getValue().events)
-                    .as("closed-window sales, each once").containsExactlyInAnyOrder(
+            assertThat(restored.getSideOutput(SalesAggregations.LATE_PARTIALS))
+                    .extracting(r -> r.getValue().itemName, r -> r.getValue().units, r -> r.getValue().events)
+                    .as("closed-window sales, each once")
+                    .containsExactlyInAnyOrder(
                             Tuple.tuple("kiwi", 2L, 1L), Tuple.tuple("kiwi", 3L, 1L), Tuple.tuple("pear", 1L, 1L));
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, TopItemsRank> topItems(int topN) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, TopItemsRank> topItems(int topN)
+            throws Exception {
         return harness(SalesAggregations.topItems(source(), window(ONE_HOUR, LATENESS, EARLY), topN));
     }
 

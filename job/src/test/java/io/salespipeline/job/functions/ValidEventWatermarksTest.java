@@ -64,17 +64,18 @@ class ValidEventWatermarksTest {
 
     private final ManualClock clock = new ManualClock();
     private final ValidEventWatermarks strategy = new ValidEventWatermarks(OUT_OF_ORDERNESS, IDLENESS);
-    private final WatermarkGenerator<SourceRecord> generator = strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
-        @Override
-        public MetricGroup getMetricGroup() {
-            return new UnregisteredMetricsGroup();
-        }
+    private final WatermarkGenerator<SourceRecord> generator =
+            strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+                @Override
+                public MetricGroup getMetricGroup() {
+                    return new UnregisteredMetricsGroup();
+                }
 
-        @Override
-        public RelativeClock getInputActivityClock() {
-            return clock;
-        }
-    });
+                @Override
+                public RelativeClock getInputActivityClock() {
+                    return clock;
+                }
+            });
     private final TimestampAssigner<SourceRecord> timestamps = strategy.createTimestampAssigner(null);
     private final Output output = new Output();
     private long offset;
@@ -88,7 +89,8 @@ class ValidEventWatermarksTest {
     }
 
     private SourceRecord rejected() {
-        return SourceRecord.rejected(DeadLetter.of("NOT_JSON", "x", "item_sales", 0, offset++, 0, "x".getBytes(StandardCharsets.UTF_8)));
+        return SourceRecord.rejected(
+                DeadLetter.of("NOT_JSON", "x", "item_sales", 0, offset++, 0, "x".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -99,7 +101,9 @@ class ValidEventWatermarksTest {
         rejectsFor(20);
         assertThat(output.idle).as("idle after 20 s of rejects only").isFalse();
         rejectsFor(20);
-        assertThat(output.idle).as("idle after 40 s of rejects only, beyond the %s idleness", IDLENESS).isTrue();
+        assertThat(output.idle)
+                .as("idle after 40 s of rejects only, beyond the %s idleness", IDLENESS)
+                .isTrue();
         receive(valid(101_000));
         generator.onPeriodicEmit(output);
         assertThat(output.idle).isFalse();

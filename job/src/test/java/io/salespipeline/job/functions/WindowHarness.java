@@ -32,7 +32,8 @@ final class WindowHarness {
         return env.fromData(TypeInformation.of(SaleEvent.class), sale("s0", "seed", 1, MINUTE));
     }
 
-    static <OUT> KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, OUT> harness(SingleOutputStreamOperator<OUT> windowed) throws Exception {
+    static <OUT> KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, OUT> harness(
+            SingleOutputStreamOperator<OUT> windowed) throws Exception {
         return harness(windowed, null);
     }
 
@@ -40,11 +41,13 @@ final class WindowHarness {
     @SuppressWarnings("unchecked")
     static <OUT> KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, OUT> harness(
             SingleOutputStreamOperator<OUT> windowed, OperatorSubtaskState checkpoint) throws Exception {
-        OneInputTransformation<TallyPartial, OUT> transformation = (OneInputTransformation<TallyPartial, OUT>) windowed.getTransformation();
-        KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                transformation.getOperatorFactory(),
-                (KeySelector<TallyPartial, String>) transformation.getStateKeySelector(),
-                (TypeInformation<String>) transformation.getStateKeyType());
+        OneInputTransformation<TallyPartial, OUT> transformation =
+                (OneInputTransformation<TallyPartial, OUT>) windowed.getTransformation();
+        KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, OUT> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        transformation.getOperatorFactory(),
+                        (KeySelector<TallyPartial, String>) transformation.getStateKeySelector(),
+                        (TypeInformation<String>) transformation.getStateKeyType());
         harness.getExecutionConfig().disableGenericTypes();
         harness.setProcessingTime(0);
         if (checkpoint != null) {
@@ -58,7 +61,8 @@ final class WindowHarness {
      * One event as the partial {@link LocalTally} would send for it alone. Store and item are both
      * set, so any of the windows can key it; the window operator places it by its timestamp.
      */
-    static void process(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, ?> harness, SaleEvent event) throws Exception {
+    static void process(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, ?> harness, SaleEvent event)
+            throws Exception {
         TallyPartial partial = new TallyPartial(event.storeId, event.itemName, event.timestampMs);
         partial.add(event);
         harness.processElement(partial, event.timestampMs);

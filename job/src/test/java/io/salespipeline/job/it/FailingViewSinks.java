@@ -41,8 +41,7 @@ final class FailingViewSinks implements ViewSinks {
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
-        delegate.storeSalesPerMinute(windows
-                .map(new FailOnce(), TypeInformation.of(WindowAggregate.class))
+        delegate.storeSalesPerMinute(windows.map(new FailOnce(), TypeInformation.of(WindowAggregate.class))
                 .uid(UID)
                 .name("Injected failure (once)"));
     }
@@ -58,7 +57,8 @@ final class FailingViewSinks implements ViewSinks {
     }
 
     /** Passes records through; throws {@link InjectedFailure} exactly once in the JVM. */
-    static final class FailOnce extends RichMapFunction<WindowAggregate, WindowAggregate> implements CheckpointListener {
+    static final class FailOnce extends RichMapFunction<WindowAggregate, WindowAggregate>
+            implements CheckpointListener {
 
         private static final long serialVersionUID = 1L;
 
@@ -72,9 +72,11 @@ final class FailingViewSinks implements ViewSinks {
         static final AtomicLong LATEST_CHECKPOINT = new AtomicLong();
         /** Records passed while armed and after a completed checkpoint, all subtasks together. */
         static final AtomicLong PASSED = new AtomicLong();
+
         static final AtomicBoolean FAILED = new AtomicBoolean();
         /** The highest task attempt number that opened this function: 0 until the job restarted. */
         static final AtomicInteger MAX_ATTEMPT = new AtomicInteger(-1);
+
         static volatile long failAfterRecords = Long.MAX_VALUE;
 
         static void reset(long failAfter) {
@@ -94,7 +96,10 @@ final class FailingViewSinks implements ViewSinks {
 
         @Override
         public WindowAggregate map(WindowAggregate value) {
-            if (ARMED.get() && CHECKPOINT_COMPLETED.get() && PASSED.incrementAndGet() >= failAfterRecords && FAILED.compareAndSet(false, true)) {
+            if (ARMED.get()
+                    && CHECKPOINT_COMPLETED.get()
+                    && PASSED.incrementAndGet() >= failAfterRecords
+                    && FAILED.compareAndSet(false, true)) {
                 throw new InjectedFailure(MESSAGE + " (after " + PASSED.get() + " records, at " + value + ")");
             }
             return value;

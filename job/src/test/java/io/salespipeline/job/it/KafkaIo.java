@@ -37,7 +37,8 @@ public final class KafkaIo {
     }
 
     /** Sends every message to its explicit partition, in order, and returns where each one landed. */
-    static List<Produced> produce(KafkaProducer<byte[], byte[]> producer, String topic, List<Message> messages) throws Exception {
+    static List<Produced> produce(KafkaProducer<byte[], byte[]> producer, String topic, List<Message> messages)
+            throws Exception {
         List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
         for (Message m : messages) {
             byte[] key = m.valid() ? m.sale().itemId().getBytes(StandardCharsets.UTF_8) : null;
@@ -48,7 +49,8 @@ public final class KafkaIo {
         for (int i = 0; i < messages.size(); i++) {
             RecordMetadata md = sent.get(i).get(30, TimeUnit.SECONDS);
             if (md.partition() != messages.get(i).partition()) {
-                throw new IllegalStateException("message landed on partition " + md.partition() + " instead of " + messages.get(i).partition());
+                throw new IllegalStateException("message landed on partition " + md.partition() + " instead of "
+                        + messages.get(i).partition());
             }
             produced.add(new Produced(messages.get(i), topic, md.partition(), md.offset(), md.timestamp()));
         }
@@ -60,7 +62,8 @@ public final class KafkaIo {
      * timeout passed), then goes on polling for {@code settle} so that duplicates or extra records
      * committed a checkpoint later would be seen too.
      */
-    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, int expected, Duration timeout, Duration settle) {
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String bootstrap, String topic, int expected, Duration timeout, Duration settle) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -71,7 +74,8 @@ public final class KafkaIo {
      * Reads {@code topic} from the beginning of every partition with the given client settings
      * (address, login, isolation level), as {@link #readCommitted} does.
      */
-    public static List<ConsumerRecord<byte[], byte[]>> read(Properties settings, String topic, int expected, Duration timeout, Duration settle) {
+    public static List<ConsumerRecord<byte[], byte[]>> read(
+            Properties settings, String topic, int expected, Duration timeout, Duration settle) {
         Properties props = new Properties();
         props.putAll(settings);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -100,6 +104,8 @@ public final class KafkaIo {
 
     /** The records' values as UTF-8 text. */
     public static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+        return records.stream()
+                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
     }
 }

@@ -30,7 +30,8 @@ final class SalesDataSet {
     /** Phase-1 events are up to this much out of order within their partition (far below lateness + out-of-orderness). */
     private static final int MAX_DISORDER_SECONDS = 15;
     /** Every partition's last phase-1 event: the phase-1 watermark is this minus out-of-orderness minus 1 ms. */
-    static final long PHASE1_HIGH_WATER_MS = BASE_MS + Duration.ofMinutes(30).plusSeconds(40).toMillis();
+    static final long PHASE1_HIGH_WATER_MS =
+            BASE_MS + Duration.ofMinutes(30).plusSeconds(40).toMillis();
     /** The closing events: three hours ahead, so every data window is past its end plus the lateness. */
     static final long CLOSING_MS = BASE_MS + Duration.ofHours(3).toMillis();
 
@@ -39,17 +40,28 @@ final class SalesDataSet {
 
     /** Sales of one store in one hour whose units tie: its top 5 must be exactly {@link #TIES_TOP5}. */
     static final String TIES_STORE = "store-ties";
+
     private static final String[][] TIES = {
-        {"honeydew", "6"}, {"grape", "4"}, {"apple", "6"}, {"cherry", "4"}, {"fig", "6"}, {"banana", "4"}, {"elderberry", "1"}};
+        {"honeydew", "6"},
+        {"grape", "4"},
+        {"apple", "6"},
+        {"cherry", "4"},
+        {"fig", "6"},
+        {"banana", "4"},
+        {"elderberry", "1"}
+    };
     static final List<String> TIES_TOP5 = List.of("apple", "fig", "honeydew", "banana", "cherry");
 
     /** Sold on every partition in one millisecond: the later log position must win in item_sales. */
     static final String SAME_MILLISECOND_ITEM = "sku-same-ms";
+
     private static final int SAME_MILLISECOND_INDEX = 60;
 
     private static final String[] STORES = {"store-01", "store-02", "store-03", "store-04", "store-05"};
     private static final int[] STORE_WEIGHTS = {40, 25, 15, 12, 8};
-    private static final String[] ITEMS = {"apple", "banana", "cherry", "jalapeño", "elderberry", "fig", "grape", "honeydew"};
+    private static final String[] ITEMS = {
+        "apple", "banana", "cherry", "jalapeño", "elderberry", "fig", "grape", "honeydew"
+    };
     private static final int[] ITEM_WEIGHTS = {25, 18, 14, 12, 10, 9, 7, 5};
 
     enum Kind {
@@ -111,7 +123,9 @@ final class SalesDataSet {
         for (int j = 0; j < PHASE1_PER_PARTITION; j++) {
             for (int p = 0; p < PARTITIONS; p++) {
                 long nominal = BASE_MS + (j * (long) PARTITIONS + p) * STEP_MS;
-                long ts = Math.max(BASE_MS + p, nominal - random.nextInt(MAX_DISORDER_SECONDS + 1) * 1_000L - random.nextInt(1_000));
+                long ts = Math.max(
+                        BASE_MS + p,
+                        nominal - random.nextInt(MAX_DISORDER_SECONDS + 1) * 1_000L - random.nextInt(1_000));
                 perPartition.get(p).add(valid(p, randomSale(ts, Kind.ON_TIME)));
             }
         }
@@ -120,14 +134,38 @@ final class SalesDataSet {
             int p = k % PARTITIONS;
             int j = 20 + k;
             Sale replaced = perPartition.get(p).get(j).sale();
-            perPartition.get(p).set(j, valid(p, new Sale("sku-" + TIES[k][0] + "-t", TIES_STORE, TIES[k][0], Integer.parseInt(TIES[k][1]),
-                    replaced.timestampMs(), Kind.ON_TIME)));
+            perPartition
+                    .get(p)
+                    .set(
+                            j,
+                            valid(
+                                    p,
+                                    new Sale(
+                                            "sku-" + TIES[k][0] + "-t",
+                                            TIES_STORE,
+                                            TIES[k][0],
+                                            Integer.parseInt(TIES[k][1]),
+                                            replaced.timestampMs(),
+                                            Kind.ON_TIME)));
         }
         // one item sold in the same millisecond on every partition, in different stores and quantities:
         // item_sales must hold the sale of partition 3 (the latest log position), not a mix of cells
-        long sameMillisecond = perPartition.get(0).get(SAME_MILLISECOND_INDEX).sale().timestampMs();
+        long sameMillisecond =
+                perPartition.get(0).get(SAME_MILLISECOND_INDEX).sale().timestampMs();
         for (int p = 0; p < PARTITIONS; p++) {
-            perPartition.get(p).set(SAME_MILLISECOND_INDEX, valid(p, new Sale(SAME_MILLISECOND_ITEM, STORES[p], "apple", 40 - p, sameMillisecond, Kind.ON_TIME)));
+            perPartition
+                    .get(p)
+                    .set(
+                            SAME_MILLISECOND_INDEX,
+                            valid(
+                                    p,
+                                    new Sale(
+                                            SAME_MILLISECOND_ITEM,
+                                            STORES[p],
+                                            "apple",
+                                            40 - p,
+                                            sameMillisecond,
+                                            Kind.ON_TIME)));
         }
         // the high-water event of every partition: all four partitions end phase 1 at the same event time
         for (int p = 0; p < PARTITIONS; p++) {
@@ -190,7 +228,15 @@ final class SalesDataSet {
     List<Message> closing() {
         List<Message> messages = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
-            messages.add(valid(p, new Sale("closing-p" + p, CLOSING_STORE, CLOSING_ITEM, 1 + p, unique(CLOSING_MS + p * 1_000L), Kind.CLOSING)));
+            messages.add(valid(
+                    p,
+                    new Sale(
+                            "closing-p" + p,
+                            CLOSING_STORE,
+                            CLOSING_ITEM,
+                            1 + p,
+                            unique(CLOSING_MS + p * 1_000L),
+                            Kind.CLOSING)));
         }
         return messages;
     }
@@ -239,18 +285,69 @@ final class SalesDataSet {
         String json;
         boolean bom = false;
         switch (spelling++ % 9) {
-            case 1 -> json = obj("\"item_id\":" + id, "\"store_id\":" + store, "\"item_name\":" + name, "\"item_sold\":\"" + sold + "\"", "\"timestamp_ms\":" + ts);
-            case 2 -> json = obj("\"item_id\":" + id, "\"store_id\":" + store, "\"item_name\":" + name, "\"item_sold\":" + sold, "\"timestamp_ms\":\"" + ts + "\"");
-            case 3 -> json = obj("\"timestamp_ms\":" + ts, "\"item_sold\":\" +" + sold + " \"", "\"item_name\":" + name, "\"store_id\":" + store, "\"item_id\":" + id);
-            case 4 -> json = obj("\"item_id\":" + id, "\"store_id\":" + store, "\"item_name\":" + name, "\"item_sold\":" + sold + ".0", "\"timestamp_ms\":" + ts);
-            case 5 -> json = obj("\"channel\":\"web\"", "\"item_id\":" + id, "\"meta\":{\"tags\":[1,2,{\"x\":null}],\"item_sold\":-1}", "\"store_id\":" + store,
-                    "\"item_name\":" + name, "\"item_sold\":" + sold, "\"timestamp_ms\":" + ts, "\"timestamp_dt\":\"2024-03-01\"");
-            case 6 -> json = "  \n" + obj("\"item_id\":" + id, "\"store_id\":" + store, "\"item_name\":" + name, "\"item_sold\":\"" + sold + ".00\"", "\"timestamp_ms\":\"" + ts + "\"") + "\n";
+            case 1 ->
+                json = obj(
+                        "\"item_id\":" + id,
+                        "\"store_id\":" + store,
+                        "\"item_name\":" + name,
+                        "\"item_sold\":\"" + sold + "\"",
+                        "\"timestamp_ms\":" + ts);
+            case 2 ->
+                json = obj(
+                        "\"item_id\":" + id,
+                        "\"store_id\":" + store,
+                        "\"item_name\":" + name,
+                        "\"item_sold\":" + sold,
+                        "\"timestamp_ms\":\"" + ts + "\"");
+            case 3 ->
+                json = obj(
+                        "\"timestamp_ms\":" + ts,
+                        "\"item_sold\":\" +" + sold + " \"",
+                        "\"item_name\":" + name,
+                        "\"store_id\":" + store,
+                        "\"item_id\":" + id);
+            case 4 ->
+                json = obj(
+                        "\"item_id\":" + id,
+                        "\"store_id\":" + store,
+                        "\"item_name\":" + name,
+                        "\"item_sold\":" + sold + ".0",
+                        "\"timestamp_ms\":" + ts);
+            case 5 ->
+                json = obj(
+                        "\"channel\":\"web\"",
+                        "\"item_id\":" + id,
+                        "\"meta\":{\"tags\":[1,2,{\"x\":null}],\"item_sold\":-1}",
+                        "\"store_id\":" + store,
+                        "\"item_name\":" + name,
+                        "\"item_sold\":" + sold,
+                        "\"timestamp_ms\":" + ts,
+                        "\"timestamp_dt\":\"2024-03-01\"");
+            case 6 ->
+                json = "  \n"
+                        + obj(
+                                "\"item_id\":" + id,
+                                "\"store_id\":" + store,
+                                "\"item_name\":" + name,
+                                "\"item_sold\":\"" + sold + ".00\"",
+                                "\"timestamp_ms\":\"" + ts + "\"")
+                        + "\n";
             case 7 -> {
-                json = obj("\"item_id\":" + id, "\"store_id\":" + store, "\"item_name\":" + name, "\"item_sold\":" + sold, "\"timestamp_ms\":" + ts);
+                json = obj(
+                        "\"item_id\":" + id,
+                        "\"store_id\":" + store,
+                        "\"item_name\":" + name,
+                        "\"item_sold\":" + sold,
+                        "\"timestamp_ms\":" + ts);
                 bom = true;
             }
-            default -> json = obj("\"item_id\":" + id, "\"store_id\":" + store, "\"item_name\":" + name, "\"item_sold\":" + sold, "\"timestamp_ms\":" + ts);
+            default ->
+                json = obj(
+                        "\"item_id\":" + id,
+                        "\"store_id\":" + store,
+                        "\"item_name\":" + name,
+                        "\"item_sold\":" + sold,
+                        "\"timestamp_ms\":" + ts);
         }
         byte[] bytes = ((bom ? "\uFEFF" : "") + json).getBytes(StandardCharsets.UTF_8);
         return new Message(partition, bytes, s, null);
@@ -262,28 +359,171 @@ final class SalesDataSet {
         List<Message> bad = new ArrayList<>();
         addBad(bad, "NOT_JSON", "JSON", text("this is not json"));
         addBad(bad, "NOT_JSON", "JSON", text("{\"item_id\":\"sku-x\",\"store_id\":"));
-        addBad(bad, "NOT_JSON", "trailing", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts) + " trailing"));
-        addBad(bad, "MISSING_FIELD", "store_id", text(obj("\"item_id\":\"a\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "WRONG_TYPE", "item_sold", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":\"abc\"", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "WRONG_TYPE", "item_sold", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":2.5", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "WRONG_TYPE", "store_id", text(obj("\"item_id\":\"a\"", "\"store_id\":42", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "NEGATIVE_QUANTITY", "item_sold", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":-3", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "ABSURD_QUANTITY", "item_sold", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":5000000", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "EMPTY_FIELD", "store_id", text(obj("\"item_id\":\"a\"", "\"store_id\":\"\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "EMPTY_FIELD", "item_name", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"   \"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "NULL_FIELD", "item_name", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":null", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "TIMESTAMP_OUT_OF_RANGE", "timestamp_ms", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":123456")));
-        addBad(bad, "TIMESTAMP_OUT_OF_RANGE", "timestamp_ms", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":\"4102444800000\"")));
-        addBad(bad, "DUPLICATE_FIELD", "item_sold", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"item_sold\":2", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "INVALID_TEXT", "item_name", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"x\\uD800y\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
-        addBad(bad, "FIELD_TOO_LONG", "item_id", text(obj("\"item_id\":\"" + "i".repeat(300) + "\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "NOT_JSON",
+                "trailing",
+                text(obj(
+                                "\"item_id\":\"a\"",
+                                "\"store_id\":\"store-01\"",
+                                "\"item_name\":\"apple\"",
+                                "\"item_sold\":1",
+                                "\"timestamp_ms\":" + ts)
+                        + " trailing"));
+        addBad(
+                bad,
+                "MISSING_FIELD",
+                "store_id",
+                text(obj("\"item_id\":\"a\"", "\"item_name\":\"apple\"", "\"item_sold\":1", "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "WRONG_TYPE",
+                "item_sold",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":\"abc\"",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "WRONG_TYPE",
+                "item_sold",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":2.5",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "WRONG_TYPE",
+                "store_id",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":42",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "NEGATIVE_QUANTITY",
+                "item_sold",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":-3",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "ABSURD_QUANTITY",
+                "item_sold",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":5000000",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "EMPTY_FIELD",
+                "store_id",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "EMPTY_FIELD",
+                "item_name",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"   \"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "NULL_FIELD",
+                "item_name",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":null",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "TIMESTAMP_OUT_OF_RANGE",
+                "timestamp_ms",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":123456")));
+        addBad(
+                bad,
+                "TIMESTAMP_OUT_OF_RANGE",
+                "timestamp_ms",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":\"4102444800000\"")));
+        addBad(
+                bad,
+                "DUPLICATE_FIELD",
+                "item_sold",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"item_sold\":2",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "INVALID_TEXT",
+                "item_name",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"x\\uD800y\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts)));
+        addBad(
+                bad,
+                "FIELD_TOO_LONG",
+                "item_id",
+                text(obj(
+                        "\"item_id\":\"" + "i".repeat(300) + "\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts)));
         addBad(bad, "NOT_AN_OBJECT", "array", text("[1,2,3]"));
         addBad(bad, "NOT_AN_OBJECT", "string", text("\"just a string\""));
         addBad(bad, "EMPTY_MESSAGE", "empty", new byte[0]);
         addBad(bad, "EMPTY_MESSAGE", "tombstone", null);
-        addBad(bad, "NOT_UTF8", "UTF-8", new byte[] {'{', '"', 'i', 't', 'e', 'm', '_', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
-        addBad(bad, "OVERSIZE", "65536", text(obj("\"item_id\":\"a\"", "\"store_id\":\"store-01\"", "\"item_name\":\"apple\"", "\"item_sold\":1",
-                "\"timestamp_ms\":" + ts, "\"padding\":\"" + "x".repeat(70_000) + "\"")));
+        addBad(bad, "NOT_UTF8", "UTF-8", new byte[] {
+            '{', '"', 'i', 't', 'e', 'm', '_', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'
+        });
+        addBad(
+                bad,
+                "OVERSIZE",
+                "65536",
+                text(obj(
+                        "\"item_id\":\"a\"",
+                        "\"store_id\":\"store-01\"",
+                        "\"item_name\":\"apple\"",
+                        "\"item_sold\":1",
+                        "\"timestamp_ms\":" + ts,
+                        "\"padding\":\"" + "x".repeat(70_000) + "\"")));
         return bad;
     }
 

@@ -1,10 +1,10 @@
 package io.salespipeline.job.it;
 
-import io.salespipeline.contract.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.Topic;
 import io.salespipeline.job.SalesPipelineJob;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.it.FailingViewSinks.FailOnce;
@@ -84,6 +84,7 @@ class SalesPipelineIT {
     private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     /** The minute whose final row proves the phase-1 watermark reached every gate: the last one phase 1 closes. */
     private static final Instant LAST_CLOSED_MINUTE = SalesDataSet.BASE.plus(Duration.ofMinutes(29));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
@@ -157,16 +158,20 @@ class SalesPipelineIT {
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void injectedFailureMidStreamRestartsFromCheckpointWithoutDoubleCounting(@InjectClusterRESTAddress URI rest) throws Exception {
+    void injectedFailureMidStreamRestartsFromCheckpointWithoutDoubleCounting(@InjectClusterRESTAddress URI rest)
+            throws Exception {
         long started = System.nanoTime();
         FailOnce.reset(15);
         SalesDataSet data = new SalesDataSet(777L);
-        Run run = start("recovery", config -> new SalesPipelineJob(config,
-                KafkaConnectors.itemSalesSource(config),
-                new FailingViewSinks(new CassandraViewSinks(config)),
-                KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
+        Run run = start(
+                "recovery",
+                config -> new SalesPipelineJob(
+                        config,
+                        KafkaConnectors.itemSalesSource(config),
+                        new FailingViewSinks(new CassandraViewSinks(config)),
+                        KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
+                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
+                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             List<List<Message>> batches = data.phase1(5);
@@ -174,17 +179,33 @@ class SalesPipelineIT {
             // batch 1 processed and covered by a checkpoint: the restart will restore real window state
             produced.addAll(KafkaIo.produce(producer, run.topic, batches.get(0)));
             long firstBatch = validCount(produced);
-            await("batch 1 in sales_by_store_day", PHASE_TIMEOUT, () -> Views.count(cql, run.keyspace, "sales_by_store_day") == firstBatch, run);
+            await(
+                    "batch 1 in sales_by_store_day",
+                    PHASE_TIMEOUT,
+                    () -> Views.count(cql, run.keyspace, "sales_by_store_day") == firstBatch,
+                    run);
             long checkpointAfterBatch1 = FailOnce.LATEST_CHECKPOINT.get() + 2;
-            await("two more completed checkpoints", PHASE_TIMEOUT, () -> FailOnce.LATEST_CHECKPOINT.get() >= checkpointAfterBatch1, run);
-            assertThat(FailOnce.FAILED).as("nothing may fail before the failure is armed").isFalse();
+            await(
+                    "two more completed checkpoints",
+                    PHASE_TIMEOUT,
+                    () -> FailOnce.LATEST_CHECKPOINT.get() >= checkpointAfterBatch1,
+                    run);
+            assertThat(FailOnce.FAILED)
+                    .as("nothing may fail before the failure is armed")
+                    .isFalse();
 
             // batch 2 trips the failure while three more batches, phase 2 and the closing events are still to come
             FailOnce.ARMED.set(true);
             produced.addAll(KafkaIo.produce(producer, run.topic, batches.get(1)));
             await("the injected failure", PHASE_TIMEOUT, FailOnce.FAILED::get, run);
-            log("injected failure fired after %d records past the armed map (latest checkpoint %d)", FailOnce.PASSED.get(), FailOnce.LATEST_CHECKPOINT.get());
-            await("the restarted job", PHASE_TIMEOUT, () -> FailOnce.MAX_ATTEMPT.get() >= 1 && status(run.client) == JobStatus.RUNNING, run);
+            log(
+                    "injected failure fired after %d records past the armed map (latest checkpoint %d)",
+                    FailOnce.PASSED.get(), FailOnce.LATEST_CHECKPOINT.get());
+            await(
+                    "the restarted job",
+                    PHASE_TIMEOUT,
+                    () -> FailOnce.MAX_ATTEMPT.get() >= 1 && status(run.client) == JobStatus.RUNNING,
+                    run);
 
             for (List<Message> batch : batches.subList(2, batches.size())) {
                 produced.addAll(KafkaIo.produce(producer, run.topic, batch));
@@ -204,13 +225,21 @@ class SalesPipelineIT {
             assertNoWindowDroppedARecord(rest, run.client);
 
             assertThat(FailOnce.FAILED).as("the injected failure fired").isTrue();
-            assertThat(FailOnce.MAX_ATTEMPT.get()).as("attempt number of the restarted tasks").isGreaterThanOrEqualTo(1);
+            assertThat(FailOnce.MAX_ATTEMPT.get())
+                    .as("attempt number of the restarted tasks")
+                    .isGreaterThanOrEqualTo(1);
             List<String> exceptions = exceptionHistory(rest, run.client);
             assertThat(exceptions).as("job exception history").anyMatch(e -> e.contains(FailOnce.MESSAGE));
-            JsonNode restored = restGet(rest, "/jobs/" + run.client.getJobID() + "/checkpoints").path("latest").path("restored");
-            assertThat(restored.isObject()).as("the job restored a checkpoint: %s", restored).isTrue();
+            JsonNode restored = restGet(rest, "/jobs/" + run.client.getJobID() + "/checkpoints")
+                    .path("latest")
+                    .path("restored");
+            assertThat(restored.isObject())
+                    .as("the job restored a checkpoint: %s", restored)
+                    .isTrue();
             assertThat(restored.path("is_savepoint").asBoolean(true)).isFalse();
-            log("restored checkpoint %d after the injected failure", restored.path("id").asLong());
+            log(
+                    "restored checkpoint %d after the injected failure",
+                    restored.path("id").asLong());
             assertThat(run.client.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
         } finally {
             FailOnce.ARMED.set(false);
@@ -231,28 +260,40 @@ class SalesPipelineIT {
      */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void eventsBeyondTheLatenessStayOutOfTheAggregatesAfterARestore(@InjectClusterRESTAddress URI rest) throws Exception {
+    void eventsBeyondTheLatenessStayOutOfTheAggregatesAfterARestore(@InjectClusterRESTAddress URI rest)
+            throws Exception {
         FailOnce.reset(1);
         SalesDataSet data = new SalesDataSet(99L);
-        Run run = start("wm_restore", config -> new SalesPipelineJob(config,
-                KafkaConnectors.itemSalesSource(config),
-                new FailingViewSinks(new CassandraViewSinks(config)),
-                KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
-                KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
+        Run run = start(
+                "wm_restore",
+                config -> new SalesPipelineJob(
+                        config,
+                        KafkaConnectors.itemSalesSource(config),
+                        new FailingViewSinks(new CassandraViewSinks(config)),
+                        KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
+                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
+                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             produced.addAll(KafkaIo.produce(producer, run.topic, data.phase1(1).get(0)));
             awaitPhase1(run, validCount(produced));
             long checkpointAfterPhase1 = FailOnce.LATEST_CHECKPOINT.get() + 2;
-            await("two more completed checkpoints", PHASE_TIMEOUT, () -> FailOnce.LATEST_CHECKPOINT.get() >= checkpointAfterPhase1, run);
+            await(
+                    "two more completed checkpoints",
+                    PHASE_TIMEOUT,
+                    () -> FailOnce.LATEST_CHECKPOINT.get() >= checkpointAfterPhase1,
+                    run);
 
             // one event within the lateness re-fires a closed minute window; the armed map fails on that row
             FailOnce.ARMED.set(true);
             List<Message> phase2 = data.phase2();
             produced.addAll(KafkaIo.produce(producer, run.topic, phase2.subList(0, 1)));
             await("the injected failure", PHASE_TIMEOUT, FailOnce.FAILED::get, run);
-            await("the restarted job", PHASE_TIMEOUT, () -> FailOnce.MAX_ATTEMPT.get() >= 1 && status(run.client) == JobStatus.RUNNING, run);
+            await(
+                    "the restarted job",
+                    PHASE_TIMEOUT,
+                    () -> FailOnce.MAX_ATTEMPT.get() >= 1 && status(run.client) == JobStatus.RUNNING,
+                    run);
 
             // the job restored phase 1 completely; events twenty minutes behind its watermark are beyond the lateness
             List<Message> later = new ArrayList<>(phase2.subList(1, phase2.size()));
@@ -280,7 +321,8 @@ class SalesPipelineIT {
      */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void tillsThatWentOfflineAndUploadLaterAreCountedOrRoutedInEveryViewNeverDropped(@InjectClusterRESTAddress URI rest) throws Exception {
+    void tillsThatWentOfflineAndUploadLaterAreCountedOrRoutedInEveryViewNeverDropped(@InjectClusterRESTAddress URI rest)
+            throws Exception {
         Run run = start("offline", SalesPipelineJob::withKafkaAndCassandra, 4, "--watermark.idleness", "2s");
         long base = SalesDataSet.BASE_MS + 60_000;
         List<Produced> produced = new ArrayList<>();
@@ -288,7 +330,9 @@ class SalesPipelineIT {
         int[] sequence = {0};
         BiFunction<Integer, Long, Message> sale = (partition, ts) -> {
             int i = sequence[0]++;
-            return spellings.valid(partition, new Sale("sku-" + (i % 7), "store-" + (i % 3), "item " + (i % 5), 1 + i % 4, ts, Kind.ON_TIME));
+            return spellings.valid(
+                    partition,
+                    new Sale("sku-" + (i % 7), "store-" + (i % 3), "item " + (i % 5), 1 + i % 4, ts, Kind.ON_TIME));
         };
         long[] lastOfPartition = new long[SalesDataSet.PARTITIONS];
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
@@ -300,7 +344,11 @@ class SalesPipelineIT {
                 }
             }
             produced.addAll(KafkaIo.produce(producer, run.topic, together));
-            await("the sales of all four partitions", PHASE_TIMEOUT, () -> Views.count(cql, run.keyspace, "sales_by_store_day") == together.size(), run);
+            await(
+                    "the sales of all four partitions",
+                    PHASE_TIMEOUT,
+                    () -> Views.count(cql, run.keyspace, "sales_by_store_day") == together.size(),
+                    run);
 
             // partitions 1-3 offline; partition 0 alone moves the watermark three minutes on
             for (int burst = 0; burst < 8; burst++) {
@@ -321,7 +369,11 @@ class SalesPipelineIT {
             produced.addAll(KafkaIo.produce(producer, run.topic, uploads));
             produced.addAll(KafkaIo.produce(producer, run.topic, new SalesDataSet(1L).closing()));
             long valid = validCount(produced);
-            await("every sale in sales_by_store_day", PHASE_TIMEOUT, () -> Views.count(cql, run.keyspace, "sales_by_store_day") == valid, run);
+            await(
+                    "every sale in sales_by_store_day",
+                    PHASE_TIMEOUT,
+                    () -> Views.count(cql, run.keyspace, "sales_by_store_day") == valid,
+                    run);
 
             // the late topic holds late events (by the log or behind a gate's watermark) and closed-window envelopes
             Set<String> lateEvents = new HashSet<>();
@@ -329,27 +381,50 @@ class SalesPipelineIT {
             BooleanSupplier settled = () -> {
                 lateEvents.clear();
                 closed.clear();
-                for (ConsumerRecord<byte[], byte[]> r : KafkaIo.readCommitted(run.bootstrap, run.lateTopic, Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+                for (ConsumerRecord<byte[], byte[]> r : KafkaIo.readCommitted(
+                        run.bootstrap,
+                        run.lateTopic,
+                        Integer.MAX_VALUE,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1))) {
                     JsonNode e = readJson(r.value());
                     if (e.has("view")) {
-                        String key = e.path("view").asText() + "|" + (e.path("view").asText().equals("item_sales_per_hour") ? e.path("item_name").asText() : e.path("store_id").asText())
+                        String key = e.path("view").asText() + "|"
+                                + (e.path("view").asText().equals("item_sales_per_hour")
+                                        ? e.path("item_name").asText()
+                                        : e.path("store_id").asText())
                                 + "|" + e.path("window_start_ms").asLong();
                         long[] sums = closed.computeIfAbsent(key, k -> new long[2]);
                         sums[0] += e.path("units").asLong();
                         sums[1] += e.path("events").asLong();
                     } else {
-                        assertThat(e.path("late_reason").asText()).isIn("BEHIND_ITS_PARTITION", "BEHIND_THE_WATERMARK_AFTER_IDLE");
-                        lateEvents.add(e.path("source").path("partition").asInt() + "-" + e.path("source").path("offset").asLong());
+                        assertThat(e.path("late_reason").asText())
+                                .isIn("BEHIND_ITS_PARTITION", "BEHIND_THE_WATERMARK_AFTER_IDLE");
+                        lateEvents.add(e.path("source").path("partition").asInt() + "-"
+                                + e.path("source").path("offset").asLong());
                     }
                 }
-                return recount(produced, lateEvents, closed, Views.read(cql, run.keyspace)).matches();
+                return recount(produced, lateEvents, closed, Views.read(cql, run.keyspace))
+                        .matches();
             };
-            await("final rows plus closed-window envelopes equal to the recount in both window views", VIEWS_TIMEOUT, settled, run);
+            await(
+                    "final rows plus closed-window envelopes equal to the recount in both window views",
+                    VIEWS_TIMEOUT,
+                    settled,
+                    run);
             Recount recount = recount(produced, lateEvents, closed, Views.read(cql, run.keyspace));
-            assertThat(recount.actual()).as("final rows plus closed-window envelopes = the log's recount").isEqualTo(recount.expected());
-            long routedFromMinutes = closed.entrySet().stream().filter(e -> e.getKey().startsWith("store_sales_per_minute|")).mapToLong(e -> e.getValue()[1]).sum();
-            log("offline tills: %d uploaded sales, %d late at a gate, %d in closed minute windows' envelopes", uploads.size(), lateEvents.size(), routedFromMinutes);
-            assertThat(routedFromMinutes + lateEvents.size()).as("the uploads reached windows that had closed: routed, not counted in the minutes")
+            assertThat(recount.actual())
+                    .as("final rows plus closed-window envelopes = the log's recount")
+                    .isEqualTo(recount.expected());
+            long routedFromMinutes = closed.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("store_sales_per_minute|"))
+                    .mapToLong(e -> e.getValue()[1])
+                    .sum();
+            log(
+                    "offline tills: %d uploaded sales, %d late at a gate, %d in closed minute windows' envelopes",
+                    uploads.size(), lateEvents.size(), routedFromMinutes);
+            assertThat(routedFromMinutes + lateEvents.size())
+                    .as("the uploads reached windows that had closed: routed, not counted in the minutes")
                     .isGreaterThanOrEqualTo(uploads.size());
             assertNoWindowDroppedARecord(rest, run.client);
         } finally {
@@ -368,7 +443,8 @@ class SalesPipelineIT {
      * What the log defines for every minute and hour window (late events count in no window), and
      * what the views hold plus what the window's closed-window envelopes took out.
      */
-    private static Recount recount(List<Produced> produced, Set<String> lateEvents, Map<String, long[]> closed, Views views) {
+    private static Recount recount(
+            List<Produced> produced, Set<String> lateEvents, Map<String, long[]> closed, Views views) {
         Map<String, String> expected = new TreeMap<>();
         Map<String, String> actual = new TreeMap<>();
         for (String view : List.of("store_sales_per_minute", "item_sales_per_hour")) {
@@ -378,12 +454,20 @@ class SalesPipelineIT {
             for (Produced p : produced) {
                 if (p.message().valid() && !lateEvents.contains(p.eventId())) {
                     long start = Math.floorDiv(p.sale().timestampMs(), size) * size;
-                    long[] s = sums.computeIfAbsent(view + "|" + (minutes ? p.sale().storeId() : p.sale().itemName()) + "|" + start, k -> new long[2]);
+                    long[] s = sums.computeIfAbsent(
+                            view + "|"
+                                    + (minutes ? p.sale().storeId() : p.sale().itemName()) + "|" + start,
+                            k -> new long[2]);
                     s[0] += p.sale().itemSold();
                     s[1]++;
                 }
             }
-            sums.forEach((k, s) -> expected.put(k, s[0] + "/" + s[1] + (k.contains(SalesDataSet.CLOSING_STORE) || k.contains(SalesDataSet.CLOSING_ITEM) ? "" : " final")));
+            sums.forEach((k, s) -> expected.put(
+                    k,
+                    s[0] + "/" + s[1]
+                            + (k.contains(SalesDataSet.CLOSING_STORE) || k.contains(SalesDataSet.CLOSING_ITEM)
+                                    ? ""
+                                    : " final")));
             for (Views.WindowRow row : (minutes ? views.storeSalesPerMinute() : views.itemSalesPerHour()).values()) {
                 String k = view + "|" + row.key() + "|" + row.windowStart().toEpochMilli();
                 long[] out = closed.getOrDefault(k, new long[2]);
@@ -410,13 +494,21 @@ class SalesPipelineIT {
     // Running the job
 
     /** One test's topics, keyspace, configuration and running job. */
-    private record Run(String bootstrap, String topic, String dlqTopic, String lateTopic, String keyspace, JobConfig config, JobClient client) {}
+    private record Run(
+            String bootstrap,
+            String topic,
+            String dlqTopic,
+            String lateTopic,
+            String keyspace,
+            JobConfig config,
+            JobClient client) {}
 
     private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job) throws Exception {
         return start(tag, job, 2);
     }
 
-    private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job, int parallelism, String... settings) throws Exception {
+    private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job, int parallelism, String... settings)
+            throws Exception {
         String topic = ns.createTopic(tag + "_item_sales", SalesDataSet.PARTITIONS, Topic.ITEM_SALES);
         String dlq = ns.createTopic(tag + "_item_sales_dlq", 2, Topic.DEAD_LETTERS);
         String late = ns.createTopic(tag + "_item_sales_late", 3, Topic.LATE_EVENTS);
@@ -424,22 +516,34 @@ class SalesPipelineIT {
         Views.truncateAll(cql, ns.keyspace());
         String bootstrap = ns.endpoints().kafkaBootstrap();
         List<String> args = new ArrayList<>(List.of(
-                "--kafka.bootstrap", bootstrap,
-                "--kafka.topic", topic,
-                "--kafka.dlq-topic", dlq,
-                "--kafka.late-topic", late,
-                "--kafka.group-id", ns.keyspace() + "-" + tag + "-" + System.currentTimeMillis(),
-                "--view.keyspace", ns.keyspace(),
-                "--cassandra.contact", ns.endpoints().cassandraContact(),
-                "--window.early-firing", "1s",
-                "--window.allowed-lateness", ALLOWED_LATENESS.toSeconds() + "s",
-                "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toSeconds() + "s"));
+                "--kafka.bootstrap",
+                bootstrap,
+                "--kafka.topic",
+                topic,
+                "--kafka.dlq-topic",
+                dlq,
+                "--kafka.late-topic",
+                late,
+                "--kafka.group-id",
+                ns.keyspace() + "-" + tag + "-" + System.currentTimeMillis(),
+                "--view.keyspace",
+                ns.keyspace(),
+                "--cassandra.contact",
+                ns.endpoints().cassandraContact(),
+                "--window.early-firing",
+                "1s",
+                "--window.allowed-lateness",
+                ALLOWED_LATENESS.toSeconds() + "s",
+                "--watermark.out-of-orderness",
+                OUT_OF_ORDERNESS.toSeconds() + "s"));
         args.addAll(List.of(settings));
         JobConfig config = JobConfig.fromArgs(args.toArray(String[]::new), Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration());
         env.setParallelism(parallelism);
         SalesPipelineJob.configure(env, config);
-        assertThat(env.getCheckpointConfig().getCheckpointInterval()).as("checkpoint interval").isEqualTo(1_000L);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval())
+                .as("checkpoint interval")
+                .isEqualTo(1_000L);
         job.apply(config).build(env);
         JobClient client = env.executeAsync("sales-pipeline IT " + tag + " " + ns.keyspace());
         log("job %s started: topic %s, keyspace %s", client.getJobID(), topic, ns.keyspace());
@@ -472,13 +576,17 @@ class SalesPipelineIT {
      * then every lateness gate has seen the phase-1 watermark too.
      */
     private static void awaitPhase1(Run run, long validEvents) {
-        await("phase 1 processed (" + validEvents + " events, final row for " + LAST_CLOSED_MINUTE + ")", PHASE_TIMEOUT, () -> {
-            if (Views.count(cql, run.keyspace, "sales_by_store_day") != validEvents) {
-                return false;
-            }
-            return Views.read(cql, run.keyspace).storeSalesPerMinute().values().stream()
-                    .anyMatch(r -> r.windowStart().equals(LAST_CLOSED_MINUTE) && r.isFinal());
-        }, run);
+        await(
+                "phase 1 processed (" + validEvents + " events, final row for " + LAST_CLOSED_MINUTE + ")",
+                PHASE_TIMEOUT,
+                () -> {
+                    if (Views.count(cql, run.keyspace, "sales_by_store_day") != validEvents) {
+                        return false;
+                    }
+                    return Views.read(cql, run.keyspace).storeSalesPerMinute().values().stream()
+                            .anyMatch(r -> r.windowStart().equals(LAST_CLOSED_MINUTE) && r.isFinal());
+                },
+                run);
         log("phase 1 processed: %d events, watermark past %s", validEvents, LAST_CLOSED_MINUTE.plusSeconds(60));
     }
 
@@ -486,7 +594,8 @@ class SalesPipelineIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; job status " + status(run.client));
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; job status "
+                        + status(run.client));
             }
             sleep(300);
         }
@@ -496,7 +605,8 @@ class SalesPipelineIT {
     // The views
 
     private static void assertViewsMatchTheOracle(Run run, List<Produced> produced, URI rest) {
-        Views expected = Views.expected(produced, OUT_OF_ORDERNESS, run.config.storeWindow, run.config.itemWindow, run.config.topN);
+        Views expected = Views.expected(
+                produced, OUT_OF_ORDERNESS, run.config.storeWindow, run.config.itemWindow, run.config.topN);
         long deadline = System.nanoTime() + VIEWS_TIMEOUT.toNanos();
         long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         Views actual = Views.read(cql, run.keyspace);
@@ -515,35 +625,53 @@ class SalesPipelineIT {
             } catch (Exception e) {
                 history = "(unavailable: " + e + ")";
             }
-            fail("the views differ from the oracle after " + VIEWS_TIMEOUT.toSeconds() + " s (job " + status(run.client) + "):\n"
-                    + Views.diff(expected, actual, 25) + "job exceptions:\n" + history);
+            fail("the views differ from the oracle after " + VIEWS_TIMEOUT.toSeconds() + " s (job " + status(run.client)
+                    + "):\n" + Views.diff(expected, actual, 25) + "job exceptions:\n" + history);
         }
-        log("views equal the oracle: %s (%d window rows early: the closing events' own windows)", actual.sizes(), actual.earlyRows());
+        log(
+                "views equal the oracle: %s (%d window rows early: the closing events' own windows)",
+                actual.sizes(), actual.earlyRows());
 
         // spelled out, so a weakened oracle cannot hide it
-        assertThat(actual.storeSalesPerMinute().values()).filteredOn(r -> !r.isFinal())
+        assertThat(actual.storeSalesPerMinute().values())
+                .filteredOn(r -> !r.isFinal())
                 .allMatch(r -> r.key().equals(SalesDataSet.CLOSING_STORE));
-        assertThat(actual.itemSalesPerHour().values()).filteredOn(r -> !r.isFinal())
+        assertThat(actual.itemSalesPerHour().values())
+                .filteredOn(r -> !r.isFinal())
                 .allMatch(r -> r.key().equals(SalesDataSet.CLOSING_ITEM));
-        assertThat(actual.topItemsPerStoreHour().values()).filteredOn(r -> !r.isFinal())
+        assertThat(actual.topItemsPerStoreHour().values())
+                .filteredOn(r -> !r.isFinal())
                 .allMatch(r -> r.storeId().equals(SalesDataSet.CLOSING_STORE));
-        long beyond = produced.stream().filter(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS).count();
+        long beyond = produced.stream()
+                .filter(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS)
+                .count();
         long valid = validCount(produced);
         assertThat(actual.salesByStoreDay()).hasSize((int) valid);
-        assertThat(actual.storeSalesPerMinute().values().stream().mapToLong(Views.WindowRow::events).sum())
+        assertThat(actual.storeSalesPerMinute().values().stream()
+                        .mapToLong(Views.WindowRow::events)
+                        .sum())
                 .as("events counted in store_sales_per_minute: every valid event but those beyond the lateness")
                 .isEqualTo(valid - beyond);
-        assertThat(actual.itemSalesPerHour().values().stream().mapToLong(Views.WindowRow::events).sum()).isEqualTo(valid - beyond);
+        assertThat(actual.itemSalesPerHour().values().stream()
+                        .mapToLong(Views.WindowRow::events)
+                        .sum())
+                .isEqualTo(valid - beyond);
         assertThat(actual.itemSales()).containsKey("sku-late-only");
-        Produced lastOfTheMillisecond = produced.stream().filter(p -> p.message().valid() && p.sale().itemId().equals(SalesDataSet.SAME_MILLISECOND_ITEM))
-                .max(Comparator.comparingInt(Produced::partition).thenComparingLong(Produced::offset)).orElseThrow();
+        Produced lastOfTheMillisecond = produced.stream()
+                .filter(p -> p.message().valid() && p.sale().itemId().equals(SalesDataSet.SAME_MILLISECOND_ITEM))
+                .max(Comparator.comparingInt(Produced::partition).thenComparingLong(Produced::offset))
+                .orElseThrow();
         assertThat(actual.itemSales().get(SalesDataSet.SAME_MILLISECOND_ITEM))
                 .as("of four sales in one millisecond, item_sales holds the one latest in the log, whole")
                 .extracting(Views.ItemSalesRow::storeId, Views.ItemSalesRow::itemSold)
-                .containsExactly(lastOfTheMillisecond.sale().storeId(), lastOfTheMillisecond.sale().itemSold());
-        assertThat(actual.topItemsPerStoreHour().values()).filteredOn(r -> r.storeId().equals(SalesDataSet.TIES_STORE))
+                .containsExactly(
+                        lastOfTheMillisecond.sale().storeId(),
+                        lastOfTheMillisecond.sale().itemSold());
+        assertThat(actual.topItemsPerStoreHour().values())
+                .filteredOn(r -> r.storeId().equals(SalesDataSet.TIES_STORE))
                 .as("ties on units rank by item name")
-                .extracting(Views.TopRow::itemName).containsExactlyElementsOf(SalesDataSet.TIES_TOP5);
+                .extracting(Views.TopRow::itemName)
+                .containsExactlyElementsOf(SalesDataSet.TIES_TOP5);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -551,7 +679,8 @@ class SalesPipelineIT {
 
     private static void assertDeadLetters(Run run, List<Produced> produced) throws Exception {
         List<Produced> bad = produced.stream().filter(p -> !p.message().valid()).toList();
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaIo.readCommitted(run.bootstrap, run.dlqTopic, bad.size(), PHASE_TIMEOUT, Duration.ofMillis(2_500));
+        List<ConsumerRecord<byte[], byte[]>> records =
+                KafkaIo.readCommitted(run.bootstrap, run.dlqTopic, bad.size(), PHASE_TIMEOUT, Duration.ofMillis(2_500));
 
         SortedMap<String, String> expectedReasons = new TreeMap<>();
         Map<String, Produced> byPosition = new TreeMap<>();
@@ -564,7 +693,9 @@ class SalesPipelineIT {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             JsonNode letter = JSON.readTree(r.value());
             JsonNode source = letter.path("source");
-            String position = source.path("topic").asText() + "/" + source.path("partition").asInt() + "/" + source.path("offset").asLong();
+            String position = source.path("topic").asText() + "/"
+                    + source.path("partition").asInt() + "/"
+                    + source.path("offset").asLong();
             if (actualReasons.put(position, letter.path("reason").asText()) != null) {
                 duplicates.add(position);
             }
@@ -576,22 +707,36 @@ class SalesPipelineIT {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             JsonNode letter = JSON.readTree(r.value());
             JsonNode source = letter.path("source");
-            String position = source.path("topic").asText() + "/" + source.path("partition").asInt() + "/" + source.path("offset").asLong();
+            String position = source.path("topic").asText() + "/"
+                    + source.path("partition").asInt() + "/"
+                    + source.path("offset").asLong();
             Produced p = byPosition.get(position);
             String reason = p.message().bad().reason();
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("message key of %s", position).isEqualTo(position);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .as("message key of %s", position)
+                    .isEqualTo(position);
             assertThat(source.path("topic").asText()).isEqualTo(run.topic);
-            assertThat(letter.path("detail").asText()).as("detail of %s (%s)", position, reason).containsIgnoringCase(p.message().bad().detailMentions());
-            assertThat(source.path("timestamp").asLong()).as("Kafka timestamp of %s", position).isEqualTo(p.kafkaTimestamp());
+            assertThat(letter.path("detail").asText())
+                    .as("detail of %s (%s)", position, reason)
+                    .containsIgnoringCase(p.message().bad().detailMentions());
+            assertThat(source.path("timestamp").asLong())
+                    .as("Kafka timestamp of %s", position)
+                    .isEqualTo(p.kafkaTimestamp());
             byte[] value = p.message().value();
             if (value == null) {
-                assertThat(letter.path("payload").isNull()).as("tombstone payload of %s", position).isTrue();
+                assertThat(letter.path("payload").isNull())
+                        .as("tombstone payload of %s", position)
+                        .isTrue();
                 assertThat(letter.has("payload_base64")).isFalse();
             } else if (isUtf8(value)) {
-                assertThat(letter.path("payload").asText()).as("payload of %s (%s)", position, reason).isEqualTo(new String(value, StandardCharsets.UTF_8));
+                assertThat(letter.path("payload").asText())
+                        .as("payload of %s (%s)", position, reason)
+                        .isEqualTo(new String(value, StandardCharsets.UTF_8));
                 assertThat(letter.has("payload_base64")).isFalse();
             } else {
-                assertThat(letter.path("payload_base64").asText()).as("base64 payload of %s", position).isEqualTo(Base64.getEncoder().encodeToString(value));
+                assertThat(letter.path("payload_base64").asText())
+                        .as("base64 payload of %s", position)
+                        .isEqualTo(Base64.getEncoder().encodeToString(value));
                 assertThat(letter.has("payload")).isFalse();
             }
         }
@@ -599,32 +744,60 @@ class SalesPipelineIT {
     }
 
     private static void assertLateEvents(Run run, List<Produced> produced) throws Exception {
-        List<Produced> late = produced.stream().filter(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS).toList();
-        assertThat(late.stream().map(Produced::partition).distinct().count()).as("late events on every partition").isEqualTo(SalesDataSet.PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaIo.readCommitted(run.bootstrap, run.lateTopic, late.size(), PHASE_TIMEOUT, Duration.ofMillis(2_500));
+        List<Produced> late = produced.stream()
+                .filter(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS)
+                .toList();
+        assertThat(late.stream().map(Produced::partition).distinct().count())
+                .as("late events on every partition")
+                .isEqualTo(SalesDataSet.PARTITIONS);
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaIo.readCommitted(
+                run.bootstrap, run.lateTopic, late.size(), PHASE_TIMEOUT, Duration.ofMillis(2_500));
 
         SortedMap<String, String> expected = new TreeMap<>();
         for (Produced p : late) {
-            expected.put(p.position(), describe(p.sale().itemId(), p.sale().storeId(), p.sale().itemName(), p.sale().itemSold(), p.sale().timestampMs()));
+            expected.put(
+                    p.position(),
+                    describe(
+                            p.sale().itemId(),
+                            p.sale().storeId(),
+                            p.sale().itemName(),
+                            p.sale().itemSold(),
+                            p.sale().timestampMs()));
         }
         SortedMap<String, String> actual = new TreeMap<>();
         List<String> duplicates = new ArrayList<>();
-        // the gates' watermark after phase 1: at least past the last closed minute, at most the greatest partition watermark
+        // the gates' watermark after phase 1: at least past the last closed minute, at most the greatest partition
+        // watermark
         long lowestWatermark = LAST_CLOSED_MINUTE.toEpochMilli() + 60_000 - 1;
-        long highestWatermark = SalesDataSet.PHASE1_HIGH_WATER_MS + SalesDataSet.PARTITIONS - OUT_OF_ORDERNESS.toMillis() - 1;
+        long highestWatermark =
+                SalesDataSet.PHASE1_HIGH_WATER_MS + SalesDataSet.PARTITIONS - OUT_OF_ORDERNESS.toMillis() - 1;
         for (ConsumerRecord<byte[], byte[]> r : records) {
             JsonNode e = JSON.readTree(r.value());
             JsonNode source = e.path("source");
-            String position = source.path("topic").asText() + "/" + source.path("partition").asInt() + "/" + source.path("offset").asLong();
+            String position = source.path("topic").asText() + "/"
+                    + source.path("partition").asInt() + "/"
+                    + source.path("offset").asLong();
             long ts = e.path("timestamp_ms").asLong();
-            if (actual.put(position, describe(e.path("item_id").asText(), e.path("store_id").asText(), e.path("item_name").asText(),
-                    e.path("item_sold").asInt(), ts)) != null) {
+            if (actual.put(
+                            position,
+                            describe(
+                                    e.path("item_id").asText(),
+                                    e.path("store_id").asText(),
+                                    e.path("item_name").asText(),
+                                    e.path("item_sold").asInt(),
+                                    ts))
+                    != null) {
                 duplicates.add(position);
             }
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("message key").isEqualTo(position);
-            assertThat(e.has("watermark_ms")).as("late event %s has watermark_ms", position).isTrue();
+            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .as("message key")
+                    .isEqualTo(position);
+            assertThat(e.has("watermark_ms"))
+                    .as("late event %s has watermark_ms", position)
+                    .isTrue();
             long watermark = e.path("watermark_ms").asLong();
-            assertThat(watermark).as("watermark_ms of %s (timestamp_ms %d)", position, ts)
+            assertThat(watermark)
+                    .as("watermark_ms of %s (timestamp_ms %d)", position, ts)
                     .isGreaterThan(ts + ALLOWED_LATENESS.toMillis())
                     .isBetween(lowestWatermark, highestWatermark);
             assertThat(e.path("allowed_lateness_ms").asLong()).isEqualTo(ALLOWED_LATENESS.toMillis());
@@ -655,11 +828,17 @@ class SalesPipelineIT {
         while (dropped.size() < 3 && System.nanoTime() < deadline) {
             dropped.clear();
             for (JsonNode vertex : restGet(rest, "/jobs/" + client.getJobID()).path("vertices")) {
-                String metrics = "/jobs/" + client.getJobID() + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+                String metrics = "/jobs/" + client.getJobID() + "/vertices/"
+                        + vertex.path("id").asText() + "/subtasks/metrics";
                 for (JsonNode metric : restGet(rest, metrics)) {
                     String id = metric.path("id").asText();
                     if (id.endsWith(".numLateRecordsDropped")) {
-                        JsonNode sum = restGet(rest, metrics + "?agg=sum&get=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)).path(0).path("sum");
+                        JsonNode sum = restGet(
+                                        rest,
+                                        metrics + "?agg=sum&get="
+                                                + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
+                                .path(0)
+                                .path("sum");
                         dropped.put(id, sum.asDouble(-1));
                     }
                 }
@@ -668,21 +847,33 @@ class SalesPipelineIT {
                 Thread.sleep(2_000);
             }
         }
-        assertThat(dropped).as("numLateRecordsDropped of the three window operators").hasSize(3).allSatisfy((id, count) -> assertThat(count).as(id).isZero());
+        assertThat(dropped)
+                .as("numLateRecordsDropped of the three window operators")
+                .hasSize(3)
+                .allSatisfy((id, count) -> assertThat(count).as(id).isZero());
     }
 
     private static List<String> exceptionHistory(URI rest, JobClient client) throws Exception {
-        JsonNode entries = restGet(rest, "/jobs/" + client.getJobID() + "/exceptions").path("exceptionHistory").path("entries");
+        JsonNode entries = restGet(rest, "/jobs/" + client.getJobID() + "/exceptions")
+                .path("exceptionHistory")
+                .path("entries");
         List<String> result = new ArrayList<>();
-        entries.forEach(e -> result.add(e.path("exceptionName").asText() + ": " + e.path("stacktrace").asText()));
+        entries.forEach(e -> result.add(
+                e.path("exceptionName").asText() + ": " + e.path("stacktrace").asText()));
         return result;
     }
 
     private static JsonNode restGet(URI rest, String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(rest.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
@@ -692,7 +883,10 @@ class SalesPipelineIT {
 
     private static boolean isUtf8(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {

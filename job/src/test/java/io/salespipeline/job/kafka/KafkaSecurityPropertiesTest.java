@@ -1,9 +1,9 @@
 package io.salespipeline.job.kafka;
 
-import io.salespipeline.contract.SaslLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
 import java.util.HashMap;
@@ -19,7 +19,9 @@ class KafkaSecurityPropertiesTest {
     private static final String SECRET = "s3cret-that-must-not-travel";
 
     private static JobConfig sasl() {
-        return JobConfig.fromArgs(new String[] {"--kafka.security-protocol", "SASL_PLAINTEXT", "--kafka.sasl-username", "pipeline"}, Map.of());
+        return JobConfig.fromArgs(
+                new String[] {"--kafka.security-protocol", "SASL_PLAINTEXT", "--kafka.sasl-username", "pipeline"},
+                Map.of());
     }
 
     @Test
@@ -28,8 +30,10 @@ class KafkaSecurityPropertiesTest {
 
         assertThat(props.toString()).doesNotContain(SECRET);
         assertThat(props.getProperty("sasl.jaas.config"))
-                .isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"pipeline\" password=\"${env:jaas-quoted:KAFKA_SASL_PASSWORD}\";");
-        assertThat(props.getProperty("config.providers.env.class")).isEqualTo(EnvironmentConfigProvider.class.getName());
+                .isEqualTo(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"pipeline\" password=\"${env:jaas-quoted:KAFKA_SASL_PASSWORD}\";");
+        assertThat(props.getProperty("config.providers.env.class"))
+                .isEqualTo(EnvironmentConfigProvider.class.getName());
     }
 
     @Test
@@ -41,11 +45,13 @@ class KafkaSecurityPropertiesTest {
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         settings.put("config.providers", "env");
         settings.put("config.providers.env.class", EnvironmentConfigProvider.class.getName());
-        settings.put("sasl.jaas.config", "x required password=\"" + EnvironmentConfigProvider.reference("PATH") + "\";");
+        settings.put(
+                "sasl.jaas.config", "x required password=\"" + EnvironmentConfigProvider.reference("PATH") + "\";");
 
         ConsumerConfig resolved = new ConsumerConfig(settings);
 
-        assertThat(resolved.getPassword("sasl.jaas.config").value()).isEqualTo("x required password=\"" + System.getenv("PATH") + "\";");
+        assertThat(resolved.getPassword("sasl.jaas.config").value())
+                .isEqualTo("x required password=\"" + System.getenv("PATH") + "\";");
     }
 
     @Test
@@ -56,12 +62,15 @@ class KafkaSecurityPropertiesTest {
     @Test
     void theProviderReturnsOnlyVariablesThatAreSet() {
         EnvironmentConfigProvider provider = new EnvironmentConfigProvider();
-        assertThat(provider.get("", Set.of("PATH", "SURELY_NOT_SET_ANYWHERE_4711")).data()).containsOnlyKeys("PATH");
+        assertThat(provider.get("", Set.of("PATH", "SURELY_NOT_SET_ANYWHERE_4711"))
+                        .data())
+                .containsOnlyKeys("PATH");
     }
 
     @Test
     void aMissingPasswordIsAConfigurationError() {
         assertThatThrownBy(() -> KafkaConnectors.securityProperties(sasl(), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("KAFKA_SASL_PASSWORD in the environment");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KAFKA_SASL_PASSWORD in the environment");
     }
 }

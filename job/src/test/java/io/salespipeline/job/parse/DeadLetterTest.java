@@ -1,9 +1,9 @@
 package io.salespipeline.job.parse;
 
-import io.salespipeline.contract.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.records.DeadLetter;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +26,14 @@ class DeadLetterTest {
     @Test
     void writesTheEnvelopeWithTextPayloadForUtf8() throws Exception {
         String payload = "{\"item_id\": \"caf\u00e9\", \"item_sold\": \"abc\"}\n";
-        DeadLetter letter = DeadLetter.of("WRONG_TYPE", "field 'item_sold' is \"abc\": not an integer", "item_sales", 2, 77L,
-                1530305100936L, payload.getBytes(StandardCharsets.UTF_8));
+        DeadLetter letter = DeadLetter.of(
+                "WRONG_TYPE",
+                "field 'item_sold' is \"abc\": not an integer",
+                "item_sales",
+                2,
+                77L,
+                1530305100936L,
+                payload.getBytes(StandardCharsets.UTF_8));
 
         JsonNode json = MAPPER.readTree(letter.toJson());
 
@@ -51,7 +57,8 @@ class DeadLetterTest {
         assertThat(letter.payloadBase64).isEqualTo(Base64.getEncoder().encodeToString(NOT_UTF8));
         JsonNode json = MAPPER.readTree(letter.toJson());
         assertThat(json.has("payload")).isFalse();
-        assertThat(Base64.getDecoder().decode(json.get("payload_base64").textValue())).isEqualTo(NOT_UTF8);
+        assertThat(Base64.getDecoder().decode(json.get("payload_base64").textValue()))
+                .isEqualTo(NOT_UTF8);
     }
 
     @Test
@@ -94,8 +101,11 @@ class DeadLetterTest {
         byte[] largestControl = new byte[logMaxMessageBytes];
         Arrays.fill(largestControl, (byte) 0x1f);
         for (byte[] payload : List.of(controlBytes, justWhole, notUtf8, largestControl)) {
-            byte[] envelope = DeadLetter.of("OVERSIZE", "message of " + payload.length + " bytes", "item_sales", 0, 1L, 2L, payload).toJson();
-            assertThat(envelope.length).as("envelope of a %d-byte payload", payload.length)
+            byte[] envelope = DeadLetter.of(
+                            "OVERSIZE", "message of " + payload.length + " bytes", "item_sales", 0, 1L, 2L, payload)
+                    .toJson();
+            assertThat(envelope.length)
+                    .as("envelope of a %d-byte payload", payload.length)
                     .isLessThanOrEqualTo(KafkaConnectors.MAX_ENVELOPE_BYTES);
         }
     }
@@ -111,12 +121,20 @@ class DeadLetterTest {
         assertThat(json.get("payload_truncated").booleanValue()).isTrue();
         assertThat(json.get("payload_bytes").longValue()).isEqualTo(payload.length);
         assertThat(json.get("payload_sha256").textValue())
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)));
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(payload)));
         assertThat(json.get("payload").textValue()).isEqualTo("\u0001".repeat(DeadLetter.TRUNCATED_PAYLOAD_BYTES));
         assertThat(json.get("source").get("offset").longValue()).isEqualTo(99L);
         assertThat(DeadLetter.fromJson(letter.toJson())).isEqualTo(letter);
 
-        DeadLetter whole = DeadLetter.of("OVERSIZE", "big", "item_sales", 3, 100L, 5L, Arrays.copyOf(payload, DeadLetter.WHOLE_PAYLOAD_MAX_BYTES));
+        DeadLetter whole = DeadLetter.of(
+                "OVERSIZE",
+                "big",
+                "item_sales",
+                3,
+                100L,
+                5L,
+                Arrays.copyOf(payload, DeadLetter.WHOLE_PAYLOAD_MAX_BYTES));
         assertThat(whole.payloadTruncated).isFalse();
         assertThat(whole.payloadBytes()).hasSize(DeadLetter.WHOLE_PAYLOAD_MAX_BYTES);
         assertThat(MAPPER.readTree(whole.toJson()).has("payload_truncated")).isFalse();

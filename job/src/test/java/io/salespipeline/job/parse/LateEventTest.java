@@ -15,15 +15,25 @@ class LateEventTest {
 
     @Test
     void writesTheLateTopicJson() throws Exception {
-        SaleEvent event = new SaleEvent("plates-235", "Plates \"fine\"", "Hermitage - 1", 23, 1530305100936L, "item_sales", 4, 99L);
+        SaleEvent event = new SaleEvent(
+                "plates-235", "Plates \"fine\"", "Hermitage - 1", 23, 1530305100936L, "item_sales", 4, 99L);
         LateEvent late = new LateEvent(event, LateReason.BEHIND_ITS_PARTITION, 1530305400000L, 60_000L);
 
         JsonNode json = new ObjectMapper().readTree(late.toJson());
 
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactly(
-                "item_id", "item_name", "store_id", "item_sold", "timestamp_ms", "source", "late_reason", "watermark_ms", "allowed_lateness_ms");
+        assertThat(names)
+                .containsExactly(
+                        "item_id",
+                        "item_name",
+                        "store_id",
+                        "item_sold",
+                        "timestamp_ms",
+                        "source",
+                        "late_reason",
+                        "watermark_ms",
+                        "allowed_lateness_ms");
         assertThat(json.get("late_reason").textValue()).isEqualTo("BEHIND_ITS_PARTITION");
         assertThat(json.get("item_id").textValue()).isEqualTo("plates-235");
         assertThat(json.get("item_name").textValue()).isEqualTo("Plates \"fine\"");
@@ -39,9 +49,15 @@ class LateEventTest {
 
     @Test
     void latePayloadParsesBackToTheSameEvent() {
-        SaleEvent event = new SaleEvent("plates-235", "Plates", "Hermitage - 1", 0, 1530305100936L, "item_sales", 4, 99L);
+        SaleEvent event =
+                new SaleEvent("plates-235", "Plates", "Hermitage - 1", 0, 1530305100936L, "item_sales", 4, 99L);
 
-        ParseResult reparsed = new SaleEventParser().parse(new LateEvent(event, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, 1L, 2L).toJson(), "item_sales", 4, 99L);
+        ParseResult reparsed = new SaleEventParser()
+                .parse(
+                        new LateEvent(event, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, 1L, 2L).toJson(),
+                        "item_sales",
+                        4,
+                        99L);
 
         assertThat(reparsed.event()).isEqualTo(event);
     }

@@ -12,11 +12,13 @@ public final class PoisonCorpus {
     private PoisonCorpus() {}
 
     public static List<Poison> all() {
-        return SaleEventParserTest.malformed().map(arguments -> {
-            Object[] values = arguments.get();
-            @SuppressWarnings("unchecked")
-            Named<byte[]> input = (Named<byte[]>) values[0];
-            return new Poison(input.getName(), input.getPayload(), (RejectReason) values[1]);
-        }).toList();
+        return SaleEventParserTest.malformed()
+                .map(arguments -> {
+                    Object[] values = arguments.get();
+                    @SuppressWarnings("unchecked")
+                    Named<byte[]> input = (Named<byte[]>) values[0];
+                    return new Poison(input.getName(), input.getPayload(), (RejectReason) values[1]);
+                })
+                .toList();
     }
 }

@@ -51,8 +51,22 @@ public class SaleEventParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"23", "\"23\"", "\" 23 \"", "\"\\t23\\n\"", "\"+23\"", "\"0023\"", "23.0", "23.000", "2.3e1",
-        "2.30E+1", "230e-1", "\"23.0\"", "\" 23.00 \""})
+    @ValueSource(
+            strings = {
+                "23",
+                "\"23\"",
+                "\" 23 \"",
+                "\"\\t23\\n\"",
+                "\"+23\"",
+                "\"0023\"",
+                "23.0",
+                "23.000",
+                "2.3e1",
+                "2.30E+1",
+                "230e-1",
+                "\"23.0\"",
+                "\" 23.00 \""
+            })
     void acceptsEveryDocumentedSpellingOfAnInteger(String itemSold) {
         assertThat(validEvent(message(Map.of("item_sold", itemSold))).itemSold).isEqualTo(23);
     }
@@ -88,8 +102,9 @@ public class SaleEventParserTest {
 
     @Test
     void fieldOrderDoesNotMatter() {
-        String reordered = "{\"store_id\": \"Hermitage - 1\", \"timestamp_ms\": 1530305100936, \"item_name\": \"Plates\", "
-                + "\"item_sold\": \"23\", \"item_id\": \"plates-235\"}";
+        String reordered =
+                "{\"store_id\": \"Hermitage - 1\", \"timestamp_ms\": 1530305100936, \"item_name\": \"Plates\", "
+                        + "\"item_sold\": \"23\", \"item_id\": \"plates-235\"}";
 
         assertThat(validEvent(reordered)).isEqualTo(validEvent(EXAMPLE));
     }
@@ -109,7 +124,8 @@ public class SaleEventParserTest {
 
         assertThat(validEvent(message(Map.of("item_name", "\"" + twoHundredFiftySixEmoji + "\""))).itemName)
                 .isEqualTo(twoHundredFiftySixEmoji);
-        assertThat(parse(message(Map.of("item_name", "\"" + twoHundredFiftySixEmoji + "x\""))).reason())
+        assertThat(parse(message(Map.of("item_name", "\"" + twoHundredFiftySixEmoji + "x\"")))
+                        .reason())
                 .isEqualTo(RejectReason.FIELD_TOO_LONG);
     }
 
@@ -124,22 +140,27 @@ public class SaleEventParserTest {
         ParseResult result = parse("\ufeff" + EXAMPLE + " x");
 
         assertThat(result.reason()).isEqualTo(RejectReason.NOT_JSON);
-        assertThat(result.detail()).isEqualTo("not valid JSON: trailing content after the top-level object, at character "
-                + (EXAMPLE.length() + 3) + ": \"x\"");
+        assertThat(result.detail())
+                .isEqualTo("not valid JSON: trailing content after the top-level object, at character "
+                        + (EXAMPLE.length() + 3) + ": \"x\"");
     }
 
     @Test
     void explainsRejectionsWithFieldValueAndProblem() {
-        assertThat(parse(message(Map.of("item_sold", "\"abc\""))).detail()).isEqualTo("field 'item_sold' is \"abc\": not an integer");
-        assertThat(parse(message(Map.of("item_sold", "NaN"))).detail()).isEqualTo("field 'item_sold' is NaN: not a finite number");
+        assertThat(parse(message(Map.of("item_sold", "\"abc\""))).detail())
+                .isEqualTo("field 'item_sold' is \"abc\": not an integer");
+        assertThat(parse(message(Map.of("item_sold", "NaN"))).detail())
+                .isEqualTo("field 'item_sold' is NaN: not a finite number");
         assertThat(parse(message(Map.of("item_sold", "-4"))).detail()).isEqualTo("field 'item_sold' is -4: negative");
         assertThat(parse(message(Map.of("item_sold", "1000001"))).detail())
                 .isEqualTo("field 'item_sold' is 1000001: above the maximum of 1000000");
-        assertThat(parse(message(Map.of("item_id", "[\"a\"]"))).detail()).isEqualTo("field 'item_id' is an array: expected a string");
+        assertThat(parse(message(Map.of("item_id", "[\"a\"]"))).detail())
+                .isEqualTo("field 'item_id' is an array: expected a string");
         assertThat(parse(message(Map.of("store_id", "\"  \""))).detail())
                 .isEqualTo("field 'store_id' is \"  \": empty or whitespace only");
-        assertThat(parse(message(Map.of("timestamp_ms", "946684799999"))).detail()).isEqualTo(
-                "field 'timestamp_ms' is 946684799999: outside [2000-01-01T00:00:00Z, 2100-01-01T00:00:00Z)");
+        assertThat(parse(message(Map.of("timestamp_ms", "946684799999"))).detail())
+                .isEqualTo(
+                        "field 'timestamp_ms' is 946684799999: outside [2000-01-01T00:00:00Z, 2100-01-01T00:00:00Z)");
         assertThat(parse(message(Map.of("item_id", "null"))).detail()).isEqualTo("field 'item_id' is null");
         assertThat(parse("{\"item_id\": \"a\", " + EXAMPLE.substring(1)).detail())
                 .isEqualTo("field 'item_id' appears more than once");
@@ -148,10 +169,12 @@ public class SaleEventParserTest {
 
     @Test
     void shortensLongValuesInDetails() {
-        String detail = parse(message(Map.of("item_name", "\"" + "n".repeat(300) + "\""))).detail();
+        String detail = parse(message(Map.of("item_name", "\"" + "n".repeat(300) + "\"")))
+                .detail();
 
         assertThat(detail)
-                .isEqualTo("field 'item_name' is \"" + "n".repeat(40) + "\"... (300 chars): 300 characters, over the limit of 256");
+                .isEqualTo("field 'item_name' is \"" + "n".repeat(40)
+                        + "\"... (300 chars): 300 characters, over the limit of 256");
     }
 
     @Test
@@ -179,15 +202,20 @@ public class SaleEventParserTest {
                 .withMaxFieldChars(5)
                 .withTimestampRange(1_000L, 2_000L)
                 .withMaxMessageBytes(200));
-        String fits = "{\"item_id\": \"a\", \"store_id\": \"s\", \"item_name\": \"n\", \"item_sold\": 10, \"timestamp_ms\": 1999}";
+        String fits =
+                "{\"item_id\": \"a\", \"store_id\": \"s\", \"item_name\": \"n\", \"item_sold\": 10, \"timestamp_ms\": 1999}";
 
         assertThat(strict.parse(bytes(fits), TOPIC, 0, 0).isValid()).isTrue();
-        assertThat(strict.parse(bytes(fits.replace("10,", "11,")), TOPIC, 0, 0).reason()).isEqualTo(RejectReason.ABSURD_QUANTITY);
-        assertThat(strict.parse(bytes(fits.replace("1999", "2000")), TOPIC, 0, 0).reason())
+        assertThat(strict.parse(bytes(fits.replace("10,", "11,")), TOPIC, 0, 0).reason())
+                .isEqualTo(RejectReason.ABSURD_QUANTITY);
+        assertThat(strict.parse(bytes(fits.replace("1999", "2000")), TOPIC, 0, 0)
+                        .reason())
                 .isEqualTo(RejectReason.TIMESTAMP_OUT_OF_RANGE);
-        assertThat(strict.parse(bytes(fits.replace("\"n\"", "\"nnnnnn\"")), TOPIC, 0, 0).reason())
+        assertThat(strict.parse(bytes(fits.replace("\"n\"", "\"nnnnnn\"")), TOPIC, 0, 0)
+                        .reason())
                 .isEqualTo(RejectReason.FIELD_TOO_LONG);
-        assertThat(strict.parse(bytes(fits + " ".repeat(200 - fits.length() + 1)), TOPIC, 0, 0).reason())
+        assertThat(strict.parse(bytes(fits + " ".repeat(200 - fits.length() + 1)), TOPIC, 0, 0)
+                        .reason())
                 .isEqualTo(RejectReason.OVERSIZE);
     }
 
@@ -215,7 +243,9 @@ public class SaleEventParserTest {
 
     @Test
     void reusedBuffersDoNotLeakIntoTheNextMessage() {
-        assertThat(parse(message(Map.of("pad", "\"" + "p".repeat(10_000) + "\""))).isValid()).isTrue();
+        assertThat(parse(message(Map.of("pad", "\"" + "p".repeat(10_000) + "\"")))
+                        .isValid())
+                .isTrue();
 
         ParseResult shorter = parse("{\"item_id\": \"x\"");
         assertThat(shorter.reason()).isEqualTo(RejectReason.NOT_JSON);
@@ -231,7 +261,9 @@ public class SaleEventParserTest {
 
         assertThat(copy.limits()).isEqualTo(limited.limits());
         assertThat(copy.parse(bytes(EXAMPLE), TOPIC, 0, 0).reason()).isEqualTo(RejectReason.ABSURD_QUANTITY);
-        assertThat(copy.parse(bytes(message(Map.of("item_sold", "5"))), TOPIC, 0, 0).isValid()).isTrue();
+        assertThat(copy.parse(bytes(message(Map.of("item_sold", "5"))), TOPIC, 0, 0)
+                        .isValid())
+                .isTrue();
     }
 
     @Test
@@ -283,15 +315,33 @@ public class SaleEventParserTest {
                 rejects("empty value", "", RejectReason.EMPTY_MESSAGE),
                 rejects("whitespace only", " \r\n\t ", RejectReason.EMPTY_MESSAGE),
                 rejects("byte order mark only", "\ufeff  ", RejectReason.EMPTY_MESSAGE),
-                rejects("over the max size", message(Map.of("pad", "\"" + "p".repeat(65_536) + "\"")), RejectReason.OVERSIZE),
-                rejects("invalid UTF-8 continuation", withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xC3, 0x28}), RejectReason.NOT_UTF8),
-                rejects("lone 0xFF byte", withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xFF}), RejectReason.NOT_UTF8),
-                rejects("overlong UTF-8 encoding", withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xC0, (byte) 0xAF}), RejectReason.NOT_UTF8),
-                rejects("UTF-8 encoded surrogate", withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                rejects(
+                        "over the max size",
+                        message(Map.of("pad", "\"" + "p".repeat(65_536) + "\"")),
+                        RejectReason.OVERSIZE),
+                rejects(
+                        "invalid UTF-8 continuation",
+                        withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xC3, 0x28}),
                         RejectReason.NOT_UTF8),
-                rejects("truncated multi-byte sequence at the end", concat(bytes(EXAMPLE), new byte[] {(byte) 0xE2, (byte) 0x82}),
+                rejects(
+                        "lone 0xFF byte",
+                        withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xFF}),
                         RejectReason.NOT_UTF8),
-                rejects("latin-1 instead of UTF-8", EXAMPLE.replace("Plates", "Caf\u00e9").getBytes(StandardCharsets.ISO_8859_1),
+                rejects(
+                        "overlong UTF-8 encoding",
+                        withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xC0, (byte) 0xAF}),
+                        RejectReason.NOT_UTF8),
+                rejects(
+                        "UTF-8 encoded surrogate",
+                        withBytes(EXAMPLE, "Plates", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                        RejectReason.NOT_UTF8),
+                rejects(
+                        "truncated multi-byte sequence at the end",
+                        concat(bytes(EXAMPLE), new byte[] {(byte) 0xE2, (byte) 0x82}),
+                        RejectReason.NOT_UTF8),
+                rejects(
+                        "latin-1 instead of UTF-8",
+                        EXAMPLE.replace("Plates", "Caf\u00e9").getBytes(StandardCharsets.ISO_8859_1),
                         RejectReason.NOT_UTF8),
                 // Syntax
                 rejects("not JSON at all", "hello world", RejectReason.NOT_JSON),
@@ -303,7 +353,10 @@ public class SaleEventParserTest {
                 rejects("single quotes", EXAMPLE.replace('"', '\''), RejectReason.NOT_JSON),
                 rejects("comment", "/* c */" + EXAMPLE, RejectReason.NOT_JSON),
                 rejects("number with leading zero", message(Map.of("item_sold", "023")), RejectReason.NOT_JSON),
-                rejects("raw control character in a string", message(Map.of("item_name", "\"Pla\u0001tes\"")), RejectReason.NOT_JSON),
+                rejects(
+                        "raw control character in a string",
+                        message(Map.of("item_name", "\"Pla\u0001tes\"")),
+                        RejectReason.NOT_JSON),
                 rejects("deeply nested unterminated junk", "{\"x\": " + "[".repeat(30_000), RejectReason.NOT_JSON),
                 // Not an object
                 rejects("top-level array", "[1, 2, 3]", RejectReason.NOT_AN_OBJECT),
@@ -314,10 +367,21 @@ public class SaleEventParserTest {
                 rejects("top-level true", "true", RejectReason.NOT_AN_OBJECT),
                 rejects("top-level NaN", "NaN", RejectReason.NOT_AN_OBJECT),
                 // Duplicates
-                rejects("duplicate item_id", "{\"item_id\": \"a\", " + EXAMPLE.substring(1), RejectReason.DUPLICATE_FIELD, "item_id"),
-                rejects("duplicate unknown key", "{\"x\": 1, \"x\": 1, " + EXAMPLE.substring(1), RejectReason.DUPLICATE_FIELD, "x"),
-                rejects("duplicate key in nested junk", "{\"x\": {\"y\": 1, \"y\": 2}, " + EXAMPLE.substring(1),
-                        RejectReason.DUPLICATE_FIELD, "y"),
+                rejects(
+                        "duplicate item_id",
+                        "{\"item_id\": \"a\", " + EXAMPLE.substring(1),
+                        RejectReason.DUPLICATE_FIELD,
+                        "item_id"),
+                rejects(
+                        "duplicate unknown key",
+                        "{\"x\": 1, \"x\": 1, " + EXAMPLE.substring(1),
+                        RejectReason.DUPLICATE_FIELD,
+                        "x"),
+                rejects(
+                        "duplicate key in nested junk",
+                        "{\"x\": {\"y\": 1, \"y\": 2}, " + EXAMPLE.substring(1),
+                        RejectReason.DUPLICATE_FIELD,
+                        "y"),
                 // Missing and null
                 missing("item_id"),
                 missing("item_name"),
@@ -460,7 +524,8 @@ public class SaleEventParserTest {
 
     private static byte[] withBytes(String message, String replaced, byte[] replacement) {
         int at = message.indexOf(replaced);
-        return concat(concat(bytes(message.substring(0, at)), replacement), bytes(message.substring(at + replaced.length())));
+        return concat(
+                concat(bytes(message.substring(0, at)), replacement), bytes(message.substring(at + replaced.length())));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

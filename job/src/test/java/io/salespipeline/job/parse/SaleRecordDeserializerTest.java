@@ -49,7 +49,8 @@ class SaleRecordDeserializerTest {
         assertThat(only.isValid()).isTrue();
         assertThat(only.deadLetter).isNull();
         assertThat(only.event)
-                .isEqualTo(new SaleEvent("plates-235", "Plates", "Hermitage - 1", 23, 1530305100936L, "item_sales", 2, 7L));
+                .isEqualTo(new SaleEvent(
+                        "plates-235", "Plates", "Hermitage - 1", 23, 1530305100936L, "item_sales", 2, 7L));
     }
 
     @Test
@@ -78,19 +79,39 @@ class SaleRecordDeserializerTest {
         String beyond = VALID.replace("1530305100936", Long.toString(KAFKA_TIMESTAMP + limit + 1));
         String aDayAhead = VALID.replace("1530305100936", Long.toString(KAFKA_TIMESTAMP + 86_400_000L));
 
-        assertThat(single(deserialize(new SaleRecordDeserializer(), record(20L, atTheLimit))).isValid()).isTrue();
+        assertThat(single(deserialize(new SaleRecordDeserializer(), record(20L, atTheLimit)))
+                        .isValid())
+                .isTrue();
         DeadLetter letter = single(deserialize(new SaleRecordDeserializer(), record(21L, beyond))).deadLetter;
         assertThat(letter.reason).isEqualTo("TIMESTAMP_IN_FUTURE");
-        assertThat(letter.detail).isEqualTo("field 'timestamp_ms' is 1530306001001 (2018-06-29T21:00:01.001Z), 900001 ms ahead of its Kafka record timestamp "
-                + "1530305101000 (2018-06-29T20:45:01Z); at most 900000 ms (parse.max-future-skew) is accepted");
+        assertThat(letter.detail)
+                .isEqualTo(
+                        "field 'timestamp_ms' is 1530306001001 (2018-06-29T21:00:01.001Z), 900001 ms ahead of its Kafka record timestamp "
+                                + "1530305101000 (2018-06-29T20:45:01Z); at most 900000 ms (parse.max-future-skew) is accepted");
         assertThat(letter.sourceOffset).isEqualTo(21L);
         assertThat(letter.payloadText).isEqualTo(beyond);
-        assertThat(single(deserialize(new SaleRecordDeserializer(ParserLimits.defaults().withMaxFutureSkewMs(86_400_000L)), record(22L, aDayAhead))).isValid())
+        assertThat(single(deserialize(
+                                new SaleRecordDeserializer(
+                                        ParserLimits.defaults().withMaxFutureSkewMs(86_400_000L)),
+                                record(22L, aDayAhead)))
+                        .isValid())
                 .isTrue();
         // without a record timestamp there is nothing to judge against
-        ConsumerRecord<byte[], byte[]> noTimestamp = new ConsumerRecord<>("item_sales", 0, 23L, ConsumerRecord.NO_TIMESTAMP,
-                TimestampType.NO_TIMESTAMP_TYPE, 0, 2, null, aDayAhead.getBytes(StandardCharsets.UTF_8), new RecordHeaders(), Optional.empty());
-        assertThat(single(deserialize(new SaleRecordDeserializer(), noTimestamp)).isValid()).isTrue();
+        ConsumerRecord<byte[], byte[]> noTimestamp = new ConsumerRecord<>(
+                "item_sales",
+                0,
+                23L,
+                ConsumerRecord.NO_TIMESTAMP,
+                TimestampType.NO_TIMESTAMP_TYPE,
+                0,
+                2,
+                null,
+                aDayAhead.getBytes(StandardCharsets.UTF_8),
+                new RecordHeaders(),
+                Optional.empty());
+        assertThat(single(deserialize(new SaleRecordDeserializer(), noTimestamp))
+                        .isValid())
+                .isTrue();
     }
 
     @Test
@@ -126,8 +147,17 @@ class SaleRecordDeserializerTest {
 
     @Test
     void recordsMinusOneWhenKafkaHasNoTimestamp() throws Exception {
-        ConsumerRecord<byte[], byte[]> noTimestamp = new ConsumerRecord<>("item_sales", 0, 12L, ConsumerRecord.NO_TIMESTAMP,
-                TimestampType.NO_TIMESTAMP_TYPE, 0, 2, null, "{}".getBytes(StandardCharsets.UTF_8), new RecordHeaders(),
+        ConsumerRecord<byte[], byte[]> noTimestamp = new ConsumerRecord<>(
+                "item_sales",
+                0,
+                12L,
+                ConsumerRecord.NO_TIMESTAMP,
+                TimestampType.NO_TIMESTAMP_TYPE,
+                0,
+                2,
+                null,
+                "{}".getBytes(StandardCharsets.UTF_8),
+                new RecordHeaders(),
                 Optional.empty());
 
         DeadLetter letter = single(deserialize(new SaleRecordDeserializer(), noTimestamp)).deadLetter;
@@ -138,9 +168,11 @@ class SaleRecordDeserializerTest {
 
     @Test
     void appliesConfiguredLimits() throws Exception {
-        SaleRecordDeserializer strict = new SaleRecordDeserializer(ParserLimits.defaults().withMaxItemSold(10));
+        SaleRecordDeserializer strict =
+                new SaleRecordDeserializer(ParserLimits.defaults().withMaxItemSold(10));
 
-        assertThat(single(deserialize(strict, record(13L, VALID))).deadLetter.reason).isEqualTo("ABSURD_QUANTITY");
+        assertThat(single(deserialize(strict, record(13L, VALID))).deadLetter.reason)
+                .isEqualTo("ABSURD_QUANTITY");
     }
 
     @Test
@@ -158,7 +190,8 @@ class SaleRecordDeserializerTest {
         assertThat(metrics.count("parse.parsed")).isEqualTo(2);
         assertThat(metrics.count("parse.rejected")).isEqualTo(3);
         assertThat(metrics.count("parse.reason.NOT_JSON.rejected_by_reason")).isEqualTo(1);
-        assertThat(metrics.count("parse.reason.NOT_AN_OBJECT.rejected_by_reason")).isEqualTo(2);
+        assertThat(metrics.count("parse.reason.NOT_AN_OBJECT.rejected_by_reason"))
+                .isEqualTo(2);
         assertThat(metrics.count("parse.reason.OVERSIZE.rejected_by_reason")).isZero();
         for (RejectReason reason : RejectReason.values()) {
             assertThat(metrics.counters).containsKey("parse.reason." + reason.code() + ".rejected_by_reason");
@@ -171,19 +204,25 @@ class SaleRecordDeserializerTest {
         opened.open(context(null));
 
         assertThat(single(deserialize(opened, record(1L, VALID))).isValid()).isTrue();
-        assertThat(single(deserialize(new SaleRecordDeserializer(), record(1L, "x"))).isValid()).isFalse();
+        assertThat(single(deserialize(new SaleRecordDeserializer(), record(1L, "x")))
+                        .isValid())
+                .isFalse();
     }
 
     @Test
     void worksAfterJavaSerializationAsFlinkShipsIt() throws Exception {
-        SaleRecordDeserializer original = new SaleRecordDeserializer(ParserLimits.defaults().withMaxItemSold(10));
+        SaleRecordDeserializer original =
+                new SaleRecordDeserializer(ParserLimits.defaults().withMaxItemSold(10));
         deserialize(original, record(1L, VALID));
 
         SaleRecordDeserializer copy = InstantiationUtil.clone(original);
         copy.open(context(new UnregisteredMetricsGroup()));
 
-        assertThat(single(deserialize(copy, record(2L, VALID))).deadLetter.reason).isEqualTo("ABSURD_QUANTITY");
-        assertThat(single(deserialize(copy, record(3L, VALID.replace("23,", "10,")))).isValid()).isTrue();
+        assertThat(single(deserialize(copy, record(2L, VALID))).deadLetter.reason)
+                .isEqualTo("ABSURD_QUANTITY");
+        assertThat(single(deserialize(copy, record(3L, VALID.replace("23,", "10,"))))
+                        .isValid())
+                .isTrue();
     }
 
     @Test
@@ -199,7 +238,8 @@ class SaleRecordDeserializerTest {
     void serializesBothUnionSidesWithGenericTypesDisabled() throws Exception {
         SerializerConfigImpl noKryo = new SerializerConfigImpl();
         noKryo.setGenericTypes(false);
-        TypeSerializer<SourceRecord> serializer = TypeInformation.of(SourceRecord.class).createSerializer(noKryo);
+        TypeSerializer<SourceRecord> serializer =
+                TypeInformation.of(SourceRecord.class).createSerializer(noKryo);
         SourceRecord valid = single(deserialize(new SaleRecordDeserializer(), record(1L, VALID)));
         SourceRecord rejected = single(deserialize(new SaleRecordDeserializer(), record(2L, new byte[] {(byte) 0xFF})));
 
@@ -216,7 +256,8 @@ class SaleRecordDeserializerTest {
         SaleRecordDeserializer deserializer = new SaleRecordDeserializer();
 
         for (String value : new String[] {"", " ", "{", "{\"item_id\":" + "[".repeat(10_000), "\u0000", "null"}) {
-            assertThatCode(() -> assertThat(deserialize(deserializer, record(0L, value))).hasSize(1))
+            assertThatCode(() -> assertThat(deserialize(deserializer, record(0L, value)))
+                            .hasSize(1))
                     .as(value)
                     .doesNotThrowAnyException();
         }
@@ -227,12 +268,22 @@ class SaleRecordDeserializerTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value) {
-        return new ConsumerRecord<>("item_sales", 2, offset, KAFKA_TIMESTAMP, TimestampType.CREATE_TIME, 0,
-                value == null ? -1 : value.length, null, value, new RecordHeaders(), Optional.empty());
+        return new ConsumerRecord<>(
+                "item_sales",
+                2,
+                offset,
+                KAFKA_TIMESTAMP,
+                TimestampType.CREATE_TIME,
+                0,
+                value == null ? -1 : value.length,
+                null,
+                value,
+                new RecordHeaders(),
+                Optional.empty());
     }
 
-    private static List<SourceRecord> deserialize(SaleRecordDeserializer deserializer, ConsumerRecord<byte[], byte[]> record)
-            throws Exception {
+    private static List<SourceRecord> deserialize(
+            SaleRecordDeserializer deserializer, ConsumerRecord<byte[], byte[]> record) throws Exception {
         ListCollector out = new ListCollector();
         deserializer.deserialize(record, out);
         return out.records;

@@ -17,8 +17,8 @@ import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.api.java.tuple.Tuple;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * What one run of the job wrote, kept in this JVM across restores: the view rows as Cassandra keeps
@@ -36,6 +36,7 @@ final class CollectedOutputs {
     private final List<String> finalRowsLost = new ArrayList<>();
     /** Envelopes written before a checkpoint whose commit has not come yet, by committable id. */
     private final Map<Long, Staged> staged = new HashMap<>();
+
     private long writes;
 
     static CollectedOutputs create(String runId) {
@@ -60,7 +61,8 @@ final class CollectedOutputs {
             @Override
             public <ROW extends Tuple> Sink<ROW> sink(String view, String query, int[] partitionKey, int[] primaryKey) {
                 int[] key = primaryKey.clone();
-                return new CollectingSink<>(runId, (CollectedOutputs outputs, ROW row) -> outputs.upsert(view, key, row, finalField));
+                return new CollectingSink<>(
+                        runId, (CollectedOutputs outputs, ROW row) -> outputs.upsert(view, key, row, finalField));
             }
         };
     }

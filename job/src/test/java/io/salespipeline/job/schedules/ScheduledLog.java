@@ -139,7 +139,14 @@ final class ScheduledLog {
     String describeSchedule() {
         StringBuilder text = new StringBuilder();
         for (int p = 0; p < partitions(); p++) {
-            text.append(" p").append(p).append(": ").append(size(p)).append(" records every ").append(paceMicros[p]).append(" µs, idle ").append(spells.get(p));
+            text.append(" p")
+                    .append(p)
+                    .append(": ")
+                    .append(size(p))
+                    .append(" records every ")
+                    .append(paceMicros[p])
+                    .append(" µs, idle ")
+                    .append(spells.get(p));
         }
         return text.toString();
     }

@@ -64,7 +64,8 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
     }
 
     @Override
-    public SplitEnumerator<PartitionSplit, Set<Integer>> createEnumerator(SplitEnumeratorContext<PartitionSplit> context) {
+    public SplitEnumerator<PartitionSplit, Set<Integer>> createEnumerator(
+            SplitEnumeratorContext<PartitionSplit> context) {
         Set<Integer> all = new HashSet<>();
         for (int p = 0; p < ScheduledLog.get(logId).partitions(); p++) {
             all.add(p);
@@ -73,7 +74,8 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
     }
 
     @Override
-    public SplitEnumerator<PartitionSplit, Set<Integer>> restoreEnumerator(SplitEnumeratorContext<PartitionSplit> context, Set<Integer> unassigned) {
+    public SplitEnumerator<PartitionSplit, Set<Integer>> restoreEnumerator(
+            SplitEnumeratorContext<PartitionSplit> context, Set<Integer> unassigned) {
         return new Enumerator(context, unassigned);
     }
 
@@ -183,7 +185,9 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
                 if (split.getValue() >= log.size(p)) {
                     continue;
                 }
-                long due = Math.max(dueNanos.getOrDefault(p, now), startNanos + TimeUnit.MILLISECONDS.toNanos(log.pausedUntilMs(p, elapsedMs)));
+                long due = Math.max(
+                        dueNanos.getOrDefault(p, now),
+                        startNanos + TimeUnit.MILLISECONDS.toNanos(log.pausedUntilMs(p, elapsedMs)));
                 if (due <= now) {
                     ready.add(p);
                 } else {
@@ -199,7 +203,8 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
                 return InputStatus.NOTHING_AVAILABLE;
             }
             if (log.failNow()) {
-                throw new IllegalStateException("injected failure: the job restores from its last checkpoint and reads on from there");
+                throw new IllegalStateException(
+                        "injected failure: the job restores from its last checkpoint and reads on from there");
             }
             int p = ready.get(random.nextInt(ready.size()));
             long offset = next.get(p);

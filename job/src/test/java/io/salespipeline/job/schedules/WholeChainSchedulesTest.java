@@ -2,6 +2,7 @@ package io.salespipeline.job.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.SalesPipelineJob;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.records.DeadLetter;
@@ -10,7 +11,6 @@ import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.LateReason;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
-import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,6 +85,7 @@ class WholeChainSchedulesTest {
     private static final long BASE_MS = 1_704_067_200_000L;
     /** The field of a window row or ranking that holds {@code final} (ViewRows' tuples). */
     private static final int FINAL_FIELD = 6;
+
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
     /** Longer than a checkpoint interval: the last envelopes are committed with a checkpoint. */
     private static final Duration QUIET = Duration.ofMillis(1_500);
@@ -110,7 +111,8 @@ class WholeChainSchedulesTest {
     }
 
     @Test
-    void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(@InjectClusterClient ClusterClient<?> client, @TempDir Path savepoints) throws Exception {
+    void theViewsAndTheLateTopicAreWhatTheLogDefinesWhateverTheSchedule(
+            @InjectClusterClient ClusterClient<?> client, @TempDir Path savepoints) throws Exception {
         long seed = Long.getLong("chain.seed", System.nanoTime());
         int schedules = Integer.getInteger("chain.schedules", 30);
         List<String> failed = new ArrayList<>();
@@ -120,9 +122,13 @@ class WholeChainSchedulesTest {
             try {
                 runSchedule(client, runSeed, Files.createDirectory(savepoints.resolve(Long.toString(runSeed))));
             } catch (AssertionError | Exception e) {
-                failed.add(runSeed + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                failed.add(runSeed + ": "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                 if (first == null) {
-                    first = new AssertionError("chain seed " + runSeed + " (replay with -Dchain.seed=" + runSeed + " -Dchain.schedules=1): " + e.getMessage(), e);
+                    first = new AssertionError(
+                            "chain seed " + runSeed + " (replay with -Dchain.seed=" + runSeed
+                                    + " -Dchain.schedules=1): " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -168,13 +174,24 @@ class WholeChainSchedulesTest {
             }
             List<LateEvent> late = outputs.envelopes("late");
             List<LatePartial> closed = outputs.envelopes("late-partials");
-            System.out.printf("chain seed %d: %s; %d records, %d late events (%d after an idle spell), %d closed-window envelopes (%d events)%n", seed, phases,
-                    log.total(), late.size(), late.stream().filter(l -> !l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code())).count(),
-                    closed.size(), closed.stream().mapToLong(c -> c.partial.events).sum());
+            System.out.printf(
+                    "chain seed %d: %s; %d records, %d late events (%d after an idle spell), %d closed-window envelopes (%d events)%n",
+                    seed,
+                    phases,
+                    log.total(),
+                    late.size(),
+                    late.stream()
+                            .filter(l -> !l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code()))
+                            .count(),
+                    closed.size(),
+                    closed.stream().mapToLong(c -> c.partial.events).sum());
             try {
                 assertOutputsMatchTheLog(log, outputs);
             } catch (AssertionError e) {
-                throw new AssertionError("watermark interval " + watermarkInterval + " ms, runs " + phases + ", log" + log.describeSchedule() + ": " + e.getMessage(), e);
+                throw new AssertionError(
+                        "watermark interval " + watermarkInterval + " ms, runs " + phases + ", log"
+                                + log.describeSchedule() + ": " + e.getMessage(),
+                        e);
             }
         } finally {
             ScheduledLog.unregister(id);
@@ -196,19 +213,29 @@ class WholeChainSchedulesTest {
             for (int offset = 0; offset < n; offset++) {
                 if (random.nextInt(100) < 4) {
                     byte[] payload = ("not json " + offset).getBytes(StandardCharsets.UTF_8);
-                    records.add(SourceRecord.rejected(DeadLetter.of("NOT_JSON", "not JSON", TOPIC, p, offset, 0L, payload)));
+                    records.add(SourceRecord.rejected(
+                            DeadLetter.of("NOT_JSON", "not JSON", TOPIC, p, offset, 0L, payload)));
                     continue;
                 }
                 clock += 50 + random.nextInt(350);
                 int roll = random.nextInt(100);
-                // mostly a little out of order; sometimes far behind its partition (some within the lateness, some beyond)
+                // mostly a little out of order; sometimes far behind its partition (some within the lateness, some
+                // beyond)
                 long ts = roll < 6 ? clock - 3_000 - random.nextInt(40_000) : clock - random.nextInt(1_500);
                 String item = ITEMS[random.nextInt(ITEMS.length)];
-                records.add(SourceRecord.valid(new SaleEvent(item + "-" + (1 + random.nextInt(2)), item, STORES[random.nextInt(STORES.length)],
-                        1 + random.nextInt(9), ts, TOPIC, p, offset)));
+                records.add(SourceRecord.valid(new SaleEvent(
+                        item + "-" + (1 + random.nextInt(2)),
+                        item,
+                        STORES[random.nextInt(STORES.length)],
+                        1 + random.nextInt(9),
+                        ts,
+                        TOPIC,
+                        p,
+                        offset)));
             }
             // closes every window of the data: three hours ahead, in a store and item of its own
-            records.add(SourceRecord.valid(new SaleEvent(CLOSING + "-" + p, CLOSING, CLOSING, 1, BASE_MS + TimeUnit.HOURS.toMillis(3) + p, TOPIC, p, n)));
+            records.add(SourceRecord.valid(new SaleEvent(
+                    CLOSING + "-" + p, CLOSING, CLOSING, 1, BASE_MS + TimeUnit.HOURS.toMillis(3) + p, TOPIC, p, n)));
             partitions.add(records);
             pace[p] = 300 + random.nextInt(3_000);
             List<ScheduledLog.Spell> idle = new ArrayList<>();
@@ -225,20 +252,24 @@ class WholeChainSchedulesTest {
     // Running the job
 
     private static JobConfig config() {
-        return JobConfig.fromArgs(new String[] {
-            "--window.allowed-lateness", LATENESS.toMillis() + "ms",
-            "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toMillis() + "ms",
-            "--watermark.idleness", IDLENESS.toMillis() + "ms",
-            "--window.store", STORE_WINDOW.toMillis() + "ms",
-            "--window.item", HOUR_WINDOW.toMillis() + "ms",
-            "--window.top-items", HOUR_WINDOW.toMillis() + "ms",
-            "--window.early-firing", "200ms",
-            "--window.local-flush", "100ms",
-            "--top.n", Integer.toString(TOP_N),
-        }, Map.of());
+        return JobConfig.fromArgs(
+                new String[] {
+                    "--window.allowed-lateness", LATENESS.toMillis() + "ms",
+                    "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toMillis() + "ms",
+                    "--watermark.idleness", IDLENESS.toMillis() + "ms",
+                    "--window.store", STORE_WINDOW.toMillis() + "ms",
+                    "--window.item", HOUR_WINDOW.toMillis() + "ms",
+                    "--window.top-items", HOUR_WINDOW.toMillis() + "ms",
+                    "--window.early-firing", "200ms",
+                    "--window.local-flush", "100ms",
+                    "--top.n", Integer.toString(TOP_N),
+                },
+                Map.of());
     }
 
-    private static JobID submit(ClusterClient<?> client, String id, int parallelism, long watermarkInterval, String savepoint) throws Exception {
+    private static JobID submit(
+            ClusterClient<?> client, String id, int parallelism, long watermarkInterval, String savepoint)
+            throws Exception {
         JobConfig config = config();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -246,8 +277,14 @@ class WholeChainSchedulesTest {
         env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
         SalesPipelineJob.configure(env, config);
         CassandraViewSinks views = new CassandraViewSinks(config, CollectedOutputs.rowSinks(id, FINAL_FIELD));
-        new SalesPipelineJob(config, new ScheduledLogSource(id), views, CollectedOutputs.envelopes(id, "dlq"), CollectedOutputs.envelopes(id, "late"),
-                CollectedOutputs.envelopes(id, "late-partials")).build(env);
+        new SalesPipelineJob(
+                        config,
+                        new ScheduledLogSource(id),
+                        views,
+                        CollectedOutputs.envelopes(id, "dlq"),
+                        CollectedOutputs.envelopes(id, "late"),
+                        CollectedOutputs.envelopes(id, "late-partials"))
+                .build(env);
         JobGraph graph = env.getStreamGraph().getJobGraph();
         if (savepoint != null) {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
@@ -259,7 +296,8 @@ class WholeChainSchedulesTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (client.getJobStatus(job).get() != JobStatus.RUNNING) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("job not running after 60 s: " + client.getJobStatus(job).get());
+                throw new AssertionError("job not running after 60 s: "
+                        + client.getJobStatus(job).get());
             }
             Thread.sleep(20);
         }
@@ -270,7 +308,9 @@ class WholeChainSchedulesTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                String path = client.stopWithSavepoint(job, false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+                String path = client.stopWithSavepoint(
+                                job, false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(60, TimeUnit.SECONDS);
                 awaitTerminal(client, job);
                 return path;
             } catch (Exception e) {
@@ -293,14 +333,19 @@ class WholeChainSchedulesTest {
     }
 
     /** Until every record was read, every window before the closing events is final, and nothing was written for {@link #QUIET}. */
-    private static void awaitTheEnd(ClusterClient<?> client, JobID job, ScheduledLog log, CollectedOutputs outputs) throws Exception {
+    private static void awaitTheEnd(ClusterClient<?> client, JobID job, ScheduledLog log, CollectedOutputs outputs)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         long lastWrites = -1;
         long quietSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
             if (client.getJobStatus(job).get().isGloballyTerminalState()) {
-                throw new AssertionError("the job ended: " + client.requestJobResult(job).get().getSerializedThrowable()
-                        .map(t -> t.getFullStringifiedStackTrace()).orElse(client.getJobStatus(job).get().toString()));
+                throw new AssertionError("the job ended: "
+                        + client.requestJobResult(job)
+                                .get()
+                                .getSerializedThrowable()
+                                .map(t -> t.getFullStringifiedStackTrace())
+                                .orElse(client.getJobStatus(job).get().toString()));
             }
             long writes = outputs.writes();
             if (writes != lastWrites) {
@@ -311,13 +356,14 @@ class WholeChainSchedulesTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("not done after 45 s: " + log.emitted() + " of " + log.total() + " records read, " + outputs.writes() + " writes; rows not final: "
-                + notFinal(outputs));
+        throw new AssertionError("not done after 45 s: " + log.emitted() + " of " + log.total() + " records read, "
+                + outputs.writes() + " writes; rows not final: " + notFinal(outputs));
     }
 
     private static List<String> notFinal(CollectedOutputs outputs) {
         List<String> rows = new ArrayList<>();
-        for (ViewTable view : List.of(ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
+        for (ViewTable view : List.of(
+                ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
             outputs.table(view.table()).values().stream()
                     .filter(row -> !CLOSING.equals(row.getField(0)) && !row.<Boolean>getField(FINAL_FIELD))
                     .forEach(row -> rows.add(view.table() + " " + row));
@@ -326,7 +372,8 @@ class WholeChainSchedulesTest {
     }
 
     private static boolean allWindowsFinal(CollectedOutputs outputs) {
-        for (ViewTable view : List.of(ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
+        for (ViewTable view : List.of(
+                ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
             for (Tuple row : outputs.table(view.table()).values()) {
                 if (!CLOSING.equals(row.getField(0)) && !row.<Boolean>getField(FINAL_FIELD)) {
                     return false;
@@ -351,7 +398,8 @@ class WholeChainSchedulesTest {
                     continue;
                 }
                 SaleEvent e = record.event;
-                if (highest != Long.MIN_VALUE && e.timestampMs + LATENESS.toMillis() < highest - OUT_OF_ORDERNESS.toMillis() - 1) {
+                if (highest != Long.MIN_VALUE
+                        && e.timestampMs + LATENESS.toMillis() < highest - OUT_OF_ORDERNESS.toMillis() - 1) {
                     lateByTheLog.add(e.eventId());
                 }
                 highest = Math.max(highest, e.timestampMs);
@@ -360,14 +408,24 @@ class WholeChainSchedulesTest {
         }
 
         List<DeadLetter> deadLetters = outputs.envelopes("dlq");
-        assertThat(deadLetters).extracting(d -> d.sourcePartition + "-" + d.sourceOffset).as("dead letters, each once").doesNotHaveDuplicates()
+        assertThat(deadLetters)
+                .extracting(d -> d.sourcePartition + "-" + d.sourceOffset)
+                .as("dead letters, each once")
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(rejected);
 
         List<LateEvent> late = outputs.envelopes("late");
-        assertThat(late).extracting(l -> l.event.eventId()).as("late events, each once").doesNotHaveDuplicates();
-        assertThat(late).filteredOn(l -> l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code())).extracting(l -> l.event.eventId())
-                .as("the events behind their own partition by more than the lateness").containsExactlyInAnyOrderElementsOf(lateByTheLog);
-        assertThat(late).filteredOn(l -> !l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code()))
+        assertThat(late)
+                .extracting(l -> l.event.eventId())
+                .as("late events, each once")
+                .doesNotHaveDuplicates();
+        assertThat(late)
+                .filteredOn(l -> l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code()))
+                .extracting(l -> l.event.eventId())
+                .as("the events behind their own partition by more than the lateness")
+                .containsExactlyInAnyOrderElementsOf(lateByTheLog);
+        assertThat(late)
+                .filteredOn(l -> !l.reason.equals(LateReason.BEHIND_ITS_PARTITION.code()))
                 .allSatisfy(l -> {
                     assertThat(l.reason).isEqualTo(LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE.code());
                     assertThat(lateByTheLog).doesNotContain(l.event.eventId());
@@ -375,10 +433,13 @@ class WholeChainSchedulesTest {
         Set<String> lateIds = new HashSet<>();
         late.forEach(l -> lateIds.add(l.event.eventId()));
 
-        assertThat(outputs.finalRowsLost()).as("final rows replaced by early ones").isEmpty();
+        assertThat(outputs.finalRowsLost())
+                .as("final rows replaced by early ones")
+                .isEmpty();
         assertRecordViews(valid, outputs);
 
-        List<SaleEvent> counted = valid.stream().filter(e -> !lateIds.contains(e.eventId())).toList();
+        List<SaleEvent> counted =
+                valid.stream().filter(e -> !lateIds.contains(e.eventId())).toList();
         List<LatePartial> closedWindows = outputs.envelopes("late-partials");
         assertWindows(ViewTable.STORE_SALES_PER_MINUTE, STORE_WINDOW, e -> e.storeId, counted, closedWindows, outputs);
         assertWindows(ViewTable.ITEM_SALES_PER_HOUR, HOUR_WINDOW, e -> e.itemName, counted, closedWindows, outputs);
@@ -388,37 +449,55 @@ class WholeChainSchedulesTest {
     private static void assertRecordViews(List<SaleEvent> valid, CollectedOutputs outputs) {
         Set<String> stored = new HashSet<>();
         outputs.table(ViewTable.SALES_BY_STORE_DAY.table()).values().forEach(row -> stored.add(row.getField(3)));
-        assertThat(stored).as("sales_by_store_day: every valid event").containsExactlyInAnyOrderElementsOf(valid.stream().map(SaleEvent::eventId).toList());
+        assertThat(stored)
+                .as("sales_by_store_day: every valid event")
+                .containsExactlyInAnyOrderElementsOf(
+                        valid.stream().map(SaleEvent::eventId).toList());
 
-        Comparator<SaleEvent> newestSale = Comparator.<SaleEvent>comparingLong(e -> e.timestampMs).thenComparingInt(e -> e.sourcePartition)
+        Comparator<SaleEvent> newestSale = Comparator.<SaleEvent>comparingLong(e -> e.timestampMs)
+                .thenComparingInt(e -> e.sourcePartition)
                 .thenComparingLong(e -> e.sourceOffset);
         Map<String, SaleEvent> newest = new TreeMap<>();
         valid.forEach(e -> newest.merge(e.itemId, e, BinaryOperator.maxBy(newestSale)));
         Map<String, String> expected = new TreeMap<>();
         newest.forEach((item, e) -> expected.put(item, e.storeId + "/" + e.timestampMs + "/" + e.itemSold));
         Map<String, String> actual = new TreeMap<>();
-        outputs.table(ViewTable.ITEM_SALES.table()).values().forEach(row -> actual.put(row.getField(0),
-                row.getField(2) + "/" + ((Date) row.getField(3)).getTime() + "/" + row.getField(6)));
+        outputs.table(ViewTable.ITEM_SALES.table())
+                .values()
+                .forEach(row -> actual.put(
+                        row.getField(0),
+                        row.getField(2) + "/" + ((Date) row.getField(3)).getTime() + "/" + row.getField(6)));
         assertThat(actual).as("item_sales: each item's newest sale").isEqualTo(expected);
     }
 
-    private static void assertWindows(ViewTable view, Duration size, java.util.function.Function<SaleEvent, String> keyOf, List<SaleEvent> counted,
-            List<LatePartial> closedWindows, CollectedOutputs outputs) {
+    private static void assertWindows(
+            ViewTable view,
+            Duration size,
+            java.util.function.Function<SaleEvent, String> keyOf,
+            List<SaleEvent> counted,
+            List<LatePartial> closedWindows,
+            CollectedOutputs outputs) {
         Map<String, long[]> recount = new TreeMap<>();
         for (SaleEvent e : counted) {
-            long[] sums = recount.computeIfAbsent(keyOf.apply(e) + "@" + windowStart(e.timestampMs, size), k -> new long[2]);
+            long[] sums =
+                    recount.computeIfAbsent(keyOf.apply(e) + "@" + windowStart(e.timestampMs, size), k -> new long[2]);
             sums[0] += e.itemSold;
             sums[1]++;
         }
         Map<String, long[]> written = new TreeMap<>();
         for (Tuple row : outputs.table(view.table()).values()) {
             String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime();
-            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING)).as("%s %s ends final", view.table(), key).isTrue();
+            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING))
+                    .as("%s %s ends final", view.table(), key)
+                    .isTrue();
             written.put(key, new long[] {row.<Long>getField(4), row.<Long>getField(5)});
         }
         for (LatePartial envelope : closedWindows) {
             if (envelope.view.equals(view.table())) {
-                String key = (view == ViewTable.STORE_SALES_PER_MINUTE ? envelope.partial.storeId : envelope.partial.itemName) + "@" + envelope.partial.windowStartMs;
+                String key = (view == ViewTable.STORE_SALES_PER_MINUTE
+                                ? envelope.partial.storeId
+                                : envelope.partial.itemName)
+                        + "@" + envelope.partial.windowStartMs;
                 long[] sums = written.computeIfAbsent(key, k -> new long[2]);
                 sums[0] += envelope.partial.units;
                 sums[1] += envelope.partial.events;
@@ -428,34 +507,50 @@ class WholeChainSchedulesTest {
         recount.forEach((k, v) -> expected.put(k, v[0] + " units, " + v[1] + " events"));
         Map<String, String> actual = new TreeMap<>();
         written.forEach((k, v) -> actual.put(k, v[0] + " units, " + v[1] + " events"));
-        assertThat(actual).as("%s: final rows plus closed-window envelopes = the log's recount", view.table()).isEqualTo(expected);
+        assertThat(actual)
+                .as("%s: final rows plus closed-window envelopes = the log's recount", view.table())
+                .isEqualTo(expected);
     }
 
-    private static void assertTopItems(List<SaleEvent> counted, List<LatePartial> closedWindows, CollectedOutputs outputs) {
+    private static void assertTopItems(
+            List<SaleEvent> counted, List<LatePartial> closedWindows, CollectedOutputs outputs) {
         Map<String, Map<String, Long>> units = new TreeMap<>();
         for (SaleEvent e : counted) {
-            units.computeIfAbsent(e.storeId + "@" + windowStart(e.timestampMs, HOUR_WINDOW), k -> new HashMap<>()).merge(e.itemName, (long) e.itemSold, Long::sum);
+            units.computeIfAbsent(e.storeId + "@" + windowStart(e.timestampMs, HOUR_WINDOW), k -> new HashMap<>())
+                    .merge(e.itemName, (long) e.itemSold, Long::sum);
         }
         for (LatePartial envelope : closedWindows) {
             if (envelope.view.equals(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table())) {
-                units.get(envelope.partial.storeId + "@" + envelope.partial.windowStartMs).merge(envelope.partial.itemName, -envelope.partial.units, Long::sum);
+                units.get(envelope.partial.storeId + "@" + envelope.partial.windowStartMs)
+                        .merge(envelope.partial.itemName, -envelope.partial.units, Long::sum);
             }
         }
         Map<String, String> expected = new TreeMap<>();
         units.forEach((window, perItem) -> {
-            List<Map.Entry<String, Long>> ranked = new ArrayList<>(perItem.entrySet().stream().filter(en -> en.getValue() > 0).toList());
-            ranked.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey));
+            List<Map.Entry<String, Long>> ranked = new ArrayList<>(
+                    perItem.entrySet().stream().filter(en -> en.getValue() > 0).toList());
+            ranked.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+                    .reversed()
+                    .thenComparing(Map.Entry::getKey));
             for (int rank = 1; rank <= TOP_N && rank <= ranked.size(); rank++) {
-                expected.put(window + "#" + rank, ranked.get(rank - 1).getKey() + " " + ranked.get(rank - 1).getValue());
+                expected.put(
+                        window + "#" + rank,
+                        ranked.get(rank - 1).getKey() + " "
+                                + ranked.get(rank - 1).getValue());
             }
         });
         Map<String, String> actual = new TreeMap<>();
-        for (Tuple row : outputs.table(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table()).values()) {
+        for (Tuple row :
+                outputs.table(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table()).values()) {
             String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime() + "#" + row.getField(3);
-            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING)).as("rank %s ends final", key).isTrue();
+            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING))
+                    .as("rank %s ends final", key)
+                    .isTrue();
             actual.put(key, row.getField(4) + " " + row.getField(5));
         }
-        assertThat(actual).as("top_items_per_store_hour: the ranking of the log's recount").isEqualTo(expected);
+        assertThat(actual)
+                .as("top_items_per_store_hour: the ranking of the log's recount")
+                .isEqualTo(expected);
     }
 
     private static long windowStart(long timestampMs, Duration size) {

@@ -1,11 +1,11 @@
 package io.salespipeline.job.sinks;
 
-import io.salespipeline.contract.ViewStatements;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.driver.core.BatchStatement;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.testkit.RealStackExtension;
 import io.salespipeline.testkit.TestNamespace;
@@ -39,11 +39,14 @@ class ItemSalesTiesIT {
         keyspace = namespace.createViewsKeyspace();
         reader = namespace.cqlSession();
         InetSocketAddress cassandra = namespace.endpoints().cassandraAddress();
-        connection = SharedSessions.acquire(new SalesClusterBuilder(cassandra.getHostString(), cassandra.getPort(), null));
+        connection =
+                SharedSessions.acquire(new SalesClusterBuilder(cassandra.getHostString(), cassandra.getPort(), null));
     }
 
     private static RowBinder binder() {
-        return new RowBinder(connection.prepare(ViewStatements.itemSales(keyspace)), connection.cluster().getConfiguration().getCodecRegistry());
+        return new RowBinder(
+                connection.prepare(ViewStatements.itemSales(keyspace)),
+                connection.cluster().getConfiguration().getCodecRegistry());
     }
 
     @AfterAll
@@ -57,7 +60,8 @@ class ItemSalesTiesIT {
         ViewRows.ItemSales rows = new ViewRows.ItemSales();
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        // positions whose order a careless encoding gets wrong: offsets across 127/128 and 999/1000, partitions across 9/10
+        // positions whose order a careless encoding gets wrong: offsets across 127/128 and 999/1000, partitions across
+        // 9/10
         // with a longer offset on the lower partition, then random ones among them
         List<long[][]> groups = new ArrayList<>(List.of(
                 new long[][] {{9, 1_000_000_007L}, {10, 128}},
@@ -69,7 +73,9 @@ class ItemSalesTiesIT {
         for (int g = 0; g < 16; g++) {
             long[][] group = new long[2 + random.nextInt(3)][];
             for (int k = 0; k < group.length; k++) {
-                group[k] = new long[] {partitions[random.nextInt(partitions.length)], offsets[random.nextInt(offsets.length)] + 10L * k};
+                group[k] = new long[] {
+                    partitions[random.nextInt(partitions.length)], offsets[random.nextInt(offsets.length)] + 10L * k
+                };
             }
             groups.add(group);
         }
@@ -79,9 +85,19 @@ class ItemSalesTiesIT {
             long[][] group = groups.get(round);
             for (int k = 0; k < group.length; k++) {
                 // the store and quantity of each sale are of opposite order to its position, so a cell-wise merge shows
-                sales.add(new SaleEvent(item, "Item " + round, "store-" + (9 - k), 90 - k, SAME_MILLISECOND, "item_sales", (int) group[k][0], group[k][1]));
+                sales.add(new SaleEvent(
+                        item,
+                        "Item " + round,
+                        "store-" + (9 - k),
+                        90 - k,
+                        SAME_MILLISECOND,
+                        "item_sales",
+                        (int) group[k][0],
+                        group[k][1]));
             }
-            SaleEvent latest = Collections.max(sales, Comparator.<SaleEvent>comparingInt(s -> s.sourcePartition).thenComparingLong(s -> s.sourceOffset));
+            SaleEvent latest = Collections.max(
+                    sales,
+                    Comparator.<SaleEvent>comparingInt(s -> s.sourcePartition).thenComparingLong(s -> s.sourceOffset));
             Collections.shuffle(sales, random);
             if (random.nextBoolean()) {
                 BatchStatement batch = new BatchStatement(BatchStatement.Type.UNLOGGED);
@@ -91,12 +107,18 @@ class ItemSalesTiesIT {
                 sales.forEach(s -> connection.session().execute(upsert.bind(rows.toRow(s))));
             }
 
-            Row row = reader.execute("SELECT sale.log_position, sale.store_id, sale.item_sold, sale.timestamp_ms FROM " + keyspace
-                    + ".item_sales WHERE item_id = ?", item).one();
+            Row row = reader.execute(
+                            "SELECT sale.log_position, sale.store_id, sale.item_sold, sale.timestamp_ms FROM "
+                                    + keyspace + ".item_sales WHERE item_id = ?",
+                            item)
+                    .one();
             assertThat(row).isNotNull();
             assertThat(List.of(row.getString(0), row.getString(1), row.getInt(2)))
                     .as("item %s, written in the order %s (seed %d)", item, positions(sales), seed)
-                    .containsExactly(ViewStatements.logPosition(latest.sourcePartition, latest.sourceOffset), latest.storeId, latest.itemSold);
+                    .containsExactly(
+                            ViewStatements.logPosition(latest.sourcePartition, latest.sourceOffset),
+                            latest.storeId,
+                            latest.itemSold);
             assertThat(row.getInstant(3).toEpochMilli()).isEqualTo(SAME_MILLISECOND);
         }
     }
@@ -106,11 +128,13 @@ class ItemSalesTiesIT {
         RowBinder upsert = binder();
         ViewRows.ItemSales rows = new ViewRows.ItemSales();
         SaleEvent newer = new SaleEvent("newer-wins", "Plates", "store-a", 1, SAME_MILLISECOND + 1, "item_sales", 0, 5);
-        SaleEvent olderLaterInLog = new SaleEvent("newer-wins", "Plates", "store-b", 2, SAME_MILLISECOND, "item_sales", 3, 900);
+        SaleEvent olderLaterInLog =
+                new SaleEvent("newer-wins", "Plates", "store-b", 2, SAME_MILLISECOND, "item_sales", 3, 900);
         connection.session().execute(upsert.bind(rows.toRow(newer)));
         connection.session().execute(upsert.bind(rows.toRow(olderLaterInLog)));
 
-        Row row = reader.execute("SELECT sale.store_id FROM " + keyspace + ".item_sales WHERE item_id = 'newer-wins'").one();
+        Row row = reader.execute("SELECT sale.store_id FROM " + keyspace + ".item_sales WHERE item_id = 'newer-wins'")
+                .one();
         assertThat(row.getString(0)).isEqualTo("store-a");
     }
 

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 class PartitionBatchesTest {
 
     /** (partition, clustering, value, write timestamp): partition key field 0, primary key fields 0 and 1. */
-    private static Tuple4<String, String, Integer, Long> row(String partition, String clustering, int value, long micros) {
+    private static Tuple4<String, String, Integer, Long> row(
+            String partition, String clustering, int value, long micros) {
         return Tuple4.of(partition, clustering, value, micros);
     }
 
     private final List<List<Tuple4<String, String, Integer, Long>>> sent = new ArrayList<>();
-    private final PartitionBatches<Tuple4<String, String, Integer, Long>> batches = new PartitionBatches<>(new int[] {0}, new int[] {0, 1}, 3);
+    private final PartitionBatches<Tuple4<String, String, Integer, Long>> batches =
+            new PartitionBatches<>(new int[] {0}, new int[] {0, 1}, 3);
 
     @Test
     void rowsOfOnePartitionLeaveTogetherOnceTheBatchIsFull() {
@@ -72,6 +74,7 @@ class PartitionBatchesTest {
 
     @Test
     void aBatchNeedsAtLeastOneRow() {
-        assertThatThrownBy(() -> new PartitionBatches<>(new int[] {0}, new int[] {0}, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PartitionBatches<>(new int[] {0}, new int[] {0}, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -28,16 +28,21 @@ class SharedSessionsIT {
         int before = SharedSessions.open();
         SalesClusterBuilder login = new SalesClusterBuilder(cassandra.getHostString(), cassandra.getPort(), null);
         SharedSessions.Lease first = SharedSessions.acquire(login);
-        SharedSessions.Lease second = SharedSessions.acquire(new SalesClusterBuilder(cassandra.getHostString(), cassandra.getPort(), null));
+        SharedSessions.Lease second =
+                SharedSessions.acquire(new SalesClusterBuilder(cassandra.getHostString(), cassandra.getPort(), null));
         try {
             assertThat(second.session()).isSameAs(first.session());
-            assertThat(second.prepare("SELECT release_version FROM system.local")).isSameAs(first.prepare("SELECT release_version FROM system.local"));
+            assertThat(second.prepare("SELECT release_version FROM system.local"))
+                    .isSameAs(first.prepare("SELECT release_version FROM system.local"));
             assertThat(SharedSessions.open()).isEqualTo(before + 1);
 
             first.close();
             first.close(); // a second close of one lease must not release the other's
             assertThat(second.cluster().isClosed()).isFalse();
-            assertThat(second.session().execute("SELECT release_version FROM system.local").one()).isNotNull();
+            assertThat(second.session()
+                            .execute("SELECT release_version FROM system.local")
+                            .one())
+                    .isNotNull();
         } finally {
             first.close();
             second.close();

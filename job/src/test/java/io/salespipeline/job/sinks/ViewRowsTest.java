@@ -1,8 +1,8 @@
 package io.salespipeline.job.sinks;
 
-import io.salespipeline.contract.ViewStatements;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.WindowAggregate;
@@ -29,7 +29,8 @@ class ViewRowsTest {
         ViewRows.Window minutes = new ViewRows.Window("store_sales_per_minute");
         long finalRow = writeTimestamp(minutes.toRow(new WindowAggregate("s1", MINUTE, MINUTE + 60_000, 5, 2, true)));
         // after a restore the window is rebuilt and emits early rows again, later in emission order
-        long earlyAgain = writeTimestamp(minutes.toRow(new WindowAggregate("s1", MINUTE, MINUTE + 60_000, 3, 1, false)));
+        long earlyAgain =
+                writeTimestamp(minutes.toRow(new WindowAggregate("s1", MINUTE, MINUTE + 60_000, 3, 1, false)));
         long finalAgain = writeTimestamp(minutes.toRow(new WindowAggregate("s1", MINUTE, MINUTE + 60_000, 5, 2, true)));
         assertThat(earlyAgain).isLessThan(finalRow);
         assertThat(finalAgain).isGreaterThan(finalRow);
@@ -39,12 +40,15 @@ class ViewRowsTest {
     void earlyRowsStillFollowTheirEmissionOrderAndSoDoRanks() {
         ViewRows.Window hours = new ViewRows.Window("item_sales_per_hour");
         long first = writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 1, 1, false)));
-        long second = writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 2, 2, false)));
+        long second =
+                writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 2, 2, false)));
         assertThat(second).isGreaterThan(first);
 
         ViewRows.TopItems ranks = new ViewRows.TopItems();
-        long finalRank = writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "apple", 9, true)));
-        long earlyRank = writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "pear", 4, false)));
+        long finalRank =
+                writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "apple", 9, true)));
+        long earlyRank =
+                writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "pear", 4, false)));
         assertThat(earlyRank).isLessThan(finalRank);
     }
 
@@ -61,7 +65,9 @@ class ViewRowsTest {
             // Cassandra compares two values of one timestamp as ByteBuffer.compareTo does: signed bytes
             ByteBuffer a = ByteBuffer.wrap(ViewStatements.logPosition(p1, o1).getBytes(StandardCharsets.UTF_8));
             ByteBuffer b = ByteBuffer.wrap(ViewStatements.logPosition(p2, o2).getBytes(StandardCharsets.UTF_8));
-            assertThat(Integer.signum(a.compareTo(b))).as("%d-%d against %d-%d (seed %d)", p1, o1, p2, o2, seed).isEqualTo(logOrder);
+            assertThat(Integer.signum(a.compareTo(b)))
+                    .as("%d-%d against %d-%d (seed %d)", p1, o1, p2, o2, seed)
+                    .isEqualTo(logOrder);
         }
     }
 
@@ -72,7 +78,8 @@ class ViewRowsTest {
         Tuple second = rows.toRow(new SaleEvent("plates-235", "Plates", "s2", 2, MINUTE, "item_sales", 1, 1000));
         assertThat(writeTimestamp(first)).isEqualTo(writeTimestamp(second)).isEqualTo(MINUTE * 1000);
         assertThat(first.<String>getField(1)).isEqualTo("0000000000-0000000000000000999");
-        assertThat(rows.toRow(new SaleEvent("plates-235", "Plates", "s1", 1, MINUTE + 1, "item_sales", 0, 0)).<Long>getField(7))
+        assertThat(rows.toRow(new SaleEvent("plates-235", "Plates", "s1", 1, MINUTE + 1, "item_sales", 0, 0))
+                        .<Long>getField(7))
                 .isGreaterThan(writeTimestamp(second));
     }
 

@@ -23,7 +23,8 @@ import java.util.Set;
  */
 public final class ReplayCli {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: ./replay <command> [options]",
             "  deploy [--version N] [--jar PATH] [--parallelism P] [-- job settings]",
             "                      submit the job for view version N (default: the active one, else 1)",
@@ -43,7 +44,8 @@ public final class ReplayCli {
             "           (else FLINK_REST, KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, else the local ./stack)",
             "job: --jar PATH (default job/target/sales-pipeline-job-*.jar), --topic NAME (default item_sales)");
 
-    private static final Set<String> ENDPOINT_OPTIONS = Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
+    private static final Set<String> ENDPOINT_OPTIONS =
+            Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
 
     private final StackLayout layout;
     private final PrintStream out;
@@ -69,13 +71,28 @@ public final class ReplayCli {
         return switch (command) {
             case "deploy" -> deploy(parse(options, Set.of("version", "jar", "parallelism"), Set.of()), jobSettings);
             case "status" -> status(parse(options, Set.of(), Set.of()));
-            case "savepoint" -> savepoint(parse(options, Set.of("version", "jar", "parallelism", "savepoint-dir"), Set.of()), jobSettings);
-            case "resume" -> resume(parse(options, Set.of("version", "from", "checkpoint-dir", "jar", "parallelism"), Set.of()), jobSettings);
-            case "reprocess" -> reprocess(parse(options, Set.of("version", "jar", "parallelism", "max-lag", "stall-timeout", "savepoint-dir"), Set.of("no-switch")), jobSettings);
+            case "savepoint" ->
+                savepoint(
+                        parse(options, Set.of("version", "jar", "parallelism", "savepoint-dir"), Set.of()),
+                        jobSettings);
+            case "resume" ->
+                resume(
+                        parse(options, Set.of("version", "from", "checkpoint-dir", "jar", "parallelism"), Set.of()),
+                        jobSettings);
+            case "reprocess" ->
+                reprocess(
+                        parse(
+                                options,
+                                Set.of("version", "jar", "parallelism", "max-lag", "stall-timeout", "savepoint-dir"),
+                                Set.of("no-switch")),
+                        jobSettings);
             case "switch" -> switchTo(parse(options, Set.of("version"), Set.of()));
             case "rollback" -> rollback(parse(options, Set.of("jar", "parallelism"), Set.of()), jobSettings);
             case "retire" -> retire(parse(options, Set.of("version"), Set.of("yes")));
-            default -> throw StackException.usage("unknown command '" + command + "' (commands: deploy, status, savepoint, resume, reprocess, switch, rollback, retire; ./replay help)");
+            default ->
+                throw StackException.usage(
+                        "unknown command '" + command
+                                + "' (commands: deploy, status, savepoint, resume, reprocess, switch, rollback, retire; ./replay help)");
         };
     }
 
@@ -84,7 +101,8 @@ public final class ReplayCli {
         all.addAll(ENDPOINT_OPTIONS);
         Args args = Args.parse(options, all, flags);
         if (!args.positional().isEmpty()) {
-            throw StackException.usage("unexpected argument '" + args.positional().get(0) + "' (job settings go after --)");
+            throw StackException.usage(
+                    "unexpected argument '" + args.positional().get(0) + "' (job settings go after --)");
         }
         return args;
     }
@@ -93,14 +111,21 @@ public final class ReplayCli {
 
     private int deploy(Args args, List<String> jobSettings) {
         try (VersionOperations versions = operations(args)) {
-            versions.deploy(args.intValue("version") != null ? positiveVersion(args) : null, jobSettings, args.intValue("parallelism"));
+            versions.deploy(
+                    args.intValue("version") != null ? positiveVersion(args) : null,
+                    jobSettings,
+                    args.intValue("parallelism"));
             return 0;
         }
     }
 
     private int savepoint(Args args, List<String> jobSettings) {
         try (VersionOperations versions = operations(args)) {
-            versions.savepoint(args.intValue("version") != null ? positiveVersion(args) : null, jobSettings, args.intValue("parallelism"), args.value("savepoint-dir"));
+            versions.savepoint(
+                    args.intValue("version") != null ? positiveVersion(args) : null,
+                    jobSettings,
+                    args.intValue("parallelism"),
+                    args.value("savepoint-dir"));
             return 0;
         }
     }
@@ -110,7 +135,8 @@ public final class ReplayCli {
         if (args.value("from") != null && args.value("checkpoint-dir") != null) {
             throw StackException.usage("resume takes --from or --checkpoint-dir, not both");
         }
-        RetainedCheckpoints.RestorePoint from = args.value("from") == null ? null : RetainedCheckpoints.given(args.value("from"));
+        RetainedCheckpoints.RestorePoint from =
+                args.value("from") == null ? null : RetainedCheckpoints.given(args.value("from"));
         try (VersionOperations versions = operations(args)) {
             versions.resume(version, from, args.value("checkpoint-dir"), jobSettings, args.intValue("parallelism"));
             return 0;
@@ -125,7 +151,14 @@ public final class ReplayCli {
         long maxLag = longOption(args, "max-lag", 1000);
         Duration stallTimeout = Duration.ofSeconds(longOption(args, "stall-timeout", 120));
         try (VersionOperations versions = operations(args)) {
-            versions.reprocess(version, jobSettings, args.intValue("parallelism"), maxLag, stallTimeout, args.flag("no-switch"), args.value("savepoint-dir"));
+            versions.reprocess(
+                    version,
+                    jobSettings,
+                    args.intValue("parallelism"),
+                    maxLag,
+                    stallTimeout,
+                    args.flag("no-switch"),
+                    args.value("savepoint-dir"));
             return 0;
         }
     }
@@ -153,7 +186,8 @@ public final class ReplayCli {
         }
         int version = positiveVersion(args);
         if (!args.flag("yes")) {
-            throw StackException.usage("retire stops version " + version + "'s job and drops keyspace " + ViewVersions.keyspace(version) + ": confirm with --yes");
+            throw StackException.usage("retire stops version " + version + "'s job and drops keyspace "
+                    + ViewVersions.keyspace(version) + ": confirm with --yes");
         }
         try (VersionOperations versions = operations(args)) {
             versions.retire(version);
@@ -191,10 +225,12 @@ public final class ReplayCli {
 
     private VersionOperations operations(Args args) {
         StackSettings local = StackSettings.load(layout, null);
-        VersionOperations.Endpoints endpoints = new VersionOperations.Endpoints(endpoint(args, "flink-rest", "FLINK_REST", local.flinkRest()),
+        VersionOperations.Endpoints endpoints = new VersionOperations.Endpoints(
+                endpoint(args, "flink-rest", "FLINK_REST", local.flinkRest()),
                 endpoint(args, "kafka-bootstrap", "KAFKA_BOOTSTRAP", local.kafkaBootstrap()),
                 endpoint(args, "cassandra-contact", "CASSANDRA_CONTACT", local.cassandraContact()),
-                Optional.ofNullable(args.value("topic")).orElse(Topic.ITEM_SALES.defaultName()), args.value("jar"));
+                Optional.ofNullable(args.value("topic")).orElse(Topic.ITEM_SALES.defaultName()),
+                args.value("jar"));
         return new VersionOperations(layout, endpoints, out, err);
     }
 

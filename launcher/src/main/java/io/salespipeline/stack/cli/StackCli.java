@@ -1,19 +1,19 @@
 package io.salespipeline.stack.cli;
 
-import io.salespipeline.stack.local.StackSettings;
-import io.salespipeline.stack.local.StackLayout;
-import io.salespipeline.stack.local.LocalStack;
-import io.salespipeline.stack.local.FlinkCluster;
-import io.salespipeline.stack.clients.Credentials;
-import io.salespipeline.stack.clients.CqlScripts;
-import io.salespipeline.stack.clients.Clients;
-import io.salespipeline.stack.clients.AuthFailures;
-import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.Progress;
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.stack.Args;
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.AuthFailures;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.CqlScripts;
+import io.salespipeline.stack.clients.Credentials;
 import io.salespipeline.stack.generate.EventPublisher;
 import io.salespipeline.stack.generate.StatusLine;
-import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.stack.local.FlinkCluster;
+import io.salespipeline.stack.local.LocalStack;
+import io.salespipeline.stack.local.StackLayout;
+import io.salespipeline.stack.local.StackSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 /** {@code ./stack}: the embedded default stack of the pipeline. */
 public final class StackCli {
 
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "usage: ./stack <command> [options]",
             "  demo [--rate R] [--down]",
             "                      the whole pipeline: up, deploy the job, generate live sales, show a live panel",
@@ -48,12 +49,18 @@ public final class StackCli {
             "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, rollback, retire)",
             "  views <pattern>     the ./views reads of the active view version (sale, store-day, store-minutes, item-hours, top-items)",
             "  bench [options]     Kafka and Cassandra ceilings, replay, aggregates-only, latency and recovery side by side (./stack bench --help)",
-            "ports: " + String.join(", ", Stream.of(StackSettings.Setting.values()).filter(StackSettings.Setting::isPort)
-                    .map(s -> "--" + s.option + " (" + s.defaultValue + ")").toList()),
+            "ports: "
+                    + String.join(
+                            ", ",
+                            Stream.of(StackSettings.Setting.values())
+                                    .filter(StackSettings.Setting::isPort)
+                                    .map(s -> "--" + s.option + " (" + s.defaultValue + ")")
+                                    .toList()),
             "environment: STACK_HOME (default .stack/ in the repository); secured stacks: KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,",
             "  CASSANDRA_USERNAME, CASSANDRA_PASSWORD (for up --secure and every later command; never on the command line)");
 
-    private static final Set<String> COMMANDS = Set.of("up", "status", "down", "flink", "cql", "generate", "demo", "replay", "views", "bench");
+    private static final Set<String> COMMANDS =
+            Set.of("up", "status", "down", "flink", "cql", "generate", "demo", "replay", "views", "bench");
 
     private final StackLayout layout;
     private final PrintStream out;
@@ -77,7 +84,9 @@ public final class StackCli {
             code = new StackCli(StackLayout.fromEnvironment(), System.out, System.err).run(List.of(argv));
         } catch (StackException e) {
             // ./replay runs as "./stack replay": its errors speak as replay
-            System.err.println(prefix(argv) + e.getMessage() + (e.detail() == null ? "" : " [full answer: " + logDetail(argv, e) + "]"));
+            System.err.println(prefix(argv)
+                    + e.getMessage()
+                    + (e.detail() == null ? "" : " [full answer: " + logDetail(argv, e) + "]"));
             code = e.exitCode();
         } catch (RuntimeException e) {
             // a refused login that some command let through: still one line, not a stack trace
@@ -100,40 +109,63 @@ public final class StackCli {
         Path log = StackLayout.fromEnvironment().logsDir().resolve("errors.log");
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, Instant.now() + " " + prefix(argv) + e.getMessage() + "\n" + e.detail() + "\n\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    Instant.now() + " " + prefix(argv) + e.getMessage() + "\n" + e.detail() + "\n\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             return log.toString();
         } catch (IOException io) {
-            return "not logged (" + io.getMessage() + "): " + e.detail().lines().findFirst().orElse("");
+            return "not logged (" + io.getMessage() + "): "
+                    + e.detail().lines().findFirst().orElse("");
         }
     }
 
     int run(List<String> argv) {
-        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
+        if (argv.isEmpty()
+                || argv.get(0).equals("help")
+                || argv.get(0).equals("--help")
+                || argv.get(0).equals("-h")) {
             out.println(USAGE);
             return argv.isEmpty() ? 2 : 0;
         }
         String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
         if (!COMMANDS.contains(command)) {
-            throw StackException.usage("unknown command '" + command + "' (commands: demo, up, status, down, flink, cql, generate, replay, views; ./stack help)");
+            throw StackException.usage("unknown command '" + command
+                    + "' (commands: demo, up, status, down, flink, cql, generate, replay, views; ./stack help)");
         }
-        // every command that talks to the stack's services needs its logins when it runs secured; up and down see to their own
-        Credentials credentials = command.equals("up") || command.equals("down") ? null : secured(StackSettings.load(layout, null));
+        // every command that talks to the stack's services needs its logins when it runs secured; up and down see to
+        // their own
+        Credentials credentials =
+                command.equals("up") || command.equals("down") ? null : secured(StackSettings.load(layout, null));
         return switch (command) {
             case "up" -> up(rest);
-            case "status" -> localStack().status(Args.parse(rest, Set.of(), Set.of("env")).flag("env"), credentials);
+            case "status" ->
+                localStack().status(Args.parse(rest, Set.of(), Set.of("env")).flag("env"), credentials);
             case "down" -> {
                 localStack().down(Args.parse(rest, Set.of(), Set.of("purge")).flag("purge"));
                 yield 0;
             }
             case "flink" -> flink(rest, credentials);
             case "cql" -> cql(rest);
-            case "generate" -> new GenerateCommand(out, new EventPublisher(StatusLine.of(new Progress(err), Progress::update, Progress::finish)),
-                    () -> StackSettings.load(layout, null).kafkaBootstrap()).run(rest);
+            case "generate" ->
+                new GenerateCommand(
+                                out,
+                                new EventPublisher(
+                                        StatusLine.of(new Progress(err), Progress::update, Progress::finish)),
+                                () -> StackSettings.load(layout, null).kafkaBootstrap())
+                        .run(rest);
             case "demo" -> new DemoCommand(layout, out, err).run(rest);
             case "replay" -> new ReplayCli(layout, out, err, System.getenv()).run(rest);
-            case "views" -> new ViewsCommand(out, err, System.getenv(), () -> StackSettings.load(layout, null).cassandraContact(), java.time.Clock.systemUTC()).run(rest);
+            case "views" ->
+                new ViewsCommand(
+                                out,
+                                err,
+                                System.getenv(),
+                                () -> StackSettings.load(layout, null).cassandraContact(),
+                                java.time.Clock.systemUTC())
+                        .run(rest);
             case "bench" -> moduleCommand(command).run(layout, out, err, rest);
             default -> throw new IllegalStateException(command);
         };
@@ -145,12 +177,19 @@ public final class StackCli {
      */
     private Credentials secured(StackSettings settings) {
         Clients.localStackSecure(settings.secure());
-        return settings.secure() ? Credentials.fromEnvironment(environment, "the stack runs secured (./stack up --secure) and needs") : null;
+        return settings.secure()
+                ? Credentials.fromEnvironment(environment, "the stack runs secured (./stack up --secure) and needs")
+                : null;
     }
 
     private static StackCommand moduleCommand(String name) {
-        return ServiceLoader.load(StackCommand.class).stream().map(ServiceLoader.Provider::get).filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new StackException("./stack " + name + " is not on this launcher's classpath (its module was not built: run ./stack " + name + " again)"));
+        return ServiceLoader.load(StackCommand.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new StackException("./stack " + name
+                        + " is not on this launcher's classpath (its module was not built: run ./stack " + name
+                        + " again)"));
     }
 
     private LocalStack localStack() {
@@ -163,10 +202,15 @@ public final class StackCli {
         valued.add("timeout");
         Args args = Args.parse(rest, valued, StackSettings.FLAGS);
         if (!args.positional().isEmpty()) {
-            throw StackException.usage("up takes no arguments, got '" + args.positional().get(0) + "'");
+            throw StackException.usage(
+                    "up takes no arguments, got '" + args.positional().get(0) + "'");
         }
-        localStack().up(StackSettings.load(layout, args), args.flag(StackSettings.SECURE), positive(args, "partitions", LocalStack.DEFAULT_PARTITIONS),
-                positive(args, "timeout", LocalStack.DEFAULT_TIMEOUT_SECONDS));
+        localStack()
+                .up(
+                        StackSettings.load(layout, args),
+                        args.flag(StackSettings.SECURE),
+                        positive(args, "partitions", LocalStack.DEFAULT_PARTITIONS),
+                        positive(args, "timeout", LocalStack.DEFAULT_TIMEOUT_SECONDS));
         return 0;
     }
 
@@ -183,7 +227,8 @@ public final class StackCli {
         }
         try (CqlSession session = Clients.cqlSession(contact)) {
             int statements = CqlScripts.applyDirectory(session, layout.cqlDir(), args.value("keyspace"));
-            out.println("applied " + statements + " statements from " + layout.cqlDir() + (args.value("keyspace") == null ? "" : " to keyspace " + args.value("keyspace")));
+            out.println("applied " + statements + " statements from " + layout.cqlDir()
+                    + (args.value("keyspace") == null ? "" : " to keyspace " + args.value("keyspace")));
             return 0;
         } catch (com.datastax.oss.driver.api.core.AllNodesFailedException e) {
             throw new StackException("no Cassandra answers at " + contact + " (is the stack up? ./stack status)");

@@ -1,13 +1,13 @@
 package io.salespipeline.stack.cli;
 
-import io.salespipeline.stack.views.ViewsReader;
-import io.salespipeline.contract.ViewVersions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.views.ViewsReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  */
 public final class ViewsCommand {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: ./views <pattern> [options]",
             "  sale --item ITEM_ID                the latest sale of an item (item_sales)",
             "  store-day --store STORE_ID [--day D] [--limit N]",
@@ -53,11 +54,16 @@ public final class ViewsCommand {
 
     static final int DEFAULT_LIMIT = 50;
 
-    static final List<String> ITEM_SALES = List.of("item_id", "store_id", "timestamp_ms", "timestamp_dt", "item_name", "item_sold");
-    static final List<String> SALES_BY_STORE_DAY = List.of("store_id", "timestamp_dt", "timestamp_ms", "event_id", "item_id", "item_name", "item_sold");
-    static final List<String> STORE_SALES_PER_MINUTE = List.of("store_id", "window_date", "window_start", "window_end", "units", "events", "final");
-    static final List<String> ITEM_SALES_PER_HOUR = List.of("item_name", "window_date", "window_start", "window_end", "units", "events", "final");
-    static final List<String> TOP_ITEMS_PER_STORE_HOUR = List.of("store_id", "window_date", "window_start", "rank", "item_name", "units", "final");
+    static final List<String> ITEM_SALES =
+            List.of("item_id", "store_id", "timestamp_ms", "timestamp_dt", "item_name", "item_sold");
+    static final List<String> SALES_BY_STORE_DAY =
+            List.of("store_id", "timestamp_dt", "timestamp_ms", "event_id", "item_id", "item_name", "item_sold");
+    static final List<String> STORE_SALES_PER_MINUTE =
+            List.of("store_id", "window_date", "window_start", "window_end", "units", "events", "final");
+    static final List<String> ITEM_SALES_PER_HOUR =
+            List.of("item_name", "window_date", "window_start", "window_end", "units", "events", "final");
+    static final List<String> TOP_ITEMS_PER_STORE_HOUR =
+            List.of("store_id", "window_date", "window_start", "rank", "item_name", "units", "final");
 
     private static final Map<String, Set<String>> PATTERN_OPTIONS = Map.of(
             "sale", Set.of("item"),
@@ -74,7 +80,11 @@ public final class ViewsCommand {
      * One read: the pattern and its parameters as echoed in the output, the phrase naming what was
      * asked for (in the header and the no-rows note), and the read itself as rows of cells.
      */
-    record Request(String pattern, Map<String, Object> query, String subject, List<String> columns,
+    record Request(
+            String pattern,
+            Map<String, Object> query,
+            String subject,
+            List<String> columns,
             Function<ViewsReader, List<List<Object>>> read) {}
 
     /** A parsed command line: what to read, where, and how to print it. */
@@ -90,7 +100,12 @@ public final class ViewsCommand {
      * @param localContact the running local stack's Cassandra, asked only when neither --contact nor CASSANDRA_CONTACT is given
      * @param clock what "today" is when --day is absent
      */
-    public ViewsCommand(PrintStream out, PrintStream err, Map<String, String> environment, Supplier<String> localContact, Clock clock) {
+    public ViewsCommand(
+            PrintStream out,
+            PrintStream err,
+            Map<String, String> environment,
+            Supplier<String> localContact,
+            Clock clock) {
         this.out = out;
         this.err = err;
         this.environment = environment;
@@ -112,7 +127,11 @@ public final class ViewsCommand {
                 if (invocation.json()) {
                     out.println(json(reader.keyspace(), reader.version(), request, rows));
                 } else {
-                    printTable(out, header(reader.keyspace(), reader.version(), invocation.keyspace() == null, request), request.columns(), rows);
+                    printTable(
+                            out,
+                            header(reader.keyspace(), reader.version(), invocation.keyspace() == null, request),
+                            request.columns(),
+                            rows);
                 }
                 if (rows.isEmpty()) {
                     err.println("no rows for " + request.subject() + " in " + reader.keyspace());
@@ -130,13 +149,15 @@ public final class ViewsCommand {
         String pattern = argv.get(0);
         Set<String> patternOptions = PATTERN_OPTIONS.get(pattern);
         if (patternOptions == null) {
-            throw StackException.usage("unknown read pattern '" + pattern + "' (patterns: " + PATTERNS + "; ./views help)");
+            throw StackException.usage(
+                    "unknown read pattern '" + pattern + "' (patterns: " + PATTERNS + "; ./views help)");
         }
         Set<String> valued = new HashSet<>(patternOptions);
         valued.addAll(TARGET_OPTIONS);
         Args args = Args.parse(argv.subList(1, argv.size()), valued, Set.of("json"));
         if (!args.positional().isEmpty()) {
-            throw StackException.usage("unexpected argument '" + args.positional().get(0) + "' (options are named, see ./views help)");
+            throw StackException.usage(
+                    "unexpected argument '" + args.positional().get(0) + "' (options are named, see ./views help)");
         }
         Request request = switch (pattern) {
             case "sale" -> sale(args);
@@ -153,7 +174,11 @@ public final class ViewsCommand {
 
     private static Request sale(Args args) {
         String item = required(args, "sale", "item", "ITEM_ID");
-        return new Request("sale", query("sale", "item_id", item), "item '" + item + "'", ITEM_SALES,
+        return new Request(
+                "sale",
+                query("sale", "item_id", item),
+                "item '" + item + "'",
+                ITEM_SALES,
                 r -> r.sale(item).map(ViewsCommand::cells).stream().toList());
     }
 
@@ -168,8 +193,14 @@ public final class ViewsCommand {
         Map<String, Object> query = query("store-day", "store_id", store);
         query.put("timestamp_dt", day.toString());
         query.put("limit", limit);
-        return new Request("store-day", query, "store '" + store + "' on " + day, SALES_BY_STORE_DAY,
-                r -> r.storeDay(store, day, limit).stream().map(ViewsCommand::cells).toList());
+        return new Request(
+                "store-day",
+                query,
+                "store '" + store + "' on " + day,
+                SALES_BY_STORE_DAY,
+                r -> r.storeDay(store, day, limit).stream()
+                        .map(ViewsCommand::cells)
+                        .toList());
     }
 
     private Request storeMinutes(Args args) {
@@ -192,8 +223,14 @@ public final class ViewsCommand {
             subject += " to " + HH_MM.format(to);
         }
         LocalTime start = from == null ? LocalTime.MIDNIGHT : from;
-        return new Request("store-minutes", query, subject, STORE_SALES_PER_MINUTE,
-                r -> r.storeMinutes(store, day, start, to).stream().map(ViewsCommand::cells).toList());
+        return new Request(
+                "store-minutes",
+                query,
+                subject,
+                STORE_SALES_PER_MINUTE,
+                r -> r.storeMinutes(store, day, start, to).stream()
+                        .map(ViewsCommand::cells)
+                        .toList());
     }
 
     private Request itemHours(Args args) {
@@ -201,8 +238,14 @@ public final class ViewsCommand {
         LocalDate day = day(args);
         Map<String, Object> query = query("item-hours", "item_name", itemName);
         query.put("window_date", day.toString());
-        return new Request("item-hours", query, "item name '" + itemName + "' on " + day, ITEM_SALES_PER_HOUR,
-                r -> r.itemHours(itemName, day).stream().map(ViewsCommand::cells).toList());
+        return new Request(
+                "item-hours",
+                query,
+                "item name '" + itemName + "' on " + day,
+                ITEM_SALES_PER_HOUR,
+                r -> r.itemHours(itemName, day).stream()
+                        .map(ViewsCommand::cells)
+                        .toList());
     }
 
     private Request topItems(Args args) {
@@ -215,12 +258,24 @@ public final class ViewsCommand {
         Map<String, Object> query = query("top-items", "store_id", store);
         query.put("window_date", day.toString());
         if (hour == null) {
-            return new Request("top-items", query, "store '" + store + "' on " + day, TOP_ITEMS_PER_STORE_HOUR,
-                    r -> r.topItems(store, day).stream().map(ViewsCommand::cells).toList());
+            return new Request(
+                    "top-items",
+                    query,
+                    "store '" + store + "' on " + day,
+                    TOP_ITEMS_PER_STORE_HOUR,
+                    r -> r.topItems(store, day).stream()
+                            .map(ViewsCommand::cells)
+                            .toList());
         }
         query.put("hour", hour);
-        return new Request("top-items", query, "store '" + store + "' on " + day + " at hour " + String.format(Locale.ROOT, "%02d", hour),
-                TOP_ITEMS_PER_STORE_HOUR, r -> r.topItems(store, day, hour).stream().map(ViewsCommand::cells).toList());
+        return new Request(
+                "top-items",
+                query,
+                "store '" + store + "' on " + day + " at hour " + String.format(Locale.ROOT, "%02d", hour),
+                TOP_ITEMS_PER_STORE_HOUR,
+                r -> r.topItems(store, day, hour).stream()
+                        .map(ViewsCommand::cells)
+                        .toList());
     }
 
     private static Map<String, Object> query(String pattern, String keyColumn, String key) {
@@ -295,13 +350,16 @@ public final class ViewsCommand {
         return Arrays.asList(r.storeId(), r.day(), r.timestamp(), r.eventId(), r.itemId(), r.itemName(), r.itemSold());
     }
 
-    // window_date is not part of the row records: it is by definition the UTC day of window_start, as the job writes it.
+    // window_date is not part of the row records: it is by definition the UTC day of window_start, as the job writes
+    // it.
     static List<Object> cells(ViewsReader.WindowRow r) {
-        return Arrays.asList(r.key(), utcDay(r.windowStart()), r.windowStart(), r.windowEnd(), r.units(), r.events(), r.isFinal());
+        return Arrays.asList(
+                r.key(), utcDay(r.windowStart()), r.windowStart(), r.windowEnd(), r.units(), r.events(), r.isFinal());
     }
 
     static List<Object> cells(ViewsReader.TopItemRow r) {
-        return Arrays.asList(r.storeId(), utcDay(r.windowStart()), r.windowStart(), r.rank(), r.itemName(), r.units(), r.isFinal());
+        return Arrays.asList(
+                r.storeId(), utcDay(r.windowStart()), r.windowStart(), r.rank(), r.itemName(), r.units(), r.isFinal());
     }
 
     private static LocalDate utcDay(Instant instant) {
@@ -311,7 +369,8 @@ public final class ViewsCommand {
     // ---------------------------------------------------------------- output
 
     static String header(String keyspace, int version, boolean active, Request request) {
-        String target = "keyspace " + keyspace + (version < 0 ? "" : ", view version " + version) + (active ? " (active)" : "");
+        String target =
+                "keyspace " + keyspace + (version < 0 ? "" : ", view version " + version) + (active ? " (active)" : "");
         return target + ": " + request.pattern() + " for " + request.subject();
     }
 
@@ -337,7 +396,8 @@ public final class ViewsCommand {
             for (int i = 0; i < line.size(); i++) {
                 String cell = line.get(i);
                 String pad = " ".repeat(widths[i] - cell.length());
-                sb.append(i == 0 ? "" : "  ").append(numeric[i] ? pad + cell : cell + (i == line.size() - 1 ? "" : pad));
+                sb.append(i == 0 ? "" : "  ")
+                        .append(numeric[i] ? pad + cell : cell + (i == line.size() - 1 ? "" : pad));
             }
             out.println(sb);
         }

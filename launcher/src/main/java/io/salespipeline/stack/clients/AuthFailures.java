@@ -1,7 +1,7 @@
 package io.salespipeline.stack.clients;
 
-import io.salespipeline.stack.StackException;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import io.salespipeline.stack.StackException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.IdentityHashMap;
@@ -48,9 +48,12 @@ public final class AuthFailures {
     public static String cassandraMessage(String contact, String user, Throwable cause) {
         String server = serverReply(oneLine(cause));
         if (user == null || user.isBlank()) {
-            return "Cassandra at " + contact + ": authentication failed, it requires a login: set CASSANDRA_USERNAME and CASSANDRA_PASSWORD (" + server + ")";
+            return "Cassandra at " + contact
+                    + ": authentication failed, it requires a login: set CASSANDRA_USERNAME and CASSANDRA_PASSWORD ("
+                    + server + ")";
         }
-        return "Cassandra at " + contact + ": authentication failed for user '" + user + "' (" + server + "); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD";
+        return "Cassandra at " + contact + ": authentication failed for user '" + user + "' (" + server
+                + "); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD";
     }
 
     /**
@@ -60,10 +63,13 @@ public final class AuthFailures {
     public static Optional<String> explain(Throwable failure) {
         Optional<Throwable> kafka = kafka(failure);
         if (kafka.isPresent()) {
-            return Optional.of("Kafka: authentication failed (" + oneLine(kafka.get())
-                    + "); check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM)");
+            return Optional.of(
+                    "Kafka: authentication failed (" + oneLine(kafka.get())
+                            + "); check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM)");
         }
-        return cassandra(failure).map(c -> "Cassandra: authentication failed (" + serverReply(oneLine(c)) + "); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
+        return cassandra(failure)
+                .map(c -> "Cassandra: authentication failed (" + serverReply(oneLine(c))
+                        + "); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
     }
 
     /** The server's own words from the driver's message ("Provided username x and/or password are incorrect"), else the message. */
@@ -98,7 +104,10 @@ public final class AuthFailures {
                 pending.add(s);
             }
             if (t instanceof AllNodesFailedException all) {
-                all.getAllErrors().values().forEach(errors -> errors.stream().filter(e -> e != null).forEach(pending::add));
+                all.getAllErrors()
+                        .values()
+                        .forEach(
+                                errors -> errors.stream().filter(e -> e != null).forEach(pending::add));
             }
         }
         return Optional.empty();

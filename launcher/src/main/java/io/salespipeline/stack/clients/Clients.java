@@ -1,11 +1,11 @@
 package io.salespipeline.stack.clients;
 
-import io.salespipeline.stack.StackException;
-import io.salespipeline.contract.SaslLogin;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.salespipeline.contract.SaslLogin;
+import io.salespipeline.stack.StackException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,7 +25,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class Clients {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
 
     /** Set by {@code ./stack} when the local stack runs secured: Kafka clients then log in with SASL unless told otherwise. */
@@ -54,7 +55,8 @@ public final class Clients {
             protocol = localSecure ? Credentials.KAFKA_PROTOCOL : "PLAINTEXT";
         }
         if (!PROTOCOLS.contains(protocol)) {
-            throw StackException.usage("KAFKA_SECURITY_PROTOCOL must be one of " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)) + ", got '" + protocol + "'");
+            throw StackException.usage("KAFKA_SECURITY_PROTOCOL must be one of "
+                    + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)) + ", got '" + protocol + "'");
         }
         Properties props = new Properties();
         props.put("security.protocol", protocol);
@@ -64,7 +66,8 @@ public final class Clients {
         String mechanism = trimmed(env.get("KAFKA_SASL_MECHANISM"));
         mechanism = mechanism == null ? Credentials.KAFKA_MECHANISM : mechanism;
         if (!SaslLogin.MECHANISMS.contains(mechanism)) {
-            throw StackException.usage("KAFKA_SASL_MECHANISM must be one of " + String.join(", ", SaslLogin.MECHANISMS) + ", got '" + mechanism + "'");
+            throw StackException.usage("KAFKA_SASL_MECHANISM must be one of " + String.join(", ", SaslLogin.MECHANISMS)
+                    + ", got '" + mechanism + "'");
         }
         String user = trimmed(env.get(Credentials.KAFKA_USER));
         String password = env.get(Credentials.KAFKA_PASSWORD);
@@ -98,7 +101,8 @@ public final class Clients {
             throw StackException.usage("expected host:port, got '" + contact + "'");
         }
         try {
-            return InetSocketAddress.createUnresolved(contact.substring(0, colon), Integer.parseInt(contact.substring(colon + 1)));
+            return InetSocketAddress.createUnresolved(
+                    contact.substring(0, colon), Integer.parseInt(contact.substring(colon + 1)));
         } catch (NumberFormatException e) {
             throw StackException.usage("expected host:port, got '" + contact + "'");
         }
@@ -112,7 +116,10 @@ public final class Clients {
      */
     public static CqlSession cqlSession(String contact) {
         String user = System.getenv(Credentials.CASSANDRA_USER);
-        return cqlSession(contact, user == null || user.isBlank() ? null : user.trim(), System.getenv().getOrDefault(Credentials.CASSANDRA_PASSWORD, ""));
+        return cqlSession(
+                contact,
+                user == null || user.isBlank() ? null : user.trim(),
+                System.getenv().getOrDefault(Credentials.CASSANDRA_PASSWORD, ""));
     }
 
     /**
@@ -153,7 +160,8 @@ public final class Clients {
         } catch (RuntimeException e) {
             java.util.Optional<Throwable> refused = AuthFailures.cassandra(e);
             if (refused.isPresent()) {
-                throw new AuthFailures.AuthenticationFailed(AuthFailures.cassandraMessage(contact, user, refused.get()));
+                throw new AuthFailures.AuthenticationFailed(
+                        AuthFailures.cassandraMessage(contact, user, refused.get()));
             }
             throw e;
         }
@@ -161,7 +169,10 @@ public final class Clients {
 
     /** GET a URL; returns the status code and body, or throws IOException when nothing answers. */
     public static HttpResponse<String> httpGet(String url) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {

@@ -1,18 +1,18 @@
 package io.salespipeline.stack.clients;
 
-import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.Pause;
-import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.salespipeline.contract.ViewVersions;
+import io.salespipeline.stack.Pause;
+import io.salespipeline.stack.StackException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +64,11 @@ public final class CqlScripts {
 
     static boolean isTransient(RuntimeException e) {
         if (e instanceof AllNodesFailedException failed) {
-            // the node dropped the session's connection while it settles after a restart; a refused login is not going to change
-            return failed.getAllErrors().values().stream().flatMap(List::stream).noneMatch(AuthenticationException.class::isInstance);
+            // the node dropped the session's connection while it settles after a restart; a refused login is not going
+            // to change
+            return failed.getAllErrors().values().stream()
+                    .flatMap(List::stream)
+                    .noneMatch(AuthenticationException.class::isInstance);
         }
         return e instanceof DriverTimeoutException
                 || e instanceof QueryConsistencyException
@@ -80,11 +83,14 @@ public final class CqlScripts {
      */
     public static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace) {
         if (viewsKeyspace != null && !ViewVersions.isKeyspaceName(viewsKeyspace)) {
-            throw StackException.usage("'" + viewsKeyspace + "' is not a valid keyspace name (lower-case letters, digits, _; at most 48)");
+            throw StackException.usage(
+                    "'" + viewsKeyspace + "' is not a valid keyspace name (lower-case letters, digits, _; at most 48)");
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".cql")).sorted().toList();
+            files = listing.filter(p -> p.getFileName().toString().endsWith(".cql"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new StackException("cannot read the schema directory " + dir + ": " + e.getMessage());
         }
@@ -102,7 +108,8 @@ public final class CqlScripts {
                 try {
                     retryingTransientFailures(() -> session.execute(statement), RETRY_PAUSES_MILLIS, Pause::millis);
                 } catch (RuntimeException e) {
-                    throw new StackException(file.getFileName() + ": " + e.getMessage() + " in: " + statement.replaceAll("\\s+", " "));
+                    throw new StackException(
+                            file.getFileName() + ": " + e.getMessage() + " in: " + statement.replaceAll("\\s+", " "));
                 }
                 executed++;
             }
@@ -178,9 +185,15 @@ public final class CqlScripts {
     public static boolean keyspaceExists(CqlSession session, String keyspace) {
         try {
             return session.execute(SimpleStatement.newInstance(
-                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
+                                    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+                                    keyspace))
+                            .one()
+                    != null;
         } catch (DriverException e) {
-            throw new StackException("cannot look up keyspace " + keyspace + ": " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").trim());
+            throw new StackException("cannot look up keyspace " + keyspace + ": "
+                    + String.valueOf(e.getMessage())
+                            .replaceAll("\\s*\\R\\s*", " ")
+                            .trim());
         }
     }
 }

@@ -21,10 +21,12 @@ public final class Credentials {
     public static final String KAFKA_PASSWORD = "KAFKA_SASL_PASSWORD";
     public static final String CASSANDRA_USER = "CASSANDRA_USERNAME";
     public static final String CASSANDRA_PASSWORD = "CASSANDRA_PASSWORD";
-    public static final List<String> VARIABLES = List.of(KAFKA_USER, KAFKA_PASSWORD, CASSANDRA_USER, CASSANDRA_PASSWORD);
+    public static final List<String> VARIABLES =
+            List.of(KAFKA_USER, KAFKA_PASSWORD, CASSANDRA_USER, CASSANDRA_PASSWORD);
 
     /** The security protocol and mechanism of the secured stack's Kafka listener, as the job and the clients name them. */
     public static final String KAFKA_PROTOCOL = "SASL_PLAINTEXT";
+
     public static final String KAFKA_MECHANISM = "PLAIN";
 
     /** The broker's own login on its SASL listener (inter-broker traffic, transaction markers); its password is random per start. */
@@ -34,6 +36,7 @@ public final class Credentials {
 
     /** Plain names: safe as a JAAS option name ({@code user_<name>}), a quoted CQL role name and in messages. */
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
     private static final int MAX_PASSWORD_CHARS = 512;
 
     public final String kafkaUser;
@@ -61,11 +64,15 @@ public final class Credentials {
             }
         }
         if (!missing.isEmpty()) {
-            throw StackException.usage(why + " " + String.join(", ", missing) + " in the environment (the user names and passwords of Kafka and Cassandra; "
+            throw StackException.usage(why + " " + String.join(", ", missing)
+                    + " in the environment (the user names and passwords of Kafka and Cassandra; "
                     + "passwords are never taken from the command line)");
         }
-        Credentials c = new Credentials(environment.get(KAFKA_USER).trim(), environment.get(KAFKA_PASSWORD),
-                environment.get(CASSANDRA_USER).trim(), environment.get(CASSANDRA_PASSWORD));
+        Credentials c = new Credentials(
+                environment.get(KAFKA_USER).trim(),
+                environment.get(KAFKA_PASSWORD),
+                environment.get(CASSANDRA_USER).trim(),
+                environment.get(CASSANDRA_PASSWORD));
         checkUser(KAFKA_USER, c.kafkaUser, INTERNAL_BROKER_USER);
         checkUser(CASSANDRA_USER, c.cassandraUser, DEFAULT_CASSANDRA_ROLE);
         checkPassword(KAFKA_PASSWORD, c.kafkaPassword);
@@ -75,10 +82,13 @@ public final class Credentials {
 
     private static void checkUser(String variable, String user, String reserved) {
         if (!USER_NAME.matcher(user).matches()) {
-            throw StackException.usage(variable + " must be 1 to 64 letters, digits, '_', '.' or '-' (starting with a letter or digit), got '" + user + "'");
+            throw StackException.usage(variable
+                    + " must be 1 to 64 letters, digits, '_', '.' or '-' (starting with a letter or digit), got '"
+                    + user + "'");
         }
         if (user.equalsIgnoreCase(reserved)) {
-            throw StackException.usage(variable + " must not be '" + reserved + "': the secured stack reserves that name for itself");
+            throw StackException.usage(
+                    variable + " must not be '" + reserved + "': the secured stack reserves that name for itself");
         }
     }
 
@@ -87,7 +97,8 @@ public final class Credentials {
             throw StackException.usage(variable + " is longer than " + MAX_PASSWORD_CHARS + " characters");
         }
         if (password.chars().anyMatch(Character::isISOControl)) {
-            throw StackException.usage(variable + " contains a control character (a line break?): use printable characters only");
+            throw StackException.usage(
+                    variable + " contains a control character (a line break?): use printable characters only");
         }
     }
 

@@ -29,7 +29,10 @@ public final class FlinkRest {
     /** A job as {@code /jobs/overview} lists it. */
     public record Job(String id, String name, String state, long startTime, long durationMs) {
         public boolean isRunning() {
-            return state.equals("RUNNING") || state.equals("CREATED") || state.equals("INITIALIZING") || state.equals("RESTARTING");
+            return state.equals("RUNNING")
+                    || state.equals("CREATED")
+                    || state.equals("INITIALIZING")
+                    || state.equals("RESTARTING");
         }
     }
 
@@ -51,14 +54,21 @@ public final class FlinkRest {
     }
 
     /** What {@code /jobs/:id/checkpoints} says about the latest completed checkpoint, savepoint and restore. */
-    public record Checkpoints(long completedCount, long lastCompletedAt, String lastCompletedPath, String lastSavepointPath, String restoredFrom, boolean restoredFromSavepoint) {}
+    public record Checkpoints(
+            long completedCount,
+            long lastCompletedAt,
+            String lastCompletedPath,
+            String lastSavepointPath,
+            String restoredFrom,
+            boolean restoredFromSavepoint) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The job's exception for a bad setting ({@code io.salespipeline.job.config.ConfigException}): its message is the whole reason. */
     private static final String JOB_SETTING_ERROR = "io.salespipeline.job.config.ConfigException";
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public FlinkRest(String base) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -71,7 +81,12 @@ public final class FlinkRest {
     public List<Job> jobs() {
         List<Job> jobs = new ArrayList<>();
         for (JsonNode j : get("/jobs/overview").path("jobs")) {
-            jobs.add(new Job(j.path("jid").asText(), j.path("name").asText(), j.path("state").asText(), j.path("start-time").asLong(), j.path("duration").asLong()));
+            jobs.add(new Job(
+                    j.path("jid").asText(),
+                    j.path("name").asText(),
+                    j.path("state").asText(),
+                    j.path("start-time").asLong(),
+                    j.path("duration").asLong()));
         }
         return jobs;
     }
@@ -101,7 +116,8 @@ public final class FlinkRest {
         JsonNode entries = get("/jobmanager/config");
         for (String key : keys) {
             for (JsonNode entry : entries) {
-                if (entry.path("key").asText().equals(key) && !entry.path("value").asText("").isBlank()) {
+                if (entry.path("key").asText().equals(key)
+                        && !entry.path("value").asText("").isBlank()) {
                     return Optional.of(entry.path("value").asText().strip());
                 }
             }
@@ -114,8 +130,9 @@ public final class FlinkRest {
         String boundary = "----replay" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
-                    + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                            + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             body.write(Files.readAllBytes(jar));
             body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -139,9 +156,17 @@ public final class FlinkRest {
      *
      * @param flinkConfiguration Flink options for this job only, over the cluster's (FLIP-256)
      */
-    public String runJar(String jarId, List<String> programArgs, Integer parallelism, String savepointPath, Map<String, String> flinkConfiguration) {
+    public String runJar(
+            String jarId,
+            List<String> programArgs,
+            Integer parallelism,
+            String savepointPath,
+            Map<String, String> flinkConfiguration) {
         ObjectNode body = JSON.createObjectNode();
-        body.putArray("programArgsList").addAll(programArgs.stream().map(JSON.getNodeFactory()::textNode).toList());
+        body.putArray("programArgsList")
+                .addAll(programArgs.stream()
+                        .map(JSON.getNodeFactory()::textNode)
+                        .toList());
         if (!flinkConfiguration.isEmpty()) {
             ObjectNode configuration = body.putObject("flinkConfiguration");
             flinkConfiguration.forEach(configuration::put);
@@ -167,7 +192,8 @@ public final class FlinkRest {
      *
      * @param warnings where an upload that could not be deleted is reported
      */
-    public String submit(Path jar, List<String> programArgs, Integer parallelism, String savepointPath, PrintStream warnings) {
+    public String submit(
+            Path jar, List<String> programArgs, Integer parallelism, String savepointPath, PrintStream warnings) {
         String jarId = uploadJar(jar);
         try {
             return runJar(jarId, programArgs, parallelism, savepointPath, Map.of());
@@ -183,7 +209,12 @@ public final class FlinkRest {
      */
     public void deleteUpload(String jarId, PrintStream warnings) {
         try {
-            send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId)).timeout(Duration.ofSeconds(30)).DELETE().build(), "deleting the uploaded jar " + jarId);
+            send(
+                    HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId))
+                            .timeout(Duration.ofSeconds(30))
+                            .DELETE()
+                            .build(),
+                    "deleting the uploaded jar " + jarId);
         } catch (StackException e) {
             warnings.println("the uploaded job jar " + jarId + " stays on the cluster: " + e.getMessage());
         }
@@ -195,7 +226,9 @@ public final class FlinkRest {
         if (targetDirectory != null) {
             body.put("targetDirectory", targetDirectory);
         }
-        return post("/jobs/" + jobId + "/stop", body, "stopping job " + jobId + " with a savepoint").path("request-id").asText();
+        return post("/jobs/" + jobId + "/stop", body, "stopping job " + jobId + " with a savepoint")
+                .path("request-id")
+                .asText();
     }
 
     /** The savepoint's location once done; empty while in progress; a StackException with the cause if it failed. */
@@ -207,15 +240,22 @@ public final class FlinkRest {
         JsonNode operation = answer.path("operation");
         if (operation.has("failure-cause")) {
             String cause = operation.path("failure-cause").path("class").asText("") + ": "
-                    + firstLine(operation.path("failure-cause").path("stack-trace").asText(""));
-            throw new StackException("the savepoint of job " + jobId + " failed (" + cause.strip() + "); the job keeps running");
+                    + firstLine(
+                            operation.path("failure-cause").path("stack-trace").asText(""));
+            throw new StackException(
+                    "the savepoint of job " + jobId + " failed (" + cause.strip() + "); the job keeps running");
         }
         return Optional.of(operation.path("location").asText());
     }
 
     /** Triggers a checkpoint now rather than at the next interval (Flink 1.17+); returns the trigger id. */
     public String triggerCheckpoint(String jobId) {
-        return post("/jobs/" + jobId + "/checkpoints", JSON.createObjectNode(), "triggering a checkpoint of job " + jobId).path("request-id").asText();
+        return post(
+                        "/jobs/" + jobId + "/checkpoints",
+                        JSON.createObjectNode(),
+                        "triggering a checkpoint of job " + jobId)
+                .path("request-id")
+                .asText();
     }
 
     public void cancel(String jobId) {
@@ -232,7 +272,8 @@ public final class FlinkRest {
         if (!vertices.isArray() || vertices.isEmpty()) {
             return Optional.empty();
         }
-        String subtaskMetrics = "/jobs/" + jobId + "/vertices/" + vertices.get(0).path("id").asText() + "/subtasks/metrics";
+        String subtaskMetrics =
+                "/jobs/" + jobId + "/vertices/" + vertices.get(0).path("id").asText() + "/subtasks/metrics";
         // The source operator's own metric ("Source__<name>.<metric>"): the vertex-level one counts
         // what leaves the whole chain, which behind chained pre-aggregation is a few sums per second.
         String operatorMetric = null;
@@ -246,7 +287,8 @@ public final class FlinkRest {
         if (operatorMetric == null) {
             return Optional.empty();
         }
-        JsonNode values = get(subtaskMetrics + "?get=" + java.net.URLEncoder.encode(operatorMetric, java.nio.charset.StandardCharsets.UTF_8) + "&agg=sum");
+        JsonNode values = get(subtaskMetrics + "?get="
+                + java.net.URLEncoder.encode(operatorMetric, java.nio.charset.StandardCharsets.UTF_8) + "&agg=sum");
         for (JsonNode value : values) {
             if (value.path("id").asText().equals(operatorMetric) && value.has("sum")) {
                 return Optional.of(value.path("sum").asDouble());
@@ -267,9 +309,10 @@ public final class FlinkRest {
         if (!vertices.isArray() || vertices.isEmpty()) {
             return offsets;
         }
-        String metrics = "/jobs/" + jobId + "/vertices/" + vertices.get(0).path("id").asText() + "/subtasks/metrics";
-        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
-                ".*KafkaSourceReader\\.topic\\." + java.util.regex.Pattern.quote(topic) + "\\.partition\\.(\\d+)\\.currentOffset$");
+        String metrics =
+                "/jobs/" + jobId + "/vertices/" + vertices.get(0).path("id").asText() + "/subtasks/metrics";
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(".*KafkaSourceReader\\.topic\\."
+                + java.util.regex.Pattern.quote(topic) + "\\.partition\\.(\\d+)\\.currentOffset$");
         List<String> ids = new ArrayList<>();
         for (JsonNode metric : get(metrics)) {
             if (name.matcher(metric.path("id").asText()).matches()) {
@@ -283,7 +326,8 @@ public final class FlinkRest {
             java.util.regex.Matcher m = name.matcher(value.path("id").asText());
             // a partition assigned but not read yet reports -1
             if (m.matches() && value.has("max") && value.path("max").asDouble() >= 0) {
-                offsets.put(Integer.parseInt(m.group(1)), (long) value.path("max").asDouble() + 1);
+                offsets.put(
+                        Integer.parseInt(m.group(1)), (long) value.path("max").asDouble() + 1);
             }
         }
         return offsets;
@@ -312,7 +356,8 @@ public final class FlinkRest {
 
     /** The job's tasks, or a {@link StackException} when the cluster does not know the job. */
     public Tasks tasks(String jobId) {
-        return findTasks(jobId).orElseThrow(() -> new StackException("job " + jobId + " is not known to the cluster at " + base));
+        return findTasks(jobId)
+                .orElseThrow(() -> new StackException("job " + jobId + " is not known to the cluster at " + base));
     }
 
     /** The job's tasks, none when the cluster does not know the job (yet, or any more). */
@@ -324,7 +369,10 @@ public final class FlinkRest {
         for (JsonNode job : overview.path("jobs")) {
             if (job.path("jid").asText().equals(jobId)) {
                 JsonNode tasks = job.path("tasks");
-                return Optional.of(new Tasks(job.path("state").asText(), tasks.path("running").asInt(), tasks.path("total").asInt()));
+                return Optional.of(new Tasks(
+                        job.path("state").asText(),
+                        tasks.path("running").asInt(),
+                        tasks.path("total").asInt()));
             }
         }
         return Optional.empty();
@@ -342,8 +390,8 @@ public final class FlinkRest {
                 throw new StackException("job " + jobId + " ended as " + tasks.state() + ": " + jobRootCause(jobId));
             }
             if (System.nanoTime() > deadline) {
-                throw new StackException("job " + jobId + " still has " + tasks.running() + " of " + tasks.total() + " tasks running after "
-                        + timeout.toSeconds() + " s (free slots? see " + base + ")");
+                throw new StackException("job " + jobId + " still has " + tasks.running() + " of " + tasks.total()
+                        + " tasks running after " + timeout.toSeconds() + " s (free slots? see " + base + ")");
             }
             Pause.millis(200);
         }
@@ -352,7 +400,8 @@ public final class FlinkRest {
     /** The root cause of the job's failure, as one line. */
     String jobRootCause(String jobId) {
         try {
-            String trace = get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
+            String trace =
+                    get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
             return trace.isBlank() ? "no exception recorded" : rootCause(trace);
         } catch (StackException e) {
             return e.getMessage();
@@ -360,7 +409,12 @@ public final class FlinkRest {
     }
 
     public JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(), "GET " + path);
+        return send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                "GET " + path);
     }
 
     private JsonNode post(String path, JsonNode body, String what) {
@@ -377,9 +431,11 @@ public final class FlinkRest {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new StackException("no Flink cluster answers at " + base + " (start one with ./stack up, or pass --flink-rest / FLINK_REST)");
+            throw new StackException("no Flink cluster answers at " + base
+                    + " (start one with ./stack up, or pass --flink-rest / FLINK_REST)");
         } catch (IOException e) {
-            throw new StackException("the Flink cluster at " + base + " did not answer " + what + ": " + e.getMessage());
+            throw new StackException(
+                    "the Flink cluster at " + base + " did not answer " + what + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while " + what);
@@ -388,10 +444,12 @@ public final class FlinkRest {
         try {
             json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new StackException("the Flink cluster at " + base + " answered " + what + " with something other than JSON (HTTP " + response.statusCode() + ")");
+            throw new StackException("the Flink cluster at " + base + " answered " + what
+                    + " with something other than JSON (HTTP " + response.statusCode() + ")");
         }
         if (response.statusCode() >= 400) {
-            throw StackException.withDetail(what + " failed (HTTP " + response.statusCode() + "): " + reason(json), json.toPrettyString());
+            throw StackException.withDetail(
+                    what + " failed (HTTP " + response.statusCode() + "): " + reason(json), json.toPrettyString());
         }
         return json;
     }
@@ -417,8 +475,12 @@ public final class FlinkRest {
      * its first line), without the exception's package; a setting the job refused is its message alone.
      */
     public static String rootCause(String trace) {
-        String line = trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((first, last) -> last)
-                .map(l -> l.substring("Caused by: ".length())).orElse(firstLine(trace)).strip();
+        String line = trace.lines()
+                .filter(l -> l.startsWith("Caused by: "))
+                .reduce((first, last) -> last)
+                .map(l -> l.substring("Caused by: ".length()))
+                .orElse(firstLine(trace))
+                .strip();
         int colon = line.indexOf(": ");
         String type = colon < 0 ? line : line.substring(0, colon);
         if (!type.matches("[\\w$.]+")) {

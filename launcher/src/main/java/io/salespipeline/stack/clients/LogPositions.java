@@ -36,7 +36,9 @@ public final class LogPositions implements AutoCloseable {
 
     /** The group's committed offsets on this topic (a partition it never committed is absent). */
     public Map<Integer, Long> committed(String groupId, String topic) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = await(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(), "reading the offsets of group " + groupId);
+        Map<TopicPartition, OffsetAndMetadata> offsets = await(
+                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+                "reading the offsets of group " + groupId);
         Map<Integer, Long> result = new TreeMap<>();
         offsets.forEach((tp, om) -> {
             if (tp.topic().equals(topic) && om != null) {
@@ -47,11 +49,17 @@ public final class LogPositions implements AutoCloseable {
     }
 
     private Map<Integer, Long> offsets(String topic, OffsetSpec spec) {
-        List<Integer> partitions = await(admin.describeTopics(List.of(topic)).allTopicNames(), "describing topic " + topic)
-                .get(topic).partitions().stream().map(p -> p.partition()).toList();
+        List<Integer> partitions = await(
+                        admin.describeTopics(List.of(topic)).allTopicNames(), "describing topic " + topic)
+                .get(topic)
+                .partitions()
+                .stream()
+                .map(p -> p.partition())
+                .toList();
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(p -> request.put(new TopicPartition(topic, p), spec));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer = await(admin.listOffsets(request).all(), "listing the offsets of " + topic);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer =
+                await(admin.listOffsets(request).all(), "listing the offsets of " + topic);
         Map<Integer, Long> result = new TreeMap<>();
         answer.forEach((tp, info) -> result.put(tp.partition(), info.offset()));
         return result;
@@ -61,7 +69,8 @@ public final class LogPositions implements AutoCloseable {
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new StackException(what + " failed at " + bootstrap + ": " + e.getCause().getMessage());
+            throw new StackException(
+                    what + " failed at " + bootstrap + ": " + e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw new StackException("no Kafka answers at " + bootstrap + " (" + what + " timed out)");
         } catch (InterruptedException e) {

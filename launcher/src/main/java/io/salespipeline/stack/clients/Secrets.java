@@ -48,7 +48,8 @@ public final class Secrets {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1).lines()
+        return new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1)
+                .lines()
                 .filter(l -> !l.startsWith("#"))
                 .findFirst()
                 .orElseThrow();
@@ -63,7 +64,8 @@ public final class Secrets {
         try {
             Files.deleteIfExists(tmp);
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (FileAlreadyExistsException e) {
                 throw new StackException("cannot write " + file + ": " + tmp + " appeared while writing it");
             }

@@ -19,13 +19,46 @@ public final class Catalog {
     static final int MAX_ITEMS = 9000;
 
     private static final List<String> DISTRICTS = List.of(
-            "Hermitage", "Nevsky", "Vasileostrovsky", "Petrogradsky", "Moskovsky", "Primorsky", "Kupchino", "Gostiny Dvor");
+            "Hermitage",
+            "Nevsky",
+            "Vasileostrovsky",
+            "Petrogradsky",
+            "Moskovsky",
+            "Primorsky",
+            "Kupchino",
+            "Gostiny Dvor");
 
     private static final List<String> GOODS = List.of(
-            "Plates", "Cups", "Forks", "Knives", "Spoons", "Bowls", "Mugs", "Glasses", "Napkins", "Tablecloths",
-            "Teapots", "Kettles", "Saucepans", "Frying Pans", "Cutting Boards", "Ladles", "Whisks", "Colanders",
-            "Graters", "Baking Trays", "Candles", "Vases", "Towels", "Aprons", "Oven Mitts", "Salt Shakers",
-            "Pepper Mills", "Jugs", "Trays", "Coasters");
+            "Plates",
+            "Cups",
+            "Forks",
+            "Knives",
+            "Spoons",
+            "Bowls",
+            "Mugs",
+            "Glasses",
+            "Napkins",
+            "Tablecloths",
+            "Teapots",
+            "Kettles",
+            "Saucepans",
+            "Frying Pans",
+            "Cutting Boards",
+            "Ladles",
+            "Whisks",
+            "Colanders",
+            "Graters",
+            "Baking Trays",
+            "Candles",
+            "Vases",
+            "Towels",
+            "Aprons",
+            "Oven Mitts",
+            "Salt Shakers",
+            "Pepper Mills",
+            "Jugs",
+            "Trays",
+            "Coasters");
 
     /** Coprime with {@link #MAX_ITEMS}, so {@code (offset + k * stride) mod MAX_ITEMS} never repeats. */
     private static final int ITEM_NUMBER_STRIDE = 7919;

@@ -26,6 +26,7 @@ public final class EventGenerator implements Iterator<Message> {
     static final int MAX_REPORTING_DELAY_MS = 1000;
     /** Far beyond the pipeline's out-of-orderness plus allowed lateness (5 s + 60 s). */
     static final int MIN_LATENESS_MS = 5 * 60_000;
+
     static final int MAX_LATENESS_MS = 30 * 60_000;
     /** Quantities are 1..20 except for this many bulk sales in a hundred. */
     private static final int BULK_PERCENT = 3;
@@ -35,18 +36,36 @@ public final class EventGenerator implements Iterator<Message> {
      * @param badRatio the chance that a message is malformed
      * @param lateRatio the chance that a well-formed event is late
      */
-    public record Settings(long seed, int stores, int items, double badRatio, double lateRatio, long startTimeMs, double rate) {}
+    public record Settings(
+            long seed, int stores, int items, double badRatio, double lateRatio, long startTimeMs, double rate) {}
 
     /** The ways a message is malformed; each is a mistake real producers make. */
     enum Fault {
-        NOT_JSON, TRUNCATED, NOT_AN_OBJECT, NOT_UTF8, EMPTY_MESSAGE, DUPLICATE_FIELD, MISSING_FIELD, NULL_FIELD,
-        WRONG_TYPE, EMPTY_STORE_ID, NEGATIVE_QUANTITY, ABSURD_QUANTITY, TIMESTAMP_OUT_OF_RANGE
+        NOT_JSON,
+        TRUNCATED,
+        NOT_AN_OBJECT,
+        NOT_UTF8,
+        EMPTY_MESSAGE,
+        DUPLICATE_FIELD,
+        MISSING_FIELD,
+        NULL_FIELD,
+        WRONG_TYPE,
+        EMPTY_STORE_ID,
+        NEGATIVE_QUANTITY,
+        ABSURD_QUANTITY,
+        TIMESTAMP_OUT_OF_RANGE
     }
 
     private static final Fault[] FAULTS = Fault.values();
 
     // The producer's field order, which the pipeline must not depend on but real messages have.
-    private static final String[] FIELDS = {SaleField.ITEM_ID.key(), SaleField.ITEM_SOLD.key(), SaleField.ITEM_NAME.key(), SaleField.TIMESTAMP_MS.key(), SaleField.STORE_ID.key()};
+    private static final String[] FIELDS = {
+        SaleField.ITEM_ID.key(),
+        SaleField.ITEM_SOLD.key(),
+        SaleField.ITEM_NAME.key(),
+        SaleField.TIMESTAMP_MS.key(),
+        SaleField.STORE_ID.key()
+    };
     private static final int ITEM_ID = 0;
     private static final int ITEM_SOLD = 1;
     private static final int ITEM_NAME = 2;
@@ -77,7 +96,9 @@ public final class EventGenerator implements Iterator<Message> {
         long clockMs = settings.startTimeMs() + clockNanos / 1_000_000;
         Catalog.Store store = catalog.store(random);
         Catalog.Item item = catalog.item(random);
-        int sold = random.nextInt(100) < BULK_PERCENT ? 21 + random.nextInt(480) : 1 + (int) (20 * Math.pow(random.nextDouble(), 2));
+        int sold = random.nextInt(100) < BULK_PERCENT
+                ? 21 + random.nextInt(480)
+                : 1 + (int) (20 * Math.pow(random.nextDouble(), 2));
         boolean bad = random.nextDouble() < settings.badRatio();
         boolean late = !bad && random.nextDouble() < settings.lateRatio();
         long timestampMs = late
@@ -97,12 +118,15 @@ public final class EventGenerator implements Iterator<Message> {
     }
 
     /** Each fault breaks one rule of the pipeline's parser, so the dead-letter topic sees most of its reject reasons. */
-    private byte[] malformed(Fault fault, String[] values, Catalog.Store store, Catalog.Item item, int sold, long timestampMs) {
+    private byte[] malformed(
+            Fault fault, String[] values, Catalog.Store store, Catalog.Item item, int sold, long timestampMs) {
         return switch (fault) {
             // Python's str(dict) instead of json.dumps, or a CSV line from an older till.
-            case NOT_JSON -> utf8(random.nextBoolean()
-                    ? render(values).replace('"', '\'')
-                    : store.name() + "," + item.id() + "," + sold + "," + timestampMs);
+            case NOT_JSON ->
+                utf8(
+                        random.nextBoolean()
+                                ? render(values).replace('"', '\'')
+                                : store.name() + "," + item.id() + "," + sold + "," + timestampMs);
             case TRUNCATED -> {
                 String json = render(values);
                 yield utf8(json.substring(0, 1 + random.nextInt(json.length() - 1)));
@@ -124,9 +148,11 @@ public final class EventGenerator implements Iterator<Message> {
             case EMPTY_STORE_ID -> withValue(values, STORE_ID, random.nextBoolean() ? "\"\"" : "\"  \"");
             case NEGATIVE_QUANTITY -> withValue(values, ITEM_SOLD, Integer.toString(-sold));
             // A barcode scanned into the quantity field.
-            case ABSURD_QUANTITY -> withValue(values, ITEM_SOLD, Long.toString(4_600_000_000_000L + random.nextInt(1_000_000_000)));
+            case ABSURD_QUANTITY ->
+                withValue(values, ITEM_SOLD, Long.toString(4_600_000_000_000L + random.nextInt(1_000_000_000)));
             // Epoch seconds or microseconds instead of milliseconds.
-            case TIMESTAMP_OUT_OF_RANGE -> withValue(values, TIMESTAMP_MS, quote(random.nextBoolean() ? timestampMs / 1000 : timestampMs * 1000));
+            case TIMESTAMP_OUT_OF_RANGE ->
+                withValue(values, TIMESTAMP_MS, quote(random.nextBoolean() ? timestampMs / 1000 : timestampMs * 1000));
         };
     }
 
@@ -135,7 +161,11 @@ public final class EventGenerator implements Iterator<Message> {
             case 0 -> withValue(values, ITEM_SOLD, "\"a dozen\"");
             case 1 -> withValue(values, ITEM_SOLD, sold + ".5");
             case 2 -> withValue(values, ITEM_SOLD, "true");
-            case 3 -> withValue(values, TIMESTAMP_MS, quote(Instant.ofEpochMilli(timestampMs).toString()));
+            case 3 ->
+                withValue(
+                        values,
+                        TIMESTAMP_MS,
+                        quote(Instant.ofEpochMilli(timestampMs).toString()));
             case 4 -> withValue(values, ITEM_ID, item.id().substring(item.id().lastIndexOf('-') + 1));
             default -> withValue(values, STORE_ID, "{\"name\": " + quote(store.name()) + "}");
         };

@@ -1,8 +1,8 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.AuthFailures;
 import io.salespipeline.stack.clients.Clients;
-import io.salespipeline.stack.StackException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,7 +70,10 @@ public final class EventPublisher {
                     send(options, bootstrap, new LineSource(in));
                 }
             } else {
-                send(options, bootstrap, options.stdin() ? new LineSource(stdin) : new EventGenerator(options.events()));
+                send(
+                        options,
+                        bootstrap,
+                        options.stdin() ? new LineSource(stdin) : new EventGenerator(options.events()));
             }
         } catch (IOException e) {
             throw new StackException("cannot read " + input + ": " + oneLine(e));
@@ -132,15 +135,21 @@ public final class EventPublisher {
             status.finish(progress(sent, acked.get(), options, elapsed));
             java.util.Optional<Throwable> refused = AuthFailures.kafka(failure.get());
             if (refused.isPresent()) {
-                throw new StackException("sending to topic " + options.topic() + " failed: " + AuthFailures.kafkaMessage(bootstrap, refused.get()));
+                throw new StackException("sending to topic " + options.topic() + " failed: "
+                        + AuthFailures.kafkaMessage(bootstrap, refused.get()));
             }
-            throw new StackException("sending to topic " + options.topic() + " at " + bootstrap + " failed (" + acked.get() + " of "
-                    + sent + " messages acknowledged): " + oneLine(failure.get())
-                    + (failure.get() instanceof TimeoutException ? " (does the topic exist, and does Kafka answer there? ./stack status)" : ""));
+            throw new StackException(
+                    "sending to topic " + options.topic() + " at " + bootstrap + " failed (" + acked.get() + " of "
+                            + sent + " messages acknowledged): " + oneLine(failure.get())
+                            + (failure.get() instanceof TimeoutException
+                                    ? " (does the topic exist, and does Kafka answer there? ./stack status)"
+                                    : ""));
         }
         double seconds = elapsed / 1e9;
-        String what = options.events() != null ? String.format(Locale.ROOT, "%d events (%d bad, %d late)", sent, bad, late)
-                : String.format(Locale.ROOT, "%d events from %s", sent, options.file() != null ? options.file() : "stdin");
+        String what = options.events() != null
+                ? String.format(Locale.ROOT, "%d events (%d bad, %d late)", sent, bad, late)
+                : String.format(
+                        Locale.ROOT, "%d events from %s", sent, options.file() != null ? options.file() : "stdin");
         status.finish(String.format(Locale.ROOT, "sent %s in %.1f s, %.0f events/s", what, seconds, sent / seconds));
     }
 
@@ -161,7 +170,8 @@ public final class EventPublisher {
         if (bounded) {
             text.append(String.format(Locale.ROOT, "/%,d", options.limit()));
         }
-        text.append(String.format(Locale.ROOT, " | acked %,d | %,.0f events/s | %.0f s elapsed", acked, perSecond, seconds));
+        text.append(String.format(
+                Locale.ROOT, " | acked %,d | %,.0f events/s | %.0f s elapsed", acked, perSecond, seconds));
         if (bounded && perSecond > 0) {
             text.append(String.format(Locale.ROOT, " | ETA %.0f s", (options.limit() - sent) / perSecond));
         }

@@ -22,9 +22,17 @@ import java.util.function.Supplier;
  * @param bootstrap null for the running stack's Kafka
  * @param file null unless sending the lines of a file
  */
-public record GenerateOptions(long limit, double rate, EventGenerator.Settings events, String topic, String bootstrap, Path file, boolean stdin) {
+public record GenerateOptions(
+        long limit,
+        double rate,
+        EventGenerator.Settings events,
+        String topic,
+        String bootstrap,
+        Path file,
+        boolean stdin) {
 
-    public static final String USAGE = String.join("\n",
+    public static final String USAGE = String.join(
+            "\n",
             "usage: ./stack generate --count N [--rate R] [--stores S] [--items I] [--bad-ratio X] [--late-ratio Y]",
             "                        [--seed K] [--start-time ISO|now] [--topic T] [--bootstrap HOST:PORT]",
             "       ./stack generate (--file PATH | --stdin) [--count N] [--rate R] [--topic T] [--bootstrap HOST:PORT]",
@@ -32,12 +40,15 @@ public record GenerateOptions(long limit, double rate, EventGenerator.Settings e
             "With --file or --stdin, sends each non-empty line as it is, without key, like kafka-console-producer.",
             "  --count N            events to send (with --file/--stdin: at most this many lines)",
             "  --rate R             events per second; 0 or absent: as fast as Kafka acknowledges",
-            "  --stores S           stores, 1.." + Catalog.MAX_STORES + " (default " + Defaults.STORES + "); the first ones are much busier",
-            "  --items I            goods, 1.." + Catalog.MAX_ITEMS + " (default " + Defaults.ITEMS + "); the first ones sell much more",
+            "  --stores S           stores, 1.." + Catalog.MAX_STORES + " (default " + Defaults.STORES
+                    + "); the first ones are much busier",
+            "  --items I            goods, 1.." + Catalog.MAX_ITEMS + " (default " + Defaults.ITEMS
+                    + "); the first ones sell much more",
             "  --bad-ratio X        fraction of malformed messages, 0..1 (default 0): not JSON, truncated, wrong type, ...",
             "  --late-ratio Y       fraction of the other events sent 5-30 min behind event time, 0..1 (default 0)",
             "  --seed K             seed of every random choice (default " + Defaults.SEED + ")",
-            "  --start-time T       event time of the first event: an ISO-8601 instant or now (default " + Defaults.START_TIME + ");",
+            "  --start-time T       event time of the first event: an ISO-8601 instant or now (default "
+                    + Defaults.START_TIME + ");",
             "                       event time then advances 1/R s per event (1 ms when --rate is 0), never by the wall clock",
             "  --topic T            default " + Defaults.TOPIC,
             "  --bootstrap H:P      default the running stack's Kafka (./stack status --env)");
@@ -51,18 +62,31 @@ public record GenerateOptions(long limit, double rate, EventGenerator.Settings e
         public static final long SEED = 1;
         /** The moment of the producer's sample event (1530305100936), so examples and tests agree. */
         public static final Instant START_TIME = Instant.parse("2018-06-29T20:45:00Z");
+
         public static final String TOPIC = Topic.ITEM_SALES.defaultName();
     }
 
     /** The pipeline accepts event times in [2000, 2100); a year of margin keeps late and long runs inside. */
     private static final Instant EARLIEST_START = Instant.parse("2001-01-01T00:00:00Z");
+
     private static final Instant LATEST_START = Instant.parse("2099-01-01T00:00:00Z");
 
     private static final Set<String> VALUED = Set.of(
-            "count", "rate", "stores", "items", "bad-ratio", "late-ratio", "seed", "start-time", "topic", "bootstrap", "file");
+            "count",
+            "rate",
+            "stores",
+            "items",
+            "bad-ratio",
+            "late-ratio",
+            "seed",
+            "start-time",
+            "topic",
+            "bootstrap",
+            "file");
     private static final Set<String> FLAGS = Set.of("stdin");
     /** Options that shape generated events, meaningless for lines sent as they are. */
-    private static final List<String> GENERATOR_ONLY = List.of("stores", "items", "bad-ratio", "late-ratio", "seed", "start-time");
+    private static final List<String> GENERATOR_ONLY =
+            List.of("stores", "items", "bad-ratio", "late-ratio", "seed", "start-time");
 
     /** @param wallClock read once, and only for {@code --start-time now} */
     public static GenerateOptions parse(List<String> argv, Supplier<Instant> wallClock) {
@@ -91,18 +115,24 @@ public record GenerateOptions(long limit, double rate, EventGenerator.Settings e
         if (stdin || file != null) {
             for (String option : GENERATOR_ONLY) {
                 if (given.containsKey(option)) {
-                    throw StackException.usage("--" + option + " shapes generated events; it does not apply to --" + (stdin ? "stdin" : "file"));
+                    throw StackException.usage("--" + option + " shapes generated events; it does not apply to --"
+                            + (stdin ? "stdin" : "file"));
                 }
             }
             if (file != null && !Files.isReadable(file)) {
                 throw StackException.usage("--file " + file + ": no such readable file");
             }
-            return new GenerateOptions(count == null ? Long.MAX_VALUE : count, rate, null, topic, bootstrap, file, stdin);
+            return new GenerateOptions(
+                    count == null ? Long.MAX_VALUE : count, rate, null, topic, bootstrap, file, stdin);
         }
         if (count == null) {
             throw StackException.usage("--count is required (or send lines with --file PATH or --stdin)");
         }
-        return generated(count, rate, topic, bootstrap,
+        return generated(
+                count,
+                rate,
+                topic,
+                bootstrap,
                 given.containsKey("stores") ? longValue(given, "stores") : Defaults.STORES,
                 given.containsKey("items") ? longValue(given, "items") : Defaults.ITEMS,
                 given.containsKey("bad-ratio") ? doubleValue(given, "bad-ratio") : 0,
@@ -115,17 +145,33 @@ public record GenerateOptions(long limit, double rate, EventGenerator.Settings e
      * Generated events for a caller that has no command line (the demo, the bench), checked as
      * {@code ./stack generate} checks its options, each error naming the option.
      */
-    public static GenerateOptions generated(long count, double rate, String topic, String bootstrap, long stores, long items, double badRatio,
-            double lateRatio, long seed, Instant startTime) {
-        EventGenerator.Settings events = new EventGenerator.Settings(seed, inRange("stores", stores, Catalog.MAX_STORES), inRange("items", items, Catalog.MAX_ITEMS),
-                ratio("bad-ratio", badRatio), ratio("late-ratio", lateRatio), withinPipelineYears(startTime).toEpochMilli(), rate);
+    public static GenerateOptions generated(
+            long count,
+            double rate,
+            String topic,
+            String bootstrap,
+            long stores,
+            long items,
+            double badRatio,
+            double lateRatio,
+            long seed,
+            Instant startTime) {
+        EventGenerator.Settings events = new EventGenerator.Settings(
+                seed,
+                inRange("stores", stores, Catalog.MAX_STORES),
+                inRange("items", items, Catalog.MAX_ITEMS),
+                ratio("bad-ratio", badRatio),
+                ratio("late-ratio", lateRatio),
+                withinPipelineYears(startTime).toEpochMilli(),
+                rate);
         return new GenerateOptions(count, rate, events, topic, bootstrap, null, false);
     }
 
     private static Map<String, String> read(List<String> argv) {
         Args args = Args.parse(argv, VALUED, FLAGS);
         if (!args.positional().isEmpty()) {
-            throw StackException.usage("generate takes no arguments, got '" + args.positional().get(0) + "'");
+            throw StackException.usage(
+                    "generate takes no arguments, got '" + args.positional().get(0) + "'");
         }
         Map<String, String> given = new HashMap<>();
         args.options().forEach((name, value) -> given.put(name, value.trim()));
@@ -178,7 +224,8 @@ public record GenerateOptions(long limit, double rate, EventGenerator.Settings e
             try {
                 start = Instant.parse(text);
             } catch (DateTimeParseException e) {
-                throw StackException.usage("--start-time expects an ISO-8601 instant such as " + Defaults.START_TIME + " or now, got '" + text + "'");
+                throw StackException.usage("--start-time expects an ISO-8601 instant such as " + Defaults.START_TIME
+                        + " or now, got '" + text + "'");
             }
         }
         return start;

@@ -11,7 +11,7 @@ public interface StatusLine {
 
     /** For a caller that shows progress its own way (the demo panel). */
     static StatusLine silent() {
-        return of(null, (ignored, text) -> { }, (ignored, text) -> { });
+        return of(null, (ignored, text) -> {}, (ignored, text) -> {});
     }
 
     /** Adapts any object with such methods, e.g. {@code StatusLine.of(progress, Progress::update, Progress::finish)}. */

@@ -1,13 +1,13 @@
 package io.salespipeline.stack.local;
 
-import io.salespipeline.stack.clients.Secrets;
-import io.salespipeline.stack.clients.Credentials;
-import io.salespipeline.stack.clients.CqlScripts;
-import io.salespipeline.stack.clients.Clients;
-import io.salespipeline.stack.clients.AuthFailures;
-import io.salespipeline.stack.StackException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.AuthFailures;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.CqlScripts;
+import io.salespipeline.stack.clients.Credentials;
+import io.salespipeline.stack.clients.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +96,8 @@ final class CassandraNode extends LocalService {
         }
         int feature = JavaCommand.javaFeatureVersion();
         if (feature != 11 && feature != 17) {
-            throw new StackException("Cassandra 5.0 runs on Java 11 or 17, but ./stack runs on Java " + feature + ": point JAVA_HOME at a Java 17 JDK");
+            throw new StackException("Cassandra 5.0 runs on Java 11 or 17, but ./stack runs on Java " + feature
+                    + ": point JAVA_HOME at a Java 17 JDK");
         }
         Path conf = layout.confDir(name());
         Path data = dataDir();
@@ -132,7 +133,10 @@ final class CassandraNode extends LocalService {
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dcassandra.superuser_setup_delay_ms=0"));
         jvm.addAll(JAVA17_OPENS);
-        process.start(new JavaCommand(jvm, classpath, "org.apache.cassandra.service.CassandraDaemon", List.of()), Map.of(), layout.home);
+        process.start(
+                new JavaCommand(jvm, classpath, "org.apache.cassandra.service.CassandraDaemon", List.of()),
+                Map.of(),
+                layout.home);
     }
 
     private String cassandraYaml(Path data) {
@@ -174,8 +178,12 @@ final class CassandraNode extends LocalService {
                 concurrent_writes: 32
                 disk_failure_policy: stop
                 commit_failure_policy: stop
-                """.formatted(authenticator, host, settings.port(StackSettings.Setting.CASSANDRA_STORAGE_PORT),
-                settings.port(StackSettings.Setting.CASSANDRA_PORT), data);
+                """.formatted(
+                        authenticator,
+                        host,
+                        settings.port(StackSettings.Setting.CASSANDRA_STORAGE_PORT),
+                        settings.port(StackSettings.Setting.CASSANDRA_PORT),
+                        data);
     }
 
     @Override
@@ -184,8 +192,11 @@ final class CassandraNode extends LocalService {
             if (session == null) {
                 session = openSession();
             }
-            Row row = session.execute("SELECT release_version FROM system.local").one();
-            return row == null ? Readiness.notYet("system.local is empty") : Readiness.ready("CQL answers, Cassandra " + row.getString(0));
+            Row row =
+                    session.execute("SELECT release_version FROM system.local").one();
+            return row == null
+                    ? Readiness.notYet("system.local is empty")
+                    : Readiness.ready("CQL answers, Cassandra " + row.getString(0));
         } catch (AuthFailures.AuthenticationFailed refused) {
             closeSession();
             if (credentials == null) {
@@ -200,7 +211,8 @@ final class CassandraNode extends LocalService {
     }
 
     private CqlSession openSession() {
-        return credentials == null ? Clients.cqlSession(endpoint())
+        return credentials == null
+                ? Clients.cqlSession(endpoint())
                 : Clients.cqlSession(endpoint(), credentials.cassandraUser, credentials.cassandraPassword);
     }
 
@@ -210,21 +222,26 @@ final class CassandraNode extends LocalService {
      */
     private Readiness setUpRoles(AuthFailures.AuthenticationFailed refused) {
         String role = Secrets.cqlName(credentials.cassandraUser);
-        try (CqlSession builtIn = Clients.cqlSession(endpoint(), Credentials.DEFAULT_CASSANDRA_ROLE, Credentials.DEFAULT_CASSANDRA_ROLE)) {
-            if (builtIn.execute("SELECT role FROM system_auth.roles WHERE role = ?", credentials.cassandraUser).one() != null) {
-                throw new StackException(refused.getMessage() + "; the role exists with another password (set up by an earlier"
-                        + " ./stack up --secure): use that one, or start afresh with ./stack down --purge");
+        try (CqlSession builtIn = Clients.cqlSession(
+                endpoint(), Credentials.DEFAULT_CASSANDRA_ROLE, Credentials.DEFAULT_CASSANDRA_ROLE)) {
+            if (builtIn.execute("SELECT role FROM system_auth.roles WHERE role = ?", credentials.cassandraUser)
+                            .one()
+                    != null) {
+                throw new StackException(
+                        refused.getMessage() + "; the role exists with another password (set up by an earlier"
+                                + " ./stack up --secure): use that one, or start afresh with ./stack down --purge");
             }
-            builtIn.execute("CREATE ROLE IF NOT EXISTS " + role + " WITH PASSWORD = " + Secrets.cqlString(credentials.cassandraPassword)
-                    + " AND LOGIN = true AND SUPERUSER = true");
+            builtIn.execute("CREATE ROLE IF NOT EXISTS " + role + " WITH PASSWORD = "
+                    + Secrets.cqlString(credentials.cassandraPassword) + " AND LOGIN = true AND SUPERUSER = true");
         } catch (AuthFailures.AuthenticationFailed builtInRefused) {
             long now = System.nanoTime();
             if (refusedSinceNanos == 0) {
                 refusedSinceNanos = now;
             }
             if (now - refusedSinceNanos > ROLE_SETUP_GRACE.toNanos()) {
-                throw new AuthFailures.AuthenticationFailed(refused.getMessage() + "; the roles of this stack were set up by an earlier"
-                        + " ./stack up --secure with other credentials: use those, or start afresh with ./stack down --purge");
+                throw new AuthFailures.AuthenticationFailed(
+                        refused.getMessage() + "; the roles of this stack were set up by an earlier"
+                                + " ./stack up --secure with other credentials: use those, or start afresh with ./stack down --purge");
             }
             return Readiness.notYet("waiting for Cassandra's built-in role");
         } catch (StackException e) {
@@ -237,10 +254,13 @@ final class CassandraNode extends LocalService {
 
     /** Secured: the built-in superuser keeps no login (a random password, no login, no superuser status). */
     private void disableBuiltInSuperuser() {
-        Row builtIn = session.execute("SELECT can_login, is_superuser FROM system_auth.roles WHERE role = ?", Credentials.DEFAULT_CASSANDRA_ROLE).one();
+        Row builtIn = session.execute(
+                        "SELECT can_login, is_superuser FROM system_auth.roles WHERE role = ?",
+                        Credentials.DEFAULT_CASSANDRA_ROLE)
+                .one();
         if (builtIn != null && (builtIn.getBoolean("can_login") || builtIn.getBoolean("is_superuser"))) {
-            session.execute("ALTER ROLE " + Credentials.DEFAULT_CASSANDRA_ROLE + " WITH PASSWORD = " + Secrets.cqlString(Secrets.randomPassword())
-                    + " AND LOGIN = false AND SUPERUSER = false");
+            session.execute("ALTER ROLE " + Credentials.DEFAULT_CASSANDRA_ROLE + " WITH PASSWORD = "
+                    + Secrets.cqlString(Secrets.randomPassword()) + " AND LOGIN = false AND SUPERUSER = false");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.salespipeline.stack.local;
 
-import io.salespipeline.stack.clients.Credentials;
-import io.salespipeline.stack.clients.Clients;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.Credentials;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,8 @@ public final class FlinkCluster extends LocalService {
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
     static final String TASK_MANAGER_RESOURCE_ID = "taskmanager-";
     /** Pid files of TaskManagers this stack started; without a number, the single one of stacks before --taskmanagers. */
-    private static final Pattern TASK_MANAGER_PID_FILE = Pattern.compile("(flink-taskmanager(?:-([0-9]+))?)" + Pattern.quote(StackLayout.PID_FILE_SUFFIX));
+    private static final Pattern TASK_MANAGER_PID_FILE =
+            Pattern.compile("(flink-taskmanager(?:-([0-9]+))?)" + Pattern.quote(StackLayout.PID_FILE_SUFFIX));
 
     private final ManagedProcess jobManager;
     private final List<ManagedProcess> taskManagers = new ArrayList<>();
@@ -77,7 +78,8 @@ public final class FlinkCluster extends LocalService {
         all.addAll(taskManagers);
         try (var files = Files.list(layout.runDir())) {
             files.map(f -> TASK_MANAGER_PID_FILE.matcher(f.getFileName().toString()))
-                    .filter(m -> m.matches() && (m.group(2) == null || Integer.parseInt(m.group(2)) > taskManagers.size()))
+                    .filter(m ->
+                            m.matches() && (m.group(2) == null || Integer.parseInt(m.group(2)) > taskManagers.size()))
                     .map(m -> new ManagedProcess(m.group(1), layout))
                     .filter(ManagedProcess::isRunning)
                     .forEach(all::add);
@@ -104,23 +106,42 @@ public final class FlinkCluster extends LocalService {
         FlinkConf conf = writeConfiguration();
         String classpath = layout.serverClasspath("flink");
         if (!jobManager.isRunning()) {
-            startRole(jobManager, conf, classpath, memoryArgs(classpath, "GET_JM_RESOURCE_PARAMS"), "env.java.opts.jobmanager",
-                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", List.of("--executionMode", "cluster"));
+            startRole(
+                    jobManager,
+                    conf,
+                    classpath,
+                    memoryArgs(classpath, "GET_JM_RESOURCE_PARAMS"),
+                    "env.java.opts.jobmanager",
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    List.of("--executionMode", "cluster"));
         }
         MemoryArgs taskManagerMemory = null;
         for (int i = 0; i < taskManagers.size(); i++) {
             ManagedProcess taskManager = taskManagers.get(i);
             if (!taskManager.isRunning()) {
                 // the same for every TaskManager: computed once, by a JVM of its own
-                taskManagerMemory = taskManagerMemory != null ? taskManagerMemory : memoryArgs(classpath, "GET_TM_RESOURCE_PARAMS");
-                startRole(taskManager, conf, classpath, taskManagerMemory, "env.java.opts.taskmanager",
-                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", List.of("-D", "taskmanager.resource-id=" + resourceId(i + 1)));
+                taskManagerMemory =
+                        taskManagerMemory != null ? taskManagerMemory : memoryArgs(classpath, "GET_TM_RESOURCE_PARAMS");
+                startRole(
+                        taskManager,
+                        conf,
+                        classpath,
+                        taskManagerMemory,
+                        "env.java.opts.taskmanager",
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        List.of("-D", "taskmanager.resource-id=" + resourceId(i + 1)));
             }
         }
     }
 
-    private void startRole(ManagedProcess process, FlinkConf conf, String classpath, MemoryArgs memory, String roleOptsKey,
-            String mainClass, List<String> roleArgs) {
+    private void startRole(
+            ManagedProcess process,
+            FlinkConf conf,
+            String classpath,
+            MemoryArgs memory,
+            String roleOptsKey,
+            String mainClass,
+            List<String> roleArgs) {
         List<String> jvm = new ArrayList<>(memory.jvm);
         jvm.addAll(javaOpts(conf, roleOptsKey));
         jvm.addAll(logArgs(process.name));
@@ -149,7 +170,12 @@ public final class FlinkCluster extends LocalService {
         Path source = layout.flinkConfSource();
         Path target = confDir();
         Path data = dataDir();
-        StackLayout.createDirectories(target, data.resolve("checkpoints"), data.resolve("savepoints"), data.resolve("tmp"), data.resolve("uploads"));
+        StackLayout.createDirectories(
+                target,
+                data.resolve("checkpoints"),
+                data.resolve("savepoints"),
+                data.resolve("tmp"),
+                data.resolve("uploads"));
         String host = StackSettings.HOST;
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("jobmanager.rpc.address", host);
@@ -160,15 +186,21 @@ public final class FlinkCluster extends LocalService {
         overrides.put("rest.address", host);
         overrides.put("rest.bind-address", host);
         overrides.put("rest.port", Integer.toString(settings.port(StackSettings.Setting.FLINK_PORT)));
-        overrides.put("execution.checkpointing.dir", data.resolve("checkpoints").toUri().toString());
-        overrides.put("execution.checkpointing.savepoint-dir", data.resolve("savepoints").toUri().toString());
+        overrides.put(
+                "execution.checkpointing.dir",
+                data.resolve("checkpoints").toUri().toString());
+        overrides.put(
+                "execution.checkpointing.savepoint-dir",
+                data.resolve("savepoints").toUri().toString());
         overrides.put("io.tmp.dirs", data.resolve("tmp").toString());
         overrides.put("web.upload.dir", data.resolve("uploads").toString());
         // the Prometheus reporter binds every interface, and the local stack stays on loopback
-        FlinkConf conf = FlinkConf.read(source.resolve("config.yaml")).with(overrides).without("metrics.reporter.prom.");
+        FlinkConf conf =
+                FlinkConf.read(source.resolve("config.yaml")).with(overrides).without("metrics.reporter.prom.");
         conf.write(target.resolve("config.yaml"));
         try (var files = Files.list(source)) {
-            for (Path file : files.filter(p -> p.getFileName().toString().startsWith("log4j")).toList()) {
+            for (Path file : files.filter(p -> p.getFileName().toString().startsWith("log4j"))
+                    .toList()) {
                 Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
@@ -204,14 +236,20 @@ public final class FlinkCluster extends LocalService {
      * refuses to start without them.
      */
     private MemoryArgs memoryArgs(String classpath, String command) {
-        JavaCommand utils = new JavaCommand(List.of("-Xmx128m"), classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils",
+        JavaCommand utils = new JavaCommand(
+                List.of("-Xmx128m"),
+                classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
                 List.of(command, "--configDir", confDir().toString()));
         String output;
         try {
-            Process p = new ProcessBuilder(utils.toCommandLine()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(utils.toCommandLine())
+                    .redirectErrorStream(true)
+                    .start();
             output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new StackException("Flink could not compute its memory settings (" + command + "): " + lastLine(output));
+                throw new StackException(
+                        "Flink could not compute its memory settings (" + command + "): " + lastLine(output));
             }
         } catch (IOException e) {
             throw new StackException("cannot run Flink's BashJavaUtils: " + e.getMessage());
@@ -219,12 +257,18 @@ public final class FlinkCluster extends LocalService {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while computing Flink's memory settings");
         }
-        List<String> results = output.lines().filter(l -> l.startsWith(RESULT_PREFIX)).map(l -> l.substring(RESULT_PREFIX.length()).strip()).toList();
+        List<String> results = output.lines()
+                .filter(l -> l.startsWith(RESULT_PREFIX))
+                .map(l -> l.substring(RESULT_PREFIX.length()).strip())
+                .toList();
         if (results.size() < 2) {
-            throw new StackException("Flink's memory settings came back incomplete (" + command + "): " + lastLine(output));
+            throw new StackException(
+                    "Flink's memory settings came back incomplete (" + command + "): " + lastLine(output));
         }
         List<String> jvm = Arrays.asList(results.get(0).split("\\s+"));
-        List<String> dynamic = Arrays.stream(results.get(results.size() - 1).split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        List<String> dynamic = Arrays.stream(results.get(results.size() - 1).split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
         return new MemoryArgs(jvm, dynamic);
     }
 
@@ -248,7 +292,8 @@ public final class FlinkCluster extends LocalService {
             if (taskManagers < expected) {
                 return Readiness.notYet("REST up, " + taskManagers + " of " + expected + " TaskManagers registered");
             }
-            return Readiness.ready(taskManagers + (taskManagers == 1 ? " TaskManager, " : " TaskManagers, ") + slotCount + " slots");
+            return Readiness.ready(
+                    taskManagers + (taskManagers == 1 ? " TaskManager, " : " TaskManagers, ") + slotCount + " slots");
         } catch (IOException | RuntimeException e) {
             return Readiness.notYet("REST not answering yet");
         }
@@ -265,7 +310,8 @@ public final class FlinkCluster extends LocalService {
         Path cliLog4j = conf.resolve("log4j-cli.properties");
         jvm.add("-Dlog.file=" + layout.logsDir().resolve("flink-client.log"));
         jvm.add("-Dlog4j.configurationFile=" + cliLog4j.toUri());
-        JavaCommand cli = new JavaCommand(jvm, layout.serverClasspath("flink"), "org.apache.flink.client.cli.CliFrontend", arguments);
+        JavaCommand cli = new JavaCommand(
+                jvm, layout.serverClasspath("flink"), "org.apache.flink.client.cli.CliFrontend", arguments);
         ProcessBuilder builder = new ProcessBuilder(cli.toCommandLine()).inheritIO();
         builder.environment().putAll(environment());
         // a job submitted here runs its main() in this process: its endpoints default to this stack's

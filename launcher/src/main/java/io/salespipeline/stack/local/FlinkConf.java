@@ -38,7 +38,8 @@ public final class FlinkConf {
         for (int i = 0; i < lines.size(); i++) {
             String k = keyOf(i);
             if (key.equals(k)) {
-                return unquote(lines.get(i).substring(lines.get(i).indexOf(':') + 1).strip());
+                return unquote(
+                        lines.get(i).substring(lines.get(i).indexOf(':') + 1).strip());
             }
         }
         return null;
@@ -86,11 +87,13 @@ public final class FlinkConf {
             return null;
         }
         if (Character.isWhitespace(line.charAt(0)) || line.startsWith("-")) {
-            throw new StackException(source + " line " + (index + 1) + " is nested YAML: keep flink-conf/config.yaml in flattened form (key.sub.name: value)");
+            throw new StackException(source + " line " + (index + 1)
+                    + " is nested YAML: keep flink-conf/config.yaml in flattened form (key.sub.name: value)");
         }
         int colon = line.indexOf(": ");
         if (colon < 0 && line.endsWith(":")) {
-            throw new StackException(source + " line " + (index + 1) + " opens a nested block: keep flink-conf/config.yaml in flattened form (key.sub.name: value)");
+            throw new StackException(source + " line " + (index + 1)
+                    + " opens a nested block: keep flink-conf/config.yaml in flattened form (key.sub.name: value)");
         }
         return colon < 0 ? null : line.substring(0, colon).strip();
     }

@@ -27,9 +27,11 @@ public final class JobJar {
         }
         Path target = repoRoot.resolve("job/target");
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(f -> SHADED_JAR.matcher(f.getFileName().toString()).matches())
+            return files.filter(
+                            f -> SHADED_JAR.matcher(f.getFileName().toString()).matches())
                     .max(Comparator.comparing(f -> f.toFile().lastModified()))
-                    .orElseThrow(() -> new StackException("no job jar in " + target + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
+                    .orElseThrow(() -> new StackException("no job jar in " + target
+                            + ": build it with mvn -B -pl job -am package -DskipTests, or pass --jar"));
         } catch (IOException e) {
             throw new StackException("cannot list " + target + ": " + e.getMessage());
         }

@@ -1,12 +1,12 @@
 package io.salespipeline.stack.local;
 
-import io.salespipeline.stack.clients.Secrets;
-import io.salespipeline.stack.clients.Credentials;
-import io.salespipeline.stack.clients.Clients;
-import io.salespipeline.stack.clients.AuthFailures;
-import io.salespipeline.stack.StackException;
 import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.AuthFailures;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.Credentials;
+import io.salespipeline.stack.clients.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +38,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class KafkaNode extends LocalService {
 
     /** The pipeline's topics ({@link Topic}). */
-    static final List<String> TOPICS = Arrays.stream(Topic.values()).map(Topic::defaultName).toList();
+    static final List<String> TOPICS =
+            Arrays.stream(Topic.values()).map(Topic::defaultName).toList();
 
     private final ManagedProcess process;
     private final int partitions;
@@ -81,7 +82,8 @@ public final class KafkaNode extends LocalService {
         Path serverProperties = conf.resolve("server.properties");
         writeServerProperties(serverProperties, data);
         Path log4j = conf.resolve("log4j2.properties");
-        StackLayout.writeFile(log4j, Log4jFiles.rollingFileConfig(layout.logsDir().resolve("kafka.log")));
+        StackLayout.writeFile(
+                log4j, Log4jFiles.rollingFileConfig(layout.logsDir().resolve("kafka.log")));
         String classpath = layout.serverClasspath("kafka");
         List<String> jvm = new ArrayList<>(List.of(
                 "-Xms" + settings.value(StackSettings.Setting.KAFKA_HEAP),
@@ -93,7 +95,10 @@ public final class KafkaNode extends LocalService {
         if (!Files.exists(data.resolve("meta.properties"))) {
             format(classpath, jvm, serverProperties);
         }
-        process.start(new JavaCommand(jvm, classpath, "kafka.Kafka", List.of(serverProperties.toString())), Map.of(), layout.home);
+        process.start(
+                new JavaCommand(jvm, classpath, "kafka.Kafka", List.of(serverProperties.toString())),
+                Map.of(),
+                layout.home);
     }
 
     private void writeServerProperties(Path file, Path data) {
@@ -128,27 +133,38 @@ public final class KafkaNode extends LocalService {
                 "log.retention.ms=-1"));
         if (credentials != null) {
             String brokerPassword = Secrets.randomPassword();
-            String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + "." + Credentials.KAFKA_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".";
+            String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + "."
+                    + Credentials.KAFKA_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".";
             lines.add("sasl.enabled.mechanisms=" + Credentials.KAFKA_MECHANISM);
             lines.add("sasl.mechanism.inter.broker.protocol=" + Credentials.KAFKA_MECHANISM);
             // PLAIN's server side: user_<name>="<password>" per user; username/password: the broker's own login
-            lines.add(Secrets.propertiesLine(prefix + "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                    + " username=" + SaslLogin.quote(Credentials.INTERNAL_BROKER_USER) + " password=" + SaslLogin.quote(brokerPassword)
-                    + " user_" + Credentials.INTERNAL_BROKER_USER + "=" + SaslLogin.quote(brokerPassword)
-                    + " user_" + credentials.kafkaUser + "=" + SaslLogin.quote(credentials.kafkaPassword) + ";"));
+            lines.add(Secrets.propertiesLine(
+                    prefix + "sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                            + " username=" + SaslLogin.quote(Credentials.INTERNAL_BROKER_USER) + " password="
+                            + SaslLogin.quote(brokerPassword)
+                            + " user_" + Credentials.INTERNAL_BROKER_USER + "=" + SaslLogin.quote(brokerPassword)
+                            + " user_" + credentials.kafkaUser + "=" + SaslLogin.quote(credentials.kafkaPassword)
+                            + ";"));
         }
         lines.add("");
         return String.join("\n", lines);
     }
 
     private void format(String classpath, List<String> jvm, Path serverProperties) {
-        JavaCommand command = new JavaCommand(jvm, classpath, "kafka.tools.StorageTool",
+        JavaCommand command = new JavaCommand(
+                jvm,
+                classpath,
+                "kafka.tools.StorageTool",
                 List.of("format", "-t", Uuid.randomUuid().toString(), "-c", serverProperties.toString()));
         try {
-            Process p = new ProcessBuilder(command.toCommandLine()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command.toCommandLine())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new StackException("formatting the Kafka log directory failed: " + output.strip().replace('\n', ' '));
+                throw new StackException("formatting the Kafka log directory failed: "
+                        + output.strip().replace('\n', ' '));
             }
         } catch (IOException e) {
             throw new StackException("could not run the Kafka storage tool: " + e.getMessage());
@@ -164,8 +180,11 @@ public final class KafkaNode extends LocalService {
             if (admin == null) {
                 admin = Clients.kafkaAdmin(endpoint());
             }
-            int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
-            return brokers > 0 ? Readiness.ready("metadata from " + brokers + " broker") : Readiness.notYet("no broker in metadata");
+            int brokers =
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+            return brokers > 0
+                    ? Readiness.ready("metadata from " + brokers + " broker")
+                    : Readiness.notYet("no broker in metadata");
         } catch (ExecutionException e) {
             Optional<Throwable> refused = AuthFailures.kafka(e);
             if (refused.isPresent()) {
@@ -199,10 +218,12 @@ public final class KafkaNode extends LocalService {
             }
         } catch (ExecutionException e) {
             if (AuthFailures.kafka(e).isPresent()) {
-                throw new AuthFailures.AuthenticationFailed(AuthFailures.kafkaMessage(endpoint(), AuthFailures.kafka(e).get()));
+                throw new AuthFailures.AuthenticationFailed(AuthFailures.kafkaMessage(
+                        endpoint(), AuthFailures.kafka(e).get()));
             }
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new StackException("creating the Kafka topics failed: " + e.getCause().getMessage());
+                throw new StackException(
+                        "creating the Kafka topics failed: " + e.getCause().getMessage());
             }
         } catch (TimeoutException e) {
             throw new StackException("creating the Kafka topics timed out after 30 s");

@@ -1,10 +1,10 @@
 package io.salespipeline.stack.local;
 
-import io.salespipeline.stack.clients.Credentials;
-import io.salespipeline.stack.clients.Clients;
-import io.salespipeline.stack.StackException;
-import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.Pause;
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.Credentials;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -58,14 +58,18 @@ public final class LocalStack {
         boolean wasSecure = StackSettings.load(layout, null).secure();
         Credentials credentials = null;
         if (settings.secure()) {
-            credentials = Credentials.fromEnvironment(environment, secureAsked ? "./stack up --secure needs"
-                    : "the stack is secured (--secure, remembered from an earlier ./stack up; --no-secure turns it off) and needs");
+            credentials = Credentials.fromEnvironment(
+                    environment,
+                    secureAsked
+                            ? "./stack up --secure needs"
+                            : "the stack is secured (--secure, remembered from an earlier ./stack up; --no-secure turns it off) and needs");
         }
         Clients.localStackSecure(settings.secure());
         List<LocalService> services = services(settings, credentials, partitions);
         try {
             if (wasSecure != settings.secure() && services.stream().anyMatch(LocalService::anyRunning)) {
-                throw new StackException("the stack is running " + (wasSecure ? "secured" : "without --secure") + ": stop it first with ./stack down, then ./stack up "
+                throw new StackException("the stack is running " + (wasSecure ? "secured" : "without --secure")
+                        + ": stop it first with ./stack down, then ./stack up "
                         + (settings.secure() ? "--secure" : "--no-secure"));
             }
             checkPorts(services);
@@ -80,11 +84,16 @@ public final class LocalStack {
                 }
             }
             waitUntilReady(services, start, timeoutSeconds);
-            out.printf(Locale.ROOT, "stack ready in %.1f s (data in %s)%n", (System.nanoTime() - start) / 1e9, layout.home.resolve("data"));
+            out.printf(
+                    Locale.ROOT,
+                    "stack ready in %.1f s (data in %s)%n",
+                    (System.nanoTime() - start) / 1e9,
+                    layout.home.resolve("data"));
             printEnv(settings);
             if (credentials != null) {
-                out.println("secured: Kafka " + Credentials.KAFKA_PROTOCOL + "/" + Credentials.KAFKA_MECHANISM + " as " + credentials.kafkaUser
-                        + ", Cassandra PasswordAuthenticator as " + credentials.cassandraUser + " (passwords from the environment)");
+                out.println("secured: Kafka " + Credentials.KAFKA_PROTOCOL + "/" + Credentials.KAFKA_MECHANISM + " as "
+                        + credentials.kafkaUser + ", Cassandra PasswordAuthenticator as " + credentials.cassandraUser
+                        + " (passwords from the environment)");
             }
             out.println("web UI: " + settings.flinkRest() + "    stop with: ./stack down");
         } finally {
@@ -100,7 +109,9 @@ public final class LocalStack {
             for (StackSettings.Setting port : service.ports()) {
                 int number = service.settings.port(port);
                 if (!isFree(number)) {
-                    throw new StackException("port " + number + " (" + port.description + ") is already in use by another process: choose another with ./stack up --" + port.option + " <port>");
+                    throw new StackException("port " + number + " (" + port.description
+                            + ") is already in use by another process: choose another with ./stack up --" + port.option
+                            + " <port>");
                 }
             }
         }
@@ -133,7 +144,8 @@ public final class LocalStack {
                 for (ManagedProcess process : service.processes()) {
                     if (!process.isRunning()) {
                         progress.finish(String.join(" | ", details));
-                        throw new StackException(process.name + " exited during start-up; last lines of " + process.logFile() + ":\n" + process.tailOfLog(25));
+                        throw new StackException(process.name + " exited during start-up; last lines of "
+                                + process.logFile() + ":\n" + process.tailOfLog(25));
                     }
                 }
                 LocalService.Readiness readiness = service.probe();
@@ -146,7 +158,13 @@ public final class LocalStack {
                 }
             }
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            String line = String.format(Locale.ROOT, "[%5.1fs] %d/%d ready | %s", elapsed, ready.size(), services.size(), String.join(" | ", details));
+            String line = String.format(
+                    Locale.ROOT,
+                    "[%5.1fs] %d/%d ready | %s",
+                    elapsed,
+                    ready.size(),
+                    services.size(),
+                    String.join(" | ", details));
             if (ready.size() == services.size()) {
                 progress.finish(line);
                 return;
@@ -154,8 +172,9 @@ public final class LocalStack {
             progress.update(line);
             if (elapsed > timeoutSeconds) {
                 progress.finish(line);
-                throw new StackException("the stack was not ready after " + timeoutSeconds + " s (" + String.join("; ", details)
-                        + "); logs in " + layout.logsDir() + "; give it longer with --timeout");
+                throw new StackException(
+                        "the stack was not ready after " + timeoutSeconds + " s (" + String.join("; ", details)
+                                + "); logs in " + layout.logsDir() + "; give it longer with --timeout");
             }
             Pause.millis(500);
         }
@@ -167,7 +186,10 @@ public final class LocalStack {
         List<LocalService> services = services(settings, credentials, DEFAULT_PARTITIONS);
         try {
             if (envOnly) {
-                List<String> down = services.stream().filter(s -> !s.allRunning()).map(LocalService::name).toList();
+                List<String> down = services.stream()
+                        .filter(s -> !s.allRunning())
+                        .map(LocalService::name)
+                        .toList();
                 if (!down.isEmpty()) {
                     err.println("stack: not running: " + String.join(", ", down) + " (start with ./stack up)");
                     return 3;
@@ -175,15 +197,32 @@ public final class LocalStack {
                 printEnv(settings);
                 return 0;
             }
-            out.printf(Locale.ROOT, "%-10s %-18s %-8s %-8s %-42s %-22s %s%n", "SERVICE", "PROCESS", "PID", "STATE", "HEALTH", "ENDPOINT", "DATA");
+            out.printf(
+                    Locale.ROOT,
+                    "%-10s %-18s %-8s %-8s %-42s %-22s %s%n",
+                    "SERVICE",
+                    "PROCESS",
+                    "PID",
+                    "STATE",
+                    "HEALTH",
+                    "ENDPOINT",
+                    "DATA");
             boolean allHealthy = true;
             for (LocalService service : services) {
-                LocalService.Readiness health = service.anyRunning() ? service.probe() : LocalService.Readiness.notYet("down");
+                LocalService.Readiness health =
+                        service.anyRunning() ? service.probe() : LocalService.Readiness.notYet("down");
                 allHealthy &= health.ready() && service.allRunning();
                 for (ManagedProcess process : service.processes()) {
-                    out.printf(Locale.ROOT, "%-10s %-18s %-8s %-8s %-42s %-22s %s%n", service.name(), process.name,
-                            process.pid().map(String::valueOf).orElse("-"), process.isRunning() ? "running" : "stopped",
-                            (health.ready() ? "ready: " : "not ready: ") + health.detail(), service.endpoint(), service.dataDir());
+                    out.printf(
+                            Locale.ROOT,
+                            "%-10s %-18s %-8s %-8s %-42s %-22s %s%n",
+                            service.name(),
+                            process.name,
+                            process.pid().map(String::valueOf).orElse("-"),
+                            process.isRunning() ? "running" : "stopped",
+                            (health.ready() ? "ready: " : "not ready: ") + health.detail(),
+                            service.endpoint(),
+                            service.dataDir());
                 }
             }
             out.println("logs: " + layout.logsDir());
@@ -214,8 +253,9 @@ public final class LocalStack {
         ordered.sort(Comparator.comparing(s -> s instanceof FlinkCluster ? 0 : 1));
         stopAll(ordered.get(0));
         CompletableFuture.allOf(ordered.subList(1, ordered.size()).stream()
-                .map(s -> CompletableFuture.runAsync(() -> stopAll(s)))
-                .toArray(CompletableFuture[]::new)).join();
+                        .map(s -> CompletableFuture.runAsync(() -> stopAll(s)))
+                        .toArray(CompletableFuture[]::new))
+                .join();
         if (purge) {
             purge();
         }
@@ -234,7 +274,12 @@ public final class LocalStack {
             }
             long start = System.nanoTime();
             process.stop();
-            out.printf(Locale.ROOT, "%s: stopped (pid %d) in %.1f s%n", process.name, pid.get(), (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "%s: stopped (pid %d) in %.1f s%n",
+                    process.name,
+                    pid.get(),
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -244,8 +289,11 @@ public final class LocalStack {
             out.println("nothing to purge at " + home);
             return;
         }
-        if (!Files.exists(layout.settingsFile()) && !Files.isDirectory(layout.runDir()) && !Files.isDirectory(home.resolve("data"))) {
-            throw new StackException("refusing to delete " + home + ": it does not look like a stack home (no stack.properties, run/ or data/)");
+        if (!Files.exists(layout.settingsFile())
+                && !Files.isDirectory(layout.runDir())
+                && !Files.isDirectory(home.resolve("data"))) {
+            throw new StackException("refusing to delete " + home
+                    + ": it does not look like a stack home (no stack.properties, run/ or data/)");
         }
         try {
             StackLayout.deleteTree(home);
@@ -256,11 +304,18 @@ public final class LocalStack {
     }
 
     private static String pids(LocalService service) {
-        return String.join(", ", service.processes().stream().map(p -> p.name + " pid " + p.pid().map(String::valueOf).orElse("?")).toList());
+        return String.join(
+                ", ",
+                service.processes().stream()
+                        .map(p ->
+                                p.name + " pid " + p.pid().map(String::valueOf).orElse("?"))
+                        .toList());
     }
 
     List<LocalService> services(StackSettings settings, Credentials credentials, int partitions) {
-        return List.of(new KafkaNode(layout, settings, credentials, partitions), new CassandraNode(layout, settings, credentials),
+        return List.of(
+                new KafkaNode(layout, settings, credentials, partitions),
+                new CassandraNode(layout, settings, credentials),
                 new FlinkCluster(layout, settings, credentials));
     }
 }

@@ -9,7 +9,8 @@ final class Log4jFiles {
 
     /** log4j2 properties for a JVM that logs through log4j2 (the Kafka broker). */
     static String rollingFileConfig(Path logFile) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "status = warn",
                 "appender.file.type = RollingFile",
                 "appender.file.name = file",

@@ -1,7 +1,7 @@
 package io.salespipeline.stack.local;
 
-import io.salespipeline.stack.clients.Credentials;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,9 @@ public final class ManagedProcess {
             ProcessHandle handle = process.toHandle();
             Properties props = new Properties();
             props.setProperty("pid", Long.toString(handle.pid()));
-            props.setProperty("started", handle.info().startInstant().map(Instant::toString).orElse(""));
+            props.setProperty(
+                    "started",
+                    handle.info().startInstant().map(Instant::toString).orElse(""));
             props.setProperty("main", command.mainClass());
             try (var out = Files.newBufferedWriter(pidFile, StandardCharsets.UTF_8)) {
                 props.store(out, "started by ./stack");
@@ -92,8 +94,17 @@ public final class ManagedProcess {
         String main = props.getProperty("main", "");
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> started.isEmpty() || h.info().startInstant().map(Instant::toString).orElse("").equals(started))
-                .filter(h -> main.isEmpty() || h.info().arguments().map(a -> List.of(a).contains(main)).orElse(true));
+                .filter(h -> started.isEmpty()
+                        || h.info()
+                                .startInstant()
+                                .map(Instant::toString)
+                                .orElse("")
+                                .equals(started))
+                .filter(h -> main.isEmpty()
+                        || h.info()
+                                .arguments()
+                                .map(a -> List.of(a).contains(main))
+                                .orElse(true));
     }
 
     boolean isRunning() {
@@ -114,7 +125,8 @@ public final class ManagedProcess {
             try {
                 h.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception timedOut) {
-                System.err.println("  " + name + " did not stop within " + STOP_GRACE.toSeconds() + " s after SIGTERM: sending SIGKILL");
+                System.err.println("  " + name + " did not stop within " + STOP_GRACE.toSeconds()
+                        + " s after SIGTERM: sending SIGKILL");
                 h.destroyForcibly();
                 h.onExit().join();
             }

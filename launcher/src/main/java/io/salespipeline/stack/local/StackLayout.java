@@ -67,12 +67,14 @@ public final class StackLayout {
      */
     public ProcessHandle taskManager(String resourceId) {
         if (!resourceId.matches(FlinkCluster.TASK_MANAGER_RESOURCE_ID + "[0-9]+")) {
-            throw new StackException("TaskManager '" + resourceId + "' was not started by ./stack (its TaskManagers are "
-                    + FlinkCluster.TASK_MANAGER_RESOURCE_ID + "1, 2, ...)");
+            throw new StackException(
+                    "TaskManager '" + resourceId + "' was not started by ./stack (its TaskManagers are "
+                            + FlinkCluster.TASK_MANAGER_RESOURCE_ID + "1, 2, ...)");
         }
         ManagedProcess process = new ManagedProcess(FlinkCluster.processOf(resourceId), this);
-        return process.handle().orElseThrow(() -> new StackException(
-                "TaskManager " + resourceId + " is not running as process " + process.name + " of " + runDir() + " (./stack status)"));
+        return process.handle()
+                .orElseThrow(() -> new StackException("TaskManager " + resourceId + " is not running as process "
+                        + process.name + " of " + runDir() + " (./stack status)"));
     }
 
     /**
@@ -110,16 +112,21 @@ public final class StackLayout {
 
     /** The runtime classpath Maven wrote for a server module (launcher/servers/NAME). */
     String serverClasspath(String server) {
-        return readClasspathFile(repoRoot.resolve("launcher/servers").resolve(server).resolve("target/classpath.txt"), server);
+        return readClasspathFile(
+                repoRoot.resolve("launcher/servers").resolve(server).resolve("target/classpath.txt"), server);
     }
 
     static List<Path> classpathEntries(String classpath) {
-        return Arrays.stream(classpath.split(java.io.File.pathSeparator)).map(Path::of).toList();
+        return Arrays.stream(classpath.split(java.io.File.pathSeparator))
+                .map(Path::of)
+                .toList();
     }
 
     private static String readClasspathFile(Path file, String what) {
         if (!Files.isRegularFile(file)) {
-            throw new StackException("the " + what + " classpath is missing (" + file + "): run ./stack again to build it, or mvn -B -pl launcher/servers/" + what + " generate-resources");
+            throw new StackException("the " + what + " classpath is missing (" + file
+                    + "): run ./stack again to build it, or mvn -B -pl launcher/servers/" + what
+                    + " generate-resources");
         }
         try {
             return Files.readString(file).trim();

@@ -1,8 +1,8 @@
 package io.salespipeline.stack.local;
 
-import io.salespipeline.stack.clients.Credentials;
-import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.Args;
+import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,11 @@ public final class StackSettings {
     /** Every service binds here: nothing of the local stack is reachable from another machine. */
     static final String HOST = "127.0.0.1";
 
-    enum Kind { PORT, SIZE, COUNT }
+    enum Kind {
+        PORT,
+        SIZE,
+        COUNT
+    }
 
     public enum Setting {
         KAFKA_PORT("kafka-port", Kind.PORT, "9092", "Kafka client listener"),
@@ -62,10 +66,12 @@ public final class StackSettings {
     /** More would not fit this machine's memory next to the other servers (2 GB each). */
     static final int MAX_TASKMANAGERS = 4;
 
-    public static final Set<String> OPTIONS = java.util.Arrays.stream(Setting.values()).map(s -> s.option).collect(Collectors.toUnmodifiableSet());
+    public static final Set<String> OPTIONS =
+            java.util.Arrays.stream(Setting.values()).map(s -> s.option).collect(Collectors.toUnmodifiableSet());
 
     /** {@code up --secure}: Kafka only on a SASL listener, Cassandra with PasswordAuthenticator; {@code up --no-secure} turns it off. */
     public static final String SECURE = "secure";
+
     static final String NO_SECURE = "no-secure";
     public static final Set<String> FLAGS = Set.of(SECURE, NO_SECURE);
 
@@ -155,8 +161,11 @@ public final class StackSettings {
 
     private static String validate(Setting s, String value) {
         if (s.kind == Kind.COUNT) {
-            if (!value.matches("[0-9]{1,3}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_TASKMANAGERS) {
-                throw StackException.usage("--" + s.option + " expects a number from 1 to " + MAX_TASKMANAGERS + ", got '" + value + "'");
+            if (!value.matches("[0-9]{1,3}")
+                    || Integer.parseInt(value) < 1
+                    || Integer.parseInt(value) > MAX_TASKMANAGERS) {
+                throw StackException.usage(
+                        "--" + s.option + " expects a number from 1 to " + MAX_TASKMANAGERS + ", got '" + value + "'");
             }
         } else if (s.isPort()) {
             int port;

@@ -1,10 +1,10 @@
 package io.salespipeline.stack.replay;
 
-import io.salespipeline.stack.clients.LogPositions;
-import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.FlinkRest;
+import io.salespipeline.stack.clients.LogPositions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -45,10 +45,12 @@ final class CatchUp {
         long lastAdvance = begin;
         double rate = 0;
         while (true) {
-            FlinkRest.Job job = flink.job(jobId).orElseThrow(() -> new StackException("job " + jobId + " disappeared from the cluster"));
+            FlinkRest.Job job = flink.job(jobId)
+                    .orElseThrow(() -> new StackException("job " + jobId + " disappeared from the cluster"));
             if (!job.isRunning()) {
                 progress.finish("");
-                throw new StackException("the reprocessing job " + jobId + " is " + job.state() + " (see " + flink.base() + "/#/job/completed/" + jobId + "/exceptions)");
+                throw new StackException("the reprocessing job " + jobId + " is " + job.state() + " (see "
+                        + flink.base() + "/#/job/completed/" + jobId + "/exceptions)");
             }
             Map<Integer, Long> end = log.endOffsets(topic);
             Map<Integer, Long> position = flink.sourcePositions(jobId, topic);
@@ -71,17 +73,31 @@ final class CatchUp {
             if (done > previousDone) {
                 lastAdvance = now;
             }
-            String line = String.format(Locale.ROOT, "catch-up: %,d / %,d events (%.1f%%) | %,.0f events/s | lag %,d (%s) | ETA %s | %s",
-                    done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, lag, Progress.perPartition(lags),
-                    rate > 1 ? Progress.human(Duration.ofSeconds((long) (lag / rate))) : "-", Progress.human(Duration.ofNanos(now - begin)));
+            String line = String.format(
+                    Locale.ROOT,
+                    "catch-up: %,d / %,d events (%.1f%%) | %,.0f events/s | lag %,d (%s) | ETA %s | %s",
+                    done,
+                    total,
+                    total == 0 ? 100.0 : 100.0 * done / total,
+                    rate,
+                    lag,
+                    Progress.perPartition(lags),
+                    rate > 1 ? Progress.human(Duration.ofSeconds((long) (lag / rate))) : "-",
+                    Progress.human(Duration.ofNanos(now - begin)));
             if (lag <= maxLag) {
                 progress.finish(line);
                 return new Result(done, total);
             }
             if (Duration.ofNanos(now - lastAdvance).compareTo(stallTimeout) > 0) {
                 progress.finish(line);
-                throw new StackException(String.format(Locale.ROOT, "catch-up stalled: no progress for %d s at %,d / %,d events (job %s is %s)",
-                        stallTimeout.toSeconds(), done, total, jobId, job.state()));
+                throw new StackException(String.format(
+                        Locale.ROOT,
+                        "catch-up stalled: no progress for %d s at %,d / %,d events (job %s is %s)",
+                        stallTimeout.toSeconds(),
+                        done,
+                        total,
+                        jobId,
+                        job.state()));
             }
             progress.update(line);
             previousDone = done;

@@ -1,13 +1,13 @@
 package io.salespipeline.stack.replay;
 
-import io.salespipeline.stack.clients.CqlScripts;
-import io.salespipeline.contract.VersionState;
-import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.salespipeline.contract.VersionState;
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.CqlScripts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,13 @@ final class ControlTable {
     static final String VIEW = "sales";
 
     /** One row of {@code sales.view_versions}; the state is empty when this build does not know the recorded one. */
-    record Version(int version, String keyspace, Optional<VersionState> state, String jobId, String savepointPath, Instant createdAt) {
+    record Version(
+            int version,
+            String keyspace,
+            Optional<VersionState> state,
+            String jobId,
+            String savepointPath,
+            Instant createdAt) {
         boolean is(VersionState expected) {
             return state.map(expected::equals).orElse(false);
         }
@@ -40,21 +46,32 @@ final class ControlTable {
 
     Optional<Active> active() {
         Row row = session.execute(SimpleStatement.newInstance(
-                "SELECT version, keyspace_name, previous, switched_at FROM sales.active_version WHERE view_name = ?", VIEW)).one();
+                        "SELECT version, keyspace_name, previous, switched_at FROM sales.active_version WHERE view_name = ?",
+                        VIEW))
+                .one();
         if (row == null || row.isNull("version")) {
             return Optional.empty();
         }
-        return Optional.of(new Active(row.getInt("version"), row.getString("keyspace_name"),
-                row.isNull("previous") ? null : row.getInt("previous"), row.getInstant("switched_at")));
+        return Optional.of(new Active(
+                row.getInt("version"),
+                row.getString("keyspace_name"),
+                row.isNull("previous") ? null : row.getInt("previous"),
+                row.getInstant("switched_at")));
     }
 
     List<Version> versions() {
         List<Version> versions = new ArrayList<>();
         ResultSet rows = session.execute(SimpleStatement.newInstance(
-                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM sales.view_versions WHERE view_name = ?", VIEW));
+                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM sales.view_versions WHERE view_name = ?",
+                VIEW));
         for (Row row : rows) {
-            versions.add(new Version(row.getInt("version"), row.getString("keyspace_name"), VersionState.ofCode(row.getString("state")),
-                    row.getString("job_id"), row.getString("savepoint_path"), row.getInstant("created_at")));
+            versions.add(new Version(
+                    row.getInt("version"),
+                    row.getString("keyspace_name"),
+                    VersionState.ofCode(row.getString("state")),
+                    row.getString("job_id"),
+                    row.getString("savepoint_path"),
+                    row.getInstant("created_at")));
         }
         return versions;
     }
@@ -66,8 +83,13 @@ final class ControlTable {
     /** Records a version; returns false if it was already there. */
     boolean register(int version) {
         Row row = session.execute(SimpleStatement.newInstance(
-                "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
-                VIEW, version, ViewVersions.keyspace(version), Instant.now(), VersionState.CREATED.code())).one();
+                        "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
+                        VIEW,
+                        version,
+                        ViewVersions.keyspace(version),
+                        Instant.now(),
+                        VersionState.CREATED.code()))
+                .one();
         return row != null && row.getBoolean("[applied]");
     }
 
@@ -75,28 +97,39 @@ final class ControlTable {
     void recordJob(int version, String jobId) {
         requireCanBecome(version, VersionState.RUNNING);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET job_id = ?, state = ? WHERE view_name = ? AND version = ?", jobId, VersionState.RUNNING.code(), VIEW, version));
+                "UPDATE sales.view_versions SET job_id = ?, state = ? WHERE view_name = ? AND version = ?",
+                jobId,
+                VersionState.RUNNING.code(),
+                VIEW,
+                version));
     }
 
     /** The version's job stopped with this savepoint. */
     void recordStopped(int version, String savepointPath) {
         requireCanBecome(version, VersionState.STOPPED);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET savepoint_path = ?, state = ? WHERE view_name = ? AND version = ?", savepointPath,
-                VersionState.STOPPED.code(), VIEW, version));
+                "UPDATE sales.view_versions SET savepoint_path = ?, state = ? WHERE view_name = ? AND version = ?",
+                savepointPath,
+                VersionState.STOPPED.code(),
+                VIEW,
+                version));
     }
 
     void recordRetired(int version) {
         requireCanBecome(version, VersionState.RETIRED);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET state = ? WHERE view_name = ? AND version = ?", VersionState.RETIRED.code(), VIEW, version));
+                "UPDATE sales.view_versions SET state = ? WHERE view_name = ? AND version = ?",
+                VersionState.RETIRED.code(),
+                VIEW,
+                version));
     }
 
     /** A version without a row, or with a state this build does not know, may become any state. */
     private void requireCanBecome(int version, VersionState next) {
         Optional<VersionState> now = version(version).flatMap(Version::state);
         if (now.isPresent() && !now.get().canBecome(next)) {
-            throw new StackException("version " + version + " is " + now.get().code() + " and cannot become " + next.code());
+            throw new StackException(
+                    "version " + version + " is " + now.get().code() + " and cannot become " + next.code());
         }
     }
 
@@ -106,22 +139,35 @@ final class ControlTable {
      */
     void switchActive(int from, int to, String reason) {
         Row row = session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.active_version SET version = ?, keyspace_name = ?, previous = ?, switched_at = ? WHERE view_name = ? IF version = ?",
-                to, ViewVersions.keyspace(to), from, Instant.now(), VIEW, from)).one();
+                        "UPDATE sales.active_version SET version = ?, keyspace_name = ?, previous = ?, switched_at = ? WHERE view_name = ? IF version = ?",
+                        to,
+                        ViewVersions.keyspace(to),
+                        from,
+                        Instant.now(),
+                        VIEW,
+                        from))
+                .one();
         if (row == null || !row.getBoolean("[applied]")) {
             Object now = row == null || row.isNull("version") ? "none" : row.getObject("version");
-            throw new StackException("the active version changed under us (expected " + from + ", found " + now + "): nothing switched");
+            throw new StackException(
+                    "the active version changed under us (expected " + from + ", found " + now + "): nothing switched");
         }
         session.execute(SimpleStatement.newInstance(
                 "INSERT INTO sales.switch_history (view_name, switched_at, from_version, to_version, reason) VALUES (?, now(), ?, ?, ?)",
-                VIEW, from, to, reason));
+                VIEW,
+                from,
+                to,
+                reason));
     }
 
     /** The first active version of a fresh installation, if none is set. */
     void initialiseActive(int version) {
         session.execute(SimpleStatement.newInstance(
                 "INSERT INTO sales.active_version (view_name, version, keyspace_name, switched_at) VALUES (?, ?, ?, ?) IF NOT EXISTS",
-                VIEW, version, ViewVersions.keyspace(version), Instant.now()));
+                VIEW,
+                version,
+                ViewVersions.keyspace(version),
+                Instant.now()));
     }
 
     boolean keyspaceExists(String keyspace) {
@@ -129,6 +175,7 @@ final class ControlTable {
     }
 
     void dropKeyspace(String keyspace) {
-        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(java.time.Duration.ofMinutes(1)));
+        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)
+                .setTimeout(java.time.Duration.ofMinutes(1)));
     }
 }

@@ -39,7 +39,12 @@ final class LateComparison {
      * @param horizon per log partition, the offset below which both versions had committed; an
      *        event envelope at or beyond it is left out (a closed-window envelope has no single offset and is always in)
      */
-    static Result compare(String bootstrap, String lateTopic, String keyspaceBefore, String keyspaceAfter, Map<Integer, Long> horizon) {
+    static Result compare(
+            String bootstrap,
+            String lateTopic,
+            String keyspaceBefore,
+            String keyspaceAfter,
+            Map<Integer, Long> horizon) {
         Set<String> before = new TreeSet<>();
         Set<String> after = new TreeSet<>();
         Properties props = Clients.kafkaSecurity();
@@ -47,9 +52,11 @@ final class LateComparison {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "replay-late-comparison");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(lateTopic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(lateTopic, p.partition())).toList();
+                    .map(p -> new TopicPartition(lateTopic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));

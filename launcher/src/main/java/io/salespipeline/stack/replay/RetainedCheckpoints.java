@@ -47,9 +47,13 @@ public final class RetainedCheckpoints {
 
         /** "checkpoint 17 of job abc… (/…/chk-17), completed at 2024-…Z (12 s before now)". */
         String describe(Instant now) {
-            String what = isCheckpoint() ? "checkpoint " + checkpointId + (jobId == null ? "" : " of job " + jobId) : "savepoint";
-            String when = completedAt == null ? "completion time unknown (not readable from here)"
-                    : "completed at " + completedAt + " (" + Progress.human(Duration.between(completedAt, now)) + " ago)";
+            String what = isCheckpoint()
+                    ? "checkpoint " + checkpointId + (jobId == null ? "" : " of job " + jobId)
+                    : "savepoint";
+            String when = completedAt == null
+                    ? "completion time unknown (not readable from here)"
+                    : "completed at " + completedAt + " (" + Progress.human(Duration.between(completedAt, now))
+                            + " ago)";
             return what + " " + pointer + ", " + when;
         }
     }
@@ -67,7 +71,8 @@ public final class RetainedCheckpoints {
             try {
                 return Optional.of(Path.of(URI.create(value)).normalize());
             } catch (IllegalArgumentException e) {
-                throw new StackException("cannot read the checkpoint directory '" + configured + "' as a file URI: " + e.getMessage());
+                throw new StackException(
+                        "cannot read the checkpoint directory '" + configured + "' as a file URI: " + e.getMessage());
             }
         }
         return Optional.empty();
@@ -119,12 +124,18 @@ public final class RetainedCheckpoints {
         }
         Path metadata = path.resolve(METADATA);
         if (!isComplete(metadata)) {
-            throw StackException.usage("--from " + location + ": no " + METADATA + " in it, so it is not a completed checkpoint or savepoint");
+            throw StackException.usage("--from " + location + ": no " + METADATA
+                    + " in it, so it is not a completed checkpoint or savepoint");
         }
         Matcher chk = CHECKPOINT.matcher(path.getFileName().toString());
-        String jobId = chk.matches() && path.getParent() != null && JOB_ID.matcher(path.getParent().getFileName().toString()).matches()
-                ? path.getParent().getFileName().toString() : null;
-        return new RestorePoint(path.toString(), jobId, chk.matches() ? Long.parseLong(chk.group(1)) : null, modified(metadata));
+        String jobId = chk.matches()
+                        && path.getParent() != null
+                        && JOB_ID.matcher(path.getParent().getFileName().toString())
+                                .matches()
+                ? path.getParent().getFileName().toString()
+                : null;
+        return new RestorePoint(
+                path.toString(), jobId, chk.matches() ? Long.parseLong(chk.group(1)) : null, modified(metadata));
     }
 
     private static Optional<RestorePoint> completed(String jobId, Path chk) {

@@ -38,10 +38,16 @@ public final class VersionOperations implements AutoCloseable {
     }
 
     /** Where a pipeline's services answer, and which log and jar its versions use. */
-    public record Endpoints(String flinkRest, String kafkaBootstrap, String cassandraContact, String topic, String jarOption) {
+    public record Endpoints(
+            String flinkRest, String kafkaBootstrap, String cassandraContact, String topic, String jarOption) {
         public static Endpoints localStack(StackLayout layout) {
             StackSettings settings = StackSettings.load(layout, null);
-            return new Endpoints(settings.flinkRest(), settings.kafkaBootstrap(), settings.cassandraContact(), Topic.ITEM_SALES.defaultName(), null);
+            return new Endpoints(
+                    settings.flinkRest(),
+                    settings.kafkaBootstrap(),
+                    settings.cassandraContact(),
+                    Topic.ITEM_SALES.defaultName(),
+                    null);
         }
     }
 
@@ -50,22 +56,32 @@ public final class VersionOperations implements AutoCloseable {
     private final PrintStream err;
 
     public VersionOperations(StackLayout layout, Endpoints endpoints, PrintStream out, PrintStream err) {
-        this.p = new VersionPipeline(layout, err, new FlinkRest(endpoints.flinkRest()), endpoints.kafkaBootstrap(), endpoints.cassandraContact(),
-                endpoints.topic(), endpoints.jarOption());
+        this.p = new VersionPipeline(
+                layout,
+                err,
+                new FlinkRest(endpoints.flinkRest()),
+                endpoints.kafkaBootstrap(),
+                endpoints.cassandraContact(),
+                endpoints.topic(),
+                endpoints.jarOption());
         this.out = out;
         this.err = err;
     }
 
     /** Submits the job of a version (default: the active one, else 1), which must have none running. */
     public Deployment deploy(Integer requestedVersion, List<String> jobSettings, Integer parallelism) {
-        int version = requestedVersion != null ? requestedVersion : p.control.active().map(ControlTable.Active::version).orElse(1);
+        int version = requestedVersion != null
+                ? requestedVersion
+                : p.control.active().map(ControlTable.Active::version).orElse(1);
         Optional<FlinkRest.Job> running = p.runningJob(version);
         if (running.isPresent()) {
-            throw new StackException("version " + version + " already has a running job " + running.get().id() + " (change it with ./replay savepoint)");
+            throw new StackException("version " + version + " already has a running job "
+                    + running.get().id() + " (change it with ./replay savepoint)");
         }
         String jobId = p.deploy(version, jobSettings, parallelism);
-        out.println("deployed view version " + version + " as job " + jobId + " (keyspace " + ViewVersions.keyspace(version)
-                + ", consumer group " + ViewVersions.consumerGroup(version) + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
+        out.println("deployed view version " + version + " as job " + jobId + " (keyspace "
+                + ViewVersions.keyspace(version) + ", consumer group " + ViewVersions.consumerGroup(version)
+                + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
         return new Deployment(version, jobId);
     }
 
@@ -80,7 +96,8 @@ public final class VersionOperations implements AutoCloseable {
         String jobId = switch (stateOf(version, recorded)) {
             case CREATED, RUNNING -> p.deploy(version, List.of(), null);
             // a version stopped with a savepoint resumes where it stopped instead of re-reading the log
-            case STOPPED -> p.start(version, List.of(), null, recorded.orElseThrow().savepointPath(), false);
+            case STOPPED ->
+                p.start(version, List.of(), null, recorded.orElseThrow().savepointPath(), false);
             case RETIRED -> throw retired(version, "cannot deploy it");
         };
         return new Deployment(version, jobId);
@@ -88,7 +105,9 @@ public final class VersionOperations implements AutoCloseable {
 
     /** Stops a deployment with a savepoint, recorded for its version; returns the savepoint's path. */
     public String stop(Deployment deployment) {
-        FlinkRest.Job job = p.flink.job(deployment.jobId()).filter(FlinkRest.Job::isRunning)
+        FlinkRest.Job job = p.flink
+                .job(deployment.jobId())
+                .filter(FlinkRest.Job::isRunning)
                 .orElseThrow(() -> new StackException("job " + deployment.jobId() + " is not running"));
         String savepointPath = p.stopWithSavepoint(job, null);
         p.control.recordStopped(deployment.version(), savepointPath);
@@ -96,9 +115,12 @@ public final class VersionOperations implements AutoCloseable {
     }
 
     /** A compatible change: stops a version's job with a savepoint and starts the (new) jar from it, checking the restore. */
-    public void savepoint(Integer requestedVersion, List<String> jobSettings, Integer parallelism, String savepointDir) {
+    public void savepoint(
+            Integer requestedVersion, List<String> jobSettings, Integer parallelism, String savepointDir) {
         int version = requestedVersion != null ? requestedVersion : p.activeVersion();
-        FlinkRest.Job job = p.runningJob(version).orElseThrow(() -> new StackException("no running job for view version " + version + " (deploy it with ./replay deploy --version " + version + ")"));
+        FlinkRest.Job job = p.runningJob(version)
+                .orElseThrow(() -> new StackException("no running job for view version " + version
+                        + " (deploy it with ./replay deploy --version " + version + ")"));
         Path jar = p.jar();
         String savepointPath = p.stopWithSavepoint(job, savepointDir);
         p.control.recordStopped(version, savepointPath);
@@ -106,7 +128,8 @@ public final class VersionOperations implements AutoCloseable {
         String jobId = p.start(version, jobSettings, parallelism, savepointPath, false, jar);
         String restored = p.awaitRestoredFrom(jobId);
         if (!samePath(restored, savepointPath)) {
-            throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not the savepoint " + savepointPath);
+            throw new StackException("job " + jobId + " is running but reports its restore as " + restored
+                    + ", not the savepoint " + savepointPath);
         }
         out.println("job " + jobId + " RUNNING, restored from savepoint " + restored);
     }
@@ -120,19 +143,29 @@ public final class VersionOperations implements AutoCloseable {
      * Only the latest checkpoint keeps the dead-letter and late topics exactly-once: the restored
      * job aborts the Kafka transactions the lost one left open after it.
      */
-    public void resume(Integer requestedVersion, RetainedCheckpoints.RestorePoint from, String checkpointDir, List<String> jobSettings, Integer parallelism) {
+    public void resume(
+            Integer requestedVersion,
+            RetainedCheckpoints.RestorePoint from,
+            String checkpointDir,
+            List<String> jobSettings,
+            Integer parallelism) {
         int version = requestedVersion != null ? requestedVersion : p.activeVersion();
         Optional<FlinkRest.Job> running = p.runningJob(version);
         if (running.isPresent()) {
-            throw new StackException("version " + version + "'s job " + running.get().id() + " is " + running.get().state()
+            throw new StackException("version " + version + "'s job "
+                    + running.get().id() + " is " + running.get().state()
                     + ": nothing to resume (a running job changes with ./replay savepoint)");
         }
         Optional<ControlTable.Version> recorded = p.control.version(version);
-        RetainedCheckpoints.RestorePoint restorePoint = from != null ? from : switch (stateOf(version, recorded)) {
-            case CREATED, RUNNING -> p.latestCheckpoint(version, recorded, checkpointDir);
-            case STOPPED -> p.recordedSavepoint(version, recorded.orElseThrow()).orElseGet(() -> p.latestCheckpoint(version, recorded, checkpointDir));
-            case RETIRED -> throw retired(version, "nothing to resume");
-        };
+        RetainedCheckpoints.RestorePoint restorePoint = from != null
+                ? from
+                : switch (stateOf(version, recorded)) {
+                    case CREATED, RUNNING -> p.latestCheckpoint(version, recorded, checkpointDir);
+                    case STOPPED ->
+                        p.recordedSavepoint(version, recorded.orElseThrow())
+                                .orElseGet(() -> p.latestCheckpoint(version, recorded, checkpointDir));
+                    case RETIRED -> throw retired(version, "nothing to resume");
+                };
         Map<Integer, Long> end = p.log.endOffsets(p.topic);
         Map<Integer, Long> committed = p.log.committed(ViewVersions.consumerGroup(version), p.topic);
         out.println("resuming view version " + version + " from " + restorePoint.describe(Instant.now()));
@@ -140,12 +173,27 @@ public final class VersionOperations implements AutoCloseable {
         String jobId = p.start(version, jobSettings, parallelism, restorePoint.pointer(), false);
         String restored = p.awaitRestoredFrom(jobId);
         if (!samePath(restored, restorePoint.pointer())) {
-            throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not " + restorePoint.pointer());
+            throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not "
+                    + restorePoint.pointer());
         }
-        long behind = committed.isEmpty() ? -1 : end.entrySet().stream().mapToLong(e -> e.getValue() - committed.getOrDefault(e.getKey(), 0L)).sum();
-        out.printf(Locale.ROOT, "job %s RUNNING after %.1f s, restored from %s; %s%n", jobId, (System.nanoTime() - started) / 1e9, restored,
-                behind < 0 ? "group " + ViewVersions.consumerGroup(version) + " has no committed offsets"
-                        : String.format(Locale.ROOT, "%,d events of the log lay past group %s's committed offsets when it started", behind, ViewVersions.consumerGroup(version)));
+        long behind = committed.isEmpty()
+                ? -1
+                : end.entrySet().stream()
+                        .mapToLong(e -> e.getValue() - committed.getOrDefault(e.getKey(), 0L))
+                        .sum();
+        out.printf(
+                Locale.ROOT,
+                "job %s RUNNING after %.1f s, restored from %s; %s%n",
+                jobId,
+                (System.nanoTime() - started) / 1e9,
+                restored,
+                behind < 0
+                        ? "group " + ViewVersions.consumerGroup(version) + " has no committed offsets"
+                        : String.format(
+                                Locale.ROOT,
+                                "%,d events of the log lay past group %s's committed offsets when it started",
+                                behind,
+                                ViewVersions.consumerGroup(version)));
     }
 
     /**
@@ -153,27 +201,47 @@ public final class VersionOperations implements AutoCloseable {
      * until it has caught up, compares what both found late and (unless {@code noSwitch}) switches
      * readers to it and stops the old version with a savepoint, kept for a rollback.
      */
-    public void reprocess(int version, List<String> jobSettings, Integer parallelism, long maxLag, Duration stallTimeout, boolean noSwitch, String savepointDir) {
+    public void reprocess(
+            int version,
+            List<String> jobSettings,
+            Integer parallelism,
+            long maxLag,
+            Duration stallTimeout,
+            boolean noSwitch,
+            String savepointDir) {
         int active = p.activeVersion();
-        if (version == active || p.control.version(version).isPresent() || p.control.keyspaceExists(ViewVersions.keyspace(version))) {
-            throw new StackException("version " + version + " already exists (keyspace " + ViewVersions.keyspace(version) + "): choose a new version, or retire it first");
+        if (version == active
+                || p.control.version(version).isPresent()
+                || p.control.keyspaceExists(ViewVersions.keyspace(version))) {
+            throw new StackException("version " + version + " already exists (keyspace "
+                    + ViewVersions.keyspace(version) + "): choose a new version, or retire it first");
         }
         Optional<FlinkRest.Job> serving = p.runningJob(active);
         p.ensureSchema(version);
         long started = System.nanoTime();
-        List<String> fromEarliest = new JobSetting.Arguments().set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest").addAll(jobSettings).toList();
+        List<String> fromEarliest = new JobSetting.Arguments()
+                .set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest")
+                .addAll(jobSettings)
+                .toList();
         String jobId = p.start(version, fromEarliest, parallelism, null, true);
-        out.println("reprocessing the log into " + ViewVersions.keyspace(version) + " as job " + jobId + " (group " + ViewVersions.consumerGroup(version) + "); version "
-                + active + " keeps serving" + serving.map(j -> " (job " + j.id() + ")").orElse(" (no running job)"));
+        out.println("reprocessing the log into " + ViewVersions.keyspace(version) + " as job " + jobId + " (group "
+                + ViewVersions.consumerGroup(version) + "); version " + active + " keeps serving"
+                + serving.map(j -> " (job " + j.id() + ")").orElse(" (no running job)"));
         CatchUp.Result result = p.awaitCaughtUp(jobId, maxLag, stallTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
-        String summary = String.format(Locale.ROOT, "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
-                result.eventsDone(), ViewVersions.keyspace(version), seconds, result.eventsDone() / Math.max(seconds, 0.001));
+        String summary = String.format(
+                Locale.ROOT,
+                "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
+                result.eventsDone(),
+                ViewVersions.keyspace(version),
+                seconds,
+                result.eventsDone() / Math.max(seconds, 0.001));
         if (serving.isPresent()) {
             out.println(p.compareLate(active, serving.get().id(), version, jobId));
         }
         if (noSwitch) {
-            out.println(summary + "; readers still use version " + active + " (--no-switch): switch with ./replay switch --version " + version);
+            out.println(summary + "; readers still use version " + active
+                    + " (--no-switch): switch with ./replay switch --version " + version);
             return;
         }
         p.control.switchActive(active, version, "reprocess");
@@ -181,7 +249,8 @@ public final class VersionOperations implements AutoCloseable {
         if (serving.isPresent()) {
             String savepointPath = p.stopWithSavepoint(serving.get(), savepointDir);
             p.control.recordStopped(active, savepointPath);
-            out.println("version " + active + " stopped with savepoint " + savepointPath + " (back to it with ./replay rollback)");
+            out.println("version " + active + " stopped with savepoint " + savepointPath
+                    + " (back to it with ./replay rollback)");
         }
     }
 
@@ -193,7 +262,8 @@ public final class VersionOperations implements AutoCloseable {
             return;
         }
         if (!p.control.keyspaceExists(ViewVersions.keyspace(version))) {
-            throw new StackException("version " + version + " has no keyspace " + ViewVersions.keyspace(version) + ": build it with ./replay reprocess --version " + version);
+            throw new StackException("version " + version + " has no keyspace " + ViewVersions.keyspace(version)
+                    + ": build it with ./replay reprocess --version " + version);
         }
         p.control.switchActive(active, version, "switch");
         out.println("readers now use version " + version + " (was " + active + ")");
@@ -201,7 +271,9 @@ public final class VersionOperations implements AutoCloseable {
 
     /** Points readers back at the previous version and, the way its state allows, starts its job; false when it could not. */
     public boolean rollback(List<String> jobSettings, Integer parallelism) {
-        ControlTable.Active active = p.control.active().orElseThrow(() -> new StackException("no active version is recorded in sales.active_version"));
+        ControlTable.Active active = p.control
+                .active()
+                .orElseThrow(() -> new StackException("no active version is recorded in sales.active_version"));
         if (active.previous() == null) {
             throw new StackException("version " + active.version() + " has no previous version to roll back to");
         }
@@ -222,7 +294,8 @@ public final class VersionOperations implements AutoCloseable {
             case RETIRED -> throw retired(previous, "cannot roll back to it");
         };
         if (savepointPath == null) {
-            err.println("version " + previous + " has no running job and no savepoint: start it with ./replay deploy --version " + previous);
+            err.println("version " + previous
+                    + " has no running job and no savepoint: start it with ./replay deploy --version " + previous);
             return false;
         }
         String jobId = p.start(previous, jobSettings, parallelism, savepointPath, false);
@@ -233,7 +306,8 @@ public final class VersionOperations implements AutoCloseable {
     /** Cancels a version's job and drops its keyspace (its history stays in the control table); never the active version. */
     public void retire(int version) {
         if (p.activeVersion() == version) {
-            throw new StackException("version " + version + " is the active version: switch readers away first (./replay switch or ./replay rollback)");
+            throw new StackException("version " + version
+                    + " is the active version: switch readers away first (./replay switch or ./replay rollback)");
         }
         for (FlinkRest.Job job : p.pipelineJobs()) {
             if (job.isRunning() && VersionPipeline.versionOf(job).orElse(-1) == version) {
@@ -243,40 +317,81 @@ public final class VersionOperations implements AutoCloseable {
         }
         p.control.dropKeyspace(ViewVersions.keyspace(version));
         p.control.recordRetired(version);
-        out.println("retired version " + version + ": dropped " + ViewVersions.keyspace(version) + " (its history stays in sales.view_versions)");
+        out.println("retired version " + version + ": dropped " + ViewVersions.keyspace(version)
+                + " (its history stays in sales.view_versions)");
     }
 
     /** Prints the active version, the log, and each version's job (state, uptime, checkpoint, rate, lag) or recorded state. */
     public void status() {
         Optional<ControlTable.Active> active = p.control.active();
-        out.println(active.map(a -> "active version: " + a.version() + " (keyspace " + a.keyspace() + ", since " + a.switchedAt()
-                + (a.previous() == null ? "" : ", previous " + a.previous()) + ")").orElse("active version: none recorded"));
+        out.println(active.map(a -> "active version: " + a.version() + " (keyspace " + a.keyspace() + ", since "
+                        + a.switchedAt() + (a.previous() == null ? "" : ", previous " + a.previous()) + ")")
+                .orElse("active version: none recorded"));
         Map<Integer, Long> end = p.log.endOffsets(p.topic);
-        out.printf(Locale.ROOT, "log %s: %,d events in %d partitions%n", p.topic, end.values().stream().mapToLong(Long::longValue).sum()
-                - p.log.startOffsets(p.topic).values().stream().mapToLong(Long::longValue).sum(), end.size());
-        out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %s%n", "VERSION", "JOB", "STATE", "UPTIME", "LAST CHECKPOINT", "RECORDS/S (1 min)", "LAG (records behind the log end)");
+        out.printf(
+                Locale.ROOT,
+                "log %s: %,d events in %d partitions%n",
+                p.topic,
+                end.values().stream().mapToLong(Long::longValue).sum()
+                        - p.log.startOffsets(p.topic).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum(),
+                end.size());
+        out.printf(
+                Locale.ROOT,
+                "%-8s %-33s %-11s %-10s %-22s %-16s %s%n",
+                "VERSION",
+                "JOB",
+                "STATE",
+                "UPTIME",
+                "LAST CHECKPOINT",
+                "RECORDS/S (1 min)",
+                "LAG (records behind the log end)");
         Set<Integer> shown = new HashSet<>();
-        for (FlinkRest.Job job : p.pipelineJobs().stream().filter(FlinkRest.Job::isRunning).toList()) {
+        for (FlinkRest.Job job :
+                p.pipelineJobs().stream().filter(FlinkRest.Job::isRunning).toList()) {
             int version = VersionPipeline.versionOf(job).orElseThrow();
             shown.add(version);
             FlinkRest.Checkpoints cp = p.flink.checkpoints(job.id());
-            String checkpoint = cp.lastCompletedAt() == 0 ? "none yet"
-                    : "#" + cp.completedCount() + ", " + Duration.between(Instant.ofEpochMilli(cp.lastCompletedAt()), Instant.now()).toSeconds() + " s ago";
-            String rate = p.flink.sourceMetricSum(job.id(), "numRecordsOutPerSecond").map(r -> String.format(Locale.ROOT, "%,.0f", r)).orElse("-");
-            Map<Integer, Long> behind = PipelineMonitor.recordsBehind(p.flink, p.log, job.id(), p.topic, ViewVersions.consumerGroup(version), end);
-            out.printf(Locale.ROOT, "%-8s %-33s %-11s %-10s %-22s %-16s %,d: %s%n", version + (active.map(a -> a.version() == version).orElse(false) ? "*" : ""),
-                    job.id(), job.state(), Progress.human(Duration.ofMillis(job.durationMs())), checkpoint, rate,
-                    behind.values().stream().mapToLong(Long::longValue).sum(), Progress.perPartition(behind));
+            String checkpoint = cp.lastCompletedAt() == 0
+                    ? "none yet"
+                    : "#" + cp.completedCount() + ", "
+                            + Duration.between(Instant.ofEpochMilli(cp.lastCompletedAt()), Instant.now())
+                                    .toSeconds() + " s ago";
+            String rate = p.flink
+                    .sourceMetricSum(job.id(), "numRecordsOutPerSecond")
+                    .map(r -> String.format(Locale.ROOT, "%,.0f", r))
+                    .orElse("-");
+            Map<Integer, Long> behind = PipelineMonitor.recordsBehind(
+                    p.flink, p.log, job.id(), p.topic, ViewVersions.consumerGroup(version), end);
+            out.printf(
+                    Locale.ROOT,
+                    "%-8s %-33s %-11s %-10s %-22s %-16s %,d: %s%n",
+                    version + (active.map(a -> a.version() == version).orElse(false) ? "*" : ""),
+                    job.id(),
+                    job.state(),
+                    Progress.human(Duration.ofMillis(job.durationMs())),
+                    checkpoint,
+                    rate,
+                    behind.values().stream().mapToLong(Long::longValue).sum(),
+                    Progress.perPartition(behind));
             if (cp.lastSavepointPath() != null) {
                 out.println("         latest savepoint: " + cp.lastSavepointPath());
             }
         }
         for (ControlTable.Version v : p.control.versions()) {
             if (!shown.contains(v.version())) {
-                out.printf(Locale.ROOT, "%-8s %-33s %-11s%s%n", v.version() + (active.map(a -> a.version() == v.version()).orElse(false) ? "*" : ""),
-                        "(no running job)", v.state().map(VersionState::code).orElse("-"), v.savepointPath() == null ? "" : " savepoint " + v.savepointPath());
+                out.printf(
+                        Locale.ROOT,
+                        "%-8s %-33s %-11s%s%n",
+                        v.version()
+                                + (active.map(a -> a.version() == v.version()).orElse(false) ? "*" : ""),
+                        "(no running job)",
+                        v.state().map(VersionState::code).orElse("-"),
+                        v.savepointPath() == null ? "" : " savepoint " + v.savepointPath());
                 if (v.is(VersionState.RUNNING)) {
-                    out.println("         its job " + v.jobId() + " is gone (a lost JobManager?): ./replay resume --version " + v.version());
+                    out.println("         its job " + v.jobId()
+                            + " is gone (a lost JobManager?): ./replay resume --version " + v.version());
                 }
             }
         }
@@ -288,12 +403,15 @@ public final class VersionOperations implements AutoCloseable {
         if (recorded.isEmpty()) {
             return VersionState.CREATED;
         }
-        return recorded.get().state().orElseThrow(() -> new StackException("version " + version
-                + "'s recorded state is unknown to this build (written by a newer ./replay?): use that build"));
+        return recorded.get()
+                .state()
+                .orElseThrow(() -> new StackException("version " + version
+                        + "'s recorded state is unknown to this build (written by a newer ./replay?): use that build"));
     }
 
     private static StackException retired(int version, String consequence) {
-        return new StackException("version " + version + " was retired (keyspace " + ViewVersions.keyspace(version) + " dropped): " + consequence);
+        return new StackException("version " + version + " was retired (keyspace " + ViewVersions.keyspace(version)
+                + " dropped): " + consequence);
     }
 
     private static boolean samePath(String a, String b) {

@@ -1,17 +1,17 @@
 package io.salespipeline.stack.replay;
 
-import io.salespipeline.stack.clients.LogPositions;
-import io.salespipeline.stack.clients.FlinkRest;
-import io.salespipeline.contract.ViewVersions;
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
-import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.ViewVersions;
+import io.salespipeline.stack.Pause;
+import io.salespipeline.stack.Progress;
+import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.Clients;
 import io.salespipeline.stack.clients.CqlScripts;
-import io.salespipeline.stack.Progress;
-import io.salespipeline.stack.Pause;
+import io.salespipeline.stack.clients.FlinkRest;
+import io.salespipeline.stack.clients.LogPositions;
 import io.salespipeline.stack.local.JobJar;
-import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.local.StackLayout;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,6 +37,7 @@ final class VersionPipeline implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     /** The job's default {@code --kafka.late-topic}, which every version writes. */
     private static final String LATE_TOPIC = Topic.LATE_EVENTS.defaultName();
+
     private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(10);
 
     private final StackLayout layout;
@@ -50,7 +51,14 @@ final class VersionPipeline implements AutoCloseable {
     private final CqlSession session;
     final ControlTable control;
 
-    VersionPipeline(StackLayout layout, PrintStream err, FlinkRest flink, String kafka, String cassandra, String topic, String jarOption) {
+    VersionPipeline(
+            StackLayout layout,
+            PrintStream err,
+            FlinkRest flink,
+            String kafka,
+            String cassandra,
+            String topic,
+            String jarOption) {
         this.layout = layout;
         this.err = err;
         this.flink = flink;
@@ -65,16 +73,24 @@ final class VersionPipeline implements AutoCloseable {
     }
 
     int activeVersion() {
-        return control.active().map(ControlTable.Active::version)
-                .orElseThrow(() -> new StackException("no active version is recorded in sales.active_version: deploy first with ./replay deploy"));
+        return control.active()
+                .map(ControlTable.Active::version)
+                .orElseThrow(() -> new StackException(
+                        "no active version is recorded in sales.active_version: deploy first with ./replay deploy"));
     }
 
     List<FlinkRest.Job> pipelineJobs() {
-        return flink.jobs().stream().filter(j -> versionOf(j).isPresent()).sorted(Comparator.comparing(j -> versionOf(j).orElse(0))).toList();
+        return flink.jobs().stream()
+                .filter(j -> versionOf(j).isPresent())
+                .sorted(Comparator.comparing(j -> versionOf(j).orElse(0)))
+                .toList();
     }
 
     Optional<FlinkRest.Job> runningJob(int version) {
-        return pipelineJobs().stream().filter(FlinkRest.Job::isRunning).filter(j -> versionOf(j).orElse(-1) == version).findFirst();
+        return pipelineJobs().stream()
+                .filter(FlinkRest.Job::isRunning)
+                .filter(j -> versionOf(j).orElse(-1) == version)
+                .findFirst();
     }
 
     String deploy(int version, List<String> jobSettings, Integer parallelism) {
@@ -95,14 +111,26 @@ final class VersionPipeline implements AutoCloseable {
         return JobJar.resolve(layout.repoRoot(), jarOption);
     }
 
-    String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
+    String start(
+            int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
         return start(version, jobSettings, parallelism, savepointPath, fromEarliest, jar());
     }
 
     /** Uploads the jar, starts the job for this version and waits until it runs. */
-    String start(int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest, Path jar) {
-        List<String> programArgs = new JobSetting.Arguments().set(JobSetting.VIEW_VERSION, version).set(JobSetting.KAFKA_BOOTSTRAP, kafka)
-                .set(JobSetting.CASSANDRA_CONTACT, cassandra).set(JobSetting.KAFKA_TOPIC, topic).addAll(jobSettings).toList();
+    String start(
+            int version,
+            List<String> jobSettings,
+            Integer parallelism,
+            String savepointPath,
+            boolean fromEarliest,
+            Path jar) {
+        List<String> programArgs = new JobSetting.Arguments()
+                .set(JobSetting.VIEW_VERSION, version)
+                .set(JobSetting.KAFKA_BOOTSTRAP, kafka)
+                .set(JobSetting.CASSANDRA_CONTACT, cassandra)
+                .set(JobSetting.KAFKA_TOPIC, topic)
+                .addAll(jobSettings)
+                .toList();
         String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
         flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
         control.recordJob(version, jobId);
@@ -120,14 +148,27 @@ final class VersionPipeline implements AutoCloseable {
         awaitNextCheckpoint(afterJob);
         Map<Integer, Long> committedBefore = log.committed(ViewVersions.consumerGroup(before), topic);
         Map<Integer, Long> horizon = new TreeMap<>();
-        log.committed(ViewVersions.consumerGroup(after), topic).forEach((partition, offset) -> horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
+        log.committed(ViewVersions.consumerGroup(after), topic)
+                .forEach((partition, offset) ->
+                        horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
         awaitNextCheckpoint(beforeJob);
         awaitNextCheckpoint(afterJob);
-        LateComparison.Result late = LateComparison.compare(kafka, LATE_TOPIC, ViewVersions.keyspace(before), ViewVersions.keyspace(after), horizon);
-        String sample = Stream.concat(late.onlyBefore().stream().map(k -> k + " (only v" + before + ")"), late.onlyAfter().stream().map(k -> k + " (only v" + after + ")"))
-                .limit(5).collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
-                horizon.values().stream().mapToLong(Long::longValue).sum(), before, late.before().size(), after, late.after().size(), late.differently(),
+        LateComparison.Result late = LateComparison.compare(
+                kafka, LATE_TOPIC, ViewVersions.keyspace(before), ViewVersions.keyspace(after), horizon);
+        String sample = Stream.concat(
+                        late.onlyBefore().stream().map(k -> k + " (only v" + before + ")"),
+                        late.onlyAfter().stream().map(k -> k + " (only v" + after + ")"))
+                .limit(5)
+                .collect(Collectors.joining(", "));
+        return String.format(
+                Locale.ROOT,
+                "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
+                horizon.values().stream().mapToLong(Long::longValue).sum(),
+                before,
+                late.before().size(),
+                after,
+                late.after().size(),
+                late.differently(),
                 sample.isEmpty() ? "" : " (" + sample + ")");
     }
 
@@ -136,7 +177,8 @@ final class VersionPipeline implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (flink.checkpoints(jobId).completedCount() <= seen) {
             if (System.nanoTime() > deadline) {
-                throw new StackException("job " + jobId + " completed no checkpoint in " + START_TIMEOUT.toSeconds() + " s: its late envelopes cannot be compared");
+                throw new StackException("job " + jobId + " completed no checkpoint in " + START_TIMEOUT.toSeconds()
+                        + " s: its late envelopes cannot be compared");
             }
             Pause.millis(500);
         }
@@ -155,9 +197,11 @@ final class VersionPipeline implements AutoCloseable {
                 return location.get();
             }
             if (elapsed > SAVEPOINT_TIMEOUT.toSeconds()) {
-                throw new StackException("the savepoint of job " + job.id() + " did not finish within " + SAVEPOINT_TIMEOUT.toMinutes() + " min");
+                throw new StackException("the savepoint of job " + job.id() + " did not finish within "
+                        + SAVEPOINT_TIMEOUT.toMinutes() + " min");
             }
-            progress.update(String.format(Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
+            progress.update(String.format(
+                    Locale.ROOT, "taking a savepoint of job %s and stopping it: %.0f s", job.id(), elapsed));
             Pause.millis(500);
         }
     }
@@ -167,30 +211,43 @@ final class VersionPipeline implements AutoCloseable {
         if (recorded.savepointPath() == null) {
             return Optional.empty();
         }
-        err.println("version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
+        err.println(
+                "version " + version + " was stopped with a savepoint, its newest state: resuming from that savepoint");
         return Optional.of(RetainedCheckpoints.given(recorded.savepointPath()));
     }
 
     /** The newest completed checkpoint of the version's recorded job (see {@link VersionOperations#resume}). */
-    RetainedCheckpoints.RestorePoint latestCheckpoint(int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
-        String configured = checkpointDirOption != null ? checkpointDirOption
+    RetainedCheckpoints.RestorePoint latestCheckpoint(
+            int version, Optional<ControlTable.Version> recorded, String checkpointDirOption) {
+        String configured = checkpointDirOption != null
+                ? checkpointDirOption
                 : flink.configValue("execution.checkpointing.dir", "state.checkpoints.dir")
-                        .orElseThrow(() -> new StackException("the cluster at " + flink.base() + " sets no execution.checkpointing.dir: pass --from <checkpoint path>"));
+                        .orElseThrow(() -> new StackException("the cluster at " + flink.base()
+                                + " sets no execution.checkpointing.dir: pass --from <checkpoint path>"));
         Path dir = RetainedCheckpoints.localDirectory(configured)
-                .orElseThrow(() -> new StackException("checkpoints live in " + configured + ", which this machine cannot list: pass --from <checkpoint path>"));
+                .orElseThrow(() -> new StackException("checkpoints live in " + configured
+                        + ", which this machine cannot list: pass --from <checkpoint path>"));
         if (!Files.isDirectory(dir)) {
-            throw new StackException("no checkpoint directory " + dir + " on this machine (the cluster's " + configured + "): pass --checkpoint-dir or --from");
+            throw new StackException("no checkpoint directory " + dir + " on this machine (the cluster's " + configured
+                    + "): pass --checkpoint-dir or --from");
         }
         String jobId = recorded.map(ControlTable.Version::jobId).orElse(null);
         if (jobId == null) {
             RetainedCheckpoints.RestorePoint newest = RetainedCheckpoints.newest(dir)
-                    .orElseThrow(() -> new StackException("no completed checkpoint under " + dir + " and no job recorded for version " + version + ": deploy it with ./replay deploy"));
-            err.println("no job is recorded for version " + version + " in sales.view_versions: taking the newest completed checkpoint under " + dir + " (job " + newest.jobId() + ")");
+                    .orElseThrow(() -> new StackException("no completed checkpoint under " + dir
+                            + " and no job recorded for version " + version + ": deploy it with ./replay deploy"));
+            err.println("no job is recorded for version " + version
+                    + " in sales.view_versions: taking the newest completed checkpoint under " + dir + " (job "
+                    + newest.jobId() + ")");
             return newest;
         }
-        return RetainedCheckpoints.latestOf(dir, jobId).orElseThrow(() -> new StackException("version " + version + "'s job " + jobId
-                + " left no completed checkpoint in " + dir.resolve(jobId) + RetainedCheckpoints.newest(dir).map(n -> " (the newest one there is "
-                + n.pointer() + ")").orElse("") + ": pass --from <checkpoint path>, or deploy afresh"));
+        return RetainedCheckpoints.latestOf(dir, jobId)
+                .orElseThrow(() -> new StackException("version " + version + "'s job " + jobId
+                        + " left no completed checkpoint in " + dir.resolve(jobId)
+                        + RetainedCheckpoints.newest(dir)
+                                .map(n -> " (the newest one there is " + n.pointer() + ")")
+                                .orElse("")
+                        + ": pass --from <checkpoint path>, or deploy afresh"));
     }
 
     CatchUp.Result awaitCaughtUp(String jobId, long maxLag, Duration stallTimeout) {
@@ -212,7 +269,8 @@ final class VersionPipeline implements AutoCloseable {
             }
             Pause.millis(500);
         }
-        throw new StackException("job " + jobId + " runs but has not reported restoring from a savepoint within " + START_TIMEOUT.toSeconds() + " s");
+        throw new StackException("job " + jobId + " runs but has not reported restoring from a savepoint within "
+                + START_TIMEOUT.toSeconds() + " s");
     }
 
     @Override

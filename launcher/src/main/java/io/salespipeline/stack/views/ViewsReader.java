@@ -1,7 +1,5 @@
 package io.salespipeline.stack.views;
 
-import io.salespipeline.stack.clients.CqlScripts;
-import io.salespipeline.contract.ViewVersions;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -9,8 +7,10 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.clients.Clients;
+import io.salespipeline.stack.clients.CqlScripts;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -32,21 +32,30 @@ public final class ViewsReader implements AutoCloseable {
     /** The view name whose row in {@code sales.active_version} readers follow (cql/00-control.cql). */
     static final String VIEW = "sales";
 
-
     /** item_sales: the latest sale of an item by event time. */
-    public record SaleRow(String itemId, String storeId, Instant timestamp, LocalDate day, String itemName, int itemSold) {}
+    public record SaleRow(
+            String itemId, String storeId, Instant timestamp, LocalDate day, String itemName, int itemSold) {}
 
     /** sales_by_store_day: one sale of a store. */
-    public record StoreSaleRow(String storeId, LocalDate day, Instant timestamp, String eventId, String itemId, String itemName, int itemSold) {}
+    public record StoreSaleRow(
+            String storeId,
+            LocalDate day,
+            Instant timestamp,
+            String eventId,
+            String itemId,
+            String itemName,
+            int itemSold) {}
 
     /**
      * store_sales_per_minute or item_sales_per_hour: one window of one key (a store or an item
      * name); {@code isFinal} once the window has closed, before that an early, growing result.
      */
-    public record WindowRow(String key, Instant windowStart, Instant windowEnd, long units, long events, boolean isFinal) {}
+    public record WindowRow(
+            String key, Instant windowStart, Instant windowEnd, long units, long events, boolean isFinal) {}
 
     /** top_items_per_store_hour: one rank of one store's hour, rank 1 = most units. */
-    public record TopItemRow(String storeId, Instant windowStart, int rank, String itemName, long units, boolean isFinal) {}
+    public record TopItemRow(
+            String storeId, Instant windowStart, int rank, String itemName, long units, boolean isFinal) {}
 
     private final CqlSession session;
     private final String keyspace;
@@ -59,17 +68,22 @@ public final class ViewsReader implements AutoCloseable {
     private ViewsReader(CqlSession session, String keyspace) {
         this.session = session;
         this.keyspace = keyspace;
-        this.sale = prepare("SELECT item_id, sale.store_id AS store_id, sale.timestamp_ms AS timestamp_ms, sale.timestamp_dt AS timestamp_dt, "
-                + "sale.item_name AS item_name, sale.item_sold AS item_sold FROM " + keyspace + ".item_sales WHERE item_id = ?");
+        this.sale = prepare(
+                "SELECT item_id, sale.store_id AS store_id, sale.timestamp_ms AS timestamp_ms, sale.timestamp_dt AS timestamp_dt, "
+                        + "sale.item_name AS item_name, sale.item_sold AS item_sold FROM " + keyspace
+                        + ".item_sales WHERE item_id = ?");
         // Reversing the clustering order is free within one partition: newest first without sorting here.
-        this.storeDay = prepare("SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold FROM " + keyspace
-                + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? ORDER BY timestamp_ms DESC, event_id DESC LIMIT ?");
-        this.storeMinutes = prepare("SELECT store_id, window_start, window_end, units, events, final FROM " + keyspace
-                + ".store_sales_per_minute WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?");
+        this.storeDay = prepare(
+                "SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold FROM " + keyspace
+                        + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? ORDER BY timestamp_ms DESC, event_id DESC LIMIT ?");
+        this.storeMinutes = prepare(
+                "SELECT store_id, window_start, window_end, units, events, final FROM " + keyspace
+                        + ".store_sales_per_minute WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?");
         this.itemHours = prepare("SELECT item_name, window_start, window_end, units, events, final FROM " + keyspace
                 + ".item_sales_per_hour WHERE item_name = ? AND window_date = ?");
-        this.topItems = prepare("SELECT store_id, window_start, rank, item_name, units, final FROM " + keyspace
-                + ".top_items_per_store_hour WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?");
+        this.topItems = prepare(
+                "SELECT store_id, window_start, rank, item_name, units, final FROM " + keyspace
+                        + ".top_items_per_store_hour WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?");
     }
 
     /**
@@ -80,12 +94,15 @@ public final class ViewsReader implements AutoCloseable {
      */
     public static ViewsReader open(String cassandraContact, String keyspaceOverride) {
         String override = keyspaceOverride == null ? null : checkedKeyspace(keyspaceOverride);
-        CqlSession session = Clients.cqlSession(cassandraContact, "pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status");
+        CqlSession session = Clients.cqlSession(
+                cassandraContact, "pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status");
         try {
             String keyspace = override != null ? override : activeKeyspace(session);
             if (!CqlScripts.keyspaceExists(session, keyspace)) {
-                throw new StackException("keyspace " + keyspace + " does not exist" + (override == null
-                        ? ", although sales.active_version points at it (./replay status)" : " (./replay status lists the view versions)"));
+                throw new StackException("keyspace " + keyspace + " does not exist"
+                        + (override == null
+                                ? ", although sales.active_version points at it (./replay status)"
+                                : " (./replay status lists the view versions)"));
             }
             return new ViewsReader(session, keyspace);
         } catch (RuntimeException e) {
@@ -103,8 +120,17 @@ public final class ViewsReader implements AutoCloseable {
     }
 
     public Optional<SaleRow> sale(String itemId) {
-        return read(sale.bind(itemId), r -> new SaleRow(r.getString("item_id"), r.getString("store_id"), r.getInstant("timestamp_ms"),
-                r.getLocalDate("timestamp_dt"), r.getString("item_name"), r.getInt("item_sold"))).stream().findFirst();
+        return read(
+                        sale.bind(itemId),
+                        r -> new SaleRow(
+                                r.getString("item_id"),
+                                r.getString("store_id"),
+                                r.getInstant("timestamp_ms"),
+                                r.getLocalDate("timestamp_dt"),
+                                r.getString("item_name"),
+                                r.getInt("item_sold")))
+                .stream()
+                .findFirst();
     }
 
     /** The newest {@code limit} sales of a store on a day, newest first. */
@@ -112,8 +138,16 @@ public final class ViewsReader implements AutoCloseable {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        return read(storeDay.bind(storeId, day, limit), r -> new StoreSaleRow(r.getString("store_id"), r.getLocalDate("timestamp_dt"),
-                r.getInstant("timestamp_ms"), r.getString("event_id"), r.getString("item_id"), r.getString("item_name"), r.getInt("item_sold")));
+        return read(
+                storeDay.bind(storeId, day, limit),
+                r -> new StoreSaleRow(
+                        r.getString("store_id"),
+                        r.getLocalDate("timestamp_dt"),
+                        r.getInstant("timestamp_ms"),
+                        r.getString("event_id"),
+                        r.getString("item_id"),
+                        r.getString("item_name"),
+                        r.getInt("item_sold")));
     }
 
     /** Every minute window of a store's day, oldest first. */
@@ -147,8 +181,15 @@ public final class ViewsReader implements AutoCloseable {
     }
 
     private List<TopItemRow> topItems(String storeId, LocalDate day, LocalTime from, LocalTime to) {
-        return read(topItems.bind(storeId, day, startOf(day, from), endOf(day, to)), r -> new TopItemRow(r.getString("store_id"),
-                r.getInstant("window_start"), r.getInt("rank"), r.getString("item_name"), r.getLong("units"), r.getBoolean("final")));
+        return read(
+                topItems.bind(storeId, day, startOf(day, from), endOf(day, to)),
+                r -> new TopItemRow(
+                        r.getString("store_id"),
+                        r.getInstant("window_start"),
+                        r.getInt("rank"),
+                        r.getString("item_name"),
+                        r.getLong("units"),
+                        r.getBoolean("final")));
     }
 
     /**
@@ -168,7 +209,8 @@ public final class ViewsReader implements AutoCloseable {
     public static String checkedKeyspace(String keyspace) {
         String lower = keyspace.toLowerCase(Locale.ROOT);
         if (!ViewVersions.isKeyspaceName(lower)) {
-            throw StackException.usage("not a keyspace name: '" + keyspace + "' (letters, digits and _, starting with a letter)");
+            throw StackException.usage(
+                    "not a keyspace name: '" + keyspace + "' (letters, digits and _, starting with a letter)");
         }
         return lower;
     }
@@ -177,14 +219,17 @@ public final class ViewsReader implements AutoCloseable {
         Row row;
         try {
             row = session.execute(SimpleStatement.newInstance(
-                    "SELECT keyspace_name FROM sales.active_version WHERE view_name = ?", VIEW)).one();
+                            "SELECT keyspace_name FROM sales.active_version WHERE view_name = ?", VIEW))
+                    .one();
         } catch (InvalidQueryException e) {
-            throw new StackException("no control keyspace 'sales' (apply cql/ with ./stack cql, or pass --keyspace): " + oneLine(e));
+            throw new StackException(
+                    "no control keyspace 'sales' (apply cql/ with ./stack cql, or pass --keyspace): " + oneLine(e));
         } catch (DriverException e) {
             throw new StackException("cannot read sales.active_version: " + oneLine(e));
         }
         if (row == null || row.isNull("keyspace_name")) {
-            throw new StackException("no active version is recorded in sales.active_version (deploy with ./replay deploy, or pass --keyspace or --version)");
+            throw new StackException(
+                    "no active version is recorded in sales.active_version (deploy with ./replay deploy, or pass --keyspace or --version)");
         }
         return checkedKeyspace(row.getString("keyspace_name"));
     }
@@ -193,7 +238,8 @@ public final class ViewsReader implements AutoCloseable {
         try {
             return session.prepare(cql);
         } catch (InvalidQueryException e) {
-            throw new StackException("keyspace " + keyspace + " does not hold the views of cql/10-views.cql: " + oneLine(e));
+            throw new StackException(
+                    "keyspace " + keyspace + " does not hold the views of cql/10-views.cql: " + oneLine(e));
         } catch (DriverException e) {
             throw new StackException("cannot prepare the reads of " + keyspace + ": " + oneLine(e));
         }
@@ -212,8 +258,13 @@ public final class ViewsReader implements AutoCloseable {
     }
 
     private static WindowRow windowRow(Row r, String keyColumn) {
-        return new WindowRow(r.getString(keyColumn), r.getInstant("window_start"), r.getInstant("window_end"), r.getLong("units"),
-                r.getLong("events"), r.getBoolean("final"));
+        return new WindowRow(
+                r.getString(keyColumn),
+                r.getInstant("window_start"),
+                r.getInstant("window_end"),
+                r.getLong("units"),
+                r.getLong("events"),
+                r.getBoolean("final"));
     }
 
     // Driver messages list every node tried on separate lines; the CLI prints errors as one line.

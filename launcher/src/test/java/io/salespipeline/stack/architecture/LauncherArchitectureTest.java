@@ -22,30 +22,59 @@ import com.tngtech.archunit.lang.ArchRule;
 class LauncherArchitectureTest {
 
     @ArchTest
-    static final ArchRule layersAreEnteredOnlyFromAbove = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("commands").definedBy("io.salespipeline.stack.cli..")
-            .layer("operations").definedBy("io.salespipeline.stack.replay..", "io.salespipeline.stack.views..", "io.salespipeline.stack.generate..")
-            .layer("local stack").definedBy("io.salespipeline.stack.local..")
-            .layer("clients").definedBy("io.salespipeline.stack.clients..")
-            .layer("basics").definedBy("io.salespipeline.stack")
-            .whereLayer("commands").mayNotBeAccessedByAnyLayer()
-            .whereLayer("operations").mayOnlyBeAccessedByLayers("commands")
-            .whereLayer("local stack").mayOnlyBeAccessedByLayers("commands", "operations")
-            .whereLayer("clients").mayOnlyBeAccessedByLayers("commands", "operations", "local stack");
+    static final ArchRule layersAreEnteredOnlyFromAbove = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("commands")
+            .definedBy("io.salespipeline.stack.cli..")
+            .layer("operations")
+            .definedBy(
+                    "io.salespipeline.stack.replay..",
+                    "io.salespipeline.stack.views..",
+                    "io.salespipeline.stack.generate..")
+            .layer("local stack")
+            .definedBy("io.salespipeline.stack.local..")
+            .layer("clients")
+            .definedBy("io.salespipeline.stack.clients..")
+            .layer("basics")
+            .definedBy("io.salespipeline.stack")
+            .whereLayer("commands")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("operations")
+            .mayOnlyBeAccessedByLayers("commands")
+            .whereLayer("local stack")
+            .mayOnlyBeAccessedByLayers("commands", "operations")
+            .whereLayer("clients")
+            .mayOnlyBeAccessedByLayers("commands", "operations", "local stack");
 
     @ArchTest
-    static final ArchRule viewsUseNoOtherOperation = noClasses().that().resideInAPackage("..stack.views..")
-            .should().dependOnClassesThat().resideInAnyPackage("..stack.replay..", "..stack.generate..");
+    static final ArchRule viewsUseNoOtherOperation = noClasses()
+            .that()
+            .resideInAPackage("..stack.views..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("..stack.replay..", "..stack.generate..");
 
     @ArchTest
-    static final ArchRule generateUsesNoOtherOperation = noClasses().that().resideInAPackage("..stack.generate..")
-            .should().dependOnClassesThat().resideInAnyPackage("..stack.replay..", "..stack.views..");
+    static final ArchRule generateUsesNoOtherOperation = noClasses()
+            .that()
+            .resideInAPackage("..stack.generate..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("..stack.replay..", "..stack.views..");
 
     @ArchTest
-    static final ArchRule replayUsesNoOtherOperation = noClasses().that().resideInAPackage("..stack.replay..")
-            .should().dependOnClassesThat().resideInAnyPackage("..stack.views..", "..stack.generate..");
+    static final ArchRule replayUsesNoOtherOperation = noClasses()
+            .that()
+            .resideInAPackage("..stack.replay..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("..stack.views..", "..stack.generate..");
 
     @ArchTest
-    static final ArchRule theContractDependsOnPlainJavaOnly = classes().that().resideInAPackage("io.salespipeline.contract..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("io.salespipeline.contract..", "java..");
+    static final ArchRule theContractDependsOnPlainJavaOnly = classes()
+            .that()
+            .resideInAPackage("io.salespipeline.contract..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("io.salespipeline.contract..", "java..");
 }

@@ -1,15 +1,15 @@
 package io.salespipeline.stack.cli;
 
-import io.salespipeline.stack.generate.StatusLine;
-import io.salespipeline.stack.generate.Message;
-import io.salespipeline.stack.generate.GenerateOptions;
-import io.salespipeline.stack.generate.EventGeneratorTest;
-import io.salespipeline.stack.generate.EventGenerator;
-import io.salespipeline.stack.generate.EventPublisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.salespipeline.stack.StackException;
+import io.salespipeline.stack.generate.EventGenerator;
+import io.salespipeline.stack.generate.EventGeneratorTest;
+import io.salespipeline.stack.generate.EventPublisher;
+import io.salespipeline.stack.generate.GenerateOptions;
+import io.salespipeline.stack.generate.Message;
+import io.salespipeline.stack.generate.StatusLine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -41,7 +41,8 @@ class GenerateCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final List<String> finished = new ArrayList<>();
     private final List<String> bootstraps = new ArrayList<>();
-    private MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private InputStream stdin = InputStream.nullInputStream();
 
     private final StatusLine status = new StatusLine() {
@@ -59,24 +60,48 @@ class GenerateCommandTest {
             bootstraps.add(bootstrap);
             return producer;
         });
-        GenerateCommand command = new GenerateCommand(new PrintStream(out, true, StandardCharsets.UTF_8), publisher, () -> "127.0.0.1:19092");
+        GenerateCommand command = new GenerateCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8), publisher, () -> "127.0.0.1:19092");
         return command.run(List.of(args));
     }
 
     @Test
     void sendsExactlyCountMessagesThoseOfTheGenerator() {
-        assertThat(run("--count", "2500", "--seed", "3", "--bad-ratio", "0.1", "--late-ratio", "0.1", "--topic", "t", "--bootstrap", "h:1")).isZero();
+        assertThat(run(
+                        "--count",
+                        "2500",
+                        "--seed",
+                        "3",
+                        "--bad-ratio",
+                        "0.1",
+                        "--late-ratio",
+                        "0.1",
+                        "--topic",
+                        "t",
+                        "--bootstrap",
+                        "h:1"))
+                .isZero();
 
-        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(3, 20, 30, 0.1, 0.1, Instant.parse("2018-06-29T20:45:00Z").toEpochMilli(), 0));
-        List<Message> expected = IntStream.range(0, 2500).mapToObj(i -> generator.next()).toList();
-        assertThat(producer.history()).hasSize(2500).allSatisfy(r -> assertThat(r.topic()).isEqualTo("t"));
-        assertThat(producer.history().stream().map(r -> EventGeneratorTest.describe(new Message(r.key(), r.value(), false, null))).toList())
-                .isEqualTo(expected.stream().map(m -> EventGeneratorTest.describe(new Message(m.key(), m.value(), false, null))).toList());
+        EventGenerator generator = new EventGenerator(new EventGenerator.Settings(
+                3, 20, 30, 0.1, 0.1, Instant.parse("2018-06-29T20:45:00Z").toEpochMilli(), 0));
+        List<Message> expected =
+                IntStream.range(0, 2500).mapToObj(i -> generator.next()).toList();
+        assertThat(producer.history())
+                .hasSize(2500)
+                .allSatisfy(r -> assertThat(r.topic()).isEqualTo("t"));
+        assertThat(producer.history().stream()
+                        .map(r -> EventGeneratorTest.describe(new Message(r.key(), r.value(), false, null)))
+                        .toList())
+                .isEqualTo(expected.stream()
+                        .map(m -> EventGeneratorTest.describe(new Message(m.key(), m.value(), false, null)))
+                        .toList());
         assertThat(bootstraps).containsExactly("h:1");
         assertThat(producer.closed()).isTrue();
         long bad = expected.stream().filter(Message::bad).count();
         long late = expected.stream().filter(Message::late).count();
-        assertThat(finished).singleElement().asString()
+        assertThat(finished)
+                .singleElement()
+                .asString()
                 .matches("sent 2500 events \\(" + bad + " bad, " + late + " late\\) in [0-9.]+ s, [0-9]+ events/s");
     }
 
@@ -84,7 +109,10 @@ class GenerateCommandTest {
     void withoutBootstrapItSendsToTheRunningStacksKafka() {
         run("--count", "1");
         assertThat(bootstraps).containsExactly("127.0.0.1:19092");
-        assertThat(producer.history()).singleElement().extracting(ProducerRecord::topic).isEqualTo("item_sales");
+        assertThat(producer.history())
+                .singleElement()
+                .extracting(ProducerRecord::topic)
+                .isEqualTo("item_sales");
     }
 
     @Test
@@ -99,14 +127,18 @@ class GenerateCommandTest {
     @Test
     void aFailedSendStopsSendingAndFailsWithOneLine() throws Exception {
         producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        CompletableFuture<Integer> result = CompletableFuture.supplyAsync(() -> run("--count", "1000", "--rate", "200"));
+        CompletableFuture<Integer> result =
+                CompletableFuture.supplyAsync(() -> run("--count", "1000", "--rate", "200"));
         while (producer.history().size() < 3) {
             Thread.sleep(1);
         }
         producer.errorNext(new TimeoutException("Expiring 1 record(s)\nfor item_sales-0"));
-        assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
-                .hasMessageMatching("sending to topic item_sales at 127.0.0.1:19092 failed \\(0 of [0-9]+ messages acknowledged\\): Expiring 1 record\\(s\\) for item_sales-0 \\(does the topic exist, and does Kafka answer there\\? \\./stack status\\)");
+        assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+                .hasMessageMatching(
+                        "sending to topic item_sales at 127.0.0.1:19092 failed \\(0 of [0-9]+ messages acknowledged\\): Expiring 1 record\\(s\\) for item_sales-0 \\(does the topic exist, and does Kafka answer there\\? \\./stack status\\)");
         assertThat(producer.history().size()).isLessThan(100);
         assertThat(producer.closed()).isTrue();
     }
@@ -115,7 +147,8 @@ class GenerateCommandTest {
     void aSendThatThrowsFailsTheCommandToo() {
         producer.sendException = new KafkaException("producer is closed");
         assertThatThrownBy(() -> run("--count", "5"))
-                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
                 .hasMessageEndingWith("failed (0 of 0 messages acknowledged): producer is closed");
     }
 
@@ -123,7 +156,8 @@ class GenerateCommandTest {
     void sendsStdinLinesAsTheyAreWithoutKey() {
         stdin = new ByteArrayInputStream("{\"a\": 1}\n\nnot json\r\n{\"b\": 2}".getBytes(StandardCharsets.UTF_8));
         assertThat(run("--stdin")).isZero();
-        assertThat(producer.history()).allSatisfy(r -> assertThat(r.key()).isNull())
+        assertThat(producer.history())
+                .allSatisfy(r -> assertThat(r.key()).isNull())
                 .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly("{\"a\": 1}", "not json", "{\"b\": 2}");
         assertThat(finished).singleElement().asString().startsWith("sent 3 events from stdin in ");
@@ -145,32 +179,35 @@ class GenerateCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "--rate -3 --count 5                  | --rate must be >= 0, got -3",
-        "--rate 5                             | --count is required (or send lines with --file PATH or --stdin)",
-        "--count 0                            | --count must be >= 1, got 0",
-        "--count ten                          | option --count expects a whole number, got 'ten'",
-        "--count                              | option --count needs a value",
-        "--count 1 --rate NaN                 | option --rate expects a number, got 'NaN'",
-        "--count 1 --bad-ratio 1.5            | --bad-ratio must be between 0 and 1, got 1.5",
-        "--count 1 --late-ratio=-0.1          | --late-ratio must be between 0 and 1, got -0.1",
-        "--count 1 --stores 0                 | --stores must be between 1 and 1000, got 0",
-        "--count 1 --items 9001               | --items must be between 1 and 9000, got 9001",
-        "--count 1 --start-time yesterday     | --start-time expects an ISO-8601 instant such as 2018-06-29T20:45:00Z or now, got 'yesterday'",
-        "--count 1 --start-time 1999-01-01T00:00:00Z | --start-time must be from 2001-01-01T00:00:00Z to before 2099-01-01T00:00:00Z (the pipeline accepts event times in 2000..2099), got 1999-01-01T00:00:00Z",
-        "--count 1 --bootstrap localhost      | --bootstrap expects host:port, got 'localhost'",
-        "--count 1 --topic=                   | --topic must not be empty",
-        "--count 1 --count 2                  | option --count is given twice",
-        "--count 1 extra                      | generate takes no arguments, got 'extra'",
-        "--count 1 --stdin=yes                | option --stdin takes no value",
-        "--stdin --file x                     | --file and --stdin exclude each other",
-        "--stdin --seed 3                     | --seed shapes generated events; it does not apply to --stdin",
-        "--file /no/such/file                 | --file /no/such/file: no such readable file",
-        "--count 1 --colour red               | unknown option --colour (known: --bad-ratio, --bootstrap, --count, --file, --items, --late-ratio, --rate, --seed, --start-time, --stdin, --stores, --topic)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--rate -3 --count 5                  | --rate must be >= 0, got -3",
+                "--rate 5                             | --count is required (or send lines with --file PATH or --stdin)",
+                "--count 0                            | --count must be >= 1, got 0",
+                "--count ten                          | option --count expects a whole number, got 'ten'",
+                "--count                              | option --count needs a value",
+                "--count 1 --rate NaN                 | option --rate expects a number, got 'NaN'",
+                "--count 1 --bad-ratio 1.5            | --bad-ratio must be between 0 and 1, got 1.5",
+                "--count 1 --late-ratio=-0.1          | --late-ratio must be between 0 and 1, got -0.1",
+                "--count 1 --stores 0                 | --stores must be between 1 and 1000, got 0",
+                "--count 1 --items 9001               | --items must be between 1 and 9000, got 9001",
+                "--count 1 --start-time yesterday     | --start-time expects an ISO-8601 instant such as 2018-06-29T20:45:00Z or now, got 'yesterday'",
+                "--count 1 --start-time 1999-01-01T00:00:00Z | --start-time must be from 2001-01-01T00:00:00Z to before 2099-01-01T00:00:00Z (the pipeline accepts event times in 2000..2099), got 1999-01-01T00:00:00Z",
+                "--count 1 --bootstrap localhost      | --bootstrap expects host:port, got 'localhost'",
+                "--count 1 --topic=                   | --topic must not be empty",
+                "--count 1 --count 2                  | option --count is given twice",
+                "--count 1 extra                      | generate takes no arguments, got 'extra'",
+                "--count 1 --stdin=yes                | option --stdin takes no value",
+                "--stdin --file x                     | --file and --stdin exclude each other",
+                "--stdin --seed 3                     | --seed shapes generated events; it does not apply to --stdin",
+                "--file /no/such/file                 | --file /no/such/file: no such readable file",
+                "--count 1 --colour red               | unknown option --colour (known: --bad-ratio, --bootstrap, --count, --file, --items, --late-ratio, --rate, --seed, --start-time, --stdin, --stores, --topic)",
+            })
     void badArgumentsAreUsageErrorsWithOneLineReason(String args, String reason) {
         assertThatThrownBy(() -> run(args.trim().split("\\s+")))
-                .isInstanceOfSatisfying(StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
                 .hasMessage(reason);
         assertThat(bootstraps).as("no producer for a usage error").isEmpty();
     }
@@ -178,9 +215,20 @@ class GenerateCommandTest {
     @Test
     void helpListsEveryOption() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: ./stack generate --count N")
-                .contains("--rate R", "--stores S", "--items I", "--bad-ratio X", "--late-ratio Y", "--seed K", "--start-time T",
-                        "--topic T", "--bootstrap H:P", "--file PATH", "--stdin");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith("usage: ./stack generate --count N")
+                .contains(
+                        "--rate R",
+                        "--stores S",
+                        "--items I",
+                        "--bad-ratio X",
+                        "--late-ratio Y",
+                        "--seed K",
+                        "--start-time T",
+                        "--topic T",
+                        "--bootstrap H:P",
+                        "--file PATH",
+                        "--stdin");
         assertThat(bootstraps).isEmpty();
     }
 

@@ -31,16 +31,18 @@ class ReplayResumeArgumentsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "resume --version 0                       | --version must be a positive whole number, got 0",
-        "resume --version -3                      | --version must be a positive whole number, got -3",
-        "resume --version two                     | option --version expects a whole number, got 'two'",
-        "resume --from                            | option --from needs a value",
-        "resume --savepoint-dir /tmp              | unknown option --savepoint-dir",
-        "resume --version 1 --version 2           | option --version is given twice",
-        "resume chk-12                            | unexpected argument 'chk-12' (job settings go after --)",
-        "resume --from /x --checkpoint-dir /y     | resume takes --from or --checkpoint-dir, not both",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "resume --version 0                       | --version must be a positive whole number, got 0",
+                "resume --version -3                      | --version must be a positive whole number, got -3",
+                "resume --version two                     | option --version expects a whole number, got 'two'",
+                "resume --from                            | option --from needs a value",
+                "resume --savepoint-dir /tmp              | unknown option --savepoint-dir",
+                "resume --version 1 --version 2           | option --version is given twice",
+                "resume chk-12                            | unexpected argument 'chk-12' (job settings go after --)",
+                "resume --from /x --checkpoint-dir /y     | resume takes --from or --checkpoint-dir, not both",
+            })
     void argumentErrorsAreOneLineWithExitCodeTwo(String argv, String message) {
         assertThatThrownBy(() -> run(argv.strip().split("\\s+")))
                 .isInstanceOf(StackException.class)
@@ -51,11 +53,13 @@ class ReplayResumeArgumentsTest {
 
     @Test
     void aFromThatIsNotACompletedCheckpointIsRefusedBeforeConnecting() throws Exception {
-        Path unfinished = Files.createDirectories(dir.resolve("0123456789abcdef0123456789abcdef").resolve("chk-3"));
+        Path unfinished = Files.createDirectories(
+                dir.resolve("0123456789abcdef0123456789abcdef").resolve("chk-3"));
 
         assertThatThrownBy(() -> run("resume", "--from", unfinished.toString()))
                 .isInstanceOf(StackException.class)
-                .hasMessage("--from " + unfinished + ": no _metadata in it, so it is not a completed checkpoint or savepoint");
+                .hasMessage("--from " + unfinished
+                        + ": no _metadata in it, so it is not a completed checkpoint or savepoint");
         assertThatThrownBy(() -> run("resume", "--from", dir.resolve("gone").toString()))
                 .isInstanceOf(StackException.class)
                 .hasMessageContaining("no such checkpoint or savepoint directory");
@@ -64,6 +68,7 @@ class ReplayResumeArgumentsTest {
     @Test
     void theUsageListsResume() {
         assertThat(run("help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("resume [--version N] [--from PATH] [--checkpoint-dir DIR]");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("resume [--version N] [--from PATH] [--checkpoint-dir DIR]");
     }
 }

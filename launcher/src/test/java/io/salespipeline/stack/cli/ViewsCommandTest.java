@@ -1,10 +1,10 @@
 package io.salespipeline.stack.cli;
 
-import io.salespipeline.stack.views.ViewsReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.salespipeline.stack.views.ViewsReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +37,15 @@ class ViewsCommandTest {
     private String localContact = NOTHING_THERE;
 
     private ViewsCommand command() {
-        return new ViewsCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                environment, () -> {
+        return new ViewsCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                environment,
+                () -> {
                     localContactLookups.add(localContact);
                     return localContact;
-                }, CLOCK);
+                },
+                CLOCK);
     }
 
     private int run(String... argv) {
@@ -64,8 +68,17 @@ class ViewsCommandTest {
         out.reset();
         assertThat(run()).isEqualTo(2);
         assertThat(out()).startsWith("usage: ./views <pattern> [options]");
-        assertThat(ViewsCommand.USAGE).contains("sale --item ITEM_ID", "store-day --store STORE_ID", "store-minutes --store STORE_ID",
-                "item-hours --item-name NAME", "top-items --store STORE_ID", "--json", "--contact HOST:PORT", "--keyspace", "--version N");
+        assertThat(ViewsCommand.USAGE)
+                .contains(
+                        "sale --item ITEM_ID",
+                        "store-day --store STORE_ID",
+                        "store-minutes --store STORE_ID",
+                        "item-hours --item-name NAME",
+                        "top-items --store STORE_ID",
+                        "--json",
+                        "--contact HOST:PORT",
+                        "--keyspace",
+                        "--version N");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,7 +114,9 @@ class ViewsCommandTest {
     @Test
     void noCassandraIsOneLineWithExit1() {
         assertThat(run("store-day", "--store", "S", "--contact", NOTHING_THERE)).isEqualTo(1);
-        assertThat(err()).isEqualTo("views: no Cassandra answers at 127.0.0.1:1 (pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status)\n");
+        assertThat(err())
+                .isEqualTo(
+                        "views: no Cassandra answers at 127.0.0.1:1 (pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status)\n");
         assertThat(out()).isEmpty();
     }
 
@@ -109,7 +124,10 @@ class ViewsCommandTest {
     void theContactComesFromTheOptionThenTheEnvironmentThenTheLocalStack() {
         environment.put("CASSANDRA_CONTACT", "127.0.0.1:2");
         localContact = "127.0.0.1:3";
-        assertThat(command().parse(List.of("sale", "--item", "x", "--contact", "127.0.0.1:1")).contact()).isEqualTo("127.0.0.1:1");
+        assertThat(command()
+                        .parse(List.of("sale", "--item", "x", "--contact", "127.0.0.1:1"))
+                        .contact())
+                .isEqualTo("127.0.0.1:1");
         assertThat(command().parse(List.of("sale", "--item", "x")).contact()).isEqualTo("127.0.0.1:2");
         assertThat(localContactLookups).isEmpty();
         environment.put("CASSANDRA_CONTACT", " ");
@@ -120,27 +138,60 @@ class ViewsCommandTest {
     @Test
     void theKeyspaceIsTheActiveVersionUnlessChosen() {
         assertThat(command().parse(List.of("sale", "--item", "x")).keyspace()).isNull();
-        assertThat(command().parse(List.of("sale", "--item", "x", "--version", "3")).keyspace()).isEqualTo("sales_v3");
+        assertThat(command()
+                        .parse(List.of("sale", "--item", "x", "--version", "3"))
+                        .keyspace())
+                .isEqualTo("sales_v3");
         // unquoted CQL names are case-insensitive: Sales_V2 is sales_v2
-        assertThat(command().parse(List.of("sale", "--item", "x", "--keyspace", "Sales_V2")).keyspace()).isEqualTo("sales_v2");
+        assertThat(command()
+                        .parse(List.of("sale", "--item", "x", "--keyspace", "Sales_V2"))
+                        .keyspace())
+                .isEqualTo("sales_v2");
     }
 
     @Test
     void theDayDefaultsToTodayInUtcAndEachPatternEchoesItsQuery() {
-        assertThat(command().parse(List.of("store-day", "--store", "Store 1")).request().query())
-                .containsExactly(Map.entry("pattern", "store-day"), Map.entry("store_id", "Store 1"),
-                        Map.entry("timestamp_dt", "2024-03-01"), Map.entry("limit", 50));
-        assertThat(command().parse(List.of("store-minutes", "--store", "Store 1", "--day", "2023-11-14", "--from", "09:05", "--to", "10:00")).request())
-                .satisfies(r -> assertThat(r.query()).containsExactly(Map.entry("pattern", "store-minutes"), Map.entry("store_id", "Store 1"),
-                        Map.entry("window_date", "2023-11-14"), Map.entry("from", "09:05"), Map.entry("to", "10:00")))
+        assertThat(command()
+                        .parse(List.of("store-day", "--store", "Store 1"))
+                        .request()
+                        .query())
+                .containsExactly(
+                        Map.entry("pattern", "store-day"),
+                        Map.entry("store_id", "Store 1"),
+                        Map.entry("timestamp_dt", "2024-03-01"),
+                        Map.entry("limit", 50));
+        assertThat(command()
+                        .parse(List.of(
+                                "store-minutes",
+                                "--store",
+                                "Store 1",
+                                "--day",
+                                "2023-11-14",
+                                "--from",
+                                "09:05",
+                                "--to",
+                                "10:00"))
+                        .request())
+                .satisfies(r -> assertThat(r.query())
+                        .containsExactly(
+                                Map.entry("pattern", "store-minutes"),
+                                Map.entry("store_id", "Store 1"),
+                                Map.entry("window_date", "2023-11-14"),
+                                Map.entry("from", "09:05"),
+                                Map.entry("to", "10:00")))
                 .satisfies(r -> assertThat(r.subject()).isEqualTo("store 'Store 1' on 2023-11-14 from 09:05 to 10:00"))
                 .satisfies(r -> assertThat(r.columns()).isEqualTo(ViewsCommand.STORE_SALES_PER_MINUTE));
         assertThat(command().parse(List.of("top-items", "--store", "S", "--hour", "7", "--json")))
                 .satisfies(i -> assertThat(i.json()).isTrue())
                 .satisfies(i -> assertThat(i.request().subject()).isEqualTo("store 'S' on 2024-03-01 at hour 07"))
                 .satisfies(i -> assertThat(i.request().query()).containsEntry("hour", 7));
-        assertThat(command().parse(List.of("item-hours", "--item-name", "Item 7")).request().subject()).isEqualTo("item name 'Item 7' on 2024-03-01");
-        assertThat(command().parse(List.of("sale", "--item", "it-1")).request().subject()).isEqualTo("item 'it-1'");
+        assertThat(command()
+                        .parse(List.of("item-hours", "--item-name", "Item 7"))
+                        .request()
+                        .subject())
+                .isEqualTo("item name 'Item 7' on 2024-03-01");
+        assertThat(command().parse(List.of("sale", "--item", "it-1")).request().subject())
+                .isEqualTo("item 'it-1'");
     }
 
     @Test
@@ -155,25 +206,29 @@ class ViewsCommandTest {
 
     // ---------------------------------------------------------------- formats
 
-    private static final ViewsReader.WindowRow EARLY = new ViewsReader.WindowRow("Store 1", Instant.parse("2024-03-01T23:59:00Z"),
-            Instant.parse("2024-03-02T00:00:00Z"), 12345, 7, false);
-    private static final ViewsReader.WindowRow CLOSED = new ViewsReader.WindowRow("Store 1", Instant.parse("2024-03-01T10:00:00Z"),
-            Instant.parse("2024-03-01T10:01:00Z"), 5, 2, true);
+    private static final ViewsReader.WindowRow EARLY = new ViewsReader.WindowRow(
+            "Store 1", Instant.parse("2024-03-01T23:59:00Z"), Instant.parse("2024-03-02T00:00:00Z"), 12345, 7, false);
+    private static final ViewsReader.WindowRow CLOSED = new ViewsReader.WindowRow(
+            "Store 1", Instant.parse("2024-03-01T10:00:00Z"), Instant.parse("2024-03-01T10:01:00Z"), 5, 2, true);
 
     private static ViewsCommand.Request minutes(String subject) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("pattern", "store-minutes");
         query.put("store_id", "Store 1");
         query.put("window_date", "2024-03-01");
-        return new ViewsCommand.Request("store-minutes", query, subject, ViewsCommand.STORE_SALES_PER_MINUTE, r -> List.of());
+        return new ViewsCommand.Request(
+                "store-minutes", query, subject, ViewsCommand.STORE_SALES_PER_MINUTE, r -> List.of());
     }
 
     @Test
     void aTableHasAHeaderAlignedColumnsWithNumbersOnTheRightAndARowCount() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         ViewsCommand.Request request = minutes("store 'Store 1' on 2024-03-01");
-        ViewsCommand.printTable(new PrintStream(buffer, true, StandardCharsets.UTF_8), ViewsCommand.header("sales_v2", 2, true, request),
-                request.columns(), List.of(ViewsCommand.cells(CLOSED), ViewsCommand.cells(EARLY)));
+        ViewsCommand.printTable(
+                new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                ViewsCommand.header("sales_v2", 2, true, request),
+                request.columns(),
+                List.of(ViewsCommand.cells(CLOSED), ViewsCommand.cells(EARLY)));
 
         assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 keyspace sales_v2, view version 2 (active): store-minutes for store 'Store 1' on 2024-03-01
@@ -188,8 +243,11 @@ class ViewsCommandTest {
     void anEmptyTableStillNamesItsColumnsAndAnOtherKeyspaceHasNoVersion() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         ViewsCommand.Request request = minutes("store 'Nowhere' on 2024-03-01");
-        ViewsCommand.printTable(new PrintStream(buffer, true, StandardCharsets.UTF_8), ViewsCommand.header("t_test", -1, false, request),
-                request.columns(), List.of());
+        ViewsCommand.printTable(
+                new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                ViewsCommand.header("t_test", -1, false, request),
+                request.columns(),
+                List.of());
 
         assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 keyspace t_test: store-minutes for store 'Nowhere' on 2024-03-01
@@ -200,19 +258,23 @@ class ViewsCommandTest {
 
     @Test
     void jsonHasTheColumnNamesAsKeysTypedValuesAndIsoTimes() throws Exception {
-        ViewsReader.SaleRow sale = new ViewsReader.SaleRow("it-1", "Store 1", Instant.parse("2024-03-01T10:15:30.250Z"),
-                LocalDate.parse("2024-03-01"), null, 3);
+        ViewsReader.SaleRow sale = new ViewsReader.SaleRow(
+                "it-1", "Store 1", Instant.parse("2024-03-01T10:15:30.250Z"), LocalDate.parse("2024-03-01"), null, 3);
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("pattern", "sale");
         query.put("item_id", "it-1");
-        ViewsCommand.Request request = new ViewsCommand.Request("sale", query, "item 'it-1'", ViewsCommand.ITEM_SALES, r -> List.of());
+        ViewsCommand.Request request =
+                new ViewsCommand.Request("sale", query, "item 'it-1'", ViewsCommand.ITEM_SALES, r -> List.of());
 
         String json = ViewsCommand.json("sales_v2", 2, request, List.of(ViewsCommand.cells(sale)));
 
-        assertThat(json).isEqualTo("{\"keyspace\":\"sales_v2\",\"version\":2,\"query\":{\"pattern\":\"sale\",\"item_id\":\"it-1\"},"
-                + "\"rows\":[{\"item_id\":\"it-1\",\"store_id\":\"Store 1\",\"timestamp_ms\":\"2024-03-01T10:15:30.250Z\","
-                + "\"timestamp_dt\":\"2024-03-01\",\"item_name\":null,\"item_sold\":3}]}");
-        JsonNode window = new ObjectMapper().readTree(ViewsCommand.json("t_test", -1, minutes("x"), List.of(ViewsCommand.cells(EARLY))));
+        assertThat(json)
+                .isEqualTo(
+                        "{\"keyspace\":\"sales_v2\",\"version\":2,\"query\":{\"pattern\":\"sale\",\"item_id\":\"it-1\"},"
+                                + "\"rows\":[{\"item_id\":\"it-1\",\"store_id\":\"Store 1\",\"timestamp_ms\":\"2024-03-01T10:15:30.250Z\","
+                                + "\"timestamp_dt\":\"2024-03-01\",\"item_name\":null,\"item_sold\":3}]}");
+        JsonNode window = new ObjectMapper()
+                .readTree(ViewsCommand.json("t_test", -1, minutes("x"), List.of(ViewsCommand.cells(EARLY))));
         assertThat(window.get("version").isNull()).isTrue();
         assertThat(window.at("/rows/0/units").isIntegralNumber()).isTrue();
         assertThat(window.at("/rows/0/final").isBoolean()).isTrue();
@@ -222,7 +284,8 @@ class ViewsCommandTest {
     @Test
     void rowsBecomeCellsInTheViewsColumnOrder() {
         Instant at = Instant.parse("2024-03-01T10:00:00Z");
-        assertThat(ViewsCommand.cells(new ViewsReader.StoreSaleRow("S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2)))
+        assertThat(ViewsCommand.cells(new ViewsReader.StoreSaleRow(
+                        "S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2)))
                 .hasSameSizeAs(ViewsCommand.SALES_BY_STORE_DAY)
                 .containsExactly("S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2);
         assertThat(ViewsCommand.cells(new ViewsReader.TopItemRow("S", at, 1, "Item 1", 40L, true)))
@@ -230,6 +293,7 @@ class ViewsCommandTest {
                 .containsExactly("S", LocalDate.parse("2024-03-01"), at, 1, "Item 1", 40L, true);
         assertThat(ViewsCommand.cells(new ViewsReader.WindowRow("Item 1", at, at.plusSeconds(3600), 9, 4, false)))
                 .hasSameSizeAs(ViewsCommand.ITEM_SALES_PER_HOUR)
-                .isEqualTo(Arrays.asList("Item 1", LocalDate.parse("2024-03-01"), at, at.plusSeconds(3600), 9L, 4L, false));
+                .isEqualTo(Arrays.asList(
+                        "Item 1", LocalDate.parse("2024-03-01"), at, at.plusSeconds(3600), 9L, 4L, false));
     }
 }

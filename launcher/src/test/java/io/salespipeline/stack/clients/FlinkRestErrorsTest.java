@@ -29,19 +29,24 @@ class FlinkRestErrorsTest {
 
     @Test
     void anyOtherRootCauseKeepsItsSimpleClassName() {
-        String trace = "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n\tat a.b(C.java:1)\n"
-                + "Caused by: org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: boom\n\tat x.y(Z.java:2)\n"
-                + "Caused by: java.lang.IllegalStateException: the catalog topic is missing\n\tat p.q(R.java:3)\n";
+        String trace =
+                "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n\tat a.b(C.java:1)\n"
+                        + "Caused by: org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: boom\n\tat x.y(Z.java:2)\n"
+                        + "Caused by: java.lang.IllegalStateException: the catalog topic is missing\n\tat p.q(R.java:3)\n";
         assertThat(FlinkRest.rootCause(trace)).isEqualTo("IllegalStateException: the catalog topic is missing");
     }
 
     @Test
     void aTraceWithoutCausesIsItsFirstLineAndPlainTextStaysAsItIs() {
-        assertThat(FlinkRest.rootCause("org.apache.flink.runtime.rest.NotFoundException: Job 42 not found\n\tat a.b(C.java:1)"))
+        assertThat(FlinkRest.rootCause(
+                        "org.apache.flink.runtime.rest.NotFoundException: Job 42 not found\n\tat a.b(C.java:1)"))
                 .isEqualTo("NotFoundException: Job 42 not found");
         assertThat(FlinkRest.rootCause("Internal server error.")).isEqualTo("Internal server error.");
         com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode();
-        answer.putArray("errors").add("Not found: /jars/x").add("Not found: /jars/x").add("second: reason");
+        answer.putArray("errors")
+                .add("Not found: /jars/x")
+                .add("Not found: /jars/x")
+                .add("second: reason");
         assertThat(FlinkRest.reason(answer)).isEqualTo("Not found: /jars/x; second: reason");
     }
 }

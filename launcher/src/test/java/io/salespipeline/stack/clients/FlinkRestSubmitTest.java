@@ -49,12 +49,18 @@ class FlinkRestSubmitTest {
 
     private void answer(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
-        String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+        String request =
+                exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
         requests.add(request);
         if (request.equals("POST /jars/upload")) {
             reply(exchange, 200, "{\"filename\":\"/data/flink/uploads/" + JAR_ID + "\",\"status\":\"success\"}");
         } else if (request.equals("POST /jars/" + JAR_ID + "/run")) {
-            reply(exchange, runStatus, runStatus == 200 ? "{\"jobid\":\"job-1\"}" : "{\"errors\":[\"sales-pipeline: --window.store must be positive, got 0s\"]}");
+            reply(
+                    exchange,
+                    runStatus,
+                    runStatus == 200
+                            ? "{\"jobid\":\"job-1\"}"
+                            : "{\"errors\":[\"sales-pipeline: --window.store must be positive, got 0s\"]}");
         } else if (request.equals("DELETE /jars/" + JAR_ID)) {
             reply(exchange, deleteStatus, deleteStatus == 200 ? "{}" : "{\"errors\":[\"Failed to delete jar\"]}");
         } else {
@@ -72,7 +78,8 @@ class FlinkRestSubmitTest {
 
     private String submit() throws IOException {
         Path jar = Files.write(dir.resolve("job.jar"), new byte[] {1, 2, 3});
-        FlinkRest flink = new FlinkRest("http://127.0.0.1:" + server.getAddress().getPort());
+        FlinkRest flink =
+                new FlinkRest("http://127.0.0.1:" + server.getAddress().getPort());
         return flink.submit(jar, List.of("--view.version", "1"), 2, null, warnings);
     }
 
@@ -85,7 +92,8 @@ class FlinkRestSubmitTest {
         runStatus = 200;
         deleteStatus = 200;
         assertThat(submit()).isEqualTo("job-1");
-        assertThat(requests).containsExactly("POST /jars/upload", "POST /jars/" + JAR_ID + "/run", "DELETE /jars/" + JAR_ID);
+        assertThat(requests)
+                .containsExactly("POST /jars/upload", "POST /jars/" + JAR_ID + "/run", "DELETE /jars/" + JAR_ID);
         assertThat(warnings()).isEmpty();
     }
 
@@ -94,14 +102,16 @@ class FlinkRestSubmitTest {
         runStatus = 200;
         deleteStatus = 500;
         assertThat(submit()).isEqualTo("job-1");
-        assertThat(warnings()).contains("the uploaded job jar " + JAR_ID + " stays on the cluster", "Failed to delete jar");
+        assertThat(warnings())
+                .contains("the uploaded job jar " + JAR_ID + " stays on the cluster", "Failed to delete jar");
     }
 
     @Test
     void theJobsOwnErrorSurvivesAFailedDelete() {
         runStatus = 400;
         deleteStatus = 500;
-        assertThatThrownBy(this::submit).isInstanceOf(StackException.class)
+        assertThatThrownBy(this::submit)
+                .isInstanceOf(StackException.class)
                 .hasMessageContaining("starting the job failed (HTTP 400)")
                 .hasMessageContaining("--window.store must be positive");
         assertThat(requests).contains("DELETE /jars/" + JAR_ID);

@@ -21,6 +21,7 @@ public class EventGeneratorTest {
     private static final long START = Instant.parse("2018-06-29T20:45:00Z").toEpochMilli();
     /** The pipeline's defaults: 5 s out-of-orderness, 60 s allowed lateness. */
     private static final long OUT_OF_ORDERNESS_MS = 5_000;
+
     private static final long LATE_BEYOND_MS = OUT_OF_ORDERNESS_MS + 60_000;
 
     private static EventGenerator.Settings settings(long seed, double badRatio, double lateRatio) {
@@ -40,36 +41,50 @@ public class EventGeneratorTest {
 
     @Test
     void theSameSeedGivesTheSameMessagesByteForByte() {
-        List<String> first = take(settings(7, 0.1, 0.1), 10_000).stream().map(EventGeneratorTest::describe).toList();
-        List<String> second = take(settings(7, 0.1, 0.1), 10_000).stream().map(EventGeneratorTest::describe).toList();
+        List<String> first = take(settings(7, 0.1, 0.1), 10_000).stream()
+                .map(EventGeneratorTest::describe)
+                .toList();
+        List<String> second = take(settings(7, 0.1, 0.1), 10_000).stream()
+                .map(EventGeneratorTest::describe)
+                .toList();
         assertThat(second).isEqualTo(first);
         assertThat(new HashSet<>(first)).as("messages vary").hasSizeGreaterThan(9_900);
     }
 
     @Test
     void anotherSeedGivesOtherMessages() {
-        List<String> seven = take(settings(7, 0.1, 0.1), 10_000).stream().map(EventGeneratorTest::describe).toList();
-        List<String> eight = take(settings(8, 0.1, 0.1), 10_000).stream().map(EventGeneratorTest::describe).toList();
-        long same = IntStream.range(0, seven.size()).filter(i -> seven.get(i).equals(eight.get(i))).count();
+        List<String> seven = take(settings(7, 0.1, 0.1), 10_000).stream()
+                .map(EventGeneratorTest::describe)
+                .toList();
+        List<String> eight = take(settings(8, 0.1, 0.1), 10_000).stream()
+                .map(EventGeneratorTest::describe)
+                .toList();
+        long same = IntStream.range(0, seven.size())
+                .filter(i -> seven.get(i).equals(eight.get(i)))
+                .count();
         assertThat(same).isLessThan(100);
     }
 
     @Test
     void messagesHaveTheProducersShapeAndSloppiness() {
         List<Message> messages = take(settings(1, 0, 0), 10_000);
-        assertThat(new String(messages.get(0).value(), StandardCharsets.UTF_8)).matches(
-                "\\{\"item_id\": \"[a-z-]+-[0-9]+\", \"item_sold\": (\"?)[0-9]+\\1, \"item_name\": \"[A-Za-z ]+\","
-                        + " \"timestamp_ms\": (\"?)[0-9]{13}\\2, \"store_id\": \"[A-Za-z ]+ - [0-9]+\"\\}");
+        assertThat(new String(messages.get(0).value(), StandardCharsets.UTF_8))
+                .matches(
+                        "\\{\"item_id\": \"[a-z-]+-[0-9]+\", \"item_sold\": (\"?)[0-9]+\\1, \"item_name\": \"[A-Za-z ]+\","
+                                + " \"timestamp_ms\": (\"?)[0-9]{13}\\2, \"store_id\": \"[A-Za-z ]+ - [0-9]+\"\\}");
         Map<String, String> nameOfItem = new HashMap<>();
         int soldAsText = 0;
         int timestampAsText = 0;
         int small = 0;
         for (Message m : messages) {
             String json = new String(m.value(), StandardCharsets.UTF_8);
-            PipelineRules.Sale sale = PipelineRules.parse(m.value()).orElseThrow(() -> new AssertionError("invalid: " + json));
+            PipelineRules.Sale sale =
+                    PipelineRules.parse(m.value()).orElseThrow(() -> new AssertionError("invalid: " + json));
             assertThat(m.key()).isEqualTo(sale.storeId().getBytes(StandardCharsets.UTF_8));
             assertThat(sale.itemId()).startsWith(sale.itemName().toLowerCase().replace(' ', '-') + "-");
-            assertThat(nameOfItem.computeIfAbsent(sale.itemId(), id -> sale.itemName())).as("one name per item id").isEqualTo(sale.itemName());
+            assertThat(nameOfItem.computeIfAbsent(sale.itemId(), id -> sale.itemName()))
+                    .as("one name per item id")
+                    .isEqualTo(sale.itemName());
             assertThat(sale.itemSold()).isBetween(1L, 500L);
             soldAsText += json.contains("\"item_sold\": \"") ? 1 : 0;
             timestampAsText += json.contains("\"timestamp_ms\": \"") ? 1 : 0;
@@ -84,10 +99,14 @@ public class EventGeneratorTest {
     void eventTimeFollowsTheSimulatedClockNotTheWallClock() {
         List<Long> atTenPerSecond = timestamps(take(new EventGenerator.Settings(1, 20, 30, 0, 0, START, 10), 1_000));
         assertThat(atTenPerSecond.get(0)).isBetween(START - EventGenerator.MAX_REPORTING_DELAY_MS, START + 1_000);
-        assertThat(atTenPerSecond.get(999) - START).as("1,000 events at 10/s span about 100 s").isBetween(95_000L, 105_000L);
+        assertThat(atTenPerSecond.get(999) - START)
+                .as("1,000 events at 10/s span about 100 s")
+                .isBetween(95_000L, 105_000L);
 
         List<Long> unthrottled = timestamps(take(settings(1, 0, 0), 10_000));
-        assertThat(unthrottled.get(9_999) - START).as("unthrottled: event time at the nominal 1,000/s").isBetween(10_000L - EventGenerator.MAX_REPORTING_DELAY_MS - 200, 10_200L);
+        assertThat(unthrottled.get(9_999) - START)
+                .as("unthrottled: event time at the nominal 1,000/s")
+                .isBetween(10_000L - EventGenerator.MAX_REPORTING_DELAY_MS - 200, 10_200L);
     }
 
     @Test
@@ -97,7 +116,9 @@ public class EventGeneratorTest {
         int bad = 0;
         for (Message m : messages) {
             Optional<PipelineRules.Sale> sale = PipelineRules.parse(m.value());
-            assertThat(sale.isEmpty()).as("invalid exactly when malformed on purpose: %s", describe(m)).isEqualTo(m.bad());
+            assertThat(sale.isEmpty())
+                    .as("invalid exactly when malformed on purpose: %s", describe(m))
+                    .isEqualTo(m.bad());
             if (m.bad()) {
                 bad++;
                 faults.add(m.fault());
@@ -157,17 +178,27 @@ public class EventGeneratorTest {
         }
         assertThat(perStore).hasSize(20);
         assertThat(perItem).hasSize(30);
-        assertThat(Collections.max(perStore.values())).as("busiest store, average 500").isGreaterThan(3 * 500);
-        assertThat(Collections.max(perItem.values())).as("best-selling item, average 333").isGreaterThan(3 * 333);
+        assertThat(Collections.max(perStore.values()))
+                .as("busiest store, average 500")
+                .isGreaterThan(3 * 500);
+        assertThat(Collections.max(perItem.values()))
+                .as("best-selling item, average 333")
+                .isGreaterThan(3 * 333);
         assertThat(Collections.min(perStore.values())).as("quietest store").isLessThan(500 / 2);
     }
 
     @Test
     void theCatalogHasPlausibleUniqueNames() {
         Catalog small = new Catalog(20, 60);
-        assertThat(small.stores()).extracting(Catalog.Store::name).startsWith("Hermitage - 1", "Nevsky - 1").contains("Nevsky - 3").doesNotHaveDuplicates();
+        assertThat(small.stores())
+                .extracting(Catalog.Store::name)
+                .startsWith("Hermitage - 1", "Nevsky - 1")
+                .contains("Nevsky - 3")
+                .doesNotHaveDuplicates();
         assertThat(small.items()).extracting(Catalog.Item::id).doesNotHaveDuplicates();
-        assertThat(small.items()).filteredOn(item -> item.name().equals("Plates")).hasSize(2);
+        assertThat(small.items())
+                .filteredOn(item -> item.name().equals("Plates"))
+                .hasSize(2);
 
         Catalog largest = new Catalog(Catalog.MAX_STORES, Catalog.MAX_ITEMS);
         assertThat(largest.stores()).extracting(Catalog.Store::name).doesNotHaveDuplicates();
@@ -176,7 +207,8 @@ public class EventGeneratorTest {
 
     private static List<Long> timestamps(List<Message> messages) {
         List<Long> timestamps = new ArrayList<>();
-        messages.forEach(m -> timestamps.add(PipelineRules.parse(m.value()).orElseThrow().timestampMs()));
+        messages.forEach(
+                m -> timestamps.add(PipelineRules.parse(m.value()).orElseThrow().timestampMs()));
         return timestamps;
     }
 }

@@ -1,12 +1,10 @@
 package io.salespipeline.stack.generate;
 
-import io.salespipeline.contract.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.testkit.RealStackExtension;
 import io.salespipeline.testkit.TestNamespace;
-
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +37,23 @@ class EventPublisherIT {
         String bootstrap = ns.endpoints().kafkaBootstrap();
         List<String> finished = new ArrayList<>();
         StatusLine status = StatusLine.of(finished, (lines, text) -> {}, List::add);
-        GenerateOptions options = GenerateOptions.parse(List.of("--count", Integer.toString(COUNT), "--rate", "0", "--seed", "11",
-                "--bad-ratio", "0.05", "--late-ratio", "0.05", "--topic", topic), () -> { throw new AssertionError("no --start-time now"); });
+        GenerateOptions options = GenerateOptions.parse(
+                List.of(
+                        "--count",
+                        Integer.toString(COUNT),
+                        "--rate",
+                        "0",
+                        "--seed",
+                        "11",
+                        "--bad-ratio",
+                        "0.05",
+                        "--late-ratio",
+                        "0.05",
+                        "--topic",
+                        topic),
+                () -> {
+                    throw new AssertionError("no --start-time now");
+                });
 
         new EventPublisher(status).publish(options, bootstrap);
 
@@ -61,13 +74,18 @@ class EventPublisherIT {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             assertThat(r.key()).as("every message has a key").isNotNull();
             String key = utf8(r.key());
-            PipelineRules.parse(r.value()).ifPresent(sale -> assertThat(sale.storeId()).as("valid events keyed by store_id").isEqualTo(key));
+            PipelineRules.parse(r.value())
+                    .ifPresent(sale -> assertThat(sale.storeId())
+                            .as("valid events keyed by store_id")
+                            .isEqualTo(key));
             actualByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(latin1(r.value()));
             partitionsOfKey.computeIfAbsent(key, k -> new HashSet<>()).add(r.partition());
         }
         assertThat(actualByKey).isEqualTo(expectedByKey);
-        assertThat(partitionsOfKey.values()).allSatisfy(partitions -> assertThat(partitions).hasSize(1));
-        assertThat(records.stream().map(ConsumerRecord::partition).collect(Collectors.toSet())).hasSizeGreaterThan(1);
+        assertThat(partitionsOfKey.values())
+                .allSatisfy(partitions -> assertThat(partitions).hasSize(1));
+        assertThat(records.stream().map(ConsumerRecord::partition).collect(Collectors.toSet()))
+                .hasSizeGreaterThan(1);
     }
 
     /** Everything in the topic: read up to the end offsets, which also proves nothing beyond them. */
@@ -75,15 +93,18 @@ class EventPublisherIT {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
             return records;

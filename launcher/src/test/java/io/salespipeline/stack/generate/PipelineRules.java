@@ -34,10 +34,12 @@ final class PipelineRules {
     static Optional<Sale> parse(byte[] value) {
         JsonNode root;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value)).toString();
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
             root = JSON.readTree(text);
         } catch (IOException e) {
             // malformed UTF-8 (CharacterCodingException) or malformed JSON
@@ -51,8 +53,15 @@ final class PipelineRules {
         String itemName = text(root.get("item_name"));
         Long itemSold = integer(root.get("item_sold"));
         Long timestampMs = integer(root.get("timestamp_ms"));
-        if (itemId == null || storeId == null || itemName == null || itemSold == null || timestampMs == null
-                || itemSold < 0 || itemSold > 1_000_000 || timestampMs < MIN_TIMESTAMP_MS || timestampMs >= MAX_TIMESTAMP_MS) {
+        if (itemId == null
+                || storeId == null
+                || itemName == null
+                || itemSold == null
+                || timestampMs == null
+                || itemSold < 0
+                || itemSold > 1_000_000
+                || timestampMs < MIN_TIMESTAMP_MS
+                || timestampMs >= MAX_TIMESTAMP_MS) {
             return Optional.empty();
         }
         return Optional.of(new Sale(itemId, storeId, itemName, itemSold, timestampMs));

@@ -13,8 +13,11 @@ class LateComparisonTest {
         assertThat(LateComparison.belowHorizon("item_sales/0/99", horizon)).isTrue();
         assertThat(LateComparison.belowHorizon("item_sales/0/100", horizon)).isFalse();
         assertThat(LateComparison.belowHorizon("item_sales/1/7", horizon)).isFalse();
-        assertThat(LateComparison.belowHorizon("item_sales/3/0", horizon)).as("a partition neither version committed").isFalse();
+        assertThat(LateComparison.belowHorizon("item_sales/3/0", horizon))
+                .as("a partition neither version committed")
+                .isFalse();
         // a closed window's envelope names no single offset: always compared
-        assertThat(LateComparison.belowHorizon("store_sales_per_minute/1700000040000/Store 1/null", horizon)).isTrue();
+        assertThat(LateComparison.belowHorizon("store_sales_per_minute/1700000040000/Store 1/null", horizon))
+                .isTrue();
     }
 }

@@ -25,18 +25,21 @@ class RetainedCheckpointsTest {
     void theLatestCheckpointOfAJobIsTheHighestNumberWithItsMetadata() throws IOException {
         completed(JOB_A, 9, "2024-03-01T10:00:00Z");
         completed(JOB_A, 12, "2024-03-01T10:00:20Z");
-        Files.createDirectories(dir.resolve(JOB_A).resolve("chk-13"));          // in progress when the JobManager died
+        Files.createDirectories(dir.resolve(JOB_A).resolve("chk-13")); // in progress when the JobManager died
         Files.createDirectories(dir.resolve(JOB_A).resolve("shared"));
         Files.createDirectories(dir.resolve(JOB_A).resolve("taskowned"));
 
-        RetainedCheckpoints.RestorePoint latest = RetainedCheckpoints.latestOf(dir, JOB_A).orElseThrow();
+        RetainedCheckpoints.RestorePoint latest =
+                RetainedCheckpoints.latestOf(dir, JOB_A).orElseThrow();
 
-        assertThat(latest.checkpointId()).isEqualTo(12);                          // numerically, not "9" > "12"
-        assertThat(latest.pointer()).isEqualTo(dir.resolve(JOB_A).resolve("chk-12").toString());
+        assertThat(latest.checkpointId()).isEqualTo(12); // numerically, not "9" > "12"
+        assertThat(latest.pointer())
+                .isEqualTo(dir.resolve(JOB_A).resolve("chk-12").toString());
         assertThat(latest.jobId()).isEqualTo(JOB_A);
         assertThat(latest.completedAt()).isEqualTo(Instant.parse("2024-03-01T10:00:20Z"));
         assertThat(latest.describe(Instant.parse("2024-03-01T10:00:32Z")))
-                .isEqualTo("checkpoint 12 of job " + JOB_A + " " + latest.pointer() + ", completed at 2024-03-01T10:00:20Z (12s ago)");
+                .isEqualTo("checkpoint 12 of job " + JOB_A + " " + latest.pointer()
+                        + ", completed at 2024-03-01T10:00:20Z (12s ago)");
     }
 
     @Test
@@ -45,7 +48,8 @@ class RetainedCheckpointsTest {
         Path torn = Files.createDirectories(dir.resolve(JOB_A).resolve("chk-4"));
         Files.createFile(torn.resolve("_metadata"));
 
-        assertThat(RetainedCheckpoints.latestOf(dir, JOB_A).orElseThrow().checkpointId()).isEqualTo(3);
+        assertThat(RetainedCheckpoints.latestOf(dir, JOB_A).orElseThrow().checkpointId())
+                .isEqualTo(3);
     }
 
     @Test
@@ -61,13 +65,14 @@ class RetainedCheckpointsTest {
 
     @Test
     void withoutARecordedJobTheNewestCheckpointOverAllJobsWins() throws IOException {
-        completed(JOB_A, 40, "2024-03-01T10:00:00Z");                             // older job, higher number
+        completed(JOB_A, 40, "2024-03-01T10:00:00Z"); // older job, higher number
         completed(JOB_B, 41, "2024-03-01T11:00:00Z");
         completed(JOB_B, 42, "2024-03-01T11:00:10Z");
         Files.createDirectories(dir.resolve("not-a-job").resolve("chk-99"));
         Files.writeString(dir.resolve("not-a-job").resolve("chk-99").resolve("_metadata"), "x");
 
-        RetainedCheckpoints.RestorePoint newest = RetainedCheckpoints.newest(dir).orElseThrow();
+        RetainedCheckpoints.RestorePoint newest =
+                RetainedCheckpoints.newest(dir).orElseThrow();
 
         assertThat(newest.jobId()).isEqualTo(JOB_B);
         assertThat(newest.checkpointId()).isEqualTo(42);
@@ -77,7 +82,9 @@ class RetainedCheckpointsTest {
     void fromTakesACheckpointDirectoryItsMetadataFileOrAFileUri() throws IOException {
         Path chk = completed(JOB_A, 7, "2024-03-01T10:00:00Z");
 
-        for (String given : new String[] {chk.toString(), chk.resolve("_metadata").toString(), chk.toUri().toString(), "file:" + chk}) {
+        for (String given : new String[] {
+            chk.toString(), chk.resolve("_metadata").toString(), chk.toUri().toString(), "file:" + chk
+        }) {
             RetainedCheckpoints.RestorePoint point = RetainedCheckpoints.given(given);
             assertThat(point.pointer()).as(given).isEqualTo(chk.toString());
             assertThat(point.checkpointId()).as(given).isEqualTo(7);
@@ -95,7 +102,8 @@ class RetainedCheckpointsTest {
         assertThat(point.isCheckpoint()).isFalse();
         assertThat(point.describe(Instant.now())).startsWith("savepoint " + savepoint);
 
-        RetainedCheckpoints.RestorePoint remote = RetainedCheckpoints.given("s3://bucket/checkpoints/" + JOB_A + "/chk-5");
+        RetainedCheckpoints.RestorePoint remote =
+                RetainedCheckpoints.given("s3://bucket/checkpoints/" + JOB_A + "/chk-5");
         assertThat(remote.pointer()).isEqualTo("s3://bucket/checkpoints/" + JOB_A + "/chk-5");
         assertThat(remote.checkpointId()).isEqualTo(5);
         assertThat(remote.completedAt()).isNull();
@@ -107,19 +115,27 @@ class RetainedCheckpointsTest {
         Path unfinished = Files.createDirectories(dir.resolve(JOB_A).resolve("chk-8"));
 
         assertThatThrownBy(() -> RetainedCheckpoints.given(unfinished.toString()))
-                .isInstanceOf(StackException.class).hasMessageContaining("no _metadata in it");
-        assertThatThrownBy(() -> RetainedCheckpoints.given(dir.resolve("nowhere").toString()))
-                .isInstanceOf(StackException.class).hasMessageContaining("no such checkpoint or savepoint directory")
+                .isInstanceOf(StackException.class)
+                .hasMessageContaining("no _metadata in it");
+        assertThatThrownBy(
+                        () -> RetainedCheckpoints.given(dir.resolve("nowhere").toString()))
+                .isInstanceOf(StackException.class)
+                .hasMessageContaining("no such checkpoint or savepoint directory")
                 .satisfies(e -> assertThat(((StackException) e).exitCode()).isEqualTo(2));
     }
 
     @Test
     void onlyLocalCheckpointDirectoriesCanBeListed() {
-        assertThat(RetainedCheckpoints.localDirectory("file:///var/flink/checkpoints")).contains(Path.of("/var/flink/checkpoints"));
-        assertThat(RetainedCheckpoints.localDirectory("file:/var/flink/checkpoints")).contains(Path.of("/var/flink/checkpoints"));
-        assertThat(RetainedCheckpoints.localDirectory("/var/flink/checkpoints/")).contains(Path.of("/var/flink/checkpoints"));
-        assertThat(RetainedCheckpoints.localDirectory("s3://bucket/checkpoints")).isEmpty();
-        assertThat(RetainedCheckpoints.localDirectory("hdfs://namenode:8020/checkpoints")).isEmpty();
+        assertThat(RetainedCheckpoints.localDirectory("file:///var/flink/checkpoints"))
+                .contains(Path.of("/var/flink/checkpoints"));
+        assertThat(RetainedCheckpoints.localDirectory("file:/var/flink/checkpoints"))
+                .contains(Path.of("/var/flink/checkpoints"));
+        assertThat(RetainedCheckpoints.localDirectory("/var/flink/checkpoints/"))
+                .contains(Path.of("/var/flink/checkpoints"));
+        assertThat(RetainedCheckpoints.localDirectory("s3://bucket/checkpoints"))
+                .isEmpty();
+        assertThat(RetainedCheckpoints.localDirectory("hdfs://namenode:8020/checkpoints"))
+                .isEmpty();
     }
 
     private Path completed(String job, int n, String completedAt) throws IOException {

@@ -1,12 +1,12 @@
 package io.salespipeline.stack.views;
 
-import io.salespipeline.stack.cli.ViewsCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.salespipeline.stack.cli.ViewsCommand;
 import io.salespipeline.stack.views.ViewsReader.SaleRow;
 import io.salespipeline.stack.views.ViewsReader.StoreSaleRow;
 import io.salespipeline.stack.views.ViewsReader.TopItemRow;
@@ -47,13 +47,33 @@ class ViewsReaderIT {
         contact = ns.endpoints().cassandraContact();
         try (CqlSession session = ns.cqlSession()) {
             String ks = keyspace;
-            insert(session, "INSERT INTO " + ks + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
+            insert(
+                    session,
+                    "INSERT INTO " + ks
+                            + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
                             + "item_name: ?, item_sold: ?})",
-                    List.of("it-1", "0000000000-0000000000000000007", "Store A", at("2024-03-01T10:15:30.250Z"), DAY, "Item One", 3),
-                    List.of("it-2", "0000000001-0000000000000000003", "Store B", at("2024-03-01T11:00:00Z"), DAY, "Item Two", 1));
+                    List.of(
+                            "it-1",
+                            "0000000000-0000000000000000007",
+                            "Store A",
+                            at("2024-03-01T10:15:30.250Z"),
+                            DAY,
+                            "Item One",
+                            3),
+                    List.of(
+                            "it-2",
+                            "0000000001-0000000000000000003",
+                            "Store B",
+                            at("2024-03-01T11:00:00Z"),
+                            DAY,
+                            "Item Two",
+                            1));
 
-            String storeDay = "INSERT INTO " + ks + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?)";
-            insert(session, storeDay,
+            String storeDay = "INSERT INTO " + ks
+                    + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            insert(
+                    session,
+                    storeDay,
                     List.of("Store A", DAY, at("2024-03-01T10:00:00Z"), "0-1", "it-1", "Item One", 2),
                     List.of("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "0-7", "it-1", "Item One", 3),
                     // the same millisecond as 0-7: event_id orders them
@@ -62,8 +82,11 @@ class ViewsReaderIT {
                     List.of("Store A", NEXT_DAY, at("2024-03-02T00:00:01Z"), "3-1", "it-1", "Item One", 9),
                     List.of("Store B", DAY, at("2024-03-01T10:30:00Z"), "3-2", "it-2", "Item Two", 9));
 
-            String minute = "INSERT INTO " + ks + ".store_sales_per_minute (store_id, window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
-            insert(session, minute,
+            String minute = "INSERT INTO " + ks
+                    + ".store_sales_per_minute (store_id, window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            insert(
+                    session,
+                    minute,
                     List.of("Store A", DAY, at("2024-03-01T10:02:00Z"), at("2024-03-01T10:03:00Z"), 1L, 1L, false),
                     List.of("Store A", DAY, at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 5L, 2L, true),
                     List.of("Store A", DAY, at("2024-03-01T23:59:00Z"), at("2024-03-02T00:00:00Z"), 4L, 1L, false),
@@ -71,15 +94,28 @@ class ViewsReaderIT {
                     List.of("Store A", NEXT_DAY, at("2024-03-02T00:00:00Z"), at("2024-03-02T00:01:00Z"), 9L, 9L, false),
                     List.of("Store B", DAY, at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 9L, 9L, true));
 
-            String hour = "INSERT INTO " + ks + ".item_sales_per_hour (item_name, window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
-            insert(session, hour,
+            String hour = "INSERT INTO " + ks
+                    + ".item_sales_per_hour (item_name, window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            insert(
+                    session,
+                    hour,
                     List.of("Item One", DAY, at("2024-03-01T10:00:00Z"), at("2024-03-01T11:00:00Z"), 3L, 1L, false),
                     List.of("Item One", DAY, at("2024-03-01T09:00:00Z"), at("2024-03-01T10:00:00Z"), 2L, 1L, true),
-                    List.of("Item One", NEXT_DAY, at("2024-03-02T00:00:00Z"), at("2024-03-02T01:00:00Z"), 9L, 9L, false),
+                    List.of(
+                            "Item One",
+                            NEXT_DAY,
+                            at("2024-03-02T00:00:00Z"),
+                            at("2024-03-02T01:00:00Z"),
+                            9L,
+                            9L,
+                            false),
                     List.of("Item Two", DAY, at("2024-03-01T09:00:00Z"), at("2024-03-01T10:00:00Z"), 9L, 9L, true));
 
-            String top = "INSERT INTO " + ks + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
-            insert(session, top,
+            String top = "INSERT INTO " + ks
+                    + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            insert(
+                    session,
+                    top,
                     List.of("Store A", DAY, at("2024-03-01T10:00:00Z"), 3, "Item Two", 1L, false),
                     List.of("Store A", DAY, at("2024-03-01T09:00:00Z"), 2, "Item Two", 4L, true),
                     List.of("Store A", DAY, at("2024-03-01T10:00:00Z"), 1, "Item Three", 5L, false),
@@ -109,28 +145,43 @@ class ViewsReaderIT {
             assertThat(reader.keyspace()).isEqualTo(keyspace);
             assertThat(reader.version()).isEqualTo(-1);
 
-            assertThat(reader.sale("it-1")).contains(new SaleRow("it-1", "Store A", at("2024-03-01T10:15:30.250Z"), DAY, "Item One", 3));
+            assertThat(reader.sale("it-1"))
+                    .contains(new SaleRow("it-1", "Store A", at("2024-03-01T10:15:30.250Z"), DAY, "Item One", 3));
             assertThat(reader.sale("it-404")).isEmpty();
 
-            StoreSaleRow newest = new StoreSaleRow("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "1-3", "it-2", "Item Two", 1);
-            StoreSaleRow second = new StoreSaleRow("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "0-7", "it-1", "Item One", 3);
-            StoreSaleRow third = new StoreSaleRow("Store A", DAY, at("2024-03-01T10:05:00Z"), "2-4", "it-3", "Item Three", 5);
-            StoreSaleRow oldest = new StoreSaleRow("Store A", DAY, at("2024-03-01T10:00:00Z"), "0-1", "it-1", "Item One", 2);
+            StoreSaleRow newest =
+                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "1-3", "it-2", "Item Two", 1);
+            StoreSaleRow second =
+                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "0-7", "it-1", "Item One", 3);
+            StoreSaleRow third =
+                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:05:00Z"), "2-4", "it-3", "Item Three", 5);
+            StoreSaleRow oldest =
+                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:00:00Z"), "0-1", "it-1", "Item One", 2);
             assertThat(reader.storeDay("Store A", DAY, 50)).containsExactly(newest, second, third, oldest);
             assertThat(reader.storeDay("Store A", DAY, 2)).containsExactly(newest, second);
-            assertThat(reader.storeDay("Store A", LocalDate.parse("2024-02-29"), 50)).isEmpty();
+            assertThat(reader.storeDay("Store A", LocalDate.parse("2024-02-29"), 50))
+                    .isEmpty();
 
-            WindowRow m1000 = new WindowRow("Store A", at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 5, 2, true);
-            WindowRow m1001 = new WindowRow("Store A", at("2024-03-01T10:01:00Z"), at("2024-03-01T10:02:00Z"), 7, 3, true);
-            WindowRow m1002 = new WindowRow("Store A", at("2024-03-01T10:02:00Z"), at("2024-03-01T10:03:00Z"), 1, 1, false);
-            WindowRow m2359 = new WindowRow("Store A", at("2024-03-01T23:59:00Z"), at("2024-03-02T00:00:00Z"), 4, 1, false);
+            WindowRow m1000 =
+                    new WindowRow("Store A", at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 5, 2, true);
+            WindowRow m1001 =
+                    new WindowRow("Store A", at("2024-03-01T10:01:00Z"), at("2024-03-01T10:02:00Z"), 7, 3, true);
+            WindowRow m1002 =
+                    new WindowRow("Store A", at("2024-03-01T10:02:00Z"), at("2024-03-01T10:03:00Z"), 1, 1, false);
+            WindowRow m2359 =
+                    new WindowRow("Store A", at("2024-03-01T23:59:00Z"), at("2024-03-02T00:00:00Z"), 4, 1, false);
             assertThat(reader.storeMinutes("Store A", DAY)).containsExactly(m1000, m1001, m1002, m2359);
-            assertThat(reader.storeMinutes("Store A", DAY, LocalTime.parse("10:01"), LocalTime.parse("10:02"))).containsExactly(m1001);
-            assertThat(reader.storeMinutes("Store A", DAY, LocalTime.parse("10:02"), null)).containsExactly(m1002, m2359);
+            assertThat(reader.storeMinutes("Store A", DAY, LocalTime.parse("10:01"), LocalTime.parse("10:02")))
+                    .containsExactly(m1001);
+            assertThat(reader.storeMinutes("Store A", DAY, LocalTime.parse("10:02"), null))
+                    .containsExactly(m1002, m2359);
 
-            assertThat(reader.itemHours("Item One", DAY)).containsExactly(
-                    new WindowRow("Item One", at("2024-03-01T09:00:00Z"), at("2024-03-01T10:00:00Z"), 2, 1, true),
-                    new WindowRow("Item One", at("2024-03-01T10:00:00Z"), at("2024-03-01T11:00:00Z"), 3, 1, false));
+            assertThat(reader.itemHours("Item One", DAY))
+                    .containsExactly(
+                            new WindowRow(
+                                    "Item One", at("2024-03-01T09:00:00Z"), at("2024-03-01T10:00:00Z"), 2, 1, true),
+                            new WindowRow(
+                                    "Item One", at("2024-03-01T10:00:00Z"), at("2024-03-01T11:00:00Z"), 3, 1, false));
 
             TopItemRow h09r1 = new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 1, "Item One", 10, true);
             TopItemRow h09r2 = new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 2, "Item Two", 4, true);
@@ -149,7 +200,9 @@ class ViewsReaderIT {
     void withoutAnOverrideTheReaderFollowsSalesActiveVersion(TestNamespace ns) {
         Row active;
         try (CqlSession session = ns.cqlSession()) {
-            active = session.execute("SELECT version, keyspace_name FROM sales.active_version WHERE view_name = 'sales'").one();
+            active = session.execute(
+                            "SELECT version, keyspace_name FROM sales.active_version WHERE view_name = 'sales'")
+                    .one();
         }
         assertThat(active).as("./stack up records an active version").isNotNull();
         try (ViewsReader reader = ViewsReader.open(contact, null)) {
@@ -170,8 +223,15 @@ class ViewsReaderIT {
         if (!args.contains("--version") && !args.contains("--keyspace")) {
             args.addAll(List.of("--keyspace", keyspace));
         }
-        int exit = new ViewsCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), () -> { throw new AssertionError("--contact is given"); }, Clock.systemUTC()).run(args);
+        int exit = new ViewsCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        Map.of(),
+                        () -> {
+                            throw new AssertionError("--contact is given");
+                        },
+                        Clock.systemUTC())
+                .run(args);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -186,7 +246,8 @@ class ViewsReaderIT {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).endsWith("}\n").doesNotContain("\n{");
         ObjectMapper json = new ObjectMapper();
-        assertThat(json.readTree(run.out())).isEqualTo(json.readTree(expected.replace('\'', '"').replace("KS", keyspace)));
+        assertThat(json.readTree(run.out()))
+                .isEqualTo(json.readTree(expected.replace('\'', '"').replace("KS", keyspace)));
     }
 
     @Test
@@ -239,7 +300,19 @@ class ViewsReaderIT {
                 Store A   2024-03-01   2024-03-01T23:59:00Z  2024-03-02T00:00:00Z      4       1  false
                 (4 rows)
                 """);
-        assertJson(views("store-minutes", "--store", "Store A", "--day", "2024-03-01", "--from", "10:01", "--to", "10:03", "--json"), """
+        assertJson(
+                views(
+                        "store-minutes",
+                        "--store",
+                        "Store A",
+                        "--day",
+                        "2024-03-01",
+                        "--from",
+                        "10:01",
+                        "--to",
+                        "10:03",
+                        "--json"),
+                """
                 {'keyspace': 'KS', 'version': null,
                  'query': {'pattern': 'store-minutes', 'store_id': 'Store A', 'window_date': '2024-03-01', 'from': '10:01', 'to': '10:03'},
                  'rows': [
@@ -296,13 +369,15 @@ class ViewsReaderIT {
     void anUnknownStoreOrItemIsAnEmptyResultWithANoteAndExit0() throws Exception {
         Run table = views("store-day", "--store", "Nowhere", "--day", "2024-03-01");
         assertThat(table.exit()).isZero();
-        assertThat(table.out()).isEqualTo("keyspace " + keyspace + ": store-day for store 'Nowhere' on 2024-03-01\n"
-                + "store_id  timestamp_dt  timestamp_ms  event_id  item_id  item_name  item_sold\n(0 rows)\n");
+        assertThat(table.out())
+                .isEqualTo("keyspace " + keyspace + ": store-day for store 'Nowhere' on 2024-03-01\n"
+                        + "store_id  timestamp_dt  timestamp_ms  event_id  item_id  item_name  item_sold\n(0 rows)\n");
         assertThat(table.err()).isEqualTo("no rows for store 'Nowhere' on 2024-03-01 in " + keyspace + "\n");
 
         Run json = views("top-items", "--store", "Nowhere", "--day", "2024-03-01", "--json");
         assertThat(json.exit()).isZero();
-        assertThat(new ObjectMapper().readTree(json.out()).get("rows").isEmpty()).isTrue();
+        assertThat(new ObjectMapper().readTree(json.out()).get("rows").isEmpty())
+                .isTrue();
         assertThat(json.err()).isEqualTo("no rows for store 'Nowhere' on 2024-03-01 in " + keyspace + "\n");
 
         Run sale = views("sale", "--item", "it-404");
@@ -320,10 +395,13 @@ class ViewsReaderIT {
         Run missing = views("sale", "--item", "it-1", "--version", "999999");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.out()).isEmpty();
-        assertThat(missing.err()).isEqualTo("views: keyspace sales_v999999 does not exist (./replay status lists the view versions)\n");
+        assertThat(missing.err())
+                .isEqualTo("views: keyspace sales_v999999 does not exist (./replay status lists the view versions)\n");
 
         Run notViews = views("sale", "--item", "it-1", "--keyspace", "system_schema");
         assertThat(notViews.exit()).isEqualTo(1);
-        assertThat(notViews.err()).startsWith("views: keyspace system_schema does not hold the views of cql/10-views.cql: ").hasLineCount(1);
+        assertThat(notViews.err())
+                .startsWith("views: keyspace system_schema does not hold the views of cql/10-views.cql: ")
+                .hasLineCount(1);
     }
 }
