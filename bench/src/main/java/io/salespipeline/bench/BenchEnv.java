@@ -55,7 +55,10 @@ final class BenchEnv implements AutoCloseable {
 
     private final List<String> droppedKeyspaces = new ArrayList<>();
     private final List<Path> checkpoints = new ArrayList<>();
-    /** Jobs started and not yet cancelled, newest first: cancelled by {@link #close} if a step fails or the run is interrupted. */
+    /**
+     * Jobs started and not yet cancelled, newest first: cancelled by {@link #close} if a step fails or the run is
+     * interrupted.
+     */
     private final Deque<PipelineJob> jobs = new ArrayDeque<>();
 
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -95,7 +98,9 @@ final class BenchEnv implements AutoCloseable {
         return name;
     }
 
-    /** A keyspace with every view table, exactly as the job's own versions get them; dropped at the end unless --keep. */
+    /**
+     * A keyspace with every view table, exactly as the job's own versions get them; dropped at the end unless --keep.
+     */
     String createKeyspace(String name) {
         CqlScripts.applyDirectory(session, cqlDir, name);
         keyspaces.add(name);
@@ -151,7 +156,9 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
-    /** As many as the stack's own dead-letter and late topics have: a poisoned replay writes tens of thousands a second. */
+    /**
+     * As many as the stack's own dead-letter and late topics have: a poisoned replay writes tens of thousands a second.
+     */
     private static final int SIDE_TOPIC_PARTITIONS = 4;
 
     /** The dead-letter and late topics every bench job writes (nothing arrives there from clean events). */
@@ -198,7 +205,10 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
-    /** Cancels what still runs and deletes the jar upload; unless --keep, deletes the run's topics and drops its keyspaces. */
+    /**
+     * Cancels what still runs and deletes the jar upload; unless --keep, deletes the run's topics and drops its
+     * keyspaces.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -40,25 +40,30 @@ record BenchOptions(
     static final String USAGE = String.join(
             "\n",
             "usage: ./stack bench [options] [-- job settings]",
-            "Measures, side by side on this machine: the Kafka and Cassandra ceilings, the job replaying the log into all",
+            "Measures, side by side on this machine: the Kafka and Cassandra ceilings, the job replaying the "
+                    + "log into all",
             "views and into the aggregates only, produce-to-view latency at fixed rates, recovery from a killed",
             "TaskManager, and the aggregates replay of an equally large log with 10 % malformed messages.",
             "Fresh topics and keyspaces (bench_<time>...), dropped at the end unless --keep.",
             "  --events N             events to preload (default 10M; k and M suffixes work)",
             "  --partitions P         partitions of the preloaded topic (default 4)",
             "  --sample N             rows the Cassandra ceiling times after its warm-up (default 1M)",
-            "  --warmup SECONDS       Cassandra writes before the timed sample (default 20: a fresh node starts ~3x slower)",
+            "  --warmup SECONDS       Cassandra writes before the timed sample (default 20: a fresh node "
+                    + "starts ~3x slower)",
             "  --latency-rates R,R    fixed rates of the latency step, events/s (default 2000,10000)",
             "  --latency-seconds S    timed seconds per latency rate, after at least 30 s at that rate (default 30)",
             "  --recovery-rate R      steady load while the TaskManager is killed, events/s (default 5000)",
-            "  --parallelism P        of every job the bench submits (default 4: one subtask per partition of the log, as the stack's 4 slots allow)",
+            "  --parallelism P        of every job the bench submits (default 4: one subtask per partition of "
+                    + "the log, as the stack's 4 slots allow)",
             "  --skip STEP[,STEP]     skip steps: " + Step.names(),
             "  --topic NAME           replay this existing topic instead of preloading a fresh one (kept)",
             "  --jar PATH             the job jar (default job/target/sales-pipeline-job-*.jar)",
             "  --out DIR              where results go (default target/bench in the repository)",
             "  --keep                 keep the bench topics and keyspaces",
-            "  --flink KEY=VALUE[,..] Flink options for every job, over the cluster's (e.g. state.backend.type=hashmap,",
-            "                         execution.checkpointing.interval=30s): A/B runs of cluster settings without a restart",
+            "  --flink KEY=VALUE[,..] Flink options for every job, over the cluster's (e.g. "
+                    + "state.backend.type=hashmap,",
+            "                         execution.checkpointing.interval=30s): A/B runs of cluster settings "
+                    + "without a restart",
             "Job settings after -- go to every job, e.g. -- --cassandra.max-concurrent-requests 512");
 
     static final long DEFAULT_EVENTS = 10_000_000;
@@ -102,7 +107,8 @@ record BenchOptions(
             }
             if (args.value("events") != null || args.value("partitions") != null) {
                 throw StackException.usage(
-                        "--topic replays an existing topic: its size and partitions are what they are (drop --events, --partitions)");
+                        "--topic replays an existing topic: its size and partitions are what they are (drop "
+                                + "--events, --partitions)");
             }
             // an existing log needs no preload
             skip.add(Step.PRELOAD);

@@ -79,7 +79,10 @@ final class CassandraCeiling {
     }
 
     static final int ROWS_PER_EVENT = 2;
-    /** The job's defaults: {@code cassandra.max-buffered-rows}, {@code cassandra.batch-rows}, {@code cassandra.max-concurrent-requests}. */
+    /**
+     * The job's defaults: {@code cassandra.max-buffered-rows}, {@code cassandra.batch-rows}, {@code
+     * cassandra.max-concurrent-requests}.
+     */
     static final int BUFFER_ROWS = 5000;
 
     static final int BATCH_ROWS = 25;
@@ -114,7 +117,10 @@ final class CassandraCeiling {
         this.err = err;
     }
 
-    /** @param parallelism the bench jobs': the job has two record-view sinks per subtask, each with its own requests in flight */
+    /**
+     * @param parallelism the bench jobs': the job has two record-view sinks per subtask, each with its own requests in
+     * flight
+     */
     Result run(String topic, String keyspace, long sampleRows, int warmupSeconds, int parallelism) {
         int jobInFlight = JOB_REQUESTS_PER_SINK * ROWS_PER_EVENT * parallelism;
         List<Event> events = readEvents(topic, (sampleRows + ROWS_PER_EVENT - 1) / ROWS_PER_EVENT);
@@ -189,7 +195,8 @@ final class CassandraCeiling {
         Way way = new Way(name, eventCount, requests.rows(), acknowledged.get(), seconds, inFlight);
         progress.finish(String.format(
                 Locale.ROOT,
-                "cassandra ceiling, %s, %d in flight: %,d events (%,d rows sent in %,d requests) in %.1f s | %,.0f events/s = %,.0f rows/s",
+                "cassandra ceiling, %s, %d in flight: %,d events (%,d rows sent in %,d requests) in %.1f s | "
+                        + "%,.0f events/s = %,.0f rows/s",
                 name,
                 inFlight,
                 eventCount,
@@ -283,7 +290,10 @@ final class CassandraCeiling {
         permits.release(inFlight);
     }
 
-    /** The first {@code count} well-formed events of the log (or all of them, if it has fewer), as the job would parse them. */
+    /**
+     * The first {@code count} well-formed events of the log (or all of them, if it has fewer), as the job would parse
+     * them.
+     */
     private List<Event> readEvents(String topic, long count) {
         Map<Integer, Long> end = env.log.endOffsets(topic);
         long available = end.values().stream().mapToLong(Long::longValue).sum();

@@ -176,7 +176,8 @@ final class CatchUpRun {
                         reported
                                 ? String.format(
                                         Locale.ROOT,
-                                        "%s stalled: no progress for %d s at %,d / %,d events (job %s, %d of %d tasks running)",
+                                        "%s stalled: no progress for %d s at %,d / %,d events (job %s, %d of "
+                                                + "%d tasks running)",
                                         label,
                                         STALL_MS / 1000,
                                         done,
@@ -188,8 +189,10 @@ final class CatchUpRun {
                                 // web.timeout
                                 : String.format(
                                         Locale.ROOT,
-                                        "%s: Flink reported no source offsets of job %s for %d s; after a TaskManager is lost, Flink's REST "
-                                                + "metrics stay frozen up to web.timeout (flink-conf/: 1 min; Flink default 10 min): run the bench again later",
+                                        "%s: Flink reported no source offsets of job %s for %d s; after a "
+                                                + "TaskManager is lost, Flink's REST "
+                                                + "metrics stay frozen up to web.timeout (flink-conf/: 1 min; "
+                                                + "Flink default 10 min): run the bench again later",
                                         label,
                                         job.id,
                                         STALL_MS / 1000));
@@ -211,7 +214,9 @@ final class CatchUpRun {
         }
     }
 
-    /** Events the source has read, from the positions it reports (partitions it has not reported yet count as unread). */
+    /**
+     * Events the source has read, from the positions it reports (partitions it has not reported yet count as unread).
+     */
     static long done(Map<Integer, Long> positions, Map<Integer, Long> start, Map<Integer, Long> end) {
         long done = 0;
         for (Map.Entry<Integer, Long> e : end.entrySet()) {

@@ -98,7 +98,10 @@ final class KafkaCeiling {
                 seconds);
     }
 
-    /** A plain consumer: no group (assigned partitions, nothing committed), larger fetches than the defaults' 1 MB per partition. */
+    /**
+     * A plain consumer: no group (assigned partitions, nothing committed), larger fetches than the defaults' 1 MB per
+     * partition.
+     */
     private KafkaConsumer<byte[], byte[]> consumer() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrap);

@@ -50,7 +50,9 @@ final class LatencyProbe {
     static final Duration MIN_WARMUP = Duration.ofSeconds(30);
 
     static final Duration MAX_WARMUP = Duration.ofSeconds(90);
-    /** The views count as caught up when no partition's newest visible event is older than this, three seconds running. */
+    /**
+     * The views count as caught up when no partition's newest visible event is older than this, three seconds running.
+     */
     static final Duration CAUGHT_UP = Duration.ofSeconds(2);
 
     private static final int SAMPLES_PER_SECOND = 25;
@@ -151,7 +153,8 @@ final class LatencyProbe {
                     keptUp);
             progress.finish(String.format(
                     Locale.ROOT,
-                    "latency at %,d events/s: p50 %.0f ms | p95 %.0f ms | p99 %.0f ms | max %.0f ms (%,d samples of %,d events, after %.0f s warm-up%s)",
+                    "latency at %,d events/s: p50 %.0f ms | p95 %.0f ms | p99 %.0f ms | max %.0f ms (%,d "
+                            + "samples of %,d events, after %.0f s warm-up%s)",
                     rate,
                     result.p50(),
                     result.p95(),

@@ -52,7 +52,10 @@ final class RateLimitedProducer implements AutoCloseable {
     private final String topic;
     private final Probe probe;
     private final int sampleEvery;
-    /** Stores drawn at random, not in turn: a fixed sampling interval would otherwise only ever sample the same few stores. */
+    /**
+     * Stores drawn at random, not in turn: a fixed sampling interval would otherwise only ever sample the same few
+     * stores.
+     */
     private final SplittableRandom random = new SplittableRandom(1);
 
     private final AtomicLong sent = new AtomicLong();

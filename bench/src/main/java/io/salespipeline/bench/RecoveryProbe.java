@@ -22,10 +22,10 @@ import java.util.function.Function;
  * TaskManagers the job restarts on the other one without waiting for the new JVM; with
  * {@code ./stack up --taskmanagers 1} it has to wait for it.
  *
- * <p>Lag is measured in time, from the views: how old the newest visible event of the most
- * behind partition is. Offsets from Flink's metrics cannot serve here: after a TaskManager is
- * lost, the JobManager's metric fetcher waits for the dead one until {@code web.timeout} (1 min in flink-conf/, 10 min by default)
- * and REST shows no task metrics until then; committed offsets move only every checkpoint (10 s).
+ * <p>Lag is measured in time, from the views: how old the newest visible event of the most behind partition is. Offsets
+ * from Flink's metrics cannot serve here: after a TaskManager is lost, the JobManager's metric fetcher waits for the
+ * dead one until {@code web.timeout} (1 min in flink-conf/, 10 min by default) and REST shows no task metrics until
+ * then; committed offsets move only every checkpoint (10 s).
  */
 final class RecoveryProbe {
 
@@ -121,7 +121,8 @@ final class RecoveryProbe {
             awaitExit(taskManager);
             progress.finish(String.format(
                     Locale.ROOT,
-                    "recovery: killed TaskManager %s (pid %d, one of %d) with SIGKILL, views %,d ms behind at most before; starting a new one",
+                    "recovery: killed TaskManager %s (pid %d, one of %d) with SIGKILL, views %,d ms behind at "
+                            + "most before; starting a new one",
                     victim,
                     taskManager.pid(),
                     taskManagers,
@@ -171,7 +172,8 @@ final class RecoveryProbe {
                     progress.finish("");
                     throw new StackException(String.format(
                             Locale.ROOT,
-                            "recovery: %s %d s after the kill (%d of %d tasks running, views %,d ms behind, steady %,d ms)",
+                            "recovery: %s %d s after the kill (%d of %d tasks running, views %,d ms behind, "
+                                    + "steady %,d ms)",
                             runningAt == 0 ? "the job was not running again" : "the views had not caught up",
                             TIMEOUT.toSeconds(),
                             tasks.running(),
@@ -221,7 +223,8 @@ final class RecoveryProbe {
                 progress.finish("");
                 throw new StackException(String.format(
                         Locale.ROOT,
-                        "recovery: the job does not keep up with %,d events/s (views %,d ms behind after %d s); try a lower --recovery-rate",
+                        "recovery: the job does not keep up with %,d events/s (views %,d ms behind after %d "
+                                + "s); try a lower --recovery-rate",
                         rate,
                         lagMs,
                         MAX_WARMUP.toSeconds()));

@@ -122,7 +122,8 @@ final class Report {
                             o.step().title,
                             String.format(
                                     Locale.ROOT,
-                                    "%,.0f events/s = %,.0f rows/s batched like the job (%,d events: %,d rows after de-duplication in %,d requests, %d in flight%s); "
+                                    "%,.0f events/s = %,.0f rows/s batched like the job (%,d events: %,d rows "
+                                            + "after de-duplication in %,d requests, %d in flight%s); "
                                             + "one row per request: %,.0f events/s (%d in flight); after %d s warm-up",
                                     best.eventsPerSecond(),
                                     best.rowsPerSecond(),
@@ -151,7 +152,8 @@ final class Report {
                             o.step().title,
                             String.format(
                                     Locale.ROOT,
-                                    "%,.0f events/s (%,d in %.1f s%s; %,.0f events/s until the source reached the log end%s)",
+                                    "%,.0f events/s (%,d in %.1f s%s; %,.0f events/s until the source reached "
+                                            + "the log end%s)",
                                     r.eventsPerSecond(),
                                     r.events(),
                                     r.seconds(),
@@ -169,7 +171,8 @@ final class Report {
                                 String.format(Locale.ROOT, "%s at %,d events/s", o.step().title, r.rate()),
                                 String.format(
                                         Locale.ROOT,
-                                        "p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms (%,d samples over %d s after %.0f s at the rate%s%s)",
+                                        "p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms (%,d samples over "
+                                                + "%d s after %.0f s at the rate%s%s)",
                                         r.p50(),
                                         r.p95(),
                                         r.p99(),
@@ -194,7 +197,8 @@ final class Report {
                             o.step().title,
                             String.format(
                                     Locale.ROOT,
-                                    "all tasks RUNNING %.1f s after kill -9 of %s; views as fresh as before (≤ %,d ms behind) after %.1f s; at %,d events/s",
+                                    "all tasks RUNNING %.1f s after kill -9 of %s; views as fresh as before "
+                                            + "(≤ %,d ms behind) after %.1f s; at %,d events/s",
                                     r.secondsToRunning(),
                                     r.taskManagers() == 1
                                             ? "the only TaskManager"
@@ -290,8 +294,8 @@ final class Report {
         if (!judged) {
             return new Row(
                     title,
-                    compared
-                            + "; worst case, not the judged figure: a valid event only updates in-memory pre-aggregates here",
+                    compared + "; worst case, not the judged figure: a valid event only updates in-memory "
+                            + "pre-aggregates here",
                     "–",
                     "–");
         }
@@ -348,7 +352,8 @@ final class Report {
             md.append(String.format(
                     Locale.ROOT,
                     "%nThe load average exceeded the %d cores during %s: threads queued for the CPU, those of Kafka, "
-                            + "Cassandra and Flink themselves and any other process's (the load before the first step shows how busy the machine was already).%n",
+                            + "Cassandra and Flink themselves and any other process's (the load before the "
+                            + "first step shows how busy the machine was already).%n",
                     machine.cpus(),
                     String.join(", ", crowded)));
         }

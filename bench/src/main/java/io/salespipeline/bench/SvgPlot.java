@@ -35,7 +35,8 @@ final class SvgPlot {
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(
                 Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                        + "font-family=\"sans-serif\" font-size=\"12\">%n",
                 WIDTH,
                 HEIGHT,
                 WIDTH,
@@ -128,7 +129,10 @@ final class SvgPlot {
                 points.toString().strip());
     }
 
-    /** The smallest round number at or above {@code value} (1 for nothing to plot) whose fifths are round too: the axis ends there. */
+    /**
+     * The smallest round number at or above {@code value} (1 for nothing to plot) whose fifths are round too: the axis
+     * ends there.
+     */
     static double niceCeiling(double value) {
         if (value <= 0) {
             return 1;

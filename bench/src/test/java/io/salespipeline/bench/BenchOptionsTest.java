@@ -122,15 +122,15 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> parse("--skip", "replay,latncy"))
                 .isInstanceOfSatisfying(
                         StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-                .hasMessage(
-                        "--skip: no step 'latncy' (steps: preload, kafka, cassandra, replay, aggregates, latency, recovery, poison)");
+                .hasMessage("--skip: no step 'latncy' (steps: preload, kafka, cassandra, replay, aggregates, "
+                        + "latency, recovery, poison)");
     }
 
     @Test
     void skippingThePreloadNeedsTheStepsThatReadItSkippedToo() {
         assertThatThrownBy(() -> parse("--skip", "preload,kafka"))
-                .hasMessage(
-                        "--skip preload: cassandra, replay, aggregates read the preloaded log; skip them too or name a log with --topic");
+                .hasMessage("--skip preload: cassandra, replay, aggregates read the preloaded log; skip them too "
+                        + "or name a log with --topic");
         assertThat(parse("--skip", "preload,kafka,cassandra,replay,aggregates").runs(Step.LATENCY))
                 .isTrue();
     }

@@ -35,10 +35,8 @@ class PipelineJobTest {
 
     @Test
     void lastCompletedCheckpointHasItsTriggerAndAckTimes() throws Exception {
-        assertThat(
-                        PipelineJob.lastCheckpoint(
-                                json(
-                                        "{'latest': {'completed': {'id': 7, 'trigger_timestamp': 1000, 'latest_ack_timestamp': 1800}}}")))
+        assertThat(PipelineJob.lastCheckpoint(json("{'latest': {'completed': {'id': 7, 'trigger_timestamp': 1000, "
+                        + "'latest_ack_timestamp': 1800}}}")))
                 .contains(new PipelineJob.Checkpoint(7, 1000, 1800));
         assertThat(PipelineJob.lastCheckpoint(json("{'latest': {'completed': null}}")))
                 .isEmpty();
@@ -53,11 +51,10 @@ class PipelineJobTest {
                                 + "/chk-12'}}}")))
                 .contains(Path.of("/tmp/stack/data/flink/checkpoints", job));
         // not under a directory named after the job (a layout we do not know): nothing to remove
-        assertThat(
-                        PipelineJob.localCheckpointDirectory(
-                                job,
-                                json(
-                                        "{'latest': {'completed': {'external_path': 'file:/tmp/stack/data/flink/checkpoints/chk-12'}}}")))
+        assertThat(PipelineJob.localCheckpointDirectory(
+                        job,
+                        json("{'latest': {'completed': {'external_path': "
+                                + "'file:/tmp/stack/data/flink/checkpoints/chk-12'}}}")))
                 .isEmpty();
         assertThat(PipelineJob.localCheckpointDirectory(
                         job,

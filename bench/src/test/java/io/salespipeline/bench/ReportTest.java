@@ -189,8 +189,8 @@ class ReportTest {
         assertThat(row(report, "5 aggregates").result()).contains("125,000 events/s", "peaked at 160,000");
         assertThat(row(report, "6 latency at 2,000")).satisfies(r -> {
             assertThat(r.result())
-                    .isEqualTo(
-                            "p50 40 ms, p95 80 ms, p99 200 ms, max 450 ms (750 samples over 30 s after 31 s at the rate)");
+                    .isEqualTo("p50 40 ms, p95 80 ms, p99 200 ms, max 450 ms (750 samples over 30 s after 31 s "
+                            + "at the rate)");
             assertThat(r.met()).isEqualTo("–");
         });
         assertThat(row(report, "6 latency at 10,000")).satisfies(r -> {
@@ -262,7 +262,8 @@ class ReportTest {
     void theCassandraCeilingIsTheFasterBatchedWayWithOneRowPerRequestBesideIt() {
         assertThat(row(fullRun(400), "3 Cassandra").result())
                 .isEqualTo("35,000 events/s = 70,000 rows/s batched like the job (700,000 events: "
-                        + "720,000 rows after de-duplication in 40,000 requests, 1024 in flight; at 512 in flight 28,000 events/s); "
+                        + "720,000 rows after de-duplication in 40,000 requests, 1024 in flight; at 512 in "
+                        + "flight 28,000 events/s); "
                         + "one row per request: 20,000 events/s (256 in flight); after 20 s warm-up");
     }
 
@@ -273,8 +274,10 @@ class ReportTest {
                 .contains(
                         "- command: `./stack bench --events 10M`",
                         "2 cores (AMD EPYC), 23.5 GiB",
-                        "| step | result | target | met? |\n|---|---|---|---|\n| 1 preload | 10,000,000 events in 4 partitions",
-                        "| 4 replay, all views | 25,000 events/s (10,000,000 in 400.0 s) = 71 % of the slower ceiling (Cassandra, 35,000 events/s) | ≥ 90 % of the slower ceiling | **no** |",
+                        "| step | result | target | met? |\n|---|---|---|---|\n| 1 preload | 10,000,000 "
+                                + "events in 4 partitions",
+                        "| 4 replay, all views | 25,000 events/s (10,000,000 in 400.0 s) = 71 % of the slower "
+                                + "ceiling (Cassandra, 35,000 events/s) | ≥ 90 % of the slower ceiling | **no** |",
                         "[replay-x.svg](replay-x.svg)",
                         "preload 1.00 → 2.00");
         assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(11);

@@ -14,13 +14,15 @@ public final class ViewStatements {
     /** The sale is one frozen cell (cql/10-views.cql says why), built from bind markers. */
     public static String itemSales(String keyspace) {
         return "INSERT INTO " + keyspace
-                + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
+                + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, "
+                + "timestamp_dt: ?, "
                 + "item_name: ?, item_sold: ?}) USING TIMESTAMP ?";
     }
 
     public static String salesByStoreDay(String keyspace) {
         return "INSERT INTO " + keyspace
-                + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+                + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, "
+                + "item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
     public static String storeSalesPerMinute(String keyspace) {
@@ -33,12 +35,14 @@ public final class ViewStatements {
 
     private static String windowUpsert(String keyspace, String table, String keyColumn) {
         return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn
-                + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+                + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, "
+                + "?) USING TIMESTAMP ?";
     }
 
     public static String topItemsPerStoreHour(String keyspace) {
         return "INSERT INTO " + keyspace
-                + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+                + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, "
+                + "final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
     /** Every view's upsert, in the order of {@link ViewTable}. */

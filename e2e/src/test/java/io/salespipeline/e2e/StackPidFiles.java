@@ -10,7 +10,10 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** The server processes of a stack home, read from the pid files {@code ./stack} writes under {@code run/}, one per server. */
+/**
+ * The server processes of a stack home, read from the pid files {@code ./stack} writes under {@code run/}, one per
+ * server.
+ */
 public final class StackPidFiles {
 
     private static final String SUFFIX = ".pid";

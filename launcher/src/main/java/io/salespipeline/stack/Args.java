@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code --name value}, {@code --name=value} and bare {@code --flag} options, checked against what a command accepts. */
+/**
+ * {@code --name value}, {@code --name=value} and bare {@code --flag} options, checked against what a command accepts.
+ */
 public final class Args {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|min|h)?");

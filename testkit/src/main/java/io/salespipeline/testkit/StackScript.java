@@ -31,7 +31,10 @@ public final class StackScript {
         this.repoRoot = repoRoot;
     }
 
-    /** The repository root: {@code -Dstack.root}, else the nearest directory above the working directory holding ./stack. */
+    /**
+     * The repository root: {@code -Dstack.root}, else the nearest directory above the working directory holding
+     * ./stack.
+     */
     public static Path locateRepoRoot() {
         String configured = System.getProperty("stack.root");
         if (configured != null && !configured.isBlank() && Files.isExecutable(Path.of(configured, "stack"))) {

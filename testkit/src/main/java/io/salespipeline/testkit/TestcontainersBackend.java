@@ -6,8 +6,9 @@ import org.testcontainers.cassandra.CassandraContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * Kafka (official apache/kafka image, KRaft) and Cassandra from Testcontainers, at the versions
- * ./stack runs ({@link ServerImages}), for machines with a Docker engine. Kept in its own class so Testcontainers is only loaded when asked for.
+ * Kafka (official apache/kafka image, KRaft) and Cassandra from Testcontainers, at the versions ./stack runs ({@link
+ * ServerImages}), for machines with a Docker engine. Kept in its own class so Testcontainers is only loaded when asked
+ * for.
  */
 final class TestcontainersBackend {
 

@@ -10,7 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** docker-compose.yml names its images itself: they must be the servers the root pom names, as the Testcontainers backend's are. */
+/**
+ * docker-compose.yml names its images itself: they must be the servers the root pom names, as the Testcontainers
+ * backend's are.
+ */
 class ServerImagesTest {
 
     @Test

@@ -70,8 +70,10 @@ class FaultDrillIT {
         "not json",
         "{\"item_id\": \"x\"}",
         "[1,2,3]",
-        "{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}",
-        "{\"item_id\": \"a\", \"item_sold\": \"lots\", \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, \"store_id\": \"s\"}",
+        "{\"item_id\": \"a\", \"item_sold\": -4, \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, "
+                + "\"store_id\": \"s\"}",
+        "{\"item_id\": \"a\", \"item_sold\": \"lots\", \"item_name\": \"A\", \"timestamp_ms\": 1720000000000, "
+                + "\"store_id\": \"s\"}",
         "{\"item_id\": \"a\""
     };
 
@@ -283,7 +285,8 @@ class FaultDrillIT {
             System.out.printf(
                     Locale.ROOT,
                     "JobManager drill: killed job %s (kill -9 and exit %.1f s); ./stack up done %.1f s after the kill; "
-                            + "./replay resume: job %s RUNNING %.1f s after the kill, restored from chk-%s, completed %.1f s before the kill; "
+                            + "./replay resume: job %s RUNNING %.1f s after the kill, restored from chk-%s, "
+                            + "completed %.1f s before the kill; "
                             + "%d events between that checkpoint's offsets and the log end at the kill (read again)%n",
                     lostJob,
                     killSeconds,

@@ -340,7 +340,10 @@ final class LogAudit {
         return m.group(1) + "-" + m.group(2);
     }
 
-    /** Every record of a topic, from the beginning to the current end (read_committed for the job's transactional topics). */
+    /**
+     * Every record of a topic, from the beginning to the current end (read_committed for the job's transactional
+     * topics).
+     */
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean committedOnly) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The three replay paths a data engineer takes, through {@code ./replay} on a real session cluster:
- * deploy, savepoint restart with a new jar mid-stream, reprocess into version 2 (at parallelism 1)
- * while events keep arriving and switch readers, roll back, retire, reprocess into version 3 at
- * parallelism 4: both reprocesses send the live run's late events to the late topic, no other. It runs a stack of its own (own home and ports),
- * because replay owns the control keyspace, the view keyspaces and the log topic of that stack.
+ * The three replay paths a data engineer takes, through {@code ./replay} on a real session cluster: deploy, savepoint
+ * restart with a new jar mid-stream, reprocess into version 2 (at parallelism 1) while events keep arriving and switch
+ * readers, roll back, retire, reprocess into version 3 at parallelism 4: both reprocesses send the live run's late
+ * events to the late topic, no other. It runs a stack of its own (own home and ports), because replay owns the control
+ * keyspace, the view keyspaces and the log topic of that stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayIT {
@@ -214,16 +214,16 @@ class ReplayIT {
                 .contains("version 1 stopped with savepoint");
         // lateness is a property of the log: the replay sends exactly the live run's events to the late topic
         assertThat(reprocess.output())
-                .containsPattern(
-                        "late events over the [\\d,]+ log events both versions committed: v1 12, v2 12; classified differently: 0\n");
+                .containsPattern("late events over the [\\d,]+ log events both versions committed: v1 12, v2 12; "
+                        + "classified differently: 0\n");
 
         try (CqlSession cql = cql()) {
             assertThat(cql.execute("SELECT version, previous FROM sales.active_version WHERE view_name = 'sales'")
                             .one())
                     .satisfies(r -> assertThat(r.getInt("version")).isEqualTo(2))
                     .satisfies(r -> assertThat(r.getInt("previous")).isEqualTo(1));
-            Row v1 = cql.execute(
-                            "SELECT state, savepoint_path FROM sales.view_versions WHERE view_name = 'sales' AND version = 1")
+            Row v1 = cql.execute("SELECT state, savepoint_path FROM sales.view_versions WHERE view_name = 'sales' "
+                            + "AND version = 1")
                     .one();
             assertThat(v1.getString("state")).isEqualTo("stopped");
             assertThat(v1.getString("savepoint_path")).contains("savepoint-");
@@ -253,8 +253,8 @@ class ReplayIT {
         StackScript.Result exists = replay("reprocess", "--version", "1");
         assertThat(exists.exitCode()).isEqualTo(1);
         assertThat(exists.errors())
-                .containsExactly(
-                        "replay: version 1 already exists (keyspace sales_v1): choose a new version, or retire it first");
+                .containsExactly("replay: version 1 already exists (keyspace sales_v1): choose a new version, or "
+                        + "retire it first");
         StackScript.Result active = replay("retire", "--version", "2", "--yes");
         assertThat(active.exitCode()).isEqualTo(1);
         assertThat(active.output()).contains("version 2 is the active version");
@@ -271,16 +271,16 @@ class ReplayIT {
         assertThat(badValue.errors())
                 .singleElement()
                 .asString()
-                .startsWith(
-                        "replay: starting the job failed (HTTP 400): --window.store 'banana' is invalid: expected a duration such as 500ms, 5s, 1min, 1h [full answer: ")
+                .startsWith("replay: starting the job failed (HTTP 400): --window.store 'banana' is invalid: "
+                        + "expected a duration such as 500ms, 5s, 1min, 1h [full answer: ")
                 .doesNotContain("Caused by", "RestHandlerException");
         StackScript.Result unknown = replay("deploy", "--version", "9", "--", "--window.sizes", "1min");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.errors())
                 .singleElement()
                 .asString()
-                .startsWith(
-                        "replay: starting the job failed (HTTP 400): unknown setting --window.sizes (see --help for the list) [full answer: ");
+                .startsWith("replay: starting the job failed (HTTP 400): unknown setting --window.sizes (see "
+                        + "--help for the list) [full answer: ");
     }
 
     @Test
@@ -325,8 +325,8 @@ class ReplayIT {
         StackScript.Result reprocess = replay("reprocess", "--version", "3", "--parallelism", "4");
         assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
         assertThat(reprocess.output())
-                .containsPattern(
-                        "late events over the [\\d,]+ log events both versions committed: v1 12, v3 12; classified differently: 0\n")
+                .containsPattern("late events over the [\\d,]+ log events both versions committed: v1 12, v3 12; "
+                        + "classified differently: 0\n")
                 .contains("readers now use version 3");
         int total = produced.get();
         awaitTrue(

@@ -75,7 +75,9 @@ class SecureStackIT {
     private static final Pattern SUBMITTED = Pattern.compile("JobID ([0-9a-f]{32})");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    /** A thread per task: the common pool has one thread on two cores, and these tasks mostly wait for a ./stack JVM. */
+    /**
+     * A thread per task: the common pool has one thread on two cores, and these tasks mostly wait for a ./stack JVM.
+     */
     private static final Executor PARALLEL = task -> {
         Thread thread = new Thread(task, "secure-it");
         thread.setDaemon(true);
@@ -95,7 +97,9 @@ class SecureStackIT {
     private static final String KAFKA_SECRET_CORE = randomLetters();
 
     private static final String CASSANDRA_SECRET_CORE = randomLetters();
-    /** Quotes, a backslash, a dollar and a non-ASCII letter around the cores: every escaping on the way is exercised. */
+    /**
+     * Quotes, a backslash, a dollar and a non-ASCII letter around the cores: every escaping on the way is exercised.
+     */
     private static final String KAFKA_PASSWORD = "k\"" + KAFKA_SECRET_CORE + "\\'${x} é";
 
     private static final String CASSANDRA_PASSWORD = "c'" + CASSANDRA_SECRET_CORE + "\"\\;";
@@ -144,8 +148,8 @@ class SecureStackIT {
                 "25123");
         assertThat(up.exitCode()).as(up.output()).isZero();
         assertThat(up.output())
-                .contains(
-                        "secured: Kafka SASL_PLAINTEXT/PLAIN as pipeline, Cassandra PasswordAuthenticator as Pipeline.Owner")
+                .contains("secured: Kafka SASL_PLAINTEXT/PLAIN as pipeline, Cassandra PasswordAuthenticator as "
+                        + "Pipeline.Owner")
                 .contains("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT");
     }
 
@@ -200,9 +204,10 @@ class SecureStackIT {
         StackScript.Result noLogins = withoutLogins.join();
         assertThat(noLogins.exitCode()).isEqualTo(2);
         assertThat(last(noLogins.errors()))
-                .isEqualTo(
-                        "stack: the stack runs secured (./stack up --secure) and needs KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD"
-                                + " in the environment (the user names and passwords of Kafka and Cassandra; passwords are never taken from the command line)");
+                .isEqualTo("stack: the stack runs secured (./stack up --secure) and needs KAFKA_SASL_PASSWORD, "
+                        + "CASSANDRA_PASSWORD"
+                        + " in the environment (the user names and passwords of Kafka and Cassandra; "
+                        + "passwords are never taken from the command line)");
 
         // a wrong Kafka password: refused at once, not retried
         Timed timedWrongKafka = withWrongKafkaPassword.join();
@@ -251,7 +256,8 @@ class SecureStackIT {
                     Duration.ofSeconds(90),
                     VALID + " rows in sales_by_store_day",
                     () -> session.execute(
-                                            "SELECT count(*) FROM sales_v1.sales_by_store_day WHERE store_id = ? AND timestamp_dt = ?",
+                                            "SELECT count(*) FROM sales_v1.sales_by_store_day WHERE store_id "
+                                                    + "= ? AND timestamp_dt = ?",
                                             STORE,
                                             day)
                                     .one()
@@ -318,7 +324,8 @@ class SecureStackIT {
             awaitTrue(Duration.ofSeconds(90), "the Kafka login failure in the job's exceptions", () -> {
                 String exceptions = flink("/jobs/" + kafkaIntruder + "/exceptions");
                 return exceptions.contains(
-                        "org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: Invalid username or password");
+                        "org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: "
+                                + "Invalid username or password");
             });
         } finally {
             HttpResponse<String> cancel = HTTP.send(

@@ -139,8 +139,8 @@ class StackLifecycleIT {
                             "store_sales_per_minute",
                             "item_sales_per_hour",
                             "top_items_per_store_hour");
-            cql.execute(
-                    "INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', item_name: 'Survivor', item_sold: 7})");
+            cql.execute("INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', "
+                    + "item_name: 'Survivor', item_sold: 7})");
         }
         String overview = LoopbackClients.get("http://127.0.0.1:18081/overview");
         // two TaskManagers by default, each listed under the resource id that names its process

@@ -50,7 +50,8 @@ public final class JobConfig implements Serializable {
             new Option(
                     KAFKA_STARTING_OFFSETS.key(),
                     "earliest",
-                    "when the job has no state: earliest, committed (else earliest), latest, or a timestamp (epoch ms or ISO-8601)"),
+                    "when the job has no state: earliest, committed (else earliest), latest, or a timestamp "
+                            + "(epoch ms or ISO-8601)"),
             new Option(
                     KAFKA_SECURITY_PROTOCOL.key(),
                     "PLAINTEXT",
@@ -87,7 +88,8 @@ public final class JobConfig implements Serializable {
             new Option(
                     CASSANDRA_WRITE_RETRIES.key(),
                     "3",
-                    "retries of a timed-out or unavailable write before the job fails and restarts from its checkpoint"),
+                    "retries of a timed-out or unavailable write before the job fails and restarts from its "
+                            + "checkpoint"),
             new Option(VIEW_VERSION.key(), "1", "view version: the job writes keyspace sales_v{version}"),
             new Option(VIEW_KEYSPACE.key(), ViewVersions.KEYSPACE_PATTERN, "keyspace override (tests)"),
             new Option(VIEWS_RECORDS.key(), "true", "also write the record views item_sales and sales_by_store_day"),
@@ -104,7 +106,8 @@ public final class JobConfig implements Serializable {
             new Option(
                     WINDOW_LOCAL_FLUSH.key(),
                     "1s",
-                    "each subtask sums its events per key and window and sends the sums at every watermark and checkpoint, and at least this often"),
+                    "each subtask sums its events per key and window and sends the sums at every watermark "
+                            + "and checkpoint, and at least this often"),
             new Option(
                     WINDOW_LOCAL_MAX_KEYS.key(),
                     "10000",
@@ -247,8 +250,8 @@ public final class JobConfig implements Serializable {
             }
             if (key.endsWith("password")) {
                 throw new ConfigException(
-                        "--" + key
-                                + " is not accepted on the command line: set it in the environment (KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD)");
+                        "--" + key + " is not accepted on the command line: set it in the environment "
+                                + "(KAFKA_SASL_PASSWORD, CASSANDRA_PASSWORD)");
             }
             if (!BY_KEY.containsKey(key)) {
                 throw new ConfigException("unknown setting --" + key + " (see --help for the list)");

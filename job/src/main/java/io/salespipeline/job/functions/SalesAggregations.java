@@ -120,7 +120,9 @@ public final class SalesAggregations {
                 "Top items per store and window");
     }
 
-    /** A tumbling window's size, the gate's allowed lateness, the early-result interval, and the pre-aggregation limits. */
+    /**
+     * A tumbling window's size, the gate's allowed lateness, the early-result interval, and the pre-aggregation limits.
+     */
     public record WindowSpec(Duration size, Duration allowedLateness, Duration earlyFiring, LocalTally.Limits local) {}
 
     /** How a window sums its partials, with the types of its accumulator and result. */

@@ -23,7 +23,10 @@ public final class KafkaConnectors {
             Math.min(Topic.DEAD_LETTERS.maxMessageBytes(), Topic.LATE_EVENTS.maxMessageBytes());
 
     static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
-    /** The record header naming the view keyspace whose job wrote a dead letter or late envelope (read by {@code ./replay}). */
+    /**
+     * The record header naming the view keyspace whose job wrote a dead letter or late envelope (read by {@code
+     * ./replay}).
+     */
     public static final String VIEW_KEYSPACE_HEADER = "view_keyspace";
 
     private KafkaConnectors() {}
@@ -105,7 +108,8 @@ public final class KafkaConnectors {
         if (config.kafkaSaslUsername == null || config.kafkaSaslUsername.isBlank() || password == null) {
             throw new io.salespipeline.job.config.ConfigException(
                     "--kafka.security-protocol " + config.kafkaSecurityProtocol
-                            + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD in the environment");
+                            + " needs --kafka.sasl-username (or KAFKA_SASL_USERNAME) and KAFKA_SASL_PASSWORD "
+                            + "in the environment");
         }
         props.setProperty("sasl.mechanism", config.kafkaSaslMechanism);
         props.setProperty("config.providers", EnvironmentConfigProvider.NAME);

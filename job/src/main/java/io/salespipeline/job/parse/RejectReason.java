@@ -38,7 +38,9 @@ public enum RejectReason {
     ABSURD_QUANTITY("ABSURD_QUANTITY"),
     /** {@code timestamp_ms} is outside the fixed range of {@link ParserLimits}. */
     TIMESTAMP_OUT_OF_RANGE("TIMESTAMP_OUT_OF_RANGE"),
-    /** {@code timestamp_ms} lies more than {@link ParserLimits#maxFutureSkewMs()} ahead of its Kafka record timestamp. */
+    /**
+     * {@code timestamp_ms} lies more than {@link ParserLimits#maxFutureSkewMs()} ahead of its Kafka record timestamp.
+     */
     TIMESTAMP_IN_FUTURE("TIMESTAMP_IN_FUTURE");
 
     private final String code;

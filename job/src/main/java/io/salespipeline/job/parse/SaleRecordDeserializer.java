@@ -72,7 +72,8 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
                     RejectReason.TIMESTAMP_IN_FUTURE,
                     String.format(
                             Locale.ROOT,
-                            "field 'timestamp_ms' is %d (%s), %d ms ahead of its Kafka record timestamp %d (%s); at most %d ms (parse.max-future-skew) is accepted",
+                            "field 'timestamp_ms' is %d (%s), %d ms ahead of its Kafka record timestamp %d "
+                                    + "(%s); at most %d ms (parse.max-future-skew) is accepted",
                             eventTime,
                             Instant.ofEpochMilli(eventTime),
                             eventTime - kafkaTimestamp,

@@ -33,7 +33,10 @@ public class DeadLetter implements KafkaEnvelope {
     /** Value of {@link #kafkaTimestamp} when the Kafka record had none. */
     public static final long NO_TIMESTAMP = -1L;
 
-    /** Payloads up to this size are kept whole: escaped, at most 6 MiB, well within {@code KafkaConnectors.MAX_ENVELOPE_BYTES}. */
+    /**
+     * Payloads up to this size are kept whole: escaped, at most 6 MiB, well within {@code
+     * KafkaConnectors.MAX_ENVELOPE_BYTES}.
+     */
     public static final int WHOLE_PAYLOAD_MAX_BYTES = 1024 * 1024;
     /** How much of a larger payload an envelope keeps. */
     public static final int TRUNCATED_PAYLOAD_BYTES = 64 * 1024;
@@ -51,7 +54,10 @@ public class DeadLetter implements KafkaEnvelope {
     public String payloadText;
     /** The payload, base64-encoded, when it is not valid UTF-8, else null. */
     public String payloadBase64;
-    /** Whether {@link #payloadText} or {@link #payloadBase64} holds only the payload's first {@link #TRUNCATED_PAYLOAD_BYTES}. */
+    /**
+     * Whether {@link #payloadText} or {@link #payloadBase64} holds only the payload's first {@link
+     * #TRUNCATED_PAYLOAD_BYTES}.
+     */
     public boolean payloadTruncated;
     /** The whole payload's length in bytes, when truncated (else -1). */
     public long payloadLength = -1;
@@ -100,7 +106,10 @@ public class DeadLetter implements KafkaEnvelope {
         }
     }
 
-    /** The payload bytes the envelope keeps (the first {@link #TRUNCATED_PAYLOAD_BYTES} when truncated), or null for a tombstone. */
+    /**
+     * The payload bytes the envelope keeps (the first {@link #TRUNCATED_PAYLOAD_BYTES} when truncated), or null for a
+     * tombstone.
+     */
     public byte[] payloadBytes() {
         if (payloadBase64 != null) {
             return Base64.getDecoder().decode(payloadBase64);

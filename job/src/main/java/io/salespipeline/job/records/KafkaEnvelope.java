@@ -6,6 +6,8 @@ public interface KafkaEnvelope {
     /** The message value. */
     byte[] toJson();
 
-    /** Where the input sat in the log, {@code topic/partition/offset}: the message key, so duplicates are recognisable. */
+    /**
+     * Where the input sat in the log, {@code topic/partition/offset}: the message key, so duplicates are recognisable.
+     */
     String sourcePosition();
 }

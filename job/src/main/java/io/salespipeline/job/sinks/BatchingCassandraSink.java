@@ -32,7 +32,10 @@ final class BatchingCassandraSink<ROW extends Tuple> implements Sink<ROW> {
 
     private static final long serialVersionUID = 1L;
 
-    /** How many requests may be in flight, how rows are grouped, how long they may wait, and how often a write is retried. */
+    /**
+     * How many requests may be in flight, how rows are grouped, how long they may wait, and how often a write is
+     * retried.
+     */
     record Settings(
             int maxConcurrentRequests,
             int maxBatchRows,

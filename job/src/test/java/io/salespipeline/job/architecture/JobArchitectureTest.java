@@ -8,7 +8,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The job's packages by role, arrows one way: the records know nothing else, the functions no connector, only the job wires. */
+/**
+ * The job's packages by role, arrows one way: the records know nothing else, the functions no connector, only the job
+ * wires.
+ */
 @AnalyzeClasses(packages = "io.salespipeline.job", importOptions = ImportOption.DoNotIncludeTests.class)
 class JobArchitectureTest {
 

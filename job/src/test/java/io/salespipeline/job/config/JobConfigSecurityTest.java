@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How the job learns to log in: protocol, mechanism and users from arguments or the environment, passwords only from the environment. */
+/**
+ * How the job learns to log in: protocol, mechanism and users from arguments or the environment, passwords only from
+ * the environment.
+ */
 class JobConfigSecurityTest {
 
     @Test

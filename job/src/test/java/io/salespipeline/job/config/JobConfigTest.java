@@ -70,7 +70,9 @@ class JobConfigTest {
                 .hasMessage("unknown setting --window.sizes (see --help for the list)");
     }
 
-    /** The contract's settings are exactly the documented ones: the launcher cannot pass a key the job does not know. */
+    /**
+     * The contract's settings are exactly the documented ones: the launcher cannot pass a key the job does not know.
+     */
     @Test
     void everyContractSettingIsADocumentedOptionAndNoOther() {
         assertThat(JobConfig.OPTIONS.stream().map(JobConfig.Option::key))

@@ -20,7 +20,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** The store and item windows exactly as {@link SalesAggregations} builds them, in a test harness ({@link WindowHarness}). */
+/**
+ * The store and item windows exactly as {@link SalesAggregations} builds them, in a test harness ({@link
+ * WindowHarness}).
+ */
 // The harness's close() declares Exception.
 @SuppressWarnings("try")
 class SalesWindowsTest {

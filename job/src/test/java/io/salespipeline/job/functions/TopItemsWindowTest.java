@@ -18,7 +18,10 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
-/** The top-items window exactly as {@link SalesAggregations#topItems} builds it, in a test harness ({@link WindowHarness}). */
+/**
+ * The top-items window exactly as {@link SalesAggregations#topItems} builds it, in a test harness ({@link
+ * WindowHarness}).
+ */
 // The harness's close() declares Exception.
 @SuppressWarnings("try")
 class TopItemsWindowTest {

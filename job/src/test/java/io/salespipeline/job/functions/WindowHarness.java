@@ -37,7 +37,10 @@ final class WindowHarness {
         return harness(windowed, null);
     }
 
-    /** The window operator of {@code windowed}, restored from {@code checkpoint} when one is given, opened at processing time 0. */
+    /**
+     * The window operator of {@code windowed}, restored from {@code checkpoint} when one is given, opened at processing
+     * time 0.
+     */
     @SuppressWarnings("unchecked")
     static <OUT> KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, OUT> harness(
             SingleOutputStreamOperator<OUT> windowed, OperatorSubtaskState checkpoint) throws Exception {

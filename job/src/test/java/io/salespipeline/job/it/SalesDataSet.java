@@ -27,7 +27,9 @@ final class SalesDataSet {
     static final int PHASE1_PER_PARTITION = 150;
     /** Nominal spacing of phase-1 events across all partitions. */
     private static final long STEP_MS = 3_000;
-    /** Phase-1 events are up to this much out of order within their partition (far below lateness + out-of-orderness). */
+    /**
+     * Phase-1 events are up to this much out of order within their partition (far below lateness + out-of-orderness).
+     */
     private static final int MAX_DISORDER_SECONDS = 15;
     /** Every partition's last phase-1 event: the phase-1 watermark is this minus out-of-orderness minus 1 ms. */
     static final long PHASE1_HIGH_WATER_MS =
@@ -81,7 +83,10 @@ final class SalesDataSet {
     /** Bad input and what the dead letter must say about it. */
     record Bad(String reason, String detailMentions) {}
 
-    /** One message to produce: exactly one of {@code sale} and {@code bad} is set. {@code value} may be null (tombstone). */
+    /**
+     * One message to produce: exactly one of {@code sale} and {@code bad} is set. {@code value} may be null
+     * (tombstone).
+     */
     record Message(int partition, byte[] value, Sale sale, Bad bad) {
         boolean valid() {
             return sale != null;
@@ -275,7 +280,10 @@ final class SalesDataSet {
         return weights.length - 1;
     }
 
-    /** A valid sale in one of the spellings producers use: numbers as strings, floats, extra fields, other field order, a BOM. */
+    /**
+     * A valid sale in one of the spellings producers use: numbers as strings, floats, extra fields, other field order,
+     * a BOM.
+     */
     Message valid(int partition, Sale s) {
         String id = str(s.itemId());
         String store = str(s.storeId());

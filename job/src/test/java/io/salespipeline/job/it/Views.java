@@ -77,11 +77,11 @@ record Views(
      * What the views must hold once the job has processed {@code produced} (every valid message
      * sent, in log order per partition).
      *
-     * <p>Record views: every valid event (late ones included); item_sales keeps each item's event
-     * with the greatest event time, then the greatest log position. Aggregates: every valid event except those beyond the allowed
-     * lateness. A window row is final once the job's watermark has reached the window's last
-     * millisecond; the job's watermark at the end is the minimum over partitions of (greatest event
-     * time − out-of-orderness − 1 ms), so exactly the closing events' own windows stay early.
+     * <p>Record views: every valid event (late ones included); item_sales keeps each item's event with the greatest
+     * event time, then the greatest log position. Aggregates: every valid event except those beyond the allowed
+     * lateness. A window row is final once the job's watermark has reached the window's last millisecond; the job's
+     * watermark at the end is the minimum over partitions of (greatest event time − out-of-orderness − 1 ms), so
+     * exactly the closing events' own windows stay early.
      */
     /** item_sales keeps the newest sale by event time, of one millisecond the one latest in the log. */
     private static final Comparator<Produced> NEWEST_SALE = Comparator.<Produced>comparingLong(
@@ -321,7 +321,10 @@ record Views(
                         .count();
     }
 
-    /** A readable difference, view by view: rows missing, unexpected and different (at most {@code limit} lines per view). */
+    /**
+     * A readable difference, view by view: rows missing, unexpected and different (at most {@code limit} lines per
+     * view).
+     */
     static String diff(Views expected, Views actual, int limit) {
         StringBuilder out = new StringBuilder();
         diff(out, "item_sales", expected.itemSales, actual.itemSales, limit);

@@ -30,8 +30,8 @@ class KafkaSecurityPropertiesTest {
 
         assertThat(props.toString()).doesNotContain(SECRET);
         assertThat(props.getProperty("sasl.jaas.config"))
-                .isEqualTo(
-                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"pipeline\" password=\"${env:jaas-quoted:KAFKA_SASL_PASSWORD}\";");
+                .isEqualTo("org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"pipeline\" password=\"${env:jaas-quoted:KAFKA_SASL_PASSWORD}\";");
         assertThat(props.getProperty("config.providers.env.class"))
                 .isEqualTo(EnvironmentConfigProvider.class.getName());
     }

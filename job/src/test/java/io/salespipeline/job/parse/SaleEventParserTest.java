@@ -202,8 +202,8 @@ public class SaleEventParserTest {
                 .withMaxFieldChars(5)
                 .withTimestampRange(1_000L, 2_000L)
                 .withMaxMessageBytes(200));
-        String fits =
-                "{\"item_id\": \"a\", \"store_id\": \"s\", \"item_name\": \"n\", \"item_sold\": 10, \"timestamp_ms\": 1999}";
+        String fits = "{\"item_id\": \"a\", \"store_id\": \"s\", \"item_name\": \"n\", \"item_sold\": 10, "
+                + "\"timestamp_ms\": 1999}";
 
         assertThat(strict.parse(bytes(fits), TOPIC, 0, 0).isValid()).isTrue();
         assertThat(strict.parse(bytes(fits.replace("10,", "11,")), TOPIC, 0, 0).reason())

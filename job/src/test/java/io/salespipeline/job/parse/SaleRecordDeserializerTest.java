@@ -85,9 +85,9 @@ class SaleRecordDeserializerTest {
         DeadLetter letter = single(deserialize(new SaleRecordDeserializer(), record(21L, beyond))).deadLetter;
         assertThat(letter.reason).isEqualTo("TIMESTAMP_IN_FUTURE");
         assertThat(letter.detail)
-                .isEqualTo(
-                        "field 'timestamp_ms' is 1530306001001 (2018-06-29T21:00:01.001Z), 900001 ms ahead of its Kafka record timestamp "
-                                + "1530305101000 (2018-06-29T20:45:01Z); at most 900000 ms (parse.max-future-skew) is accepted");
+                .isEqualTo("field 'timestamp_ms' is 1530306001001 (2018-06-29T21:00:01.001Z), 900001 ms ahead of "
+                        + "its Kafka record timestamp " + "1530305101000 (2018-06-29T20:45:01Z); at most 900000 ms "
+                        + "(parse.max-future-skew) is accepted");
         assertThat(letter.sourceOffset).isEqualTo(21L);
         assertThat(letter.payloadText).isEqualTo(beyond);
         assertThat(single(deserialize(

@@ -233,7 +233,10 @@ final class CollectedOutputs {
         return row.getArity() > finalField && row.getField(finalField) instanceof Boolean flag && flag;
     }
 
-    /** Cassandra's rule: the greater write timestamp, then the greater value (here: the first field that differs, as text). */
+    /**
+     * Cassandra's rule: the greater write timestamp, then the greater value (here: the first field that differs, as
+     * text).
+     */
     private static boolean wins(Tuple candidate, Tuple held) {
         long candidateMicros = candidate.<Long>getField(candidate.getArity() - 1);
         long heldMicros = held.<Long>getField(held.getArity() - 1);

@@ -47,13 +47,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole job, from the source's output to every sink, on random schedules of random logs: four
- * partitions read at their own paces with idle spells (a till offline, then uploading), valid and
- * rejected records, events a little or far behind their partition, on two to four subtasks, stopped
- * with a savepoint at random moments (also between a window's final firing and the end of its
- * lateness) and resumed at another parallelism, and in half the schedules failing once at a random
- * moment, to restore from the last checkpoint and produce again what followed it. What the views, the dead letters and the late topic
- * hold is checked against what the log alone defines:
+ * The whole job, from the source's output to every sink, on random schedules of random logs: four partitions read at
+ * their own paces with idle spells (a till offline, then uploading), valid and rejected records, events a little or far
+ * behind their partition, on two to four subtasks, stopped with a savepoint at random moments (also between a window's
+ * final firing and the end of its lateness) and resumed at another parallelism, and in half the schedules failing once
+ * at a random moment, to restore from the last checkpoint and produce again what followed it. What the views, the dead
+ * letters and the late topic hold is checked against what the log alone defines:
  *
  * <ul>
  *   <li>events behind their own partition by more than the lateness are exactly the
@@ -175,7 +174,8 @@ class WholeChainSchedulesTest {
             List<LateEvent> late = outputs.envelopes("late");
             List<LatePartial> closed = outputs.envelopes("late-partials");
             System.out.printf(
-                    "chain seed %d: %s; %d records, %d late events (%d after an idle spell), %d closed-window envelopes (%d events)%n",
+                    "chain seed %d: %s; %d records, %d late events (%d after an idle spell), %d closed-window "
+                            + "envelopes (%d events)%n",
                     seed,
                     phases,
                     log.total(),
@@ -332,7 +332,10 @@ class WholeChainSchedulesTest {
         }
     }
 
-    /** Until every record was read, every window before the closing events is final, and nothing was written for {@link #QUIET}. */
+    /**
+     * Until every record was read, every window before the closing events is final, and nothing was written for {@link
+     * #QUIET}.
+     */
     private static void awaitTheEnd(ClusterClient<?> client, JobID job, ScheduledLog log, CollectedOutputs outputs)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);

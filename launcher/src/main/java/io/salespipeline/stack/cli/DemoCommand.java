@@ -37,8 +37,10 @@ final class DemoCommand {
     private static final String USAGE =
             "usage: ./stack demo [--rate EVENTS_PER_S (200)] [--stores N (8)] [--bad-ratio X (0.02)] "
                     + "[--late-ratio Y (0.01)] [--refresh SECONDS (3)] [--for DURATION] [--down]\n"
-                    + "  --for 90s: stop by itself after that long (as Ctrl-C does) and exit 0 only if the job ran, the views received rows\n"
-                    + "             and the job stopped with a savepoint (with --down also: no process of the stack is left)";
+                    + "  --for 90s: stop by itself after that long (as Ctrl-C does) and exit 0 only if the "
+                    + "job ran, the views received rows\n"
+                    + "             and the job stopped with a savepoint (with --down also: no process of the "
+                    + "stack is left)";
     private static final int STORES_ON_PANEL = 3;
     /** Cursor to the top left, then each line cleared to its end and the rest of the screen below the panel. */
     private static final String HOME = "\033[H";
@@ -212,8 +214,8 @@ final class DemoCommand {
         }
         out.println(String.format(
                 Locale.ROOT,
-                "demo: ran %d s: job %s RUNNING, %,d events parsed (%,d rejected, %,d late); views: %d minute windows, %d top-items rankings; "
-                        + "savepoint %s%s",
+                "demo: ran %d s: job %s RUNNING, %,d events parsed (%,d rejected, %,d late); views: %d minute "
+                        + "windows, %d top-items rankings; " + "savepoint %s%s",
                 ran.toSeconds(),
                 deployment.jobId(),
                 last.pipeline().parsed(),
@@ -264,7 +266,8 @@ final class DemoCommand {
                 Topic.LATE_EVENTS.defaultName()));
         lines.add(String.format(
                 Locale.ROOT,
-                "  lag        %,12d             records the source has yet to read (per partition at its last report: %s)",
+                "  lag        %,12d             records the source has yet to read (per partition at its last "
+                        + "report: %s)",
                 s.totalLag(),
                 s.lagText()));
         lines.add(String.format(
@@ -307,8 +310,8 @@ final class DemoCommand {
             lines.add(String.format(Locale.ROOT, "    %-22s %s", store, ranking.isEmpty() ? "no sales yet" : ranking));
         }
         lines.add("");
-        lines.add(
-                "  Ctrl-C stops the generator and the job (with a savepoint); query the views with ./views, status with ./replay status");
+        lines.add("  Ctrl-C stops the generator and the job (with a savepoint); query the views with ./views, "
+                + "status with ./replay status");
         return new Frame(s, produced, minuteWindows, rankings, String.join("\n", lines));
     }
 
@@ -317,7 +320,8 @@ final class DemoCommand {
         PipelineMonitor.Snapshot s = f.pipeline();
         return String.format(
                 Locale.ROOT,
-                "demo %s job %s | produced %,d | parsed %,d | rejected %,d | late %,d | lag %,d | checkpoints %,d%s | minute windows %d | rankings %d",
+                "demo %s job %s | produced %,d | parsed %,d | rejected %,d | late %,d | lag %,d | checkpoints "
+                        + "%,d%s | minute windows %d | rankings %d",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 s.state(),
                 f.produced(),
@@ -331,7 +335,10 @@ final class DemoCommand {
                 f.rankings());
     }
 
-    /** Stops the generator and the job (and with {@code down} the stack); returns the savepoint, null if none was taken (the reason in {@code failures}). */
+    /**
+     * Stops the generator and the job (and with {@code down} the stack); returns the savepoint, null if none was taken
+     * (the reason in {@code failures}).
+     */
     private String shutDown(
             EventPublisher generator,
             Thread generating,

@@ -28,14 +28,19 @@ public final class ReplayCli {
             "usage: ./replay <command> [options]",
             "  deploy [--version N] [--jar PATH] [--parallelism P] [-- job settings]",
             "                      submit the job for view version N (default: the active one, else 1)",
-            "  status              jobs of this pipeline: version, state, uptime, checkpoint, savepoint, lag, records/s",
+            "  status              jobs of this pipeline: version, state, uptime, checkpoint, savepoint, lag, "
+                    + "records/s",
             "  savepoint [--version N] [--jar PATH] [--savepoint-dir DIR]",
             "                      compatible change: stop the job with a savepoint, start the (new) jar from it",
-            "  resume [--version N] [--from PATH] [--checkpoint-dir DIR] [--jar PATH] [--parallelism P] [-- job settings]",
-            "                      start version N's job again after its JobManager died (or it was cancelled), from the",
-            "                      latest completed checkpoint its last job retained (or --from a checkpoint or savepoint)",
+            "  resume [--version N] [--from PATH] [--checkpoint-dir DIR] [--jar PATH] [--parallelism P] [-- "
+                    + "job settings]",
+            "                      start version N's job again after its JobManager died (or it was "
+                    + "cancelled), from the",
+            "                      latest completed checkpoint its last job retained (or --from a checkpoint "
+                    + "or savepoint)",
             "  reprocess --version N [--parallelism P] [--no-switch] [--max-lag EVENTS] [--stall-timeout SECONDS]",
-            "                      incompatible change: rebuild sales_vN from offset 0 beside the serving job, switch readers",
+            "                      incompatible change: rebuild sales_vN from offset 0 beside the serving "
+                    + "job, switch readers",
             "  switch --version N  point readers at version N",
             "  rollback            back to the previous version (restarting its job from its savepoint if stopped)",
             "  retire --version N --yes",
@@ -90,9 +95,9 @@ public final class ReplayCli {
             case "rollback" -> rollback(parse(options, Set.of("jar", "parallelism"), Set.of()), jobSettings);
             case "retire" -> retire(parse(options, Set.of("version"), Set.of("yes")));
             default ->
-                throw StackException.usage(
-                        "unknown command '" + command
-                                + "' (commands: deploy, status, savepoint, resume, reprocess, switch, rollback, retire; ./replay help)");
+                throw StackException.usage("unknown command '" + command
+                        + "' (commands: deploy, status, savepoint, resume, reprocess, switch, "
+                        + "rollback, retire; ./replay help)");
         };
     }
 

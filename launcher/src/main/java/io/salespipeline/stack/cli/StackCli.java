@@ -36,19 +36,28 @@ public final class StackCli {
             "usage: ./stack <command> [options]",
             "  demo [--rate R] [--down]",
             "                      the whole pipeline: up, deploy the job, generate live sales, show a live panel",
-            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] [--cassandra-heap SIZE] [--taskmanagers N] [--secure | --no-secure]",
-            "        start Kafka (KRaft), Cassandra and a Flink session cluster on 127.0.0.1; create topics, apply cql/",
-            "        --taskmanagers N: Flink TaskManagers (default 2: one takes over a lost one's tasks at once; remembered)",
-            "        --secure: Kafka only over SASL (PLAIN), Cassandra with PasswordAuthenticator, logins from the environment (remembered)",
-            "  status [--env]      what runs (pid, port, health, data); --env: KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, FLINK_REST",
+            "  up [--partitions N] [--timeout SECONDS] [--<service>-port P] [--kafka-heap SIZE] "
+                    + "[--cassandra-heap SIZE] [--taskmanagers N] [--secure | --no-secure]",
+            "        start Kafka (KRaft), Cassandra and a Flink session cluster on 127.0.0.1; create topics, "
+                    + "apply cql/",
+            "        --taskmanagers N: Flink TaskManagers (default 2: one takes over a lost one's tasks at "
+                    + "once; remembered)",
+            "        --secure: Kafka only over SASL (PLAIN), Cassandra with PasswordAuthenticator, logins "
+                    + "from the environment (remembered)",
+            "  status [--env]      what runs (pid, port, health, data); --env: KAFKA_BOOTSTRAP, "
+                    + "CASSANDRA_CONTACT, FLINK_REST",
             "  down [--purge]      stop every process ./stack started; --purge also deletes all data",
-            "  flink <args>        Flink's CLI against the local cluster: run, list, stop --savepointPath, cancel, run -s",
+            "  flink <args>        Flink's CLI against the local cluster: run, list, stop --savepointPath, "
+                    + "cancel, run -s",
             "  cql [--contact HOST:PORT] [--keyspace NAME]",
             "                      apply cql/ (with --keyspace: only the views schema, for that keyspace)",
             "  generate [options]  sales events to Kafka, the same ones for the same seed (./stack generate --help)",
-            "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, rollback, retire)",
-            "  views <pattern>     the ./views reads of the active view version (sale, store-day, store-minutes, item-hours, top-items)",
-            "  bench [options]     Kafka and Cassandra ceilings, replay, aggregates-only, latency and recovery side by side (./stack bench --help)",
+            "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, "
+                    + "rollback, retire)",
+            "  views <pattern>     the ./views reads of the active view version (sale, store-day, "
+                    + "store-minutes, item-hours, top-items)",
+            "  bench [options]     Kafka and Cassandra ceilings, replay, aggregates-only, latency and "
+                    + "recovery side by side (./stack bench --help)",
             "ports: "
                     + String.join(
                             ", ",
@@ -56,8 +65,10 @@ public final class StackCli {
                                     .filter(StackSettings.Setting::isPort)
                                     .map(s -> "--" + s.option + " (" + s.defaultValue + ")")
                                     .toList()),
-            "environment: STACK_HOME (default .stack/ in the repository); secured stacks: KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,",
-            "  CASSANDRA_USERNAME, CASSANDRA_PASSWORD (for up --secure and every later command; never on the command line)");
+            "environment: STACK_HOME (default .stack/ in the repository); secured stacks: "
+                    + "KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,",
+            "  CASSANDRA_USERNAME, CASSANDRA_PASSWORD (for up --secure and every later command; never on the "
+                    + "command line)");
 
     private static final Set<String> COMMANDS =
             Set.of("up", "status", "down", "flink", "cql", "generate", "demo", "replay", "views", "bench");

@@ -39,16 +39,21 @@ public final class ViewsCommand {
             "usage: ./views <pattern> [options]",
             "  sale --item ITEM_ID                the latest sale of an item (item_sales)",
             "  store-day --store STORE_ID [--day D] [--limit N]",
-            "                                     a store's sales of a day, newest first, at most N (default 50) (sales_by_store_day)",
+            "                                     a store's sales of a day, newest first, at most N (default "
+                    + "50) (sales_by_store_day)",
             "  store-minutes --store STORE_ID [--day D] [--from HH:MM] [--to HH:MM]",
-            "                                     units and events per minute of a store, windows starting in [from, to) (store_sales_per_minute)",
+            "                                     units and events per minute of a store, windows starting in "
+                    + "[from, to) (store_sales_per_minute)",
             "  item-hours --item-name NAME [--day D]",
-            "                                     units and events per hour of an item name across stores (item_sales_per_hour)",
+            "                                     units and events per hour of an item name across stores "
+                    + "(item_sales_per_hour)",
             "  top-items --store STORE_ID [--day D] [--hour HH]",
-            "                                     a store's top items per hour by units, rank 1 first (top_items_per_store_hour)",
+            "                                     a store's top items per hour by units, rank 1 first "
+                    + "(top_items_per_store_hour)",
             "days and times are UTC; --day YYYY-MM-DD defaults to today",
             "version: the active one (sales.active_version), or --version N (keyspace sales_vN), or --keyspace NAME",
-            "output: an aligned table, or --json: {\"keyspace\", \"version\", \"query\", \"rows\": [{column: value}]}, times ISO-8601",
+            "output: an aligned table, or --json: {\"keyspace\", \"version\", \"query\", \"rows\": [{column: "
+                    + "value}]}, times ISO-8601",
             "endpoint: --contact HOST:PORT (else CASSANDRA_CONTACT, else the local ./stack)",
             "no rows is not an error: exit 0 with a note on stderr; bad arguments exit 2, other failures 1");
 
@@ -97,7 +102,8 @@ public final class ViewsCommand {
     private final Clock clock;
 
     /**
-     * @param localContact the running local stack's Cassandra, asked only when neither --contact nor CASSANDRA_CONTACT is given
+     * @param localContact the running local stack's Cassandra, asked only when neither --contact nor CASSANDRA_CONTACT
+     *   is given
      * @param clock what "today" is when --day is absent
      */
     public ViewsCommand(

@@ -41,7 +41,8 @@ public final class AuthFailures {
     /** "Kafka at HOST:PORT: authentication failed (...)": the message of a refused Kafka login. */
     public static String kafkaMessage(String bootstrap, Throwable cause) {
         return "Kafka at " + bootstrap + ": authentication failed (" + oneLine(cause)
-                + "); check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM)";
+                + "); check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and KAFKA_SECURITY_PROTOCOL, "
+                + "KAFKA_SASL_MECHANISM)";
     }
 
     /** "Cassandra at HOST:PORT: authentication failed ...": the message of a refused CQL login. */
@@ -63,16 +64,19 @@ public final class AuthFailures {
     public static Optional<String> explain(Throwable failure) {
         Optional<Throwable> kafka = kafka(failure);
         if (kafka.isPresent()) {
-            return Optional.of(
-                    "Kafka: authentication failed (" + oneLine(kafka.get())
-                            + "); check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM)");
+            return Optional.of("Kafka: authentication failed (" + oneLine(kafka.get())
+                    + "); check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and "
+                    + "KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM)");
         }
         return cassandra(failure)
                 .map(c -> "Cassandra: authentication failed (" + serverReply(oneLine(c))
                         + "); check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
     }
 
-    /** The server's own words from the driver's message ("Provided username x and/or password are incorrect"), else the message. */
+    /**
+     * The server's own words from the driver's message ("Provided username x and/or password are incorrect"), else the
+     * message.
+     */
     static String serverReply(String driverMessage) {
         int start = driverMessage.indexOf("server replied with '");
         if (start >= 0) {

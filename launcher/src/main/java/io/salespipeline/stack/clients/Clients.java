@@ -29,12 +29,18 @@ public final class Clients {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
 
-    /** Set by {@code ./stack} when the local stack runs secured: Kafka clients then log in with SASL unless told otherwise. */
+    /**
+     * Set by {@code ./stack} when the local stack runs secured: Kafka clients then log in with SASL unless told
+     * otherwise.
+     */
     private static volatile boolean localStackSecure;
 
     private Clients() {}
 
-    /** The local stack runs with {@code --secure}: every Kafka client of this launcher logs in (see {@link #kafkaSecurity()}). */
+    /**
+     * The local stack runs with {@code --secure}: every Kafka client of this launcher logs in (see {@link
+     * #kafkaSecurity()}).
+     */
     public static void localStackSecure(boolean secure) {
         localStackSecure = secure;
     }

@@ -181,7 +181,10 @@ public final class CqlScripts {
         }
     }
 
-    /** Whether {@code keyspace} exists. Asks the server rather than the driver's metadata, which leaves out system keyspaces. */
+    /**
+     * Whether {@code keyspace} exists. Asks the server rather than the driver's metadata, which leaves out system
+     * keyspaces.
+     */
     public static boolean keyspaceExists(CqlSession session, String keyspace) {
         try {
             return session.execute(SimpleStatement.newInstance(

@@ -24,14 +24,22 @@ public final class Credentials {
     public static final List<String> VARIABLES =
             List.of(KAFKA_USER, KAFKA_PASSWORD, CASSANDRA_USER, CASSANDRA_PASSWORD);
 
-    /** The security protocol and mechanism of the secured stack's Kafka listener, as the job and the clients name them. */
+    /**
+     * The security protocol and mechanism of the secured stack's Kafka listener, as the job and the clients name them.
+     */
     public static final String KAFKA_PROTOCOL = "SASL_PLAINTEXT";
 
     public static final String KAFKA_MECHANISM = "PLAIN";
 
-    /** The broker's own login on its SASL listener (inter-broker traffic, transaction markers); its password is random per start. */
+    /**
+     * The broker's own login on its SASL listener (inter-broker traffic, transaction markers); its password is random
+     * per start.
+     */
     public static final String INTERNAL_BROKER_USER = "stack-broker";
-    /** Cassandra's built-in superuser: the stack logs in with it once, to create the configured role, and then disables it. */
+    /**
+     * Cassandra's built-in superuser: the stack logs in with it once, to create the configured role, and then disables
+     * it.
+     */
     public static final String DEFAULT_CASSANDRA_ROLE = "cassandra";
 
     /** Plain names: safe as a JAAS option name ({@code user_<name>}), a quoted CQL role name and in messages. */

@@ -63,7 +63,10 @@ public final class FlinkRest {
             boolean restoredFromSavepoint) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The job's exception for a bad setting ({@code io.salespipeline.job.config.ConfigException}): its message is the whole reason. */
+    /**
+     * The job's exception for a bad setting ({@code io.salespipeline.job.config.ConfigException}): its message is the
+     * whole reason.
+     */
     private static final String JOB_SETTING_ERROR = "io.salespipeline.job.config.ConfigException";
 
     private final String base;

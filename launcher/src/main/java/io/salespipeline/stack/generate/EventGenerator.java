@@ -117,7 +117,9 @@ public final class EventGenerator implements Iterator<Message> {
         return new Message(store.key(), malformed(fault, values, store, item, sold, timestampMs), false, fault);
     }
 
-    /** Each fault breaks one rule of the pipeline's parser, so the dead-letter topic sees most of its reject reasons. */
+    /**
+     * Each fault breaks one rule of the pipeline's parser, so the dead-letter topic sees most of its reject reasons.
+     */
     private byte[] malformed(
             Fault fault, String[] values, Catalog.Store store, Catalog.Item item, int sold, long timestampMs) {
         return switch (fault) {

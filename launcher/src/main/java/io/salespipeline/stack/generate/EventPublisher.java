@@ -153,7 +153,10 @@ public final class EventPublisher {
         status.finish(String.format(Locale.ROOT, "sent %s in %.1f s, %.0f events/s", what, seconds, sent / seconds));
     }
 
-    /** Sleeps until message number {@code sent} is due: a fixed schedule from the start, so pauses never accumulate into drift. */
+    /**
+     * Sleeps until message number {@code sent} is due: a fixed schedule from the start, so pauses never accumulate into
+     * drift.
+     */
     private static void awaitTurn(long startNanos, long sent, double rate) {
         long due = startNanos + (long) (sent * 1e9 / rate);
         long wait;

@@ -35,7 +35,8 @@ public record GenerateOptions(
             "\n",
             "usage: ./stack generate --count N [--rate R] [--stores S] [--items I] [--bad-ratio X] [--late-ratio Y]",
             "                        [--seed K] [--start-time ISO|now] [--topic T] [--bootstrap HOST:PORT]",
-            "       ./stack generate (--file PATH | --stdin) [--count N] [--rate R] [--topic T] [--bootstrap HOST:PORT]",
+            "       ./stack generate (--file PATH | --stdin) [--count N] [--rate R] [--topic T] [--bootstrap "
+                    + "HOST:PORT]",
             "Sends sales events to Kafka, keyed by store_id; the same options send the same messages.",
             "With --file or --stdin, sends each non-empty line as it is, without key, like kafka-console-producer.",
             "  --count N            events to send (with --file/--stdin: at most this many lines)",
@@ -44,12 +45,14 @@ public record GenerateOptions(
                     + "); the first ones are much busier",
             "  --items I            goods, 1.." + Catalog.MAX_ITEMS + " (default " + Defaults.ITEMS
                     + "); the first ones sell much more",
-            "  --bad-ratio X        fraction of malformed messages, 0..1 (default 0): not JSON, truncated, wrong type, ...",
+            "  --bad-ratio X        fraction of malformed messages, 0..1 (default 0): not JSON, truncated, "
+                    + "wrong type, ...",
             "  --late-ratio Y       fraction of the other events sent 5-30 min behind event time, 0..1 (default 0)",
             "  --seed K             seed of every random choice (default " + Defaults.SEED + ")",
             "  --start-time T       event time of the first event: an ISO-8601 instant or now (default "
                     + Defaults.START_TIME + ");",
-            "                       event time then advances 1/R s per event (1 ms when --rate is 0), never by the wall clock",
+            "                       event time then advances 1/R s per event (1 ms when --rate is 0), never "
+                    + "by the wall clock",
             "  --topic T            default " + Defaults.TOPIC,
             "  --bootstrap H:P      default the running stack's Kafka (./stack status --env)");
 

@@ -14,7 +14,9 @@ public interface StatusLine {
         return of(null, (ignored, text) -> {}, (ignored, text) -> {});
     }
 
-    /** Adapts any object with such methods, e.g. {@code StatusLine.of(progress, Progress::update, Progress::finish)}. */
+    /**
+     * Adapts any object with such methods, e.g. {@code StatusLine.of(progress, Progress::update, Progress::finish)}.
+     */
     static <T> StatusLine of(T target, BiConsumer<T, String> update, BiConsumer<T, String> finish) {
         return new StatusLine() {
             @Override

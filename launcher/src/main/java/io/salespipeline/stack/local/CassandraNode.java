@@ -57,7 +57,10 @@ final class CassandraNode extends LocalService {
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
             "--add-opens=java.base/java.net=ALL-UNNAMED");
 
-    /** How long the built-in superuser may keep refusing before the stack concludes it was disabled by an earlier set-up. */
+    /**
+     * How long the built-in superuser may keep refusing before the stack concludes it was disabled by an earlier
+     * set-up.
+     */
     private static final Duration ROLE_SETUP_GRACE = Duration.ofSeconds(20);
 
     private final ManagedProcess process;
@@ -241,7 +244,8 @@ final class CassandraNode extends LocalService {
             if (now - refusedSinceNanos > ROLE_SETUP_GRACE.toNanos()) {
                 throw new AuthFailures.AuthenticationFailed(
                         refused.getMessage() + "; the roles of this stack were set up by an earlier"
-                                + " ./stack up --secure with other credentials: use those, or start afresh with ./stack down --purge");
+                                + " ./stack up --secure with other credentials: use those, or start afresh "
+                                + "with ./stack down --purge");
             }
             return Readiness.notYet("waiting for Cassandra's built-in role");
         } catch (StackException e) {

@@ -33,7 +33,9 @@ public final class FlinkCluster extends LocalService {
     private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
     static final String TASK_MANAGER_RESOURCE_ID = "taskmanager-";
-    /** Pid files of TaskManagers this stack started; without a number, the single one of stacks before --taskmanagers. */
+    /**
+     * Pid files of TaskManagers this stack started; without a number, the single one of stacks before --taskmanagers.
+     */
     private static final Pattern TASK_MANAGER_PID_FILE =
             Pattern.compile("(flink-taskmanager(?:-([0-9]+))?)" + Pattern.quote(StackLayout.PID_FILE_SUFFIX));
 

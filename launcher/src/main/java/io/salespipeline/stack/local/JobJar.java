@@ -11,7 +11,10 @@ import java.util.stream.Stream;
 /** The job jar a command submits: the one given with {@code --jar}, else the newest build in {@code job/target}. */
 public final class JobJar {
 
-    /** The shaded jar, not the plain classes or test classes the build attaches beside it ({@code -classes.jar}, {@code -tests.jar}). */
+    /**
+     * The shaded jar, not the plain classes or test classes the build attaches beside it ({@code -classes.jar}, {@code
+     * -tests.jar}).
+     */
     private static final Pattern SHADED_JAR = Pattern.compile("sales-pipeline-job-[0-9][0-9.]*(-SNAPSHOT)?\\.jar");
 
     private JobJar() {}

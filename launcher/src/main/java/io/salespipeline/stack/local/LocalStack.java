@@ -62,7 +62,8 @@ public final class LocalStack {
                     environment,
                     secureAsked
                             ? "./stack up --secure needs"
-                            : "the stack is secured (--secure, remembered from an earlier ./stack up; --no-secure turns it off) and needs");
+                            : "the stack is secured (--secure, remembered from an earlier ./stack up; "
+                                    + "--no-secure turns it off) and needs");
         }
         Clients.localStackSecure(settings.secure());
         List<LocalService> services = services(settings, credentials, partitions);
@@ -180,7 +181,9 @@ public final class LocalStack {
         }
     }
 
-    /** What runs, as a table, or with {@code envOnly} the endpoints as variables; 3 when not every service is healthy. */
+    /**
+     * What runs, as a table, or with {@code envOnly} the endpoints as variables; 3 when not every service is healthy.
+     */
     public int status(boolean envOnly, Credentials credentials) {
         StackSettings settings = StackSettings.load(layout, null);
         List<LocalService> services = services(settings, credentials, DEFAULT_PARTITIONS);

@@ -69,7 +69,10 @@ public final class StackSettings {
     public static final Set<String> OPTIONS =
             java.util.Arrays.stream(Setting.values()).map(s -> s.option).collect(Collectors.toUnmodifiableSet());
 
-    /** {@code up --secure}: Kafka only on a SASL listener, Cassandra with PasswordAuthenticator; {@code up --no-secure} turns it off. */
+    /**
+     * {@code up --secure}: Kafka only on a SASL listener, Cassandra with PasswordAuthenticator; {@code up --no-secure}
+     * turns it off.
+     */
     public static final String SECURE = "secure";
 
     static final String NO_SECURE = "no-secure";

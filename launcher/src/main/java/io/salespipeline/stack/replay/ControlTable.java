@@ -46,7 +46,8 @@ final class ControlTable {
 
     Optional<Active> active() {
         Row row = session.execute(SimpleStatement.newInstance(
-                        "SELECT version, keyspace_name, previous, switched_at FROM sales.active_version WHERE view_name = ?",
+                        "SELECT version, keyspace_name, previous, switched_at FROM sales.active_version WHERE "
+                                + "view_name = ?",
                         VIEW))
                 .one();
         if (row == null || row.isNull("version")) {
@@ -62,7 +63,8 @@ final class ControlTable {
     List<Version> versions() {
         List<Version> versions = new ArrayList<>();
         ResultSet rows = session.execute(SimpleStatement.newInstance(
-                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM sales.view_versions WHERE view_name = ?",
+                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM "
+                        + "sales.view_versions WHERE view_name = ?",
                 VIEW));
         for (Row row : rows) {
             versions.add(new Version(
@@ -83,7 +85,8 @@ final class ControlTable {
     /** Records a version; returns false if it was already there. */
     boolean register(int version) {
         Row row = session.execute(SimpleStatement.newInstance(
-                        "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, state) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
+                        "INSERT INTO sales.view_versions (view_name, version, keyspace_name, created_at, "
+                                + "state) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
                         VIEW,
                         version,
                         ViewVersions.keyspace(version),
@@ -139,7 +142,8 @@ final class ControlTable {
      */
     void switchActive(int from, int to, String reason) {
         Row row = session.execute(SimpleStatement.newInstance(
-                        "UPDATE sales.active_version SET version = ?, keyspace_name = ?, previous = ?, switched_at = ? WHERE view_name = ? IF version = ?",
+                        "UPDATE sales.active_version SET version = ?, keyspace_name = ?, previous = ?, "
+                                + "switched_at = ? WHERE view_name = ? IF version = ?",
                         to,
                         ViewVersions.keyspace(to),
                         from,
@@ -153,7 +157,8 @@ final class ControlTable {
                     "the active version changed under us (expected " + from + ", found " + now + "): nothing switched");
         }
         session.execute(SimpleStatement.newInstance(
-                "INSERT INTO sales.switch_history (view_name, switched_at, from_version, to_version, reason) VALUES (?, now(), ?, ?, ?)",
+                "INSERT INTO sales.switch_history (view_name, switched_at, from_version, to_version, reason) "
+                        + "VALUES (?, now(), ?, ?, ?)",
                 VIEW,
                 from,
                 to,
@@ -163,7 +168,8 @@ final class ControlTable {
     /** The first active version of a fresh installation, if none is set. */
     void initialiseActive(int version) {
         session.execute(SimpleStatement.newInstance(
-                "INSERT INTO sales.active_version (view_name, version, keyspace_name, switched_at) VALUES (?, ?, ?, ?) IF NOT EXISTS",
+                "INSERT INTO sales.active_version (view_name, version, keyspace_name, switched_at) VALUES (?, "
+                        + "?, ?, ?) IF NOT EXISTS",
                 VIEW,
                 version,
                 ViewVersions.keyspace(version),

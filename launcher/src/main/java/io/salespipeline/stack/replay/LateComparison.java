@@ -26,7 +26,10 @@ final class LateComparison {
     /** The job's {@code KafkaConnectors.VIEW_KEYSPACE_HEADER}. */
     static final String VIEW_KEYSPACE_HEADER = "view_keyspace";
 
-    /** Late envelopes by key (an event's source position, or a closed window's view/window/key) of each version, and those only one has. */
+    /**
+     * Late envelopes by key (an event's source position, or a closed window's view/window/key) of each version, and
+     * those only one has.
+     */
     record Result(Set<String> before, Set<String> after, Set<String> onlyBefore, Set<String> onlyAfter) {
         int differently() {
             return onlyBefore.size() + onlyAfter.size();
@@ -36,8 +39,8 @@ final class LateComparison {
     private LateComparison() {}
 
     /**
-     * @param horizon per log partition, the offset below which both versions had committed; an
-     *        event envelope at or beyond it is left out (a closed-window envelope has no single offset and is always in)
+     * @param horizon per log partition, the offset below which both versions had committed; an event envelope at or
+     *   beyond it is left out (a closed-window envelope has no single offset and is always in)
      */
     static Result compare(
             String bootstrap,
@@ -86,7 +89,9 @@ final class LateComparison {
         return new Result(before, after, onlyBefore, onlyAfter);
     }
 
-    /** An event envelope's key is {@code topic/partition/offset}; anything else (a closed window) has no single offset. */
+    /**
+     * An event envelope's key is {@code topic/partition/offset}; anything else (a closed window) has no single offset.
+     */
     static boolean belowHorizon(String key, Map<Integer, Long> horizon) {
         String[] parts = key.split("/");
         if (parts.length != 3) {

@@ -85,7 +85,9 @@ public final class VersionOperations implements AutoCloseable {
         return new Deployment(version, jobId);
     }
 
-    /** The job of the active version (1 on a fresh installation), started the way its state allows if it is not running. */
+    /**
+     * The job of the active version (1 on a fresh installation), started the way its state allows if it is not running.
+     */
     public Deployment ensureActiveDeployed() {
         int version = p.control.active().map(ControlTable.Active::version).orElse(1);
         Optional<FlinkRest.Job> running = p.runningJob(version);
@@ -114,7 +116,10 @@ public final class VersionOperations implements AutoCloseable {
         return savepointPath;
     }
 
-    /** A compatible change: stops a version's job with a savepoint and starts the (new) jar from it, checking the restore. */
+    /**
+     * A compatible change: stops a version's job with a savepoint and starts the (new) jar from it, checking the
+     * restore.
+     */
     public void savepoint(
             Integer requestedVersion, List<String> jobSettings, Integer parallelism, String savepointDir) {
         int version = requestedVersion != null ? requestedVersion : p.activeVersion();
@@ -135,13 +140,12 @@ public final class VersionOperations implements AutoCloseable {
     }
 
     /**
-     * Starts a version's job again when it is gone without a savepoint: a session cluster without
-     * high availability forgets its jobs when the JobManager dies, and a cancelled job leaves only
-     * its retained checkpoints. The restore point, newest first: {@code from} (checked before anything connects); the savepoint of a
-     * version stopped with one; else the newest completed checkpoint of the job the control table
-     * records for the version (or, when none is recorded, the newest under the checkpoint directory).
-     * Only the latest checkpoint keeps the dead-letter and late topics exactly-once: the restored
-     * job aborts the Kafka transactions the lost one left open after it.
+     * Starts a version's job again when it is gone without a savepoint: a session cluster without high availability
+     * forgets its jobs when the JobManager dies, and a cancelled job leaves only its retained checkpoints. The restore
+     * point, newest first: {@code from} (checked before anything connects); the savepoint of a version stopped with
+     * one; else the newest completed checkpoint of the job the control table records for the version (or, when none is
+     * recorded, the newest under the checkpoint directory). Only the latest checkpoint keeps the dead-letter and late
+     * topics exactly-once: the restored job aborts the Kafka transactions the lost one left open after it.
      */
     public void resume(
             Integer requestedVersion,
@@ -269,7 +273,10 @@ public final class VersionOperations implements AutoCloseable {
         out.println("readers now use version " + version + " (was " + active + ")");
     }
 
-    /** Points readers back at the previous version and, the way its state allows, starts its job; false when it could not. */
+    /**
+     * Points readers back at the previous version and, the way its state allows, starts its job; false when it could
+     * not.
+     */
     public boolean rollback(List<String> jobSettings, Integer parallelism) {
         ControlTable.Active active = p.control
                 .active()
@@ -303,7 +310,10 @@ public final class VersionOperations implements AutoCloseable {
         return true;
     }
 
-    /** Cancels a version's job and drops its keyspace (its history stays in the control table); never the active version. */
+    /**
+     * Cancels a version's job and drops its keyspace (its history stays in the control table); never the active
+     * version.
+     */
     public void retire(int version) {
         if (p.activeVersion() == version) {
             throw new StackException("version " + version
@@ -321,7 +331,10 @@ public final class VersionOperations implements AutoCloseable {
                 + " (its history stays in sales.view_versions)");
     }
 
-    /** Prints the active version, the log, and each version's job (state, uptime, checkpoint, rate, lag) or recorded state. */
+    /**
+     * Prints the active version, the log, and each version's job (state, uptime, checkpoint, rate, lag) or recorded
+     * state.
+     */
     public void status() {
         Optional<ControlTable.Active> active = p.control.active();
         out.println(active.map(a -> "active version: " + a.version() + " (keyspace " + a.keyspace() + ", since "

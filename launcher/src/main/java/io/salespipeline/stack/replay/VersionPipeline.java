@@ -162,7 +162,8 @@ final class VersionPipeline implements AutoCloseable {
                 .collect(Collectors.joining(", "));
         return String.format(
                 Locale.ROOT,
-                "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified differently: %,d%s",
+                "late events over the %,d log events both versions committed: v%d %,d, v%d %,d; classified "
+                        + "differently: %,d%s",
                 horizon.values().stream().mapToLong(Long::longValue).sum(),
                 before,
                 late.before().size(),

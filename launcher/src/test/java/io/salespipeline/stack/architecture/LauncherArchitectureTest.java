@@ -10,13 +10,12 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The launcher's layers, arrows one way: the commands ({@code cli}: parse, call a service, print)
- * on top (and above them, in a module of its own, the bench); the operations ({@code replay}: the view versions, {@code views}: the read
- * side, {@code generate}: the events); the local stack ({@code local}: the three servers as child
- * processes, their settings and layout, up/down/status); the clients ({@code clients}: Kafka,
- * Cassandra, Flink REST, logins) under everything, so that pointing a command at a remote cluster
- * needs no local-stack code; the shared basics (errors, arguments, progress lines) in the root.
- * Beside the layers: no operation uses another, and the contract is plain Java.
+ * The launcher's layers, arrows one way: the commands ({@code cli}: parse, call a service, print) on top (and above
+ * them, in a module of its own, the bench); the operations ({@code replay}: the view versions, {@code views}: the read
+ * side, {@code generate}: the events); the local stack ({@code local}: the three servers as child processes, their
+ * settings and layout, up/down/status); the clients ({@code clients}: Kafka, Cassandra, Flink REST, logins) under
+ * everything, so that pointing a command at a remote cluster needs no local-stack code; the shared basics (errors,
+ * arguments, progress lines) in the root. Beside the layers: no operation uses another, and the contract is plain Java.
  */
 @AnalyzeClasses(packages = "io.salespipeline", importOptions = ImportOption.DoNotIncludeTests.class)
 class LauncherArchitectureTest {

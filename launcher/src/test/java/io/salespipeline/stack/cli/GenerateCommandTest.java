@@ -137,8 +137,9 @@ class GenerateCommandTest {
                 .cause()
                 .isInstanceOfSatisfying(
                         StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
-                .hasMessageMatching(
-                        "sending to topic item_sales at 127.0.0.1:19092 failed \\(0 of [0-9]+ messages acknowledged\\): Expiring 1 record\\(s\\) for item_sales-0 \\(does the topic exist, and does Kafka answer there\\? \\./stack status\\)");
+                .hasMessageMatching("sending to topic item_sales at 127.0.0.1:19092 failed \\(0 of [0-9]+ messages "
+                        + "acknowledged\\): Expiring 1 record\\(s\\) for item_sales-0 \\(does the "
+                        + "topic exist, and does Kafka answer there\\? \\./stack status\\)");
         assertThat(producer.history().size()).isLessThan(100);
         assertThat(producer.closed()).isTrue();
     }
@@ -183,7 +184,8 @@ class GenerateCommandTest {
             delimiter = '|',
             value = {
                 "--rate -3 --count 5                  | --rate must be >= 0, got -3",
-                "--rate 5                             | --count is required (or send lines with --file PATH or --stdin)",
+                "--rate 5                             | --count is required (or send lines with --file PATH "
+                        + "or --stdin)",
                 "--count 0                            | --count must be >= 1, got 0",
                 "--count ten                          | option --count expects a whole number, got 'ten'",
                 "--count                              | option --count needs a value",
@@ -192,8 +194,11 @@ class GenerateCommandTest {
                 "--count 1 --late-ratio=-0.1          | --late-ratio must be between 0 and 1, got -0.1",
                 "--count 1 --stores 0                 | --stores must be between 1 and 1000, got 0",
                 "--count 1 --items 9001               | --items must be between 1 and 9000, got 9001",
-                "--count 1 --start-time yesterday     | --start-time expects an ISO-8601 instant such as 2018-06-29T20:45:00Z or now, got 'yesterday'",
-                "--count 1 --start-time 1999-01-01T00:00:00Z | --start-time must be from 2001-01-01T00:00:00Z to before 2099-01-01T00:00:00Z (the pipeline accepts event times in 2000..2099), got 1999-01-01T00:00:00Z",
+                "--count 1 --start-time yesterday     | --start-time expects an ISO-8601 instant such as "
+                        + "2018-06-29T20:45:00Z or now, got 'yesterday'",
+                "--count 1 --start-time 1999-01-01T00:00:00Z | --start-time must be from 2001-01-01T00:00:00Z "
+                        + "to before 2099-01-01T00:00:00Z (the pipeline accepts event times in 2000..2099), "
+                        + "got 1999-01-01T00:00:00Z",
                 "--count 1 --bootstrap localhost      | --bootstrap expects host:port, got 'localhost'",
                 "--count 1 --topic=                   | --topic must not be empty",
                 "--count 1 --count 2                  | option --count is given twice",
@@ -202,7 +207,9 @@ class GenerateCommandTest {
                 "--stdin --file x                     | --file and --stdin exclude each other",
                 "--stdin --seed 3                     | --seed shapes generated events; it does not apply to --stdin",
                 "--file /no/such/file                 | --file /no/such/file: no such readable file",
-                "--count 1 --colour red               | unknown option --colour (known: --bad-ratio, --bootstrap, --count, --file, --items, --late-ratio, --rate, --seed, --start-time, --stdin, --stores, --topic)",
+                "--count 1 --colour red               | unknown option --colour (known: --bad-ratio, "
+                        + "--bootstrap, --count, --file, --items, --late-ratio, --rate, --seed, --start-time, "
+                        + "--stdin, --stores, --topic)",
             })
     void badArgumentsAreUsageErrorsWithOneLineReason(String args, String reason) {
         assertThatThrownBy(() -> run(args.trim().split("\\s+")))

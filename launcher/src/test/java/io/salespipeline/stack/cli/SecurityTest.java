@@ -173,8 +173,8 @@ class SecurityTest {
         assertThat((String) Clients.kafkaSecurity(scram, false).get("sasl.jaas.config"))
                 .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule");
         assertThatThrownBy(() -> Clients.kafkaSecurity(env(), true))
-                .hasMessage(
-                        "Kafka SASL_PLAINTEXT (the stack runs with --secure) needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD in the environment");
+                .hasMessage("Kafka SASL_PLAINTEXT (the stack runs with --secure) needs KAFKA_SASL_USERNAME and "
+                        + "KAFKA_SASL_PASSWORD in the environment");
         assertThatThrownBy(() -> Clients.kafkaSecurity(env("KAFKA_SECURITY_PROTOCOL", "SSL"), false))
                 .hasMessageStartingWith("KAFKA_SECURITY_PROTOCOL must be one of");
     }
@@ -221,18 +221,19 @@ class SecurityTest {
         assertThat(AuthFailures.kafka(new RuntimeException("other"))).isEmpty();
         assertThat(AuthFailures.kafkaMessage(
                         "127.0.0.1:9092", AuthFailures.kafka(kafka).get()))
-                .startsWith(
-                        "Kafka at 127.0.0.1:9092: authentication failed (Authentication failed during authentication due to invalid credentials")
+                .startsWith("Kafka at 127.0.0.1:9092: authentication failed (Authentication failed during "
+                        + "authentication due to invalid credentials")
                 .contains("KAFKA_SASL_PASSWORD");
 
         AuthenticationException cassandra = new AuthenticationException(
                 new DefaultEndPoint(new InetSocketAddress("127.0.0.1", 9042)),
-                "server replied with 'Provided username intruder and/or password are incorrect' to AuthResponse request");
+                "server replied with 'Provided username intruder and/or password are incorrect' to "
+                        + "AuthResponse request");
         assertThat(AuthFailures.cassandra(new IllegalStateException(cassandra))).contains(cassandra);
         assertThat(AuthFailures.cassandraMessage("127.0.0.1:9042", "intruder", cassandra))
-                .isEqualTo(
-                        "Cassandra at 127.0.0.1:9042: authentication failed for user 'intruder' (Provided username intruder and/or password are incorrect);"
-                                + " check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
+                .isEqualTo("Cassandra at 127.0.0.1:9042: authentication failed for user 'intruder' (Provided "
+                        + "username intruder and/or password are incorrect);"
+                        + " check CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
         assertThat(AuthFailures.cassandraMessage("127.0.0.1:9042", null, cassandra))
                 .contains("requires a login: set CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
         assertThat(AuthFailures.explain(new RuntimeException(kafka)))
@@ -274,9 +275,10 @@ class SecurityTest {
         assertThatThrownBy(() -> cli.run(List.of("up", "--secure")))
                 .isInstanceOfSatisfying(
                         StackException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-                .hasMessage(
-                        "./stack up --secure needs KAFKA_SASL_PASSWORD, CASSANDRA_USERNAME, CASSANDRA_PASSWORD in the environment"
-                                + " (the user names and passwords of Kafka and Cassandra; passwords are never taken from the command line)");
+                .hasMessage("./stack up --secure needs KAFKA_SASL_PASSWORD, CASSANDRA_USERNAME, "
+                        + "CASSANDRA_PASSWORD in the environment"
+                        + " (the user names and passwords of Kafka and Cassandra; passwords are never "
+                        + "taken from the command line)");
         assertThat(Files.exists(layout.settingsFile())).isFalse();
         assertThat(Files.exists(layout.runDir())).isFalse();
     }
@@ -295,7 +297,8 @@ class SecurityTest {
             assertThatThrownBy(() -> cli.run(List.of(command)))
                     .as(command)
                     .hasMessageStartingWith(
-                            "the stack runs secured (./stack up --secure) and needs KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, CASSANDRA_USERNAME, CASSANDRA_PASSWORD");
+                            "the stack runs secured (./stack up --secure) and needs KAFKA_SASL_USERNAME, "
+                                    + "KAFKA_SASL_PASSWORD, CASSANDRA_USERNAME, CASSANDRA_PASSWORD");
         }
         // stopping needs no login
         assertThat(cli.run(List.of("down"))).isZero();

@@ -115,8 +115,8 @@ class ViewsCommandTest {
     void noCassandraIsOneLineWithExit1() {
         assertThat(run("store-day", "--store", "S", "--contact", NOTHING_THERE)).isEqualTo(1);
         assertThat(err())
-                .isEqualTo(
-                        "views: no Cassandra answers at 127.0.0.1:1 (pass --contact or CASSANDRA_CONTACT; is the stack up? ./stack status)\n");
+                .isEqualTo("views: no Cassandra answers at 127.0.0.1:1 (pass --contact or CASSANDRA_CONTACT; is "
+                        + "the stack up? ./stack status)\n");
         assertThat(out()).isEmpty();
     }
 
@@ -271,7 +271,8 @@ class ViewsCommandTest {
         assertThat(json)
                 .isEqualTo(
                         "{\"keyspace\":\"sales_v2\",\"version\":2,\"query\":{\"pattern\":\"sale\",\"item_id\":\"it-1\"},"
-                                + "\"rows\":[{\"item_id\":\"it-1\",\"store_id\":\"Store 1\",\"timestamp_ms\":\"2024-03-01T10:15:30.250Z\","
+                                + "\"rows\":[{\"item_id\":\"it-1\",\"store_id\":\"Store "
+                                + "1\",\"timestamp_ms\":\"2024-03-01T10:15:30.250Z\","
                                 + "\"timestamp_dt\":\"2024-03-01\",\"item_name\":null,\"item_sold\":3}]}");
         JsonNode window = new ObjectMapper()
                 .readTree(ViewsCommand.json("t_test", -1, minutes("x"), List.of(ViewsCommand.cells(EARLY))));

@@ -29,10 +29,11 @@ class FlinkRestErrorsTest {
 
     @Test
     void anyOtherRootCauseKeepsItsSimpleClassName() {
-        String trace =
-                "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n\tat a.b(C.java:1)\n"
-                        + "Caused by: org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: boom\n\tat x.y(Z.java:2)\n"
-                        + "Caused by: java.lang.IllegalStateException: the catalog topic is missing\n\tat p.q(R.java:3)\n";
+        String trace = "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute "
+                + "application.\n\tat a.b(C.java:1)\n"
+                + "Caused by: org.apache.flink.client.program.ProgramInvocationException: The main "
+                + "method caused an error: boom\n\tat x.y(Z.java:2)\n"
+                + "Caused by: java.lang.IllegalStateException: the catalog topic is missing\n\tat " + "p.q(R.java:3)\n";
         assertThat(FlinkRest.rootCause(trace)).isEqualTo("IllegalStateException: the catalog topic is missing");
     }
 

@@ -69,9 +69,9 @@ public class EventGeneratorTest {
     void messagesHaveTheProducersShapeAndSloppiness() {
         List<Message> messages = take(settings(1, 0, 0), 10_000);
         assertThat(new String(messages.get(0).value(), StandardCharsets.UTF_8))
-                .matches(
-                        "\\{\"item_id\": \"[a-z-]+-[0-9]+\", \"item_sold\": (\"?)[0-9]+\\1, \"item_name\": \"[A-Za-z ]+\","
-                                + " \"timestamp_ms\": (\"?)[0-9]{13}\\2, \"store_id\": \"[A-Za-z ]+ - [0-9]+\"\\}");
+                .matches("\\{\"item_id\": \"[a-z-]+-[0-9]+\", \"item_sold\": (\"?)[0-9]+\\1, \"item_name\": "
+                        + "\"[A-Za-z ]+\","
+                        + " \"timestamp_ms\": (\"?)[0-9]{13}\\2, \"store_id\": \"[A-Za-z ]+ - [0-9]+\"\\}");
         Map<String, String> nameOfItem = new HashMap<>();
         int soldAsText = 0;
         int timestampAsText = 0;

@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What {@code ./stack generate} publishes, against the real Kafka: exactly the generated messages arrive, keyed by store. */
+/**
+ * What {@code ./stack generate} publishes, against the real Kafka: exactly the generated messages arrive, keyed by
+ * store.
+ */
 @ExtendWith(RealStackExtension.class)
 class EventPublisherIT {
 

@@ -50,7 +50,8 @@ class ViewsReaderIT {
             insert(
                     session,
                     "INSERT INTO " + ks
-                            + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, timestamp_dt: ?, "
+                            + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, "
+                            + "timestamp_ms: ?, timestamp_dt: ?, "
                             + "item_name: ?, item_sold: ?})",
                     List.of(
                             "it-1",
@@ -70,7 +71,8 @@ class ViewsReaderIT {
                             1));
 
             String storeDay = "INSERT INTO " + ks
-                    + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                    + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, "
+                    + "item_name, item_sold) VALUES (?, ?, ?, ?, ?, ?, ?)";
             insert(
                     session,
                     storeDay,
@@ -83,7 +85,8 @@ class ViewsReaderIT {
                     List.of("Store B", DAY, at("2024-03-01T10:30:00Z"), "3-2", "it-2", "Item Two", 9));
 
             String minute = "INSERT INTO " + ks
-                    + ".store_sales_per_minute (store_id, window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                    + ".store_sales_per_minute (store_id, window_date, window_start, window_end, units, "
+                    + "events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
             insert(
                     session,
                     minute,
@@ -95,7 +98,8 @@ class ViewsReaderIT {
                     List.of("Store B", DAY, at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 9L, 9L, true));
 
             String hour = "INSERT INTO " + ks
-                    + ".item_sales_per_hour (item_name, window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                    + ".item_sales_per_hour (item_name, window_date, window_start, window_end, units, events, "
+                    + "final) VALUES (?, ?, ?, ?, ?, ?, ?)";
             insert(
                     session,
                     hour,
@@ -112,7 +116,8 @@ class ViewsReaderIT {
                     List.of("Item Two", DAY, at("2024-03-01T09:00:00Z"), at("2024-03-01T10:00:00Z"), 9L, 9L, true));
 
             String top = "INSERT INTO " + ks
-                    + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                    + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, "
+                    + "units, final) VALUES (?, ?, ?, ?, ?, ?, ?)";
             insert(
                     session,
                     top,
