@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every view's upsert writes a table of {@code cql/10-views.cql} and exactly its columns (and, for
- * the frozen sale, exactly the fields of its type). The real server's check is the job's
+ * the frozen sale, exactly the fields of its type); every read names only its table's columns and
+ * reads one partition. The real server's check is the job's
  * submission-time prepare (ViewKeyspaceCheck) and ItemSalesTiesIT; this one needs no Cassandra.
  */
 class ViewStatementsTest {
@@ -47,6 +48,67 @@ class ViewStatementsTest {
         assertThat(new ArrayList<>(fields).get(0))
                 .as("the log position leads the sale: it decides ties byte by byte")
                 .isEqualTo("log_position");
+    }
+
+    private static final Pattern QUERY = Pattern.compile("SELECT (.*) FROM sales_v1\\.(\\w+) WHERE (.*)");
+
+    @Test
+    void everyReadNamesOnlyColumnsOfItsTableAndRestrictsItsWholePartitionKey() throws Exception {
+        String cql = Files.readString(Path.of("..", "cql", "10-views.cql"));
+        Set<String> saleFields = columns(cql, "TYPE", "latest_sale");
+        List<String> queries = List.of(
+                ViewQueries.sale("sales_v1"),
+                ViewQueries.storeDay("sales_v1"),
+                ViewQueries.storeMinutes("sales_v1"),
+                ViewQueries.itemHours("sales_v1"),
+                ViewQueries.topItems("sales_v1"));
+        Set<String> tablesRead = new LinkedHashSet<>();
+        for (String query : queries) {
+            Matcher m = QUERY.matcher(query);
+            assertThat(m.matches()).as(query).isTrue();
+            String table = m.group(2);
+            tablesRead.add(table);
+            Set<String> columns = columns(cql, "TABLE", table);
+            for (String selected : m.group(1).split(", ")) {
+                String column = selected.split(" AS ")[0];
+                if (column.contains(".")) {
+                    assertThat(column.substring(0, column.indexOf('.')))
+                            .as(query)
+                            .isIn(columns);
+                    assertThat(column.substring(column.indexOf('.') + 1))
+                            .as(query)
+                            .isIn(saleFields);
+                } else {
+                    assertThat(column).as(query).isIn(columns);
+                }
+            }
+            Matcher restricted = Pattern.compile("(\\w+) (?:=|>=|<) \\?").matcher(m.group(3));
+            Set<String> where = new LinkedHashSet<>();
+            while (restricted.find()) {
+                where.add(restricted.group(1));
+            }
+            assertThat(columns).as(query).containsAll(where);
+            assertThat(where).as(query + ": one partition per read").containsAll(partitionKey(cql, table));
+        }
+        assertThat(tablesRead)
+                .containsExactly(java.util.Arrays.stream(ViewTable.values())
+                        .map(ViewTable::table)
+                        .toArray(String[]::new));
+    }
+
+    /** The partition key of {@code PRIMARY KEY ((a, b), c)}, {@code PRIMARY KEY (a, c)} or {@code a text PRIMARY KEY}. */
+    private static List<String> partitionKey(String cql, String table) {
+        Matcher block = Pattern.compile(
+                        "CREATE TABLE IF NOT EXISTS sales_v1\\." + table + " \\((.*?)\\n\\);", Pattern.DOTALL)
+                .matcher(cql);
+        assertThat(block.find()).as(table + " in cql/10-views.cql").isTrue();
+        Matcher key = Pattern.compile("PRIMARY KEY \\((\\([^)]*\\)|\\w+)").matcher(block.group(1));
+        if (key.find()) {
+            return List.of(key.group(1).replaceAll("[()]", "").split(",\\s*"));
+        }
+        Matcher inline = Pattern.compile("(?m)^\\s*(\\w+) \\w+ PRIMARY KEY").matcher(block.group(1));
+        assertThat(inline.find()).as("the primary key of " + table).isTrue();
+        return List.of(inline.group(1));
     }
 
     @Test

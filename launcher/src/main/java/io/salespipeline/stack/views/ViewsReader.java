@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import io.salespipeline.contract.ViewQueries;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.Clients;
@@ -68,23 +69,11 @@ public final class ViewsReader implements AutoCloseable {
     private ViewsReader(CqlSession session, String keyspace) {
         this.session = session;
         this.keyspace = keyspace;
-        this.sale = prepare("SELECT item_id, sale.store_id AS store_id, sale.timestamp_ms AS timestamp_ms, "
-                + "sale.timestamp_dt AS timestamp_dt, "
-                + "sale.item_name AS item_name, sale.item_sold AS item_sold FROM " + keyspace
-                + ".item_sales WHERE item_id = ?");
-        // Reversing the clustering order is free within one partition: newest first without sorting here.
-        this.storeDay = prepare(
-                "SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold FROM " + keyspace
-                        + ".sales_by_store_day WHERE store_id = ? AND timestamp_dt = ? ORDER BY timestamp_ms "
-                        + "DESC, event_id DESC LIMIT ?");
-        this.storeMinutes = prepare("SELECT store_id, window_start, window_end, units, events, final FROM " + keyspace
-                + ".store_sales_per_minute WHERE store_id = ? AND window_date = ? AND window_start >= "
-                + "? AND window_start < ?");
-        this.itemHours = prepare("SELECT item_name, window_start, window_end, units, events, final FROM " + keyspace
-                + ".item_sales_per_hour WHERE item_name = ? AND window_date = ?");
-        this.topItems = prepare("SELECT store_id, window_start, rank, item_name, units, final FROM " + keyspace
-                + ".top_items_per_store_hour WHERE store_id = ? AND window_date = ? AND window_start "
-                + ">= ? AND window_start < ?");
+        this.sale = prepare(ViewQueries.sale(keyspace));
+        this.storeDay = prepare(ViewQueries.storeDay(keyspace));
+        this.storeMinutes = prepare(ViewQueries.storeMinutes(keyspace));
+        this.itemHours = prepare(ViewQueries.itemHours(keyspace));
+        this.topItems = prepare(ViewQueries.topItems(keyspace));
     }
 
     /**
