@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import io.salespipeline.contract.EnvelopeField;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -127,27 +128,27 @@ public class DeadLetter implements KafkaEnvelope {
     @Override
     public byte[] toJson() {
         return RecordJson.object(json -> {
-            json.writeStringField("reason", reason);
-            json.writeStringField("detail", detail);
-            json.writeObjectFieldStart("source");
-            json.writeStringField("topic", sourceTopic);
-            json.writeNumberField("partition", sourcePartition);
-            json.writeNumberField("offset", sourceOffset);
+            json.writeStringField(EnvelopeField.REASON.key(), reason);
+            json.writeStringField(EnvelopeField.DETAIL.key(), detail);
+            json.writeObjectFieldStart(EnvelopeField.SOURCE.key());
+            json.writeStringField(EnvelopeField.TOPIC.key(), sourceTopic);
+            json.writeNumberField(EnvelopeField.PARTITION.key(), sourcePartition);
+            json.writeNumberField(EnvelopeField.OFFSET.key(), sourceOffset);
             if (kafkaTimestamp == NO_TIMESTAMP) {
-                json.writeNullField("timestamp");
+                json.writeNullField(EnvelopeField.TIMESTAMP.key());
             } else {
-                json.writeNumberField("timestamp", kafkaTimestamp);
+                json.writeNumberField(EnvelopeField.TIMESTAMP.key(), kafkaTimestamp);
             }
             json.writeEndObject();
             if (payloadBase64 != null) {
-                json.writeStringField("payload_base64", payloadBase64);
+                json.writeStringField(EnvelopeField.PAYLOAD_BASE64.key(), payloadBase64);
             } else {
-                json.writeStringField("payload", payloadText);
+                json.writeStringField(EnvelopeField.PAYLOAD.key(), payloadText);
             }
             if (payloadTruncated) {
-                json.writeBooleanField("payload_truncated", true);
-                json.writeNumberField("payload_bytes", payloadLength);
-                json.writeStringField("payload_sha256", payloadSha256);
+                json.writeBooleanField(EnvelopeField.PAYLOAD_TRUNCATED.key(), true);
+                json.writeNumberField(EnvelopeField.PAYLOAD_BYTES.key(), payloadLength);
+                json.writeStringField(EnvelopeField.PAYLOAD_SHA256.key(), payloadSha256);
             }
         });
     }
@@ -160,23 +161,26 @@ public class DeadLetter implements KafkaEnvelope {
         } catch (IOException e) {
             throw new IllegalArgumentException("not a dead-letter envelope: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject() || !root.path("source").isObject()) {
+        if (root == null
+                || !root.isObject()
+                || !root.path(EnvelopeField.SOURCE.key()).isObject()) {
             throw new IllegalArgumentException("not a dead-letter envelope: expected an object with a 'source' object");
         }
-        JsonNode source = root.get("source");
+        JsonNode source = root.get(EnvelopeField.SOURCE.key());
         DeadLetter letter = new DeadLetter();
-        letter.reason = root.path("reason").textValue();
-        letter.detail = root.path("detail").textValue();
-        letter.sourceTopic = source.path("topic").textValue();
-        letter.sourcePartition = source.path("partition").intValue();
-        letter.sourceOffset = source.path("offset").longValue();
-        JsonNode timestamp = source.path("timestamp");
+        letter.reason = root.path(EnvelopeField.REASON.key()).textValue();
+        letter.detail = root.path(EnvelopeField.DETAIL.key()).textValue();
+        letter.sourceTopic = source.path(EnvelopeField.TOPIC.key()).textValue();
+        letter.sourcePartition = source.path(EnvelopeField.PARTITION.key()).intValue();
+        letter.sourceOffset = source.path(EnvelopeField.OFFSET.key()).longValue();
+        JsonNode timestamp = source.path(EnvelopeField.TIMESTAMP.key());
         letter.kafkaTimestamp = timestamp.isNumber() ? timestamp.longValue() : NO_TIMESTAMP;
-        letter.payloadText = root.path("payload").textValue();
-        letter.payloadBase64 = root.path("payload_base64").textValue();
-        letter.payloadTruncated = root.path("payload_truncated").asBoolean(false);
-        letter.payloadLength = root.path("payload_bytes").asLong(-1);
-        letter.payloadSha256 = root.path("payload_sha256").textValue();
+        letter.payloadText = root.path(EnvelopeField.PAYLOAD.key()).textValue();
+        letter.payloadBase64 = root.path(EnvelopeField.PAYLOAD_BASE64.key()).textValue();
+        letter.payloadTruncated =
+                root.path(EnvelopeField.PAYLOAD_TRUNCATED.key()).asBoolean(false);
+        letter.payloadLength = root.path(EnvelopeField.PAYLOAD_BYTES.key()).asLong(-1);
+        letter.payloadSha256 = root.path(EnvelopeField.PAYLOAD_SHA256.key()).textValue();
         return letter;
     }
 

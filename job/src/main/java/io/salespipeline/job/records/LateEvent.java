@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import io.salespipeline.contract.EnvelopeField;
 import io.salespipeline.contract.SaleField;
 import java.util.Objects;
 
@@ -40,14 +41,14 @@ public class LateEvent implements KafkaEnvelope {
             json.writeStringField(SaleField.STORE_ID.key(), event.storeId);
             json.writeNumberField(SaleField.ITEM_SOLD.key(), event.itemSold);
             json.writeNumberField(SaleField.TIMESTAMP_MS.key(), event.timestampMs);
-            json.writeObjectFieldStart("source");
-            json.writeStringField("topic", event.sourceTopic);
-            json.writeNumberField("partition", event.sourcePartition);
-            json.writeNumberField("offset", event.sourceOffset);
+            json.writeObjectFieldStart(EnvelopeField.SOURCE.key());
+            json.writeStringField(EnvelopeField.TOPIC.key(), event.sourceTopic);
+            json.writeNumberField(EnvelopeField.PARTITION.key(), event.sourcePartition);
+            json.writeNumberField(EnvelopeField.OFFSET.key(), event.sourceOffset);
             json.writeEndObject();
-            json.writeStringField("late_reason", reason);
-            json.writeNumberField("watermark_ms", watermarkMs);
-            json.writeNumberField("allowed_lateness_ms", allowedLatenessMs);
+            json.writeStringField(EnvelopeField.LATE_REASON.key(), reason);
+            json.writeNumberField(EnvelopeField.WATERMARK_MS.key(), watermarkMs);
+            json.writeNumberField(EnvelopeField.ALLOWED_LATENESS_MS.key(), allowedLatenessMs);
         });
     }
 

@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import io.salespipeline.contract.EnvelopeField;
 import io.salespipeline.contract.SaleField;
 import io.salespipeline.contract.ViewTable;
 import java.util.Arrays;
@@ -40,20 +41,20 @@ public class LatePartial implements KafkaEnvelope {
     @Override
     public byte[] toJson() {
         return RecordJson.object(json -> {
-            json.writeStringField("late_reason", LateReason.WINDOW_CLOSED_AFTER_IDLE.code());
-            json.writeStringField("view", view);
+            json.writeStringField(EnvelopeField.LATE_REASON.key(), LateReason.WINDOW_CLOSED_AFTER_IDLE.code());
+            json.writeStringField(EnvelopeField.VIEW.key(), view);
             json.writeStringField(SaleField.STORE_ID.key(), partial.storeId);
             json.writeStringField(SaleField.ITEM_NAME.key(), partial.itemName);
-            json.writeNumberField("window_start_ms", partial.windowStartMs);
-            json.writeNumberField("window_end_ms", partial.windowStartMs + windowSizeMs);
-            json.writeNumberField("units", partial.units);
-            json.writeNumberField("events", partial.events);
-            json.writeArrayFieldStart("sources");
+            json.writeNumberField(EnvelopeField.WINDOW_START_MS.key(), partial.windowStartMs);
+            json.writeNumberField(EnvelopeField.WINDOW_END_MS.key(), partial.windowStartMs + windowSizeMs);
+            json.writeNumberField(EnvelopeField.UNITS.key(), partial.units);
+            json.writeNumberField(EnvelopeField.EVENTS.key(), partial.events);
+            json.writeArrayFieldStart(EnvelopeField.SOURCES.key());
             for (int i = 0; i < partial.partitions.length; i++) {
                 json.writeStartObject();
-                json.writeNumberField("partition", partial.partitions[i]);
-                json.writeNumberField("first_offset", partial.firstOffsets[i]);
-                json.writeNumberField("last_offset", partial.lastOffsets[i]);
+                json.writeNumberField(EnvelopeField.PARTITION.key(), partial.partitions[i]);
+                json.writeNumberField(EnvelopeField.FIRST_OFFSET.key(), partial.firstOffsets[i]);
+                json.writeNumberField(EnvelopeField.LAST_OFFSET.key(), partial.lastOffsets[i]);
                 json.writeEndObject();
             }
             json.writeEndArray();
