@@ -3,6 +3,7 @@ package io.salespipeline.e2e.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.job.parse.PoisonCorpus;
 import io.salespipeline.job.parse.RejectReason;
@@ -59,6 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultDrillIT {
 
+    private static final OwnStackPorts PORTS = new OwnStackPorts(24);
+
     private static final Duration LONG = Duration.ofMinutes(6);
     private static final long BASE_MS = 1_720_000_000_000L;
     /** Event time runs ten times faster than the load's wall clock, so minute windows close every 6 s. */
@@ -94,30 +97,13 @@ class FaultDrillIT {
     static void stackAndJob() {
         stack = new StackScript(StackScript.locateRepoRoot());
         env = List.of("STACK_HOME=" + home);
-        // ports below Linux's ephemeral range (32768-60999), where a client socket could hold one first
-        StackScript.Result up = stack.run(
-                LONG,
-                true,
-                env,
-                "up",
-                "--kafka-port",
-                "24092",
-                "--kafka-controller-port",
-                "24093",
-                "--cassandra-port",
-                "24042",
-                "--cassandra-storage-port",
-                "24700",
-                "--flink-port",
-                "24081",
-                "--flink-rpc-port",
-                "24123");
+        StackScript.Result up = stack.run(LONG, true, env, upArguments());
         assertThat(up.exitCode()).as(up.output()).isZero();
         StackScript.Result deploy = stack.run(
                 LONG, true, env, "replay", "deploy", "--jar", jobJar().toString(), "--", "--window.early-firing", "2s");
         assertThat(deploy.exitCode()).as(deploy.output()).isZero();
         Properties props = new Properties();
-        props.put("bootstrap.servers", "127.0.0.1:24092");
+        props.put("bootstrap.servers", PORTS.kafkaBootstrap());
         props.put("linger.ms", "5");
         props.put("enable.idempotence", "true");
         props.put("acks", "all");
@@ -302,7 +288,8 @@ class FaultDrillIT {
     /** Load, fault, load, stop, close the windows, then audit the whole log until it holds or time runs out. */
     private static LogAudit.Findings drill(Runnable fault) throws Exception {
         LogAudit.Findings findings;
-        try (FinalityWatch watch = new FinalityWatch(new InetSocketAddress("127.0.0.1", 24042), "sales_v1")) {
+        try (FinalityWatch watch =
+                new FinalityWatch(new InetSocketAddress("127.0.0.1", PORTS.cassandra()), "sales_v1")) {
             startLoad();
             Thread.sleep(12_000);
             // at any moment of the load, windows closed in the last minute of event time are final and
@@ -355,7 +342,7 @@ class FaultDrillIT {
      * broker holds open; an open transaction nobody ends keeps every later one unread.
      */
     private static String transactionalState() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", PORTS.kafkaBootstrap()))) {
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             admin.describeTopics(List.of("item_sales_dlq", "item_sales_late"))
                     .allTopicNames()
@@ -423,7 +410,7 @@ class FaultDrillIT {
                     .connectTimeout(Duration.ofSeconds(2))
                     .build()
                     .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081/overview"))
+                            HttpRequest.newBuilder(URI.create(PORTS.flinkRest() + "/overview"))
                                     .timeout(Duration.ofSeconds(2))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -437,7 +424,7 @@ class FaultDrillIT {
     }
 
     private static Map<Integer, Long> logEndOffsets() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", PORTS.kafkaBootstrap()))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 4; p++) {
                 latest.put(new TopicPartition("item_sales", p), OffsetSpec.latest());
@@ -455,7 +442,7 @@ class FaultDrillIT {
 
     /** What the job's source committed to its group with its last checkpoint whose completion reached it. */
     private static Map<Integer, Long> committedOffsets(String group) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:24092"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", PORTS.kafkaBootstrap()))) {
             Map<Integer, Long> committed = new TreeMap<>();
             admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
@@ -482,7 +469,7 @@ class FaultDrillIT {
         try {
             return HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:24081" + path))
+                            HttpRequest.newBuilder(URI.create(PORTS.flinkRest() + "" + path))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
@@ -497,10 +484,10 @@ class FaultDrillIT {
     /** A fresh session per audit: the drills take Cassandra away, and a session may still be reconnecting. */
     private static LogAudit.Findings audit() {
         try (CqlSession session = CqlSession.builder()
-                .addContactPoint(new InetSocketAddress("127.0.0.1", 24042))
+                .addContactPoint(new InetSocketAddress("127.0.0.1", PORTS.cassandra()))
                 .withLocalDatacenter("datacenter1")
                 .build()) {
-            return new LogAudit("127.0.0.1:24092", session, "sales_v1")
+            return new LogAudit(PORTS.kafkaBootstrap(), session, "sales_v1")
                     .audit("item_sales", "item_sales_dlq", "item_sales_late");
         } catch (com.datastax.oss.driver.api.core.DriverException e) {
             return new LogAudit.Findings(
@@ -603,5 +590,11 @@ class FaultDrillIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String[] upArguments() {
+        List<String> args = new java.util.ArrayList<>(List.of("up"));
+        args.addAll(PORTS.upOptions());
+        return args.toArray(String[]::new);
     }
 }

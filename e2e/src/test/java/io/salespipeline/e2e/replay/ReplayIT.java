@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.salespipeline.e2e.LoopbackClients;
+import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.testkit.StackScript;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayIT {
 
+    private static final OwnStackPorts PORTS = new OwnStackPorts(29);
+
     private static final Duration LONG = Duration.ofMinutes(6);
     private static final long BASE_MS = 1_700_000_000_000L;
     private static final long EVENT_SPACING_MS = 50;
@@ -65,26 +68,10 @@ class ReplayIT {
     static void ownStack() {
         stack = new StackScript(StackScript.locateRepoRoot());
         env = List.of("STACK_HOME=" + home);
-        StackScript.Result up = stack.run(
-                LONG,
-                true,
-                env,
-                "up",
-                "--kafka-port",
-                "29092",
-                "--kafka-controller-port",
-                "29093",
-                "--cassandra-port",
-                "29042",
-                "--cassandra-storage-port",
-                "27000",
-                "--flink-port",
-                "28081",
-                "--flink-rpc-port",
-                "26123");
+        StackScript.Result up = stack.run(LONG, true, env, upArguments());
         assertThat(up.exitCode()).as(up.output()).isZero();
         Properties props = new Properties();
-        props.put("bootstrap.servers", "127.0.0.1:29092");
+        props.put("bootstrap.servers", PORTS.kafkaBootstrap());
         props.put("linger.ms", "5");
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -385,11 +372,11 @@ class ReplayIT {
     }
 
     private static String flinkGet(String path) throws Exception {
-        return LoopbackClients.get("http://127.0.0.1:28081" + path);
+        return LoopbackClients.get(PORTS.flinkRest() + path);
     }
 
     private static CqlSession cql() {
-        return LoopbackClients.cql(29042);
+        return LoopbackClients.cql(PORTS.cassandra());
     }
 
     private static Path jobJar() {
@@ -417,5 +404,11 @@ class ReplayIT {
                 throw new AssertionError("interrupted");
             }
         }
+    }
+
+    private static String[] upArguments() {
+        List<String> args = new java.util.ArrayList<>(List.of("up"));
+        args.addAll(PORTS.upOptions());
+        return args.toArray(String[]::new);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.job.it.KafkaIo;
 import io.salespipeline.testkit.StackScript;
@@ -60,12 +61,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecureStackIT {
 
+    private static final OwnStackPorts PORTS = new OwnStackPorts(25);
+
     private static final Duration LONG = Duration.ofMinutes(5);
     // Below Linux's ephemeral range (32768-60999), where a client socket could hold a port the stack needs.
-    private static final String KAFKA = "127.0.0.1:25092";
+    private static final String KAFKA = PORTS.kafkaBootstrap();
     private static final String CQL_HOST = "127.0.0.1";
-    private static final int CQL_PORT = 25042;
-    private static final String FLINK = "http://127.0.0.1:25081";
+    private static final int CQL_PORT = PORTS.cassandra();
+    private static final String FLINK = PORTS.flinkRest();
     private static final String KAFKA_USER = "pipeline";
     private static final String CASSANDRA_USER = "Pipeline.Owner";
     private static final long BASE_MS = 1_700_000_000_000L;
@@ -128,24 +131,7 @@ class SecureStackIT {
         if (Files.exists(home)) {
             stack.run(LONG, true, env, "down", "--purge");
         }
-        StackScript.Result up = stack.run(
-                LONG,
-                true,
-                env,
-                "up",
-                "--secure",
-                "--kafka-port",
-                "25092",
-                "--kafka-controller-port",
-                "25093",
-                "--cassandra-port",
-                "25042",
-                "--cassandra-storage-port",
-                "25700",
-                "--flink-port",
-                "25081",
-                "--flink-rpc-port",
-                "25123");
+        StackScript.Result up = stack.run(LONG, true, env, upArguments());
         assertThat(up.exitCode()).as(up.output()).isZero();
         assertThat(up.output())
                 .contains("secured: Kafka SASL_PLAINTEXT/PLAIN as pipeline, Cassandra PasswordAuthenticator as "
@@ -629,5 +615,11 @@ class SecureStackIT {
             }
             Thread.sleep(1_000);
         }
+    }
+
+    private static String[] upArguments() {
+        List<String> args = new java.util.ArrayList<>(List.of("up", "--secure"));
+        args.addAll(PORTS.upOptions());
+        return args.toArray(String[]::new);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.e2e.LoopbackClients;
+import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
@@ -39,19 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StackLifecycleIT {
 
     private static final Duration LONG = Duration.ofMinutes(5);
-    private static final List<String> PORTS = List.of(
-            "--kafka-port",
-            "19092",
-            "--kafka-controller-port",
-            "19093",
-            "--cassandra-port",
-            "19042",
-            "--cassandra-storage-port",
-            "17000",
-            "--flink-port",
-            "18081",
-            "--flink-rpc-port",
-            "16123");
+    private static final OwnStackPorts PORTS = new OwnStackPorts(19);
 
     @TempDir
     static Path home;
@@ -75,12 +64,9 @@ class StackLifecycleIT {
     }
 
     private static String[] up() {
-        String[] args = new String[PORTS.size() + 1];
-        args[0] = "up";
-        for (int i = 0; i < PORTS.size(); i++) {
-            args[i + 1] = PORTS.get(i);
-        }
-        return args;
+        List<String> args = new java.util.ArrayList<>(List.of("up"));
+        args.addAll(PORTS.upOptions());
+        return args.toArray(String[]::new);
     }
 
     @Test
@@ -110,9 +96,9 @@ class StackLifecycleIT {
         assertThat(status.exitCode()).isZero();
         assertThat(status.lines())
                 .containsExactly(
-                        "KAFKA_BOOTSTRAP=127.0.0.1:19092",
-                        "CASSANDRA_CONTACT=127.0.0.1:19042",
-                        "FLINK_REST=http://127.0.0.1:18081");
+                        "KAFKA_BOOTSTRAP=" + PORTS.kafkaBootstrap(),
+                        "CASSANDRA_CONTACT=127.0.0.1:" + PORTS.cassandra(),
+                        "FLINK_REST=" + PORTS.flinkRest());
 
         try (Admin admin = admin()) {
             Map<String, TopicDescription> topics = admin.describeTopics(
@@ -142,12 +128,12 @@ class StackLifecycleIT {
             cql.execute("INSERT INTO sales_v1.item_sales (item_id, sale) VALUES ('survivor-1', {store_id: 's', "
                     + "item_name: 'Survivor', item_sold: 7})");
         }
-        String overview = LoopbackClients.get("http://127.0.0.1:18081/overview");
+        String overview = LoopbackClients.get(PORTS.flinkRest() + "/overview");
         // two TaskManagers by default, each listed under the resource id that names its process
         assertThat(overview).contains("\"taskmanagers\":2", "\"slots-total\":8");
-        assertThat(LoopbackClients.get("http://127.0.0.1:18081/taskmanagers"))
+        assertThat(LoopbackClients.get(PORTS.flinkRest() + "/taskmanagers"))
                 .contains("\"id\":\"taskmanager-1\"", "\"id\":\"taskmanager-2\"");
-        assertThat(LoopbackClients.get("http://127.0.0.1:18081/")).contains("<html");
+        assertThat(LoopbackClients.get(PORTS.flinkRest() + "/")).contains("<html");
     }
 
     @Test
@@ -208,11 +194,11 @@ class StackLifecycleIT {
 
     private static Admin admin() {
         Properties props = new Properties();
-        props.put("bootstrap.servers", "127.0.0.1:19092");
+        props.put("bootstrap.servers", PORTS.kafkaBootstrap());
         return Admin.create(props);
     }
 
     private static CqlSession cql() {
-        return LoopbackClients.cql(19042);
+        return LoopbackClients.cql(PORTS.cassandra());
     }
 }
