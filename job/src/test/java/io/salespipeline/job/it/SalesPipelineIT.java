@@ -163,15 +163,7 @@ class SalesPipelineIT {
         long started = System.nanoTime();
         FailOnce.reset(15);
         SalesDataSet data = new SalesDataSet(777L);
-        Run run = start(
-                "recovery",
-                config -> new SalesPipelineJob(
-                        config,
-                        KafkaConnectors.itemSalesSource(config),
-                        new FailingViewSinks(new CassandraViewSinks(config)),
-                        KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
-                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
+        Run run = start("recovery", SalesPipelineIT::withFailingViews);
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             List<List<Message>> batches = data.phase1(5);
@@ -264,15 +256,7 @@ class SalesPipelineIT {
             throws Exception {
         FailOnce.reset(1);
         SalesDataSet data = new SalesDataSet(99L);
-        Run run = start(
-                "wm_restore",
-                config -> new SalesPipelineJob(
-                        config,
-                        KafkaConnectors.itemSalesSource(config),
-                        new FailingViewSinks(new CassandraViewSinks(config)),
-                        KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
-                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
-                        KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials")));
+        Run run = start("wm_restore", SalesPipelineIT::withFailingViews);
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             produced.addAll(KafkaIo.produce(producer, run.topic, data.phase1(1).get(0)));
@@ -502,6 +486,17 @@ class SalesPipelineIT {
             String keyspace,
             JobConfig config,
             JobClient client) {}
+
+    /** The production job whose view writes fail once where {@link FailOnce} says. */
+    private static SalesPipelineJob withFailingViews(JobConfig config) {
+        return new SalesPipelineJob(
+                config,
+                KafkaConnectors.itemSalesSource(config),
+                new FailingViewSinks(new CassandraViewSinks(config)),
+                KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
+                KafkaConnectors.envelopeSink(config, config.lateTopic, "late-partials"));
+    }
 
     private static Run start(String tag, Function<JobConfig, SalesPipelineJob> job) throws Exception {
         return start(tag, job, 2);
