@@ -7,13 +7,16 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.testkit.StackScript;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -167,13 +173,15 @@ class ReplayIT {
     void savepointRestartWithANewJarMidStreamLosesAndRepeatsNothing() throws Exception {
         startProducing(300);
         Thread.sleep(3_000);
-        Path original = jobJar();
-        Path changed = home.resolve("sales-pipeline-job-changed.jar");
-        Files.copy(original, changed, StandardCopyOption.REPLACE_EXISTING);
+        Path changed = repackaged(jobJar(), home.resolve("sales-pipeline-job-changed.jar"));
+        assertThat(sha256(changed)).as("another build").isNotEqualTo(sha256(jobJar()));
         StackScript.Result savepoint =
                 replay("savepoint", "--jar", changed.toString(), "--", "--window.early-firing", "2s");
         assertThat(savepoint.exitCode()).as(savepoint.output()).isZero();
-        assertThat(savepoint.output()).containsPattern("RUNNING, restored from savepoint \\S+savepoint-");
+        assertThat(savepoint.output())
+                .containsPattern("RUNNING, restored from savepoint \\S+savepoint-")
+                .contains("jar " + sha256(changed).substring(0, 12))
+                .contains("settings --window.early-firing 2s");
         Thread.sleep(3_000);
         stopProducing();
         int total = produced.get();
@@ -198,7 +206,9 @@ class ReplayIT {
                 .contains("catch-up:")
                 .containsPattern("reprocessed [\\d,]+ events into sales_v2")
                 .contains("readers now use version 2")
-                .contains("version 1 stopped with savepoint");
+                .contains("version 1 stopped with savepoint")
+                .as("a new version runs the newest build, not v1's jar")
+                .contains("jar " + sha256(jobJar()).substring(0, 12));
         // lateness is a property of the log: the replay sends exactly the live run's events to the late topic
         assertThat(reprocess.output())
                 .containsPattern("late events over the [\\d,]+ log events both versions committed: v1 12, v2 12; "
@@ -277,7 +287,11 @@ class ReplayIT {
         assertThat(rollback.exitCode()).as(rollback.output()).isZero();
         assertThat(rollback.output())
                 .contains("readers now use version 1 (was 2)")
-                .containsPattern("version 1 restarted as job [0-9a-f]{32} from savepoint");
+                .containsPattern("version 1 restarted as job [0-9a-f]{32} from savepoint")
+                .as("v1 runs its own code again: the jar and settings of its last start, not the newest build")
+                .contains("jar "
+                        + sha256(home.resolve("sales-pipeline-job-changed.jar")).substring(0, 12))
+                .contains("settings --window.early-firing 2s");
 
         StackScript.Result retire = replay("retire", "--version", "2", "--yes");
         assertThat(retire.exitCode()).as(retire.output()).isZero();
@@ -301,6 +315,7 @@ class ReplayIT {
         StackScript.Result status = replay("status");
         assertThat(status.output())
                 .containsPattern("1\\*\\s+[0-9a-f]{32}\\s+RUNNING")
+                .contains("jar " + sha256(home.resolve("sales-pipeline-job-changed.jar")) + " (built ")
                 .doesNotContainPattern("\\n2\\s+[0-9a-f]{32}\\s+RUNNING");
     }
 
@@ -410,5 +425,29 @@ class ReplayIT {
         List<String> args = new java.util.ArrayList<>(List.of("up"));
         args.addAll(PORTS.upOptions());
         return args.toArray(String[]::new);
+    }
+
+    /** The same classes in a jar of other bytes (one more entry), as another build of unchanged code would be. */
+    private static Path repackaged(Path jar, Path target) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("META-INF/repackaged-by-ReplayIT.txt"));
+            out.write("another build\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return target;
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -47,7 +47,8 @@ public final class ReplayCli {
             "                      stop version N's job and drop sales_vN (never the active version)",
             "endpoints: --flink-rest URL, --kafka-bootstrap HOST:PORT, --cassandra-contact HOST:PORT",
             "           (else FLINK_REST, KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, else the local ./stack)",
-            "job: --jar PATH (default job/target/sales-pipeline-job-*.jar), --topic NAME (default item_sales)");
+            "job: --jar PATH (default: a new version the newest job/target/sales-pipeline-job-*.jar; a restart the",
+            "     version's own jar and settings, recorded at its last start), --topic NAME (default item_sales)");
 
     private static final Set<String> ENDPOINT_OPTIONS =
             Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");

@@ -55,6 +55,11 @@ public final class StackLayout {
         return home.resolve("logs");
     }
 
+    /** The job jars the view versions were deployed with, each under its SHA-256. */
+    public Path jarsDir() {
+        return home.resolve("jars");
+    }
+
     public Path runDir() {
         return home.resolve("run");
     }

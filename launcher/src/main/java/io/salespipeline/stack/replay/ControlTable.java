@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import io.salespipeline.contract.VersionState;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
@@ -22,14 +23,21 @@ final class ControlTable {
 
     static final String VIEW = "sales";
 
-    /** One row of {@code sales.view_versions}; the state is empty when this build does not know the recorded one. */
+    /**
+     * One row of {@code sales.view_versions}; the state is empty when this build does not know the
+     * recorded one; the jar (SHA-256, build time) and the job settings are those of the version's
+     * latest start, null and empty for a version started before they were recorded.
+     */
     record Version(
             int version,
             String keyspace,
             Optional<VersionState> state,
             String jobId,
             String savepointPath,
-            Instant createdAt) {
+            Instant createdAt,
+            String jarSha256,
+            Instant jarBuiltAt,
+            List<String> jobSettings) {
         boolean is(VersionState expected) {
             return state.map(expected::equals).orElse(false);
         }
@@ -62,10 +70,9 @@ final class ControlTable {
 
     List<Version> versions() {
         List<Version> versions = new ArrayList<>();
-        ResultSet rows = session.execute(SimpleStatement.newInstance(
-                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at FROM "
-                        + "sales.view_versions WHERE view_name = ?",
-                VIEW));
+        ResultSet rows = readVersions(
+                "SELECT version, keyspace_name, state, job_id, savepoint_path, created_at, jar_sha256, jar_built_at, "
+                        + "job_settings FROM sales.view_versions WHERE view_name = ?");
         for (Row row : rows) {
             versions.add(new Version(
                     row.getInt("version"),
@@ -73,9 +80,26 @@ final class ControlTable {
                     VersionState.ofCode(row.getString("state")),
                     row.getString("job_id"),
                     row.getString("savepoint_path"),
-                    row.getInstant("created_at")));
+                    row.getInstant("created_at"),
+                    row.getString("jar_sha256"),
+                    row.getInstant("jar_built_at"),
+                    row.getList("job_settings", String.class)));
         }
         return versions;
+    }
+
+    /** A control keyspace from before versions recorded their code lacks its columns: one line saying how to add them. */
+    private ResultSet readVersions(String query) {
+        try {
+            return session.execute(SimpleStatement.newInstance(query, VIEW));
+        } catch (InvalidQueryException e) {
+            if (e.getMessage() != null && e.getMessage().contains("jar_sha256")) {
+                throw new StackException(
+                        "sales.view_versions predates versions pinned to their code (no column jar_sha256): "
+                                + "apply cql/00-control.cql to it (./stack cql --contact HOST:PORT), which adds the columns");
+            }
+            throw e;
+        }
     }
 
     Optional<Version> version(int version) {
@@ -96,13 +120,17 @@ final class ControlTable {
         return row != null && row.getBoolean("[applied]");
     }
 
-    /** The version's job runs. */
-    void recordJob(int version, String jobId) {
+    /** The version's job runs, with this jar and these settings (what its next restart runs again). */
+    void recordJob(int version, String jobId, KeptJars.KeptJar jar, List<String> jobSettings) {
         requireCanBecome(version, VersionState.RUNNING);
         session.execute(SimpleStatement.newInstance(
-                "UPDATE sales.view_versions SET job_id = ?, state = ? WHERE view_name = ? AND version = ?",
+                "UPDATE sales.view_versions SET job_id = ?, state = ?, jar_sha256 = ?, jar_built_at = ?, job_settings = ? "
+                        + "WHERE view_name = ? AND version = ?",
                 jobId,
                 VersionState.RUNNING.code(),
+                jar.sha256(),
+                jar.builtAt(),
+                jobSettings,
                 VIEW,
                 version));
     }

@@ -10,7 +10,6 @@ import io.salespipeline.stack.clients.FlinkRest;
 import io.salespipeline.stack.local.StackLayout;
 import io.salespipeline.stack.local.StackSettings;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -78,10 +77,11 @@ public final class VersionOperations implements AutoCloseable {
             throw new StackException("version " + version + " already has a running job "
                     + running.get().id() + " (change it with ./replay savepoint)");
         }
-        String jobId = p.deploy(version, jobSettings, parallelism);
+        VersionPipeline.VersionCode code = p.code(version, jobSettings);
+        String jobId = p.deploy(version, code, parallelism);
         out.println("deployed view version " + version + " as job " + jobId + " (keyspace "
                 + ViewVersions.keyspace(version) + ", consumer group " + ViewVersions.consumerGroup(version)
-                + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
+                + ", " + code.describe() + "); web UI: " + p.flink.base() + "/#/job/running/" + jobId + "/overview");
         return new Deployment(version, jobId);
     }
 
@@ -95,11 +95,12 @@ public final class VersionOperations implements AutoCloseable {
             return new Deployment(version, running.get().id());
         }
         Optional<ControlTable.Version> recorded = p.control.version(version);
+        VersionPipeline.VersionCode code = p.code(version, List.of());
         String jobId = switch (stateOf(version, recorded)) {
-            case CREATED, RUNNING -> p.deploy(version, List.of(), null);
+            case CREATED, RUNNING -> p.deploy(version, code, null);
             // a version stopped with a savepoint resumes where it stopped instead of re-reading the log
             case STOPPED ->
-                p.start(version, List.of(), null, recorded.orElseThrow().savepointPath(), false);
+                p.start(version, code, List.of(), null, recorded.orElseThrow().savepointPath());
             case RETIRED -> throw retired(version, "cannot deploy it");
         };
         return new Deployment(version, jobId);
@@ -126,17 +127,17 @@ public final class VersionOperations implements AutoCloseable {
         FlinkRest.Job job = p.runningJob(version)
                 .orElseThrow(() -> new StackException("no running job for view version " + version
                         + " (deploy it with ./replay deploy --version " + version + ")"));
-        Path jar = p.jar();
+        VersionPipeline.VersionCode code = p.code(version, jobSettings);
         String savepointPath = p.stopWithSavepoint(job, savepointDir);
         p.control.recordStopped(version, savepointPath);
         out.println("job " + job.id() + " stopped with savepoint " + savepointPath);
-        String jobId = p.start(version, jobSettings, parallelism, savepointPath, false, jar);
+        String jobId = p.start(version, code, List.of(), parallelism, savepointPath);
         String restored = p.awaitRestoredFrom(jobId);
         if (!samePath(restored, savepointPath)) {
             throw new StackException("job " + jobId + " is running but reports its restore as " + restored
                     + ", not the savepoint " + savepointPath);
         }
-        out.println("job " + jobId + " RUNNING, restored from savepoint " + restored);
+        out.println("job " + jobId + " RUNNING, restored from savepoint " + restored + "; " + code.describe());
     }
 
     /**
@@ -174,7 +175,8 @@ public final class VersionOperations implements AutoCloseable {
         Map<Integer, Long> committed = p.log.committed(ViewVersions.consumerGroup(version), p.topic);
         out.println("resuming view version " + version + " from " + restorePoint.describe(Instant.now()));
         long started = System.nanoTime();
-        String jobId = p.start(version, jobSettings, parallelism, restorePoint.pointer(), false);
+        VersionPipeline.VersionCode code = p.code(version, jobSettings);
+        String jobId = p.start(version, code, List.of(), parallelism, restorePoint.pointer());
         String restored = p.awaitRestoredFrom(jobId);
         if (!samePath(restored, restorePoint.pointer())) {
             throw new StackException("job " + jobId + " is running but reports its restore as " + restored + ", not "
@@ -223,14 +225,14 @@ public final class VersionOperations implements AutoCloseable {
         Optional<FlinkRest.Job> serving = p.runningJob(active);
         p.ensureSchema(version);
         long started = System.nanoTime();
-        List<String> fromEarliest = new JobSetting.Arguments()
+        VersionPipeline.VersionCode code = p.code(version, jobSettings);
+        List<String> fromTheStart = new JobSetting.Arguments()
                 .set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest")
-                .addAll(jobSettings)
                 .toList();
-        String jobId = p.start(version, fromEarliest, parallelism, null, true);
+        String jobId = p.start(version, code, fromTheStart, parallelism, null);
         out.println("reprocessing the log into " + ViewVersions.keyspace(version) + " as job " + jobId + " (group "
                 + ViewVersions.consumerGroup(version) + "); version " + active + " keeps serving"
-                + serving.map(j -> " (job " + j.id() + ")").orElse(" (no running job)"));
+                + serving.map(j -> " (job " + j.id() + ")").orElse(" (no running job)") + "; " + code.describe());
         CatchUp.Result result = p.awaitCaughtUp(jobId, maxLag, stallTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
         String summary = String.format(
@@ -305,8 +307,10 @@ public final class VersionOperations implements AutoCloseable {
                     + " has no running job and no savepoint: start it with ./replay deploy --version " + previous);
             return false;
         }
-        String jobId = p.start(previous, jobSettings, parallelism, savepointPath, false);
-        out.println("version " + previous + " restarted as job " + jobId + " from savepoint " + savepointPath);
+        VersionPipeline.VersionCode code = p.code(previous, jobSettings);
+        String jobId = p.start(previous, code, List.of(), parallelism, savepointPath);
+        out.println("version " + previous + " restarted as job " + jobId + " from savepoint " + savepointPath + "; "
+                + code.describe());
         return true;
     }
 
@@ -361,6 +365,8 @@ public final class VersionOperations implements AutoCloseable {
                 "RECORDS/S (1 min)",
                 "LAG (records behind the log end)");
         Set<Integer> shown = new HashSet<>();
+        Map<Integer, ControlTable.Version> recorded = new java.util.TreeMap<>();
+        p.control.versions().forEach(v -> recorded.put(v.version(), v));
         for (FlinkRest.Job job :
                 p.pipelineJobs().stream().filter(FlinkRest.Job::isRunning).toList()) {
             int version = VersionPipeline.versionOf(job).orElseThrow();
@@ -391,8 +397,9 @@ public final class VersionOperations implements AutoCloseable {
             if (cp.lastSavepointPath() != null) {
                 out.println("         latest savepoint: " + cp.lastSavepointPath());
             }
+            printCode(recorded.get(version));
         }
-        for (ControlTable.Version v : p.control.versions()) {
+        for (ControlTable.Version v : recorded.values()) {
             if (!shown.contains(v.version())) {
                 out.printf(
                         Locale.ROOT,
@@ -406,9 +413,19 @@ public final class VersionOperations implements AutoCloseable {
                     out.println("         its job " + v.jobId()
                             + " is gone (a lost JobManager?): ./replay resume --version " + v.version());
                 }
+                printCode(v);
             }
         }
         out.println("* = readers use this version");
+    }
+
+    /** The jar and settings a version's restarts run: what its latest start recorded. */
+    private void printCode(ControlTable.Version v) {
+        if (v == null || v.jarSha256() == null) {
+            return;
+        }
+        out.println("         jar " + v.jarSha256() + " (built " + v.jarBuiltAt() + "), settings: "
+                + (v.jobSettings().isEmpty() ? "none" : String.join(" ", v.jobSettings())));
     }
 
     /** A version never recorded counts as created: its keyspace may exist, no job ever ran for it. */

@@ -50,6 +50,7 @@ final class VersionPipeline implements AutoCloseable {
     final LogPositions log;
     private final CqlSession session;
     final ControlTable control;
+    private final KeptJars jars;
 
     VersionPipeline(
             StackLayout layout,
@@ -70,6 +71,7 @@ final class VersionPipeline implements AutoCloseable {
         this.session = Clients.cqlSession(cassandra, "pass --cassandra-contact or CASSANDRA_CONTACT");
         this.control = new ControlTable(session);
         this.log = new LogPositions(kafka);
+        this.jars = new KeptJars(layout.jarsDir());
     }
 
     int activeVersion() {
@@ -93,10 +95,34 @@ final class VersionPipeline implements AutoCloseable {
                 .findFirst();
     }
 
-    String deploy(int version, List<String> jobSettings, Integer parallelism) {
+    /** The code a version runs: a kept jar and the job settings it starts with. */
+    record VersionCode(KeptJars.KeptJar jar, List<String> settings) {
+        String describe() {
+            return "jar " + jar.shortHash() + " (built " + jar.builtAt() + ")"
+                    + (settings.isEmpty() ? "" : ", settings " + String.join(" ", settings));
+        }
+    }
+
+    /**
+     * What a version runs: the jar given with {@code --jar}, else the version's own recorded one,
+     * else the newest build; the settings given after {@code --}, else the version's own.
+     */
+    VersionCode code(int version, List<String> givenSettings) {
+        Optional<ControlTable.Version> recorded = control.version(version);
+        Optional<String> recordedJar = recorded.map(ControlTable.Version::jarSha256);
+        KeptJars.KeptJar jar = jarOption == null && recordedJar.isPresent()
+                ? jars.find(version, recordedJar.get())
+                : jars.keep(JobJar.resolve(layout.repoRoot(), jarOption));
+        List<String> settings = !givenSettings.isEmpty()
+                ? givenSettings
+                : recorded.map(ControlTable.Version::jobSettings).orElse(List.of());
+        return new VersionCode(jar, settings);
+    }
+
+    String deploy(int version, VersionCode code, Integer parallelism) {
         ensureSchema(version);
         control.initialiseActive(version);
-        return start(version, jobSettings, parallelism, null, false);
+        return start(version, code, List.of(), parallelism, null);
     }
 
     void ensureSchema(int version) {
@@ -107,33 +133,22 @@ final class VersionPipeline implements AutoCloseable {
         control.register(version);
     }
 
-    Path jar() {
-        return JobJar.resolve(layout.repoRoot(), jarOption);
-    }
-
-    String start(
-            int version, List<String> jobSettings, Integer parallelism, String savepointPath, boolean fromEarliest) {
-        return start(version, jobSettings, parallelism, savepointPath, fromEarliest, jar());
-    }
-
-    /** Uploads the jar, starts the job for this version and waits until it runs. */
-    String start(
-            int version,
-            List<String> jobSettings,
-            Integer parallelism,
-            String savepointPath,
-            boolean fromEarliest,
-            Path jar) {
+    /**
+     * Uploads the version's jar, starts its job with its settings (after {@code runOnly}, settings
+     * of this start alone, not recorded) and waits until it runs; records the code as the version's.
+     */
+    String start(int version, VersionCode code, List<String> runOnly, Integer parallelism, String savepointPath) {
         List<String> programArgs = new JobSetting.Arguments()
                 .set(JobSetting.VIEW_VERSION, version)
                 .set(JobSetting.KAFKA_BOOTSTRAP, kafka)
                 .set(JobSetting.CASSANDRA_CONTACT, cassandra)
                 .set(JobSetting.KAFKA_TOPIC, topic)
-                .addAll(jobSettings)
+                .addAll(runOnly)
+                .addAll(code.settings())
                 .toList();
-        String jobId = flink.submit(jar, programArgs, parallelism, savepointPath, err);
+        String jobId = flink.submit(code.jar().path(), programArgs, parallelism, savepointPath, err);
         flink.awaitAllTasksRunning(jobId, START_TIMEOUT);
-        control.recordJob(version, jobId);
+        control.recordJob(version, jobId, code.jar(), code.settings());
         return jobId;
     }
 

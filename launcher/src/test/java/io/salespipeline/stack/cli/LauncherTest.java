@@ -200,7 +200,7 @@ class LauncherTest {
         assertThat(CqlScripts.statements(Files.readString(cql.resolve("10-views.cql"))))
                 .hasSize(7);
         assertThat(CqlScripts.statements(Files.readString(cql.resolve("00-control.cql"))))
-                .hasSize(6);
+                .hasSize(9);
     }
 
     @Test
