@@ -242,6 +242,33 @@ class ReplayIT {
         assertThat(v1).isNotEmpty();
         v1.forEach((window, value) ->
                 assertThat(v2.get(window)).as("window %s", window).isEqualTo(value));
+
+        // the same check as a command: the views both versions settled agree row by row
+        StackScript.Result agree = replay("diff", "1", "2");
+        assertThat(agree.exitCode()).as(agree.output()).isZero();
+        assertThat(agree.output())
+                .contains("diff v1 v2 over event time before ", "the views agree")
+                .containsPattern("store_sales_per_minute\\s+[1-9][\\d,]* rows compared, +[1-9][\\d,]* equal, +0 differ")
+                .containsPattern("sales_by_store_day\\s+[1-9][\\d,]* rows compared");
+        try (CqlSession cql = cql()) {
+            Row settled = cql
+                    .execute("SELECT store_id, window_date, window_start, units FROM sales_v2.store_sales_per_minute")
+                    .all()
+                    .stream()
+                    .min(java.util.Comparator.comparing(r -> r.getInstant("window_start")))
+                    .orElseThrow();
+            String where = " WHERE store_id = ? AND window_date = ? AND window_start = ?";
+            Object[] key = {settled.getString(0), settled.getLocalDate(1), settled.getInstant(2)};
+            cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "UPDATE sales_v2.store_sales_per_minute SET units = 999999" + where, key));
+            StackScript.Result differ = replay("diff", "1", "2", "--json");
+            assertThat(differ.exitCode()).as(differ.output()).isEqualTo(1);
+            assertThat(differ.output())
+                    .contains("\"agree\":false")
+                    .contains("units " + settled.getLong(3) + " / 999999");
+            cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "UPDATE sales_v2.store_sales_per_minute SET units = " + settled.getLong(3) + where, key));
+        }
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.salespipeline.stack.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Args;
@@ -7,6 +11,7 @@ import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.local.StackLayout;
 import io.salespipeline.stack.local.StackSettings;
 import io.salespipeline.stack.replay.RetainedCheckpoints;
+import io.salespipeline.stack.replay.VersionDiff;
 import io.salespipeline.stack.replay.VersionOperations;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -41,6 +46,9 @@ public final class ReplayCli {
             "  reprocess --version N [--parallelism P] [--no-switch] [--max-lag EVENTS] [--stall-timeout SECONDS]",
             "                      incompatible change: rebuild sales_vN from offset 0 beside the serving "
                     + "job, switch readers",
+            "  diff A B [--settle DURATION] [--json]",
+            "                      compare versions A and B row by row over the event time both settled (up to the earlier",
+            "                      one's newest final window, less --settle, default 60s): exit 0 when they agree",
             "  switch --version N  point readers at version N",
             "  rollback            back to the previous version (restarting its job from its savepoint if stopped)",
             "  retire --version N --yes",
@@ -49,6 +57,11 @@ public final class ReplayCli {
             "           (else FLINK_REST, KAFKA_BOOTSTRAP, CASSANDRA_CONTACT, else the local ./stack)",
             "job: --jar PATH (default: a new version the newest job/target/sales-pipeline-job-*.jar; a restart the",
             "     version's own jar and settings, recorded at its last start), --topic NAME (default item_sales)");
+
+    /** The job's default allowed lateness: within it a final window may still change. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Duration DEFAULT_SETTLE = Duration.ofSeconds(60);
 
     private static final Set<String> ENDPOINT_OPTIONS =
             Set.of("flink-rest", "kafka-bootstrap", "cassandra-contact", "topic");
@@ -89,15 +102,23 @@ public final class ReplayCli {
                 reprocess(
                         parse(
                                 options,
-                                Set.of("version", "jar", "parallelism", "max-lag", "stall-timeout", "savepoint-dir"),
+                                Set.of(
+                                        "version",
+                                        "jar",
+                                        "parallelism",
+                                        "max-lag",
+                                        "stall-timeout",
+                                        "savepoint-dir",
+                                        "settle"),
                                 Set.of("no-switch")),
                         jobSettings);
             case "switch" -> switchTo(parse(options, Set.of("version"), Set.of()));
             case "rollback" -> rollback(parse(options, Set.of("jar", "parallelism"), Set.of()), jobSettings);
             case "retire" -> retire(parse(options, Set.of("version"), Set.of("yes")));
+            case "diff" -> diff(options);
             default ->
                 throw StackException.usage("unknown command '" + command
-                        + "' (commands: deploy, status, savepoint, resume, reprocess, switch, "
+                        + "' (commands: deploy, status, savepoint, resume, reprocess, diff, switch, "
                         + "rollback, retire; ./replay help)");
         };
     }
@@ -164,9 +185,74 @@ public final class ReplayCli {
                     maxLag,
                     stallTimeout,
                     args.flag("no-switch"),
-                    args.value("savepoint-dir"));
+                    args.value("savepoint-dir"),
+                    settle(args));
             return 0;
         }
+    }
+
+    /** {@code diff A B}: exit 0 when the two versions' settled views agree on their shared columns, 1 otherwise. */
+    private int diff(List<String> options) {
+        Set<String> valued = new HashSet<>(ENDPOINT_OPTIONS);
+        valued.add("settle");
+        Args args = Args.parse(options, valued, Set.of("json"));
+        if (args.positional().size() != 2) {
+            throw StackException.usage("diff needs two versions: ./replay diff A B (e.g. ./replay diff 1 2)");
+        }
+        int first = versionNumber(args.positional().get(0));
+        int second = versionNumber(args.positional().get(1));
+        Duration settle = settle(args);
+        try (VersionOperations versions = operations(args)) {
+            VersionDiff.Result result = versions.diff(first, second, settle);
+            if (args.flag("json")) {
+                out.println(json(result));
+            } else {
+                result.lines().forEach(out::println);
+            }
+            return result.agree() ? 0 : 1;
+        }
+    }
+
+    private static String json(VersionDiff.Result result) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("first", result.first());
+        root.put("second", result.second());
+        root.put("settled_until", result.settledUntil().toString());
+        root.put("agree", result.agree());
+        ArrayNode views = root.putArray("views");
+        for (VersionDiff.ViewResult v : result.views()) {
+            ObjectNode view = views.addObject();
+            view.put("view", v.view());
+            view.put("compared", v.compared());
+            view.put("equal", v.equal());
+            view.put("differ", v.differ());
+            v.differences().forEach(view.putArray("differences")::add);
+            v.onlyInFirst().forEach(view.putArray("columns_only_in_first")::add);
+            v.onlyInSecond().forEach(view.putArray("columns_only_in_second")::add);
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers is always JSON", e);
+        }
+    }
+
+    /** How long a final window may still change: the job's allowed lateness (default 60 s). */
+    private static Duration settle(Args args) {
+        Duration settle = args.durationValue("settle");
+        return settle == null ? DEFAULT_SETTLE : settle;
+    }
+
+    private static int versionNumber(String text) {
+        try {
+            int version = Integer.parseInt(text.trim());
+            if (version > 0) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw StackException.usage("a version is a positive whole number, got '" + text + "'");
     }
 
     private int switchTo(Args args) {

@@ -214,7 +214,8 @@ public final class VersionOperations implements AutoCloseable {
             long maxLag,
             Duration stallTimeout,
             boolean noSwitch,
-            String savepointDir) {
+            String savepointDir,
+            Duration settle) {
         int active = p.activeVersion();
         if (version == active
                 || p.control.version(version).isPresent()
@@ -244,6 +245,11 @@ public final class VersionOperations implements AutoCloseable {
                 result.eventsDone() / Math.max(seconds, 0.001));
         if (serving.isPresent()) {
             out.println(p.compareLate(active, serving.get().id(), version, jobId));
+            try {
+                p.diff(active, version, settle).lines().forEach(out::println);
+            } catch (StackException e) {
+                out.println("diff v" + active + " v" + version + ": " + e.getMessage());
+            }
         }
         if (noSwitch) {
             out.println(summary + "; readers still use version " + active
@@ -258,6 +264,19 @@ public final class VersionOperations implements AutoCloseable {
             out.println("version " + active + " stopped with savepoint " + savepointPath
                     + " (back to it with ./replay rollback)");
         }
+    }
+
+    /**
+     * Compares two versions' views over the event time both have settled (see {@link VersionDiff});
+     * {@code settle} is the allowed lateness, within which a final window may still change.
+     */
+    public VersionDiff.Result diff(int first, int second, Duration settle) {
+        for (int version : List.of(first, second)) {
+            if (!p.control.keyspaceExists(ViewVersions.keyspace(version))) {
+                throw new StackException("version " + version + " has no keyspace " + ViewVersions.keyspace(version));
+            }
+        }
+        return p.diff(first, second, settle);
     }
 
     /** Points readers at a version whose keyspace exists. */

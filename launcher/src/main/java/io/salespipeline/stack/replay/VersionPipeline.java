@@ -266,6 +266,10 @@ final class VersionPipeline implements AutoCloseable {
                         + ": pass --from <checkpoint path>, or deploy afresh"));
     }
 
+    VersionDiff.Result diff(int first, int second, Duration settle) {
+        return new VersionDiff(session).compare(first, second, settle);
+    }
+
     CatchUp.Result awaitCaughtUp(String jobId, long maxLag, Duration stallTimeout) {
         return new CatchUp(flink, log, topic, err).await(jobId, maxLag, stallTimeout);
     }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code ./replay resume}'s argument errors: one line, exit code 2, before anything is contacted. */
-class ReplayResumeArgumentsTest {
+/** {@code ./replay}'s argument errors: one line, exit code 2, before anything is contacted. */
+class ReplayArgumentsTest {
 
     @TempDir
     Path dir;
@@ -42,6 +42,10 @@ class ReplayResumeArgumentsTest {
                 "resume --version 1 --version 2           | option --version is given twice",
                 "resume chk-12                            | unexpected argument 'chk-12' (job settings go after --)",
                 "resume --from /x --checkpoint-dir /y     | resume takes --from or --checkpoint-dir, not both",
+                "diff 1                                  | diff needs two versions: ./replay diff A B (e.g. ./replay diff 1 2)",
+                "diff 1 two                              | a version is a positive whole number, got 'two'",
+                "diff 0 2                                | a version is a positive whole number, got '0'",
+                "diff 1 2 --settle soon                  | option --settle expects a duration such as 500ms, 90s, 2min or 1h, got 'soon'",
             })
     void argumentErrorsAreOneLineWithExitCodeTwo(String argv, String message) {
         assertThatThrownBy(() -> run(argv.strip().split("\\s+")))
@@ -66,9 +70,11 @@ class ReplayResumeArgumentsTest {
     }
 
     @Test
-    void theUsageListsResume() {
+    void theUsageListsResumeAndDiff() {
         assertThat(run("help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("resume [--version N] [--from PATH] [--checkpoint-dir DIR]");
+                .contains(
+                        "resume [--version N] [--from PATH] [--checkpoint-dir DIR]",
+                        "diff A B [--settle DURATION] [--json]");
     }
 }
