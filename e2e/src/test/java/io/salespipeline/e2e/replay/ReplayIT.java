@@ -252,22 +252,29 @@ class ReplayIT {
                 .containsPattern("sales_by_store_day\\s+[1-9][\\d,]* rows compared");
         try (CqlSession cql = cql()) {
             Row settled = cql
-                    .execute("SELECT store_id, window_date, window_start, units FROM sales_v2.store_sales_per_minute")
+                    .execute("SELECT store_id, window_date, window_start, units, WRITETIME(units) FROM "
+                            + "sales_v2.store_sales_per_minute")
                     .all()
                     .stream()
                     .min(java.util.Comparator.comparing(r -> r.getInstant("window_start")))
                     .orElseThrow();
+            // above the job's own write timestamp (final rows are written far above their early ones)
+            long written = settled.getLong(4);
             String where = " WHERE store_id = ? AND window_date = ? AND window_start = ?";
             Object[] key = {settled.getString(0), settled.getLocalDate(1), settled.getInstant(2)};
             cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-                    "UPDATE sales_v2.store_sales_per_minute SET units = 999999" + where, key));
+                    "UPDATE sales_v2.store_sales_per_minute USING TIMESTAMP " + (written + 1) + " SET units = 999999"
+                            + where,
+                    key));
             StackScript.Result differ = replay("diff", "1", "2", "--json");
             assertThat(differ.exitCode()).as(differ.output()).isEqualTo(1);
             assertThat(differ.output())
                     .contains("\"agree\":false")
                     .contains("units " + settled.getLong(3) + " / 999999");
             cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-                    "UPDATE sales_v2.store_sales_per_minute SET units = " + settled.getLong(3) + where, key));
+                    "UPDATE sales_v2.store_sales_per_minute USING TIMESTAMP " + (written + 2) + " SET units = "
+                            + settled.getLong(3) + where,
+                    key));
         }
     }
 
