@@ -17,12 +17,19 @@ public final class LoopbackClients {
 
     private LoopbackClients() {}
 
-    /** The body of a GET (Flink's REST API and web UI). */
-    public static String get(String url) throws IOException, InterruptedException {
+    /** The body of a GET (Flink's REST API and web UI); a failed request fails the test. */
+    public static String get(String url) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: GET " + url);
+        }
     }
 
     public static CqlSession cql(int port) {

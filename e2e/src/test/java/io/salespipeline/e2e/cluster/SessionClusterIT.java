@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.e2e.Await;
+import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.job.it.KafkaIo;
 import io.salespipeline.testkit.RealStackExtension;
 import io.salespipeline.testkit.StackEndpoints;
 import io.salespipeline.testkit.StackScript;
 import io.salespipeline.testkit.TestNamespace;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,7 +38,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealStackExtension.class)
 class SessionClusterIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
 
     @Test
@@ -66,10 +62,10 @@ class SessionClusterIT {
                     .startsWith("sales_v");
         }
         // TaskManagers as the running stack was started with (./stack up --taskmanagers, 2 by default), 4 slots each
-        assertThat(get(stack.flinkRest() + "/overview"))
+        assertThat(LoopbackClients.get(stack.flinkRest() + "/overview"))
                 .containsPattern("\"taskmanagers\":[1-4],")
                 .containsPattern("\"slots-total\":([4-9]|1[0-6]),");
-        assertThat(get(stack.flinkRest() + "/")).contains("<html");
+        assertThat(LoopbackClients.get(stack.flinkRest() + "/")).contains("<html");
     }
 
     @Test
@@ -105,7 +101,7 @@ class SessionClusterIT {
             }
 
             try (CqlSession cql = ns.cqlSession()) {
-                awaitTrue(
+                Await.until(
                         Duration.ofSeconds(90),
                         "all events in " + keyspace + ".sales_by_store_day",
                         () -> cql.execute("SELECT count(*) FROM " + keyspace + ".sales_by_store_day")
@@ -113,7 +109,7 @@ class SessionClusterIT {
                                         .getLong(0)
                                 == valid);
                 // item_sales has a sink of its own, which may flush after sales_by_store_day's
-                awaitTrue(
+                Await.until(
                         Duration.ofSeconds(30),
                         "plates-10 in " + keyspace + ".item_sales",
                         () -> cql.execute("SELECT sale.item_sold FROM " + keyspace
@@ -125,7 +121,7 @@ class SessionClusterIT {
                                 .one()
                                 .getInt(0))
                         .isEqualTo(10 % 7 + 1);
-                awaitTrue(
+                Await.until(
                         Duration.ofSeconds(60),
                         "early results in store_sales_per_minute",
                         () -> !cql.execute("SELECT units FROM " + keyspace + ".store_sales_per_minute")
@@ -142,9 +138,11 @@ class SessionClusterIT {
 
             // evenly spread slots (flink-conf): the job runs on every TaskManager its parallelism
             // reaches, so losing one leaves the job's code loaded on another (see the recovery bench)
-            Matcher count = Pattern.compile("\"taskmanagers\":(\\d+)").matcher(get(stack.flinkRest() + "/overview"));
+            Matcher count = Pattern.compile("\"taskmanagers\":(\\d+)")
+                    .matcher(LoopbackClients.get(stack.flinkRest() + "/overview"));
             assertThat(count.find()).isTrue();
-            String subtasks = get(stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId));
+            String subtasks = LoopbackClients.get(
+                    stack.flinkRest() + "/jobs/" + jobId + "/vertices/" + sourceVertex(stack, jobId));
             Set<String> taskManagers = new HashSet<>();
             Matcher taskManager =
                     Pattern.compile("\"taskmanager-id\":\"([^\"]+)\"").matcher(subtasks);
@@ -226,7 +224,7 @@ class SessionClusterIT {
 
     /** The id of the job's source vertex (the task that starts with the Kafka source). */
     private static String sourceVertex(StackEndpoints stack, String jobId) throws Exception {
-        String job = get(stack.flinkRest() + "/jobs/" + jobId);
+        String job = LoopbackClients.get(stack.flinkRest() + "/jobs/" + jobId);
         Matcher vertex = Pattern.compile(
                         "\"id\":\"([0-9a-f]{32})\",\"slotSharingGroupId\":\"[^\"]*\",\"name\":\"Source")
                 .matcher(job);
@@ -245,9 +243,9 @@ class SessionClusterIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             Matcher name = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"")
-                    .matcher(get(base));
+                    .matcher(LoopbackClients.get(base));
             if (name.find()) {
-                String value = get(base + "?get=" + name.group(1) + "&agg=sum");
+                String value = LoopbackClients.get(base + "?get=" + name.group(1) + "&agg=sum");
                 Matcher sum = Pattern.compile("\"sum\":([0-9.]+)").matcher(value);
                 if (sum.find()) {
                     return (long) Double.parseDouble(sum.group(1));
@@ -260,15 +258,6 @@ class SessionClusterIT {
         }
     }
 
-    private static String get(String url) throws Exception {
-        return HTTP.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-    }
-
     private static KafkaProducer<byte[], byte[]> producer(StackEndpoints stack) {
         Properties props = new Properties();
         props.put("bootstrap.servers", stack.kafkaBootstrap());
@@ -277,16 +266,5 @@ class SessionClusterIT {
 
     private static List<String> readCommitted(StackEndpoints stack, String topic, int expected, Duration timeout) {
         return KafkaIo.values(KafkaIo.readCommitted(stack.kafkaBootstrap(), topic, expected, timeout, Duration.ZERO));
-    }
-
-    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(500);
-        }
     }
 }

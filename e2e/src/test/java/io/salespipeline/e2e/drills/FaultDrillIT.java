@@ -3,6 +3,7 @@ package io.salespipeline.e2e.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.job.parse.PoisonCorpus;
@@ -466,19 +467,7 @@ class FaultDrillIT {
     }
 
     private static String flinkGet(String path) {
-        try {
-            return HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(PORTS.flinkRest() + "" + path))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            throw new AssertionError("GET " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+        return LoopbackClients.get(PORTS.flinkRest() + path);
     }
 
     /** A fresh session per audit: the drills take Cassandra away, and a session may still be reconnecting. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.e2e.Await;
 import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.testkit.StackScript;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -157,7 +157,7 @@ class ReplayIT {
         assertThat(deploy.output()).contains("deployed view version 1 as job");
         String jobId = jobIdIn(deploy.output());
 
-        awaitTrue(
+        Await.until(
                 Duration.ofMinutes(2), "version 1 to write all 4,000 events", () -> storeDayRows("sales_v1") == 4_000);
         StackScript.Result status = replay("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
@@ -185,7 +185,7 @@ class ReplayIT {
         Thread.sleep(3_000);
         stopProducing();
         int total = produced.get();
-        awaitTrue(
+        Await.until(
                 Duration.ofMinutes(2),
                 "version 1 to write all " + total + " events",
                 () -> storeDayRows("sales_v1") == total);
@@ -231,7 +231,7 @@ class ReplayIT {
                 .containsPattern("\\n1\\s+\\(no running job\\)\\s+stopped");
 
         int total = produced.get();
-        awaitTrue(
+        Await.until(
                 Duration.ofMinutes(2),
                 "version 2 to write all " + total + " events",
                 () -> storeDayRows("sales_v2") == total);
@@ -365,7 +365,7 @@ class ReplayIT {
                         + "classified differently: 0\n")
                 .contains("readers now use version 3");
         int total = produced.get();
-        awaitTrue(
+        Await.until(
                 Duration.ofMinutes(2),
                 "version 3 to write all " + total + " events",
                 () -> storeDayRows("sales_v3") == total);
@@ -438,21 +438,6 @@ class ReplayIT {
         Matcher m = JOB.matcher(output);
         assertThat(m.find()).as(output).isTrue();
         return m.group(1);
-    }
-
-    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
     }
 
     private static String[] upArguments() {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import io.salespipeline.e2e.Await;
+import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.e2e.StackPidFiles;
 import io.salespipeline.job.it.KafkaIo;
@@ -35,7 +37,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -238,7 +239,7 @@ class SecureStackIT {
 
         LocalDate day = LocalDate.ofEpochDay(BASE_MS / 86_400_000L);
         try (CqlSession session = cql(CASSANDRA_USER, CASSANDRA_PASSWORD)) {
-            awaitTrue(
+            Await.until(
                     Duration.ofSeconds(90),
                     VALID + " rows in sales_by_store_day",
                     () -> session.execute(
@@ -307,7 +308,7 @@ class SecureStackIT {
                 .isFalse();
         String kafkaIntruder = kafkaSubmission.join();
         try {
-            awaitTrue(Duration.ofSeconds(90), "the Kafka login failure in the job's exceptions", () -> {
+            Await.until(Duration.ofSeconds(90), "the Kafka login failure in the job's exceptions", () -> {
                 String exceptions = flink("/jobs/" + kafkaIntruder + "/exceptions");
                 return exceptions.contains(
                         "org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: "
@@ -500,19 +501,7 @@ class SecureStackIT {
     }
 
     private static String flink(String path) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(FLINK + path))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            throw new AssertionError("GET " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+        return LoopbackClients.get(FLINK + path);
     }
 
     /** Pid to process name, from the stack's pid files, with the descendants of each. */
@@ -604,17 +593,6 @@ class SecureStackIT {
             s.append(letters.charAt(random.nextInt(letters.length())));
         }
         return s.toString();
-    }
-
-    private static void awaitTrue(Duration timeout, String what, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(1_000);
-        }
     }
 
     private static String[] upArguments() {
