@@ -1,10 +1,11 @@
 package io.salespipeline.stack.replay;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.salespipeline.contract.ViewTable;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,28 +78,55 @@ public final class VersionDiff {
     }
 
     Result compare(int first, int second, Duration settle) {
-        String a = ViewVersions.keyspace(first);
-        String b = ViewVersions.keyspace(second);
+        Map<ViewTable, TableRows> a = read(ViewVersions.keyspace(first));
+        Map<ViewTable, TableRows> b = read(ViewVersions.keyspace(second));
         Instant settledUntil =
                 earlier(finalFrontier(a, first), finalFrontier(b, second)).minus(settle);
-        long hourMs = windowLengthMs(a, ViewTable.ITEM_SALES_PER_HOUR);
+        long hourMs = a.get(ViewTable.ITEM_SALES_PER_HOUR).rows().stream()
+                .findFirst()
+                .map(r -> r.getInstant("window_end").toEpochMilli()
+                        - r.getInstant("window_start").toEpochMilli())
+                .orElse(0L);
         List<ViewResult> views = new ArrayList<>();
         for (ViewTable view : ViewTable.values()) {
-            views.add(compareView(view, a, b, settledUntil.toEpochMilli(), hourMs));
+            views.add(compareView(view, a.get(view), b.get(view), settledUntil.toEpochMilli(), hourMs));
         }
         return new Result(first, second, settledUntil, views);
     }
 
-    private ViewResult compareView(ViewTable view, String a, String b, long until, long hourMs) {
-        Map<String, ColumnDefinition> columnsA = columns(a, view);
-        Map<String, ColumnDefinition> columnsB = columns(b, view);
-        List<String> keys = keyColumns(a, view);
-        List<String> shared = columnsA.keySet().stream()
-                .filter(columnsB::containsKey)
-                .filter(c -> !keys.contains(c))
+    /** One version's table: its columns, its primary key (partition then clustering columns) and every row. */
+    private record TableRows(List<String> columns, List<String> key, List<Row> rows) {}
+
+    /** Every view table of a keyspace, each read once. */
+    private Map<ViewTable, TableRows> read(String keyspace) {
+        KeyspaceMetadata metadata = session.getMetadata()
+                .getKeyspace(keyspace)
+                .orElseThrow(() -> new StackException("keyspace " + keyspace + " does not exist"));
+        Map<ViewTable, TableRows> tables = new EnumMap<>(ViewTable.class);
+        for (ViewTable view : ViewTable.values()) {
+            TableMetadata table = metadata.getTable(view.table())
+                    .orElseThrow(() -> new StackException(keyspace + " has no table " + view.table()));
+            List<String> columns = table.getColumns().keySet().stream()
+                    .map(CqlIdentifier::asInternal)
+                    .toList();
+            List<String> key = table.getPrimaryKey().stream()
+                    .map(c -> c.getName().asInternal())
+                    .toList();
+            List<Row> rows = session.execute(
+                            SimpleStatement.newInstance("SELECT * FROM " + keyspace + "." + view.table()))
+                    .all();
+            tables.put(view, new TableRows(columns, key, rows));
+        }
+        return tables;
+    }
+
+    private ViewResult compareView(ViewTable view, TableRows a, TableRows b, long until, long hourMs) {
+        List<String> shared = a.columns().stream()
+                .filter(b.columns()::contains)
+                .filter(c -> !a.key().contains(c))
                 .toList();
-        Map<String, Row> rowsA = settledRows(a, view, keys, until, hourMs);
-        Map<String, Row> rowsB = settledRows(b, view, keys, until, hourMs);
+        Map<String, Row> rowsA = settledRows(view, a, until, hourMs);
+        Map<String, Row> rowsB = settledRows(view, b, until, hourMs);
         Set<String> allKeys = new TreeSet<>(rowsA.keySet());
         allKeys.addAll(rowsB.keySet());
         long equal = 0;
@@ -120,8 +149,8 @@ public final class VersionDiff {
                 equal,
                 differences.size(),
                 differences.stream().limit(SHOWN).toList(),
-                columnsA.keySet().stream().filter(c -> !columnsB.containsKey(c)).toList(),
-                columnsB.keySet().stream().filter(c -> !columnsA.containsKey(c)).toList());
+                a.columns().stream().filter(c -> !b.columns().contains(c)).toList(),
+                b.columns().stream().filter(c -> !a.columns().contains(c)).toList());
     }
 
     private static String difference(String key, Row a, Row b, List<String> columns) {
@@ -136,12 +165,12 @@ public final class VersionDiff {
     }
 
     /** The rows of one version's view whose event time lies before {@code until}, by primary key. */
-    private Map<String, Row> settledRows(String keyspace, ViewTable view, List<String> keys, long until, long hourMs) {
+    private static Map<String, Row> settledRows(ViewTable view, TableRows table, long until, long hourMs) {
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (Row row : session.execute(SimpleStatement.newInstance("SELECT * FROM " + keyspace + "." + view.table()))) {
+        for (Row row : table.rows()) {
             if (settled(view, row, until, hourMs)) {
                 StringBuilder key = new StringBuilder();
-                for (String column : keys) {
+                for (String column : table.key()) {
                     key.append(key.isEmpty() ? "" : "/").append(row.getObject(column));
                 }
                 rows.put(key.toString(), row);
@@ -162,61 +191,13 @@ public final class VersionDiff {
     }
 
     /** The end of a version's newest final store-minute window: its watermark has passed there. */
-    private Instant finalFrontier(String keyspace, int version) {
-        Instant newest = null;
-        for (Row row : session.execute(SimpleStatement.newInstance(
-                "SELECT window_end, final FROM " + keyspace + "." + ViewTable.STORE_SALES_PER_MINUTE.table()))) {
-            if (row.getBoolean("final")
-                    && (newest == null || row.getInstant("window_end").isAfter(newest))) {
-                newest = row.getInstant("window_end");
-            }
-        }
-        if (newest == null) {
-            throw new StackException("version " + version + " has no final window yet: nothing is settled to compare");
-        }
-        return newest;
-    }
-
-    private long windowLengthMs(String keyspace, ViewTable view) {
-        Row row = session.execute(SimpleStatement.newInstance(
-                        "SELECT window_start, window_end FROM " + keyspace + "." + view.table() + " LIMIT 1"))
-                .one();
-        return row == null
-                ? 0
-                : row.getInstant("window_end").toEpochMilli()
-                        - row.getInstant("window_start").toEpochMilli();
-    }
-
-    private Map<String, ColumnDefinition> columns(String keyspace, ViewTable view) {
-        ResultSet rows = session.execute(
-                SimpleStatement.newInstance("SELECT * FROM " + keyspace + "." + view.table() + " LIMIT 1"));
-        Map<String, ColumnDefinition> columns = new LinkedHashMap<>();
-        rows.getColumnDefinitions().forEach(c -> columns.put(c.getName().asInternal(), c));
-        return columns;
-    }
-
-    private List<String> keyColumns(String keyspace, ViewTable view) {
-        List<String> partition = new ArrayList<>();
-        List<String> clustering = new ArrayList<>();
-        for (Row row : session.execute(SimpleStatement.newInstance(
-                "SELECT column_name, kind, position FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-                keyspace,
-                view.table()))) {
-            List<String> into = switch (row.getString("kind")) {
-                case "partition_key" -> partition;
-                case "clustering" -> clustering;
-                default -> null;
-            };
-            if (into != null) {
-                int position = row.getInt("position");
-                while (into.size() <= position) {
-                    into.add(null);
-                }
-                into.set(position, row.getString("column_name"));
-            }
-        }
-        partition.addAll(clustering);
-        return partition;
+    private static Instant finalFrontier(Map<ViewTable, TableRows> tables, int version) {
+        return tables.get(ViewTable.STORE_SALES_PER_MINUTE).rows().stream()
+                .filter(r -> r.getBoolean("final"))
+                .map(r -> r.getInstant("window_end"))
+                .max(Instant::compareTo)
+                .orElseThrow(() -> new StackException(
+                        "version " + version + " has no final window yet: nothing is settled to compare"));
     }
 
     private static Instant earlier(Instant a, Instant b) {
