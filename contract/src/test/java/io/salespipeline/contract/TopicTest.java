@@ -14,22 +14,38 @@ import org.junit.jupiter.api.Test;
 /** docker-compose.yml creates the topics itself (a shell loop): it must create these, with these settings. */
 class TopicTest {
 
+    private static final int COMPOSE_LOG_PARTITIONS = 4;
+
     @Test
     void dockerComposeCreatesEveryTopicWithTheContractsSettings() throws Exception {
         String compose = Files.readString(Path.of("..", "docker-compose.yml"));
-        Matcher loop = Pattern.compile("for topic in ([a-z_:0-9 ]+); do\\n(?s:(.*?))done")
+        Matcher loop = Pattern.compile("for topic in ([a-z_:0-9 \\\\\\n]+); do\\n(?s:(.*?))done")
                 .matcher(compose);
         assertThat(loop.find()).as("the topic loop of docker-compose.yml").isTrue();
-        Map<String, Integer> created = new TreeMap<>();
-        for (String spec : loop.group(1).trim().split(" ")) {
-            String[] nameAndBytes = spec.split(":");
-            created.put(nameAndBytes[0], Integer.parseInt(nameAndBytes[1]));
+        Map<String, String> created = new TreeMap<>();
+        for (String spec : loop.group(1).replace("\\", " ").trim().split("\\s+")) {
+            created.put(spec.substring(0, spec.indexOf(':')), spec.substring(spec.indexOf(':') + 1));
         }
-        Map<String, Integer> contract = new TreeMap<>();
-        Arrays.stream(Topic.values()).forEach(topic -> contract.put(topic.defaultName(), topic.maxMessageBytes()));
+        Map<String, String> contract = new TreeMap<>();
+        Arrays.stream(Topic.values())
+                .forEach(topic -> contract.put(
+                        topic.defaultName(),
+                        topic.maxMessageBytes() + ":" + topic.partitions(COMPOSE_LOG_PARTITIONS) + ":"
+                                + topic.configs().get("cleanup.policy")));
         assertThat(created).isEqualTo(contract);
         assertThat(loop.group(2))
                 .contains("--config retention.ms=" + Topic.RETENTION_MS)
-                .contains("max.message.bytes=\"$${topic##*:}\"");
+                .contains("max.message.bytes=\"$$bytes\"")
+                .contains("cleanup.policy=\"$$policy\"")
+                .contains("--partitions \"$$partitions\"");
+    }
+
+    @Test
+    void referenceTopicsAreCompactedSinglePartitionsAndTheLogIsNot() {
+        assertThat(Topic.ITEM_CATALOG.partitions(8)).isEqualTo(1);
+        assertThat(Topic.STORE_DIRECTORY.configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topic.ITEM_SALES.partitions(8)).isEqualTo(8);
+        assertThat(Topic.ITEM_SALES.configs()).containsEntry("cleanup.policy", "delete");
+        assertThat(Topic.referenceKey("plates-235", 1530300000000L)).isEqualTo("plates-235@1530300000000");
     }
 }

@@ -211,7 +211,7 @@ public final class KafkaNode extends LocalService {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Arrays.stream(Topic.values())
                     .filter(t -> !existing.contains(t.defaultName()))
-                    .map(t -> new NewTopic(t.defaultName(), partitions, (short) 1).configs(t.configs()))
+                    .map(t -> new NewTopic(t.defaultName(), t.partitions(partitions), (short) 1).configs(t.configs()))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
