@@ -13,6 +13,8 @@ public enum JobSetting {
     KAFKA_TOPIC("kafka.topic"),
     KAFKA_DLQ_TOPIC("kafka.dlq-topic"),
     KAFKA_LATE_TOPIC("kafka.late-topic"),
+    KAFKA_ITEM_CATALOG_TOPIC("kafka.item-catalog-topic"),
+    KAFKA_STORE_DIRECTORY_TOPIC("kafka.store-directory-topic"),
     KAFKA_GROUP_ID("kafka.group-id"),
     KAFKA_STARTING_OFFSETS("kafka.starting-offsets"),
     KAFKA_SECURITY_PROTOCOL("kafka.security-protocol"),
@@ -41,6 +43,9 @@ public enum JobSetting {
     PARSE_MAX_MESSAGE_BYTES("parse.max-message-bytes"),
     PARSE_MAX_ITEM_SOLD("parse.max-item-sold"),
     PARSE_MAX_FUTURE_SKEW("parse.max-future-skew"),
+    ENRICHMENT("enrichment"),
+    ENRICHMENT_REFERENCE_IDLENESS("enrichment.reference-idleness"),
+    ENRICHMENT_CURRENCY("enrichment.currency"),
     JOB_MAX_PARALLELISM("job.max-parallelism");
 
     private final String key;

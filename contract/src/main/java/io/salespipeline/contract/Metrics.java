@@ -25,6 +25,14 @@ public final class Metrics {
     /** How far behind the wall clock the newest valid event time is. */
     public static final String EVENT_TIME_LAG_MS = "event_time_lag_ms";
 
+    /** The enrichment join's metrics: sales waiting for reference data, and what the join could not find. */
+    public static final String ENRICHMENT_GROUP = "enrichment";
+
+    public static final String WAITING_SALES = "waiting_sales";
+    public static final String UNPRICED_SALES = "unpriced_sales";
+    public static final String UNKNOWN_STORE_SALES = "unknown_store_sales";
+    public static final String REFERENCE_VERSIONS = "reference_versions";
+
     /** The view writers' metrics: rows, write retries and errors, each labelled {@link #VIEW_LABEL}. */
     public static final String VIEWS_GROUP = "views";
 

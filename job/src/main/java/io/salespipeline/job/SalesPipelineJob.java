@@ -8,11 +8,13 @@ import io.salespipeline.job.functions.LatenessGate;
 import io.salespipeline.job.functions.LocalTally;
 import io.salespipeline.job.functions.RouteParsedRecords;
 import io.salespipeline.job.functions.SalesAggregations;
+import io.salespipeline.job.functions.SalesEnrichment;
 import io.salespipeline.job.functions.ValidEventWatermarks;
 import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.LatePartial;
+import io.salespipeline.job.records.ReferenceRecord;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import io.salespipeline.job.records.TopItemsRank;
@@ -27,17 +29,19 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The pipeline, wired: Kafka log → parse → (dead letters) → lateness gate → (late events) →
- * event-time windows (→ closed-window sales, to the late topic) → Cassandra views. Sources and
+ * [with {@code --enrichment}: join with the reference topics' versions in force] → event-time windows (→ closed-window sales, to the late topic) → Cassandra views. Sources and
  * sinks come in through the constructor so tests can swap them; this class holds no logic of its own.
  */
 public final class SalesPipelineJob {
 
     public static final String SOURCE_UID = "item-sales-source";
+    public static final String REFERENCE_SOURCE_UID = "reference-source";
     public static final String ROUTER_UID = "route-parsed-records";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String LATE_EVENT_SINK_UID = "late-event-sink";
@@ -48,6 +52,7 @@ public final class SalesPipelineJob {
 
     private final JobConfig config;
     private final Source<SourceRecord, ?, ?> source;
+    private final Source<ReferenceRecord, ?, ?> reference;
     private final ViewSinks views;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<LateEvent> lateEvents;
@@ -56,12 +61,14 @@ public final class SalesPipelineJob {
     public SalesPipelineJob(
             JobConfig config,
             Source<SourceRecord, ?, ?> source,
+            Source<ReferenceRecord, ?, ?> reference,
             ViewSinks views,
             Sink<DeadLetter> deadLetters,
             Sink<LateEvent> lateEvents,
             Sink<LatePartial> latePartials) {
         this.config = config;
         this.source = source;
+        this.reference = reference;
         this.views = views;
         this.deadLetters = deadLetters;
         this.lateEvents = lateEvents;
@@ -73,6 +80,7 @@ public final class SalesPipelineJob {
         return new SalesPipelineJob(
                 config,
                 KafkaConnectors.itemSalesSource(config),
+                KafkaConnectors.referenceSource(config),
                 new CassandraViewSinks(config),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
                 KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
@@ -88,19 +96,22 @@ public final class SalesPipelineJob {
                 .uid(ROUTER_UID)
                 .name("Route parsed records");
 
-        events.getSideOutput(RouteParsedRecords.DEAD_LETTERS)
-                .sinkTo(deadLetters)
-                .uid(DEAD_LETTER_SINK_UID)
-                .name("Kafka " + config.dlqTopic);
-
         if (config.writeRecordViews) {
             // every valid event, late or not, is a record of what was sold
             views.itemSales(events);
             views.salesByStoreDay(events);
         }
 
-        SingleOutputStreamOperator<SaleEvent> onTime =
+        SingleOutputStreamOperator<SaleEvent> gated =
                 SalesAggregations.gateLateEvents(events, config.allowedLateness, config.outOfOrderness);
+        DataStream<DeadLetter> rejected = events.getSideOutput(RouteParsedRecords.DEAD_LETTERS);
+        SingleOutputStreamOperator<SaleEvent> onTime = gated;
+        if (config.enrichment) {
+            SalesEnrichment.Joined joined = SalesEnrichment.join(gated, referenceRecords(env));
+            onTime = joined.sales();
+            rejected = rejected.union(joined.deadLetters());
+        }
+        rejected.sinkTo(deadLetters).uid(DEAD_LETTER_SINK_UID).name("Kafka " + config.dlqTopic);
         LocalTally.Limits local = new LocalTally.Limits(config.localFlush, config.localMaxKeys);
         SingleOutputStreamOperator<WindowAggregate> storeSales =
                 SalesAggregations.storeSales(onTime, window(config.storeWindow, local));
@@ -112,7 +123,7 @@ public final class SalesPipelineJob {
                 SalesAggregations.topItems(onTime, window(config.topItemsWindow, local), config.topN);
         views.topItemsPerStoreHour(topItems);
 
-        onTime.getSideOutput(LatenessGate.LATE_EVENTS)
+        gated.getSideOutput(LatenessGate.LATE_EVENTS)
                 .sinkTo(lateEvents)
                 .uid(LATE_EVENT_SINK_UID)
                 .name("Kafka " + config.lateTopic);
@@ -125,6 +136,22 @@ public final class SalesPipelineJob {
                 .uid(LATE_PARTIAL_SINK_UID)
                 .name("Kafka " + config.lateTopic + " (closed windows)")
                 // written only after a subtask's partitions were all idle: one task, not one per subtask to restart
+                .setParallelism(1);
+    }
+
+    /**
+     * The catalog and directory, parsed; one subtask, whose watermark is their publish time and which goes idle once
+     * both are read to their end.
+     */
+    private DataStream<ReferenceRecord> referenceRecords(StreamExecutionEnvironment env) {
+        WatermarkStrategy<ReferenceRecord> progress =
+                WatermarkStrategy.<ReferenceRecord>forMonotonousTimestamps().withIdleness(config.referenceIdleness);
+        return env.fromSource(
+                        reference,
+                        progress,
+                        "Kafka " + config.itemCatalogTopic + ", " + config.storeDirectoryTopic,
+                        TypeInformation.of(ReferenceRecord.class))
+                .uid(REFERENCE_SOURCE_UID)
                 .setParallelism(1);
     }
 

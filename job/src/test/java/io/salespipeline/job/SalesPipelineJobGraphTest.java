@@ -38,16 +38,41 @@ class SalesPipelineJobGraphTest {
                 .doesNotContain("window ->");
     }
 
+    @Test
+    void theEnrichmentJoinReadsTheReferenceTopicsInOneTaskAndFeedsThePreAggregationsItIsChainedTo() {
+        JobConfig config = JobConfig.fromArgs(new String[] {"--enrichment", "true"}, Map.of());
+        List<JobVertex> vertices = verticesOf(config);
+        List<String> tasks = vertices.stream().map(JobVertex::getName).toList();
+
+        String reference = taskContaining(tasks, "Reference versions and progress");
+        assertThat(reference).contains("Kafka " + config.itemCatalogTopic + ", " + config.storeDirectoryTopic);
+        assertThat(vertices.stream().filter(v -> v.getName().equals(reference)))
+                .singleElement()
+                .satisfies(v -> assertThat(v.getParallelism())
+                        .as("one reader: every subtask sees the versions in publish order")
+                        .isEqualTo(1));
+        assertThat(taskContaining(tasks, "Enrich sales"))
+                .contains("Pre-aggregate store sales", "Pre-aggregate item sales", "Pre-aggregate top items");
+        assertThat(taskContaining(tasks, "Source: Kafka " + config.topic))
+                .contains("Lateness gate", "Sales to the enrichment join", "Kafka " + config.lateTopic)
+                .doesNotContain("Pre-aggregate");
+        // the dead letters of both sources, in a task of their own
+        assertThat(taskContaining(tasks, "Kafka " + config.dlqTopic)).doesNotContain("Source");
+        assertThat(tasks).hasSize(10);
+    }
+
     private static List<String> tasksOf(JobConfig config) {
+        return verticesOf(config).stream().map(JobVertex::getName).toList();
+    }
+
+    private static List<JobVertex> verticesOf(JobConfig config) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(4);
         SalesPipelineJob.configure(env, config);
         SalesPipelineJob.withKafkaAndCassandra(config).build(env);
-        List<String> tasks = new ArrayList<>();
-        for (JobVertex vertex : env.getStreamGraph().getJobGraph().getVertices()) {
-            tasks.add(vertex.getName());
-        }
-        return tasks;
+        List<JobVertex> vertices = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(vertices::add);
+        return vertices;
     }
 
     private static String taskContaining(List<String> tasks, String operator) {

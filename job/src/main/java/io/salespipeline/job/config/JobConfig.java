@@ -44,6 +44,14 @@ public final class JobConfig implements Serializable {
                     Topic.LATE_EVENTS.defaultName(),
                     "topic for events beyond the allowed lateness"),
             new Option(
+                    KAFKA_ITEM_CATALOG_TOPIC.key(),
+                    Topic.ITEM_CATALOG.defaultName(),
+                    "reference topic: item versions (category, unit price), read with --enrichment"),
+            new Option(
+                    KAFKA_STORE_DIRECTORY_TOPIC.key(),
+                    Topic.STORE_DIRECTORY.defaultName(),
+                    "reference topic: store versions (region, city), read with --enrichment"),
+            new Option(
                     KAFKA_GROUP_ID.key(),
                     ViewVersions.CONSUMER_GROUP_PATTERN,
                     "consumer group; offsets are committed on checkpoints"),
@@ -119,6 +127,18 @@ public final class JobConfig implements Serializable {
                     PARSE_MAX_FUTURE_SKEW.key(),
                     "15min",
                     "an event stamped further ahead of its Kafka record timestamp is TIMESTAMP_IN_FUTURE"),
+            new Option(
+                    ENRICHMENT.key(),
+                    "false",
+                    "join every sale with the catalog and directory versions in force at its event time"),
+            new Option(
+                    ENRICHMENT_REFERENCE_IDLENESS.key(),
+                    "2s",
+                    "reference topics silent this long count as read to their end: waiting sales are joined"),
+            new Option(
+                    ENRICHMENT_CURRENCY.key(),
+                    "EUR",
+                    "the one currency of catalog prices; others go to the DLQ as WRONG_CURRENCY"),
             new Option(JOB_MAX_PARALLELISM.key(), "128", "key groups: the upper bound for rescaling from a savepoint"));
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
@@ -131,6 +151,8 @@ public final class JobConfig implements Serializable {
     public final String topic;
     public final String dlqTopic;
     public final String lateTopic;
+    public final String itemCatalogTopic;
+    public final String storeDirectoryTopic;
     public final String groupId;
     public final StartingOffsets startingOffsets;
     public final String kafkaSecurityProtocol;
@@ -161,6 +183,9 @@ public final class JobConfig implements Serializable {
     public final int maxItemSold;
     public final Duration maxFutureSkew;
     public final int maxParallelism;
+    public final boolean enrichment;
+    public final Duration referenceIdleness;
+    public final String currency;
 
     private JobConfig(Map<String, String> values) {
         Reader r = new Reader(values);
@@ -169,6 +194,8 @@ public final class JobConfig implements Serializable {
         this.topic = r.text(KAFKA_TOPIC.key());
         this.dlqTopic = r.text(KAFKA_DLQ_TOPIC.key());
         this.lateTopic = r.text(KAFKA_LATE_TOPIC.key());
+        this.itemCatalogTopic = r.text(KAFKA_ITEM_CATALOG_TOPIC.key());
+        this.storeDirectoryTopic = r.text(KAFKA_STORE_DIRECTORY_TOPIC.key());
         this.groupId = ViewVersions.fill(r.text(KAFKA_GROUP_ID.key()), viewVersion);
         this.startingOffsets = r.parse(KAFKA_STARTING_OFFSETS.key(), StartingOffsets::parse);
         this.kafkaSecurityProtocol = r.oneOf(KAFKA_SECURITY_PROTOCOL.key(), "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
@@ -207,6 +234,13 @@ public final class JobConfig implements Serializable {
         this.maxItemSold = r.positiveInt(PARSE_MAX_ITEM_SOLD.key());
         this.maxFutureSkew = r.duration(PARSE_MAX_FUTURE_SKEW.key(), false);
         this.maxParallelism = r.positiveInt(JOB_MAX_PARALLELISM.key());
+        this.enrichment = r.bool(ENRICHMENT.key());
+        this.referenceIdleness = r.duration(ENRICHMENT_REFERENCE_IDLENESS.key(), true);
+        this.currency = r.text(ENRICHMENT_CURRENCY.key());
+        if (itemCatalogTopic.equals(storeDirectoryTopic)) {
+            throw new ConfigException("--" + KAFKA_ITEM_CATALOG_TOPIC.key() + " and --"
+                    + KAFKA_STORE_DIRECTORY_TOPIC.key() + " must be two topics, both are '" + itemCatalogTopic + "'");
+        }
     }
 
     private static int port(String text) {
@@ -313,6 +347,13 @@ public final class JobConfig implements Serializable {
         shown.put(WINDOW_LOCAL_MAX_KEYS.key(), Integer.toString(localMaxKeys));
         shown.put(TOP_N.key(), Integer.toString(topN));
         shown.put(PARSE_MAX_FUTURE_SKEW.key(), maxFutureSkew.toString());
+        shown.put(ENRICHMENT.key(), Boolean.toString(enrichment));
+        if (enrichment) {
+            shown.put(KAFKA_ITEM_CATALOG_TOPIC.key(), itemCatalogTopic);
+            shown.put(KAFKA_STORE_DIRECTORY_TOPIC.key(), storeDirectoryTopic);
+            shown.put(ENRICHMENT_REFERENCE_IDLENESS.key(), referenceIdleness.toString());
+            shown.put(ENRICHMENT_CURRENCY.key(), currency);
+        }
         return shown;
     }
 

@@ -1,11 +1,15 @@
 package io.salespipeline.job.kafka;
 
+import io.salespipeline.contract.ReferenceField;
 import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.parse.ParserLimits;
+import io.salespipeline.job.parse.ReferenceParser;
+import io.salespipeline.job.parse.ReferenceRecordDeserializer;
 import io.salespipeline.job.parse.SaleRecordDeserializer;
 import io.salespipeline.job.records.KafkaEnvelope;
+import io.salespipeline.job.records.ReferenceRecord;
 import io.salespipeline.job.records.SourceRecord;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +25,9 @@ public final class KafkaConnectors {
     /** The largest envelope the producers send: what the dead-letter and late topics accept. */
     public static final int MAX_ENVELOPE_BYTES =
             Math.min(Topic.DEAD_LETTERS.maxMessageBytes(), Topic.LATE_EVENTS.maxMessageBytes());
+
+    /** Appended to the job's consumer group for the reference source's. */
+    public static final String REFERENCE_GROUP_SUFFIX = "-reference";
 
     static final String PASSWORD_VARIABLE = "KAFKA_SASL_PASSWORD";
     /**
@@ -47,6 +54,33 @@ public final class KafkaConnectors {
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("client.id.prefix", config.groupId)
+                .build();
+    }
+
+    /**
+     * The reference topics, both in one source: read from their start whatever {@code kafka.starting-offsets} says
+     * (every version in force at some sale's time is needed), with a consumer group of their own.
+     */
+    public static KafkaSource<ReferenceRecord> referenceSource(JobConfig config) {
+        ParserLimits limits = ParserLimits.defaults()
+                .withMaxMessageBytes(
+                        Math.min(Topic.ITEM_CATALOG.maxMessageBytes(), Topic.STORE_DIRECTORY.maxMessageBytes()));
+        Map<String, ReferenceField.Kind> kinds = Map.of(
+                config.itemCatalogTopic,
+                ReferenceField.Kind.ITEM,
+                config.storeDirectoryTopic,
+                ReferenceField.Kind.STORE);
+        String groupId = config.groupId + REFERENCE_GROUP_SUFFIX;
+        return KafkaSource.<ReferenceRecord>builder()
+                .setBootstrapServers(config.kafkaBootstrap)
+                .setTopics(config.itemCatalogTopic, config.storeDirectoryTopic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ReferenceRecordDeserializer(new ReferenceParser(limits, config.currency), kinds))
+                .setProperties(securityProperties(config))
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", groupId)
                 .build();
     }
 

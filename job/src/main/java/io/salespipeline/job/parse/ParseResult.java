@@ -1,37 +1,39 @@
 package io.salespipeline.job.parse;
 
-import io.salespipeline.job.records.SaleEvent;
 import java.util.Objects;
 
-/** What {@link SaleEventParser#parse} made of one message: a valid event, or a reason and detail. */
-public final class ParseResult {
+/**
+ * What a parser made of one message: a valid value ({@link SaleEventParser}: a sale, {@link ReferenceParser}: a
+ * reference version), or a reason and detail.
+ */
+public final class ParseResult<T> {
 
-    private final SaleEvent event;
+    private final T value;
     private final RejectReason reason;
     private final String detail;
 
-    private ParseResult(SaleEvent event, RejectReason reason, String detail) {
-        this.event = event;
+    private ParseResult(T value, RejectReason reason, String detail) {
+        this.value = value;
         this.reason = reason;
         this.detail = detail;
     }
 
-    public static ParseResult valid(SaleEvent event) {
-        return new ParseResult(Objects.requireNonNull(event, "event"), null, null);
+    public static <T> ParseResult<T> valid(T value) {
+        return new ParseResult<>(Objects.requireNonNull(value, "value"), null, null);
     }
 
-    public static ParseResult rejected(RejectReason reason, String detail) {
-        return new ParseResult(
+    public static <T> ParseResult<T> rejected(RejectReason reason, String detail) {
+        return new ParseResult<>(
                 null, Objects.requireNonNull(reason, "reason"), Objects.requireNonNull(detail, "detail"));
     }
 
     public boolean isValid() {
-        return event != null;
+        return value != null;
     }
 
-    /** The parsed event; null when rejected. */
-    public SaleEvent event() {
-        return event;
+    /** The parsed value; null when rejected. */
+    public T value() {
+        return value;
     }
 
     /** Why the message was rejected; null when valid. */
@@ -46,6 +48,6 @@ public final class ParseResult {
 
     @Override
     public String toString() {
-        return isValid() ? "ParseResult{valid " + event + "}" : "ParseResult{" + reason.code() + ": " + detail + "}";
+        return isValid() ? "ParseResult{valid " + value + "}" : "ParseResult{" + reason.code() + ": " + detail + "}";
     }
 }

@@ -41,7 +41,13 @@ public enum RejectReason {
     /**
      * {@code timestamp_ms} lies more than {@link ParserLimits#maxFutureSkewMs()} ahead of its Kafka record timestamp.
      */
-    TIMESTAMP_IN_FUTURE("TIMESTAMP_IN_FUTURE");
+    TIMESTAMP_IN_FUTURE("TIMESTAMP_IN_FUTURE"),
+    /** A reference record's key is missing or is not {@code <id>@<effective_from>} of its value. */
+    KEY_MISMATCH("KEY_MISMATCH"),
+    /** A catalog {@code unit_price} that is not a decimal number, is negative, or has absurd precision. */
+    INVALID_PRICE("INVALID_PRICE"),
+    /** A catalog price in another currency than the job's {@code enrichment.currency}: it cannot be summed. */
+    WRONG_CURRENCY("WRONG_CURRENCY");
 
     private final String code;
 

@@ -88,7 +88,7 @@ public final class SaleEventParser implements Serializable {
      * Parses one message value. Never throws: whatever goes wrong, including a bug in this class,
      * comes back as a rejection so one bad message cannot fail the job.
      */
-    public ParseResult parse(byte[] value, String topic, int partition, long offset) {
+    public ParseResult<SaleEvent> parse(byte[] value, String topic, int partition, long offset) {
         try {
             return ParseResult.valid(read(value, topic, partition, offset));
         } catch (Rejection r) {
@@ -525,18 +525,6 @@ public final class SaleEventParser implements Serializable {
                             ? text
                             : text.substring(0, MAX_VALUE_IN_DETAIL) + "... (" + text.length() + " chars)";
             }
-        }
-    }
-
-    /** A rejection found while validating; stackless, because only the reason and detail are used. */
-    private static final class Rejection extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        final RejectReason reason;
-
-        Rejection(RejectReason reason, String detail) {
-            super(detail, null, false, false);
-            this.reason = reason;
         }
     }
 }

@@ -2,17 +2,13 @@ package io.salespipeline.job.parse;
 
 import io.salespipeline.contract.Metrics;
 import io.salespipeline.job.records.DeadLetter;
+import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
@@ -34,9 +30,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
     private final SaleEventParser parser;
     private final long maxFutureSkewMs;
 
-    private transient Counter parsed;
-    private transient Counter rejected;
-    private transient Map<RejectReason, Counter> rejectedByReason;
+    private transient ParseCounters counters;
 
     public SaleRecordDeserializer() {
         this(ParserLimits.defaults());
@@ -49,23 +43,22 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        registerCounters(context == null ? null : context.getMetricGroup());
+        counters = new ParseCounters(context == null ? null : context.getMetricGroup());
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
-        if (parsed == null) {
-            // Not opened, as in tests that call deserialize directly: count into unregistered counters.
-            registerCounters(null);
+        if (counters == null) {
+            counters = new ParseCounters(null);
         }
         byte[] value = record.value();
-        ParseResult result = parser.parse(value, record.topic(), record.partition(), record.offset());
+        ParseResult<SaleEvent> result = parser.parse(value, record.topic(), record.partition(), record.offset());
         long kafkaTimestamp = kafkaTimestamp(record);
         if (result.isValid()) {
-            long eventTime = result.event().timestampMs;
+            long eventTime = result.value().timestampMs;
             if (kafkaTimestamp == DeadLetter.NO_TIMESTAMP || eventTime - kafkaTimestamp <= maxFutureSkewMs) {
-                parsed.inc();
-                out.collect(SourceRecord.valid(result.event()));
+                counters.parsed();
+                out.collect(SourceRecord.valid(result.value()));
                 return;
             }
             result = ParseResult.rejected(
@@ -81,8 +74,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
                             Instant.ofEpochMilli(kafkaTimestamp),
                             maxFutureSkewMs));
         }
-        rejected.inc();
-        rejectedByReason.get(result.reason()).inc();
+        counters.rejected(result.reason());
         out.collect(SourceRecord.rejected(DeadLetter.of(
                 result.reason().code(),
                 result.detail(),
@@ -98,18 +90,7 @@ public final class SaleRecordDeserializer implements KafkaRecordDeserializationS
         return TypeInformation.of(SourceRecord.class);
     }
 
-    private void registerCounters(MetricGroup metrics) {
-        MetricGroup group = (metrics == null ? new UnregisteredMetricsGroup() : metrics).addGroup(Metrics.PARSE_GROUP);
-        parsed = group.counter(Metrics.PARSED);
-        rejected = group.counter(Metrics.REJECTED);
-        rejectedByReason = new EnumMap<>(RejectReason.class);
-        for (RejectReason reason : RejectReason.values()) {
-            rejectedByReason.put(
-                    reason, group.addGroup(Metrics.REASON_LABEL, reason.code()).counter(Metrics.REJECTED_BY_REASON));
-        }
-    }
-
-    private static long kafkaTimestamp(ConsumerRecord<?, ?> record) {
+    static long kafkaTimestamp(ConsumerRecord<?, ?> record) {
         return record.timestampType() == TimestampType.NO_TIMESTAMP_TYPE || record.timestamp() < 0
                 ? DeadLetter.NO_TIMESTAMP
                 : record.timestamp();

@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,6 +26,16 @@ public class SaleEvent {
     public int sourcePartition;
     public long sourceOffset;
 
+    /**
+     * What the enrichment join found in force at the event time ({@code --enrichment}): the item's unit price and
+     * category (null when no price was in force), and the store's region ({@code unknown} when the directory has
+     * none). All null in a job without the join.
+     */
+    public BigDecimal unitPrice;
+
+    public String category;
+    public String region;
+
     public SaleEvent() {}
 
     public SaleEvent(
@@ -44,6 +55,16 @@ public class SaleEvent {
         this.sourceTopic = sourceTopic;
         this.sourcePartition = sourcePartition;
         this.sourceOffset = sourceOffset;
+    }
+
+    /** A copy of this sale with what the enrichment join found; this one is left as it is. */
+    public SaleEvent joined(BigDecimal unitPrice, String category, String region) {
+        SaleEvent joined = new SaleEvent(
+                itemId, itemName, storeId, itemSold, timestampMs, sourceTopic, sourcePartition, sourceOffset);
+        joined.unitPrice = unitPrice;
+        joined.category = category;
+        joined.region = region;
+        return joined;
     }
 
     /** The UTC calendar date of the event time: the producer's {@code timestamp_dt}. */
@@ -72,18 +93,32 @@ public class SaleEvent {
                 && Objects.equals(itemId, that.itemId)
                 && Objects.equals(itemName, that.itemName)
                 && Objects.equals(storeId, that.storeId)
-                && Objects.equals(sourceTopic, that.sourceTopic);
+                && Objects.equals(sourceTopic, that.sourceTopic)
+                && Objects.equals(unitPrice, that.unitPrice)
+                && Objects.equals(category, that.category)
+                && Objects.equals(region, that.region);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                itemId, itemName, storeId, itemSold, timestampMs, sourceTopic, sourcePartition, sourceOffset);
+                itemId,
+                itemName,
+                storeId,
+                itemSold,
+                timestampMs,
+                sourceTopic,
+                sourcePartition,
+                sourceOffset,
+                unitPrice,
+                category,
+                region);
     }
 
     @Override
     public String toString() {
         return "SaleEvent{" + itemId + " '" + itemName + "' @" + storeId + " x" + itemSold + " t=" + timestampMs
-                + " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset + "}";
+                + " from " + sourceTopic + "/" + sourcePartition + "@" + sourceOffset
+                + (region == null ? "" : " price=" + unitPrice + " category=" + category + " region=" + region) + "}";
     }
 }

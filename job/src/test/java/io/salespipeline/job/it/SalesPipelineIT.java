@@ -492,6 +492,7 @@ class SalesPipelineIT {
         return new SalesPipelineJob(
                 config,
                 KafkaConnectors.itemSalesSource(config),
+                KafkaConnectors.referenceSource(config),
                 new FailingViewSinks(new CassandraViewSinks(config)),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
                 KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),

@@ -52,13 +52,13 @@ class LateEventTest {
         SaleEvent event =
                 new SaleEvent("plates-235", "Plates", "Hermitage - 1", 0, 1530305100936L, "item_sales", 4, 99L);
 
-        ParseResult reparsed = new SaleEventParser()
+        ParseResult<SaleEvent> reparsed = new SaleEventParser()
                 .parse(
                         new LateEvent(event, LateReason.BEHIND_THE_WATERMARK_AFTER_IDLE, 1L, 2L).toJson(),
                         "item_sales",
                         4,
                         99L);
 
-        assertThat(reparsed.event()).isEqualTo(event);
+        assertThat(reparsed.value()).isEqualTo(event);
     }
 }

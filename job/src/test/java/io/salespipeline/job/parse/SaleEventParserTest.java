@@ -29,15 +29,15 @@ public class SaleEventParserTest {
 
     @Test
     void parsesTheProducersExample() {
-        ParseResult result = parse(EXAMPLE);
+        ParseResult<SaleEvent> result = parse(EXAMPLE);
 
         assertThat(result.isValid()).as("%s", result).isTrue();
         assertThat(result.reason()).isNull();
         assertThat(result.detail()).isNull();
-        assertThat(result.event())
+        assertThat(result.value())
                 .isEqualTo(new SaleEvent("plates-235", "Plates", "Hermitage - 1", 23, 1530305100936L, TOPIC, 3, 42L));
-        assertThat(result.event().timestampDate()).isEqualTo(LocalDate.of(2018, 6, 29));
-        assertThat(result.event().eventId()).isEqualTo("3-42");
+        assertThat(result.value().timestampDate()).isEqualTo(LocalDate.of(2018, 6, 29));
+        assertThat(result.value().eventId()).isEqualTo("3-42");
     }
 
     @Test
@@ -137,7 +137,7 @@ public class SaleEventParserTest {
 
     @Test
     void reportsTrailingContentPositionAfterAByteOrderMark() {
-        ParseResult result = parse("\ufeff" + EXAMPLE + " x");
+        ParseResult<SaleEvent> result = parse("\ufeff" + EXAMPLE + " x");
 
         assertThat(result.reason()).isEqualTo(RejectReason.NOT_JSON);
         assertThat(result.detail())
@@ -183,7 +183,7 @@ public class SaleEventParserTest {
         String soldFirst = "{\"item_sold\": -1, \"timestamp_ms\": 1, \"store_id\": \"\", \"item_name\": \"Plates\"}";
 
         for (String message : new String[] {storeFirst, soldFirst}) {
-            ParseResult result = parse(message);
+            ParseResult<SaleEvent> result = parse(message);
             assertThat(result.reason()).as(message).isEqualTo(RejectReason.MISSING_FIELD);
             assertThat(result.detail()).as(message).isEqualTo("field 'item_id' is missing");
         }
@@ -247,9 +247,9 @@ public class SaleEventParserTest {
                         .isValid())
                 .isTrue();
 
-        ParseResult shorter = parse("{\"item_id\": \"x\"");
+        ParseResult<SaleEvent> shorter = parse("{\"item_id\": \"x\"");
         assertThat(shorter.reason()).isEqualTo(RejectReason.NOT_JSON);
-        assertThat(parse(EXAMPLE).event()).isEqualTo(validEvent(EXAMPLE));
+        assertThat(parse(EXAMPLE).value()).isEqualTo(validEvent(EXAMPLE));
     }
 
     @Test
@@ -282,7 +282,7 @@ public class SaleEventParserTest {
                 input = new byte[random.nextInt(64)];
                 random.nextBytes(input);
             }
-            ParseResult result = parser.parse(input, TOPIC, 0, i);
+            ParseResult<SaleEvent> result = parser.parse(input, TOPIC, 0, i);
             assertThat(result).isNotNull();
             if (!result.isValid()) {
                 rejected++;
@@ -297,10 +297,10 @@ public class SaleEventParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void rejectsMalformedInput(byte[] value, RejectReason expected, String field) {
-        ParseResult result = parser.parse(value, TOPIC, 3, 42L);
+        ParseResult<SaleEvent> result = parser.parse(value, TOPIC, 3, 42L);
 
         assertThat(result.isValid()).as("%s", result).isFalse();
-        assertThat(result.event()).isNull();
+        assertThat(result.value()).isNull();
         assertThat(result.reason()).as("%s", result).isEqualTo(expected);
         assertThat(result.detail()).isNotBlank();
         if (field != null) {
@@ -508,14 +508,14 @@ public class SaleEventParserTest {
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 
-    private ParseResult parse(String message) {
+    private ParseResult<SaleEvent> parse(String message) {
         return parser.parse(bytes(message), TOPIC, 3, 42L);
     }
 
     private SaleEvent validEvent(String message) {
-        ParseResult result = parse(message);
+        ParseResult<SaleEvent> result = parse(message);
         assertThat(result.isValid()).as("%s for %s", result, message).isTrue();
-        return result.event();
+        return result.value();
     }
 
     private static byte[] bytes(String text) {

@@ -1,6 +1,5 @@
 package io.salespipeline.job.schedules;
 
-import io.salespipeline.job.records.SourceRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,15 +11,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * its pace (microseconds between two records) and its idle spells (wall-clock windows, from the
  * start of each reader, in which it sends nothing). Registered by id for {@link ScheduledLogSource}.
  */
-final class ScheduledLog {
+final class ScheduledLog<T> {
 
-    private static final Map<String, ScheduledLog> REGISTRY = new ConcurrentHashMap<>();
+    private static final Map<String, ScheduledLog<?>> REGISTRY = new ConcurrentHashMap<>();
 
     /** A wall-clock window [fromMs, untilMs) of a reader's life in which a partition sends nothing. */
     record Spell(long fromMs, long untilMs) {}
 
     private final long seed;
-    private final List<List<SourceRecord>> records;
+    private final List<List<T>> records;
     private final long[] paceMicros;
     private final List<List<Spell>> spells;
     private final AtomicLong emitted = new AtomicLong();
@@ -29,7 +28,7 @@ final class ScheduledLog {
     /** How many records the job reads before one of its readers fails, once; never when negative. */
     private final AtomicLong failAfter = new AtomicLong(-1);
 
-    ScheduledLog(long seed, List<List<SourceRecord>> records, long[] paceMicros, List<List<Spell>> spells) {
+    ScheduledLog(long seed, List<List<T>> records, long[] paceMicros, List<List<Spell>> spells) {
         this.seed = seed;
         this.records = records;
         this.paceMicros = paceMicros.clone();
@@ -37,13 +36,14 @@ final class ScheduledLog {
         this.positions = new AtomicLongArray(records.size());
     }
 
-    static String register(String id, ScheduledLog log) {
+    static String register(String id, ScheduledLog<?> log) {
         REGISTRY.put(id, log);
         return id;
     }
 
-    static ScheduledLog get(String id) {
-        ScheduledLog log = REGISTRY.get(id);
+    @SuppressWarnings("unchecked") // a source reads the log of the type it was built for
+    static <T> ScheduledLog<T> get(String id) {
+        ScheduledLog<T> log = (ScheduledLog<T>) REGISTRY.get(id);
         if (log == null) {
             throw new IllegalStateException("no scheduled log " + id);
         }
@@ -70,11 +70,11 @@ final class ScheduledLog {
         return records.stream().mapToLong(List::size).sum();
     }
 
-    SourceRecord record(int partition, long offset) {
+    T record(int partition, long offset) {
         return records.get(partition).get((int) offset);
     }
 
-    List<SourceRecord> partition(int partition) {
+    List<T> partition(int partition) {
         return records.get(partition);
     }
 

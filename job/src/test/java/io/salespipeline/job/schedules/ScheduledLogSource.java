@@ -1,6 +1,5 @@
 package io.salespipeline.job.schedules;
 
-import io.salespipeline.job.records.SourceRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -37,7 +36,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * released at its own pace, with spells in which it sends nothing. The records live in the
  * {@link ScheduledLog} registry of this JVM (the MiniCluster runs the job in it).
  */
-final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSource.PartitionSplit, Set<Integer>> {
+final class ScheduledLogSource<T> implements Source<T, ScheduledLogSource.PartitionSplit, Set<Integer>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -59,8 +58,8 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
     }
 
     @Override
-    public SourceReader<SourceRecord, PartitionSplit> createReader(SourceReaderContext context) {
-        return new Reader(ScheduledLog.get(logId), context.getIndexOfSubtask());
+    public SourceReader<T, PartitionSplit> createReader(SourceReaderContext context) {
+        return new Reader<>(ScheduledLog.get(logId), context.getIndexOfSubtask());
     }
 
     @Override
@@ -156,15 +155,15 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
     }
 
     /** Releases each split's records when the partition's pace and idle spells allow. */
-    private static final class Reader implements SourceReader<SourceRecord, PartitionSplit> {
-        private final ScheduledLog log;
+    private static final class Reader<T> implements SourceReader<T, PartitionSplit> {
+        private final ScheduledLog<T> log;
         private final Random random;
         private final Map<Integer, Long> next = new LinkedHashMap<>();
         private final Map<Integer, Long> dueNanos = new LinkedHashMap<>();
         private long startNanos;
         private CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
 
-        Reader(ScheduledLog log, int subtask) {
+        Reader(ScheduledLog<T> log, int subtask) {
             this.log = log;
             this.random = new Random(log.seed() * 31 + subtask);
         }
@@ -175,7 +174,7 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
         }
 
         @Override
-        public InputStatus pollNext(ReaderOutput<SourceRecord> output) {
+        public InputStatus pollNext(ReaderOutput<T> output) {
             long now = System.nanoTime();
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
             List<Integer> ready = new ArrayList<>();
@@ -208,7 +207,7 @@ final class ScheduledLogSource implements Source<SourceRecord, ScheduledLogSourc
             }
             int p = ready.get(random.nextInt(ready.size()));
             long offset = next.get(p);
-            SourceOutput<SourceRecord> partition = output.createOutputForSplit(PartitionSplit.idOf(p));
+            SourceOutput<T> partition = output.createOutputForSplit(PartitionSplit.idOf(p));
             partition.collect(log.record(p, offset));
             next.put(p, offset + 1);
             log.position(p, offset + 1);

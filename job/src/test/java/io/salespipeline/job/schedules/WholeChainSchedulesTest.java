@@ -2,6 +2,7 @@ package io.salespipeline.job.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.contract.ReferenceField;
 import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.SalesPipelineJob;
 import io.salespipeline.job.config.JobConfig;
@@ -9,14 +10,18 @@ import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.LateEvent;
 import io.salespipeline.job.records.LatePartial;
 import io.salespipeline.job.records.LateReason;
+import io.salespipeline.job.records.ReferenceRecord;
+import io.salespipeline.job.records.ReferenceVersion;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
 import io.salespipeline.job.sinks.CassandraViewSinks;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -66,8 +71,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       position); every rejected record is one dead letter.</li>
  * </ul>
  *
+ * <p>In half the schedules the job joins the sales with reference data read on a schedule of its own
+ * ({@code --enrichment}): the views must be the same, so the join loses, repeats and holds back no sale for good.
+ *
  * <p>{@code -Dchain.schedules=N} runs N schedules (default 30), {@code -Dchain.seed=S} replays from
- * seed S; the failing seed and its schedule are in the message. The schedules run on wall-clock
+ * seed S, {@code -Dchain.enrichment=true|false} forces the join on or off; the failing seed and its schedule are in the message. The schedules run on wall-clock
  * time, so a seed fixes the log and the schedule's shape, not the exact interleaving.
  */
 class WholeChainSchedulesTest {
@@ -75,6 +83,8 @@ class WholeChainSchedulesTest {
     private static final Duration LATENESS = Duration.ofSeconds(5);
     private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
     private static final Duration IDLENESS = Duration.ofMillis(300);
+    private static final Duration REFERENCE_IDLENESS = Duration.ofMillis(300);
+    private static final String CATALOG = "item_catalog";
     private static final Duration STORE_WINDOW = Duration.ofSeconds(5);
     private static final Duration HOUR_WINDOW = Duration.ofSeconds(20);
     private static final int TOP_N = 3;
@@ -139,11 +149,20 @@ class WholeChainSchedulesTest {
 
     private void runSchedule(ClusterClient<?> client, long seed, Path savepoints) throws Exception {
         Random random = new Random(seed);
-        ScheduledLog log = randomLog(random, seed);
+        ScheduledLog<SourceRecord> log = randomLog(random, seed);
         String id = "chain-" + seed;
         ScheduledLog.register(id, log);
+        // a generator of its own, so that a seed's log and schedule are the same with and without the join
+        Random referenceRandom = new Random(seed * 31 + 7);
+        String forced = System.getProperty("chain.enrichment");
+        boolean enrichment = forced == null ? referenceRandom.nextBoolean() : Boolean.parseBoolean(forced);
+        ScheduledLog<ReferenceRecord> reference = referenceLog(referenceRandom, seed);
+        ScheduledLog.register(referenceId(id), reference);
         CollectedOutputs outputs = CollectedOutputs.create(id);
         List<String> phases = new ArrayList<>();
+        if (enrichment) {
+            phases.add("enrichment on, " + reference.total() + " reference records");
+        }
         try {
             long watermarkInterval = List.of(20L, 100L, 200L).get(random.nextInt(3));
             int restores = random.nextInt(3);
@@ -157,7 +176,7 @@ class WholeChainSchedulesTest {
             String savepoint = null;
             for (int phase = 0; phase <= restores; phase++) {
                 int parallelism = phase == 0 ? 2 + random.nextInt(3) : 1 + random.nextInt(4);
-                JobID job = submit(client, id, parallelism, watermarkInterval, savepoint);
+                JobID job = submit(client, id, enrichment, parallelism, watermarkInterval, savepoint);
                 awaitRunning(client, job);
                 if (phase < restores) {
                     long runMs = 200 + random.nextInt(2_500);
@@ -186,7 +205,7 @@ class WholeChainSchedulesTest {
                     closed.size(),
                     closed.stream().mapToLong(c -> c.partial.events).sum());
             try {
-                assertOutputsMatchTheLog(log, outputs);
+                assertOutputsMatchTheLog(log, enrichment ? reference : null, outputs);
             } catch (AssertionError e) {
                 throw new AssertionError(
                         "watermark interval " + watermarkInterval + " ms, runs " + phases + ", log"
@@ -195,6 +214,7 @@ class WholeChainSchedulesTest {
             }
         } finally {
             ScheduledLog.unregister(id);
+            ScheduledLog.unregister(referenceId(id));
             CollectedOutputs.remove(id);
         }
     }
@@ -202,7 +222,7 @@ class WholeChainSchedulesTest {
     // ---------------------------------------------------------------------------------------------
     // The log and its schedule
 
-    private static ScheduledLog randomLog(Random random, long seed) {
+    private static ScheduledLog<SourceRecord> randomLog(Random random, long seed) {
         List<List<SourceRecord>> partitions = new ArrayList<>();
         long[] pace = new long[PARTITIONS];
         List<List<ScheduledLog.Spell>> spells = new ArrayList<>();
@@ -245,15 +265,59 @@ class WholeChainSchedulesTest {
             }
             spells.add(idle);
         }
-        return new ScheduledLog(seed, partitions, pace, spells);
+        return new ScheduledLog<>(seed, partitions, pace, spells);
+    }
+
+    private static String referenceId(String id) {
+        return id + "-reference";
+    }
+
+    /**
+     * The catalog and directory, one partition read at its own pace with idle spells: a version of every item id and
+     * store, some changed later, a few deleted, and rejected records among them.
+     */
+    private static ScheduledLog<ReferenceRecord> referenceLog(Random random, long seed) {
+        List<ReferenceRecord> records = new ArrayList<>();
+        for (String item : ITEMS) {
+            for (int variant = 1; variant <= 2; variant++) {
+                String id = item + "-" + variant;
+                for (long from = BASE_MS - 60_000; from < BASE_MS + 120_000; from += 10_000 + random.nextInt(60_000)) {
+                    records.add(ReferenceRecord.valid(
+                            random.nextInt(10) == 0
+                                    ? ReferenceVersion.deleted(ReferenceField.Kind.ITEM, id, from)
+                                    : ReferenceVersion.item(
+                                            id, from, BigDecimal.valueOf(50 + random.nextInt(500), 2), "fruit")));
+                }
+            }
+        }
+        for (String store : STORES) {
+            records.add(ReferenceRecord.valid(ReferenceVersion.store(store, BASE_MS, "region-" + store, "city")));
+        }
+        Collections.shuffle(records, random);
+        for (int i = random.nextInt(3); i > 0; i--) {
+            int offset = random.nextInt(records.size());
+            byte[] payload = ("not json " + offset).getBytes(StandardCharsets.UTF_8);
+            records.add(
+                    offset,
+                    ReferenceRecord.rejected(DeadLetter.of("NOT_JSON", "not JSON", CATALOG, 0, offset, 0L, payload)));
+        }
+        List<ScheduledLog.Spell> spells = new ArrayList<>();
+        if (random.nextBoolean()) {
+            long from = random.nextInt(200);
+            spells.add(new ScheduledLog.Spell(from, from + REFERENCE_IDLENESS.toMillis() * (2 + random.nextInt(3))));
+        }
+        return new ScheduledLog<>(seed, List.of(records), new long[] {500 + random.nextInt(5_000)}, List.of(spells));
     }
 
     // ---------------------------------------------------------------------------------------------
     // Running the job
 
-    private static JobConfig config() {
+    private static JobConfig config(boolean enrichment) {
         return JobConfig.fromArgs(
                 new String[] {
+                    "--enrichment", Boolean.toString(enrichment),
+                    "--enrichment.reference-idleness", REFERENCE_IDLENESS.toMillis() + "ms",
+                    "--kafka.item-catalog-topic", CATALOG,
                     "--window.allowed-lateness", LATENESS.toMillis() + "ms",
                     "--watermark.out-of-orderness", OUT_OF_ORDERNESS.toMillis() + "ms",
                     "--watermark.idleness", IDLENESS.toMillis() + "ms",
@@ -268,9 +332,14 @@ class WholeChainSchedulesTest {
     }
 
     private static JobID submit(
-            ClusterClient<?> client, String id, int parallelism, long watermarkInterval, String savepoint)
+            ClusterClient<?> client,
+            String id,
+            boolean enrichment,
+            int parallelism,
+            long watermarkInterval,
+            String savepoint)
             throws Exception {
-        JobConfig config = config();
+        JobConfig config = config(enrichment);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         env.getConfig().setAutoWatermarkInterval(watermarkInterval);
@@ -279,7 +348,8 @@ class WholeChainSchedulesTest {
         CassandraViewSinks views = new CassandraViewSinks(config, CollectedOutputs.rowSinks(id, FINAL_FIELD));
         new SalesPipelineJob(
                         config,
-                        new ScheduledLogSource(id),
+                        new ScheduledLogSource<>(id),
+                        new ScheduledLogSource<>(referenceId(id)),
                         views,
                         CollectedOutputs.envelopes(id, "dlq"),
                         CollectedOutputs.envelopes(id, "late"),
@@ -336,7 +406,8 @@ class WholeChainSchedulesTest {
      * Until every record was read, every window before the closing events is final, and nothing was written for {@link
      * #QUIET}.
      */
-    private static void awaitTheEnd(ClusterClient<?> client, JobID job, ScheduledLog log, CollectedOutputs outputs)
+    private static void awaitTheEnd(
+            ClusterClient<?> client, JobID job, ScheduledLog<SourceRecord> log, CollectedOutputs outputs)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         long lastWrites = -1;
@@ -389,7 +460,13 @@ class WholeChainSchedulesTest {
     // ---------------------------------------------------------------------------------------------
     // The oracle: what the log alone defines
 
-    private static void assertOutputsMatchTheLog(ScheduledLog log, CollectedOutputs outputs) {
+    private static String position(DeadLetter letter) {
+        return letter.sourceTopic + "/" + letter.sourcePartition + "-" + letter.sourceOffset;
+    }
+
+    /** {@code reference}: the reference log when the job joined it, whose rejected records are dead letters too. */
+    private static void assertOutputsMatchTheLog(
+            ScheduledLog<SourceRecord> log, ScheduledLog<ReferenceRecord> reference, CollectedOutputs outputs) {
         List<SaleEvent> valid = new ArrayList<>();
         Set<String> rejected = new HashSet<>();
         Set<String> lateByTheLog = new HashSet<>();
@@ -397,7 +474,7 @@ class WholeChainSchedulesTest {
             long highest = Long.MIN_VALUE;
             for (SourceRecord record : log.partition(p)) {
                 if (!record.isValid()) {
-                    rejected.add(record.deadLetter.sourcePartition + "-" + record.deadLetter.sourceOffset);
+                    rejected.add(position(record.deadLetter));
                     continue;
                 }
                 SaleEvent e = record.event;
@@ -410,9 +487,14 @@ class WholeChainSchedulesTest {
             }
         }
 
+        if (reference != null) {
+            reference.partition(0).stream()
+                    .filter(record -> !record.isValid())
+                    .forEach(record -> rejected.add(position(record.deadLetter)));
+        }
         List<DeadLetter> deadLetters = outputs.envelopes("dlq");
         assertThat(deadLetters)
-                .extracting(d -> d.sourcePartition + "-" + d.sourceOffset)
+                .extracting(WholeChainSchedulesTest::position)
                 .as("dead letters, each once")
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(rejected);

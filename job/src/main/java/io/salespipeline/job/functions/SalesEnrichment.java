@@ -1,0 +1,45 @@
+package io.salespipeline.job.functions;
+
+import io.salespipeline.job.records.DeadLetter;
+import io.salespipeline.job.records.EnrichmentInput;
+import io.salespipeline.job.records.ReferenceRecord;
+import io.salespipeline.job.records.SaleEvent;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * Builds the enrichment join ({@code --enrichment}) between the lateness gate and the windows: lateness is decided
+ * on the sales' log alone, before the join, so a version with and one without it route the same events late.
+ */
+public final class SalesEnrichment {
+
+    public static final String REFERENCE_SIGNALS_UID = "reference-signals";
+    public static final String SALES_TO_JOIN_UID = "sales-to-enrichment";
+    public static final String ENRICH_UID = "enrich-sales";
+
+    private SalesEnrichment() {}
+
+    /** The joined sales, and the reference records rejected on the way (for the dead-letter topic). */
+    public record Joined(SingleOutputStreamOperator<SaleEvent> sales, DataStream<DeadLetter> deadLetters) {}
+
+    /**
+     * @param reference the parsed catalog and directory, from a source of parallelism 1, whose watermark is their
+     *     publish time and which goes idle once it has read both topics to their end
+     */
+    public static Joined join(DataStream<SaleEvent> gated, DataStream<ReferenceRecord> reference) {
+        TypeInformation<EnrichmentInput> inputType = TypeInformation.of(EnrichmentInput.class);
+        // one sender, so every subtask of the join sees the versions in the same (publish) order
+        SingleOutputStreamOperator<EnrichmentInput> signals = reference
+                .transform("Reference versions and progress", inputType, new ReferenceSignals())
+                .uid(REFERENCE_SIGNALS_UID)
+                .setParallelism(1);
+        SingleOutputStreamOperator<SaleEvent> joined = gated.map(EnrichmentInput::sale, inputType)
+                .uid(SALES_TO_JOIN_UID)
+                .name("Sales to the enrichment join")
+                .union(signals.broadcast())
+                .transform("Enrich sales", TypeInformation.of(SaleEvent.class), new EnrichSales())
+                .uid(ENRICH_UID);
+        return new Joined(joined, signals.getSideOutput(RouteParsedRecords.DEAD_LETTERS));
+    }
+}
