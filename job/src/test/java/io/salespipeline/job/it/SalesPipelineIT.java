@@ -54,6 +54,7 @@ import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,83 @@ class SalesPipelineIT {
             cancel(run.client);
         }
         log("end-to-end test done in %d s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+    }
+
+    /**
+     * The same data set with the enrichment join in the chain, its reference source reading two real compacted
+     * topics: the views are exactly the oracle's (the join held no sale back for good: the real Kafka source goes idle
+     * once it has read both topics), and a bad reference record is one more dead letter, naming its topic.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void withTheEnrichmentJoinTheViewsAreTheOraclesAndABadReferenceRecordIsADeadLetter(
+            @InjectClusterRESTAddress URI rest) throws Exception {
+        String catalog = ns.createTopic("enrich_item_catalog", 1, Topic.ITEM_CATALOG);
+        String directory = ns.createTopic("enrich_store_directory", 1, Topic.STORE_DIRECTORY);
+        SalesDataSet data = new SalesDataSet(20240302L);
+        Run run = start(
+                "enrich",
+                SalesPipelineJob::withKafkaAndCassandra,
+                2,
+                "--enrichment",
+                "true",
+                "--kafka.item-catalog-topic",
+                catalog,
+                "--kafka.store-directory-topic",
+                directory,
+                "--enrichment.reference-idleness",
+                "1s");
+        List<Produced> produced = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
+            long from = SalesDataSet.BASE.toEpochMilli();
+            producer.send(reference(
+                    catalog,
+                    Topic.referenceKey("plates-235", from),
+                    "{\"item_id\": \"plates-235\", \"category\": \"Tableware\", \"unit_price\": \"4.95\", "
+                            + "\"currency\": \"EUR\", \"effective_from\": " + from + "}"));
+            producer.send(reference(
+                    directory,
+                    Topic.referenceKey("Hermitage - 1", from),
+                    "{\"store_id\": \"Hermitage - 1\", \"region\": \"North-West\", \"city\": \"Saint Petersburg\", "
+                            + "\"effective_from\": " + from + "}"));
+            // keyed with another effective_from than its value's: compaction would keep it under the wrong version
+            producer.send(reference(
+                            catalog,
+                            "plates-235@0",
+                            "{\"item_id\": \"plates-235\", \"deleted\": true, \"effective_from\": " + from + "}"))
+                    .get(30, TimeUnit.SECONDS);
+            produced.addAll(KafkaIo.produce(producer, run.topic, data.phase1(1).get(0)));
+            awaitPhase1(run, validCount(produced));
+            List<Message> later = new ArrayList<>(data.phase2());
+            later.addAll(data.closing());
+            produced.addAll(KafkaIo.produce(producer, run.topic, later));
+
+            assertViewsMatchTheOracle(run, produced, rest);
+            long rejected = produced.stream().filter(p -> !p.message().valid()).count();
+            List<ConsumerRecord<byte[], byte[]>> letters = KafkaIo.readCommitted(
+                    run.bootstrap, run.dlqTopic, (int) rejected + 1, PHASE_TIMEOUT, Duration.ofMillis(2_500));
+            assertThat(letters).hasSize((int) rejected + 1);
+            List<JsonNode> fromCatalog = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> letter : letters) {
+                JsonNode envelope = JSON.readTree(letter.value());
+                if (envelope.path("source").path("topic").asText().equals(catalog)) {
+                    fromCatalog.add(envelope);
+                }
+            }
+            assertThat(fromCatalog).singleElement().satisfies(letter -> {
+                assertThat(letter.path("reason").asText()).isEqualTo("KEY_MISMATCH");
+                assertThat(letter.path("source").path("offset").asLong()).isEqualTo(1L);
+            });
+            assertNoWindowDroppedARecord(rest, run.client);
+            assertThat(exceptionHistory(rest, run.client)).as("a clean run").isEmpty();
+        } finally {
+            cancel(run.client);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> reference(String topic, String key, String value) {
+        return new ProducerRecord<>(
+                topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
