@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -105,8 +107,22 @@ class StackLifecycleIT {
                             Stream.of(Topic.values()).map(Topic::defaultName).toList())
                     .allTopicNames()
                     .get(30, TimeUnit.SECONDS);
-            assertThat(topics).containsOnlyKeys("item_sales", "item_sales_dlq", "item_sales_late");
-            topics.values().forEach(t -> assertThat(t.partitions()).hasSize(4));
+            assertThat(topics)
+                    .containsOnlyKeys(
+                            "item_sales", "item_sales_dlq", "item_sales_late", "item_catalog", "store_directory");
+            for (Topic topic : Topic.values()) {
+                assertThat(topics.get(topic.defaultName()).partitions())
+                        .as(topic.defaultName())
+                        .hasSize(topic.partitions(4));
+            }
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
+                            new ConfigResource(ConfigResource.Type.TOPIC, Topic.ITEM_CATALOG.defaultName()),
+                            new ConfigResource(ConfigResource.Type.TOPIC, Topic.ITEM_SALES.defaultName())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(configs.values())
+                    .extracting(config -> config.get("cleanup.policy").value())
+                    .containsExactlyInAnyOrder("compact", "delete");
             admin.createTopics(List.of(new NewTopic("survives_restart", 1, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
