@@ -154,18 +154,15 @@ final class VersionPipeline implements AutoCloseable {
 
     /**
      * How many events the new version classified differently from the old one in the late
-     * topic, over the log both have committed: after a checkpoint of each job (a version that
-     * just caught up may have committed nothing yet) the horizon is taken, then one more
-     * checkpoint of each makes their late envelopes below it visible.
+     * topic, over the log both have committed. The horizon is the log's end when this starts,
+     * once both groups have committed up to it (a source commits its offsets asynchronously
+     * after a checkpoint completes, one subtask at a time, so the offsets read right after a
+     * checkpoint can still miss partitions); one more checkpoint of each job then makes their
+     * late envelopes below it visible.
      */
     String compareLate(int before, String beforeJob, int after, String afterJob) {
-        awaitNextCheckpoint(beforeJob);
-        awaitNextCheckpoint(afterJob);
-        Map<Integer, Long> committedBefore = log.committed(ViewVersions.consumerGroup(before), topic);
-        Map<Integer, Long> horizon = new TreeMap<>();
-        log.committed(ViewVersions.consumerGroup(after), topic)
-                .forEach((partition, offset) ->
-                        horizon.put(partition, Math.min(offset, committedBefore.getOrDefault(partition, 0L))));
+        Map<Integer, Long> horizon = committedHorizon(
+                log.endOffsets(topic), ViewVersions.consumerGroup(before), ViewVersions.consumerGroup(after));
         awaitNextCheckpoint(beforeJob);
         awaitNextCheckpoint(afterJob);
         LateComparison.Result late = LateComparison.compare(
@@ -186,6 +183,31 @@ final class VersionPipeline implements AutoCloseable {
                 late.after().size(),
                 late.differently(),
                 sample.isEmpty() ? "" : " (" + sample + ")");
+    }
+
+    /**
+     * The offsets below which both groups have committed, per partition of the log, waiting up
+     * to {@link #START_TIMEOUT} for them to reach {@code target} (two running jobs that caught
+     * up get there with their next checkpoints); after that, whatever both reached.
+     */
+    private Map<Integer, Long> committedHorizon(Map<Integer, Long> target, String groupBefore, String groupAfter) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            Map<Integer, Long> committedBefore = log.committed(groupBefore, topic);
+            Map<Integer, Long> committedAfter = log.committed(groupAfter, topic);
+            Map<Integer, Long> horizon = new TreeMap<>();
+            target.forEach((partition, end) -> horizon.put(
+                    partition,
+                    Math.min(
+                            end,
+                            Math.min(
+                                    committedBefore.getOrDefault(partition, 0L),
+                                    committedAfter.getOrDefault(partition, 0L)))));
+            if (horizon.equals(target) || System.nanoTime() > deadline) {
+                return horizon;
+            }
+            Pause.millis(500);
+        }
     }
 
     private void awaitNextCheckpoint(String jobId) {
