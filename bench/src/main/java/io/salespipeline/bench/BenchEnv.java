@@ -3,6 +3,7 @@ package io.salespipeline.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.Clients;
 import io.salespipeline.stack.clients.CqlScripts;
@@ -102,7 +103,7 @@ final class BenchEnv implements AutoCloseable {
      * A keyspace with every view table, exactly as the job's own versions get them; dropped at the end unless --keep.
      */
     String createKeyspace(String name) {
-        CqlScripts.applyDirectory(session, cqlDir, name);
+        CqlScripts.applyDirectory(session, cqlDir, name, ViewSchema.PLAIN);
         keyspaces.add(name);
         return name;
     }

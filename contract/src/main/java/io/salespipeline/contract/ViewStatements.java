@@ -1,6 +1,7 @@
 package io.salespipeline.contract;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The prepared upsert of each view (its bind values, in order, are the row the job writes: the
@@ -25,18 +26,21 @@ public final class ViewStatements {
                 + "item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
-    public static String storeSalesPerMinute(String keyspace) {
-        return windowUpsert(keyspace, ViewTable.STORE_SALES_PER_MINUTE.table(), "store_id");
+    public static String storeSalesPerMinute(String keyspace, ViewSchema schema) {
+        return windowUpsert(keyspace, ViewTable.STORE_SALES_PER_MINUTE.table(), "store_id", schema);
     }
 
-    public static String itemSalesPerHour(String keyspace) {
-        return windowUpsert(keyspace, ViewTable.ITEM_SALES_PER_HOUR.table(), "item_name");
+    public static String itemSalesPerHour(String keyspace, ViewSchema schema) {
+        return windowUpsert(keyspace, ViewTable.ITEM_SALES_PER_HOUR.table(), "item_name", schema);
     }
 
-    private static String windowUpsert(String keyspace, String table, String keyColumn) {
+    /** The enriched schema's columns follow {@code final}, so a window row's first fields are the same in both. */
+    private static String windowUpsert(String keyspace, String table, String keyColumn, ViewSchema schema) {
+        List<String> added = schema.addedWindowColumns();
         return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn
-                + ", window_date, window_start, window_end, units, events, final) VALUES (?, ?, ?, ?, ?, ?, "
-                + "?) USING TIMESTAMP ?";
+                + ", window_date, window_start, window_end, units, events, final"
+                + added.stream().map(c -> ", " + c).collect(Collectors.joining()) + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+                + ", ?".repeat(added.size()) + ") USING TIMESTAMP ?";
     }
 
     public static String topItemsPerStoreHour(String keyspace) {
@@ -45,13 +49,13 @@ public final class ViewStatements {
                 + "final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
     }
 
-    /** Every view's upsert, in the order of {@link ViewTable}. */
-    public static List<String> upserts(String keyspace) {
+    /** Every view's upsert for a version of {@code schema}, in the order of {@link ViewTable}. */
+    public static List<String> upserts(String keyspace, ViewSchema schema) {
         return List.of(
                 itemSales(keyspace),
                 salesByStoreDay(keyspace),
-                storeSalesPerMinute(keyspace),
-                itemSalesPerHour(keyspace),
+                storeSalesPerMinute(keyspace, schema),
+                itemSalesPerHour(keyspace, schema),
                 topItemsPerStoreHour(keyspace));
     }
 

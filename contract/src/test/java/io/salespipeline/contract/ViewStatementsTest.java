@@ -27,7 +27,7 @@ class ViewStatementsTest {
     void everyUpsertWritesEveryColumnOfItsTableAndNoOther() throws Exception {
         String cql = Files.readString(Path.of("..", "cql", "10-views.cql"));
         List<String> tables = new ArrayList<>();
-        for (String upsert : ViewStatements.upserts("sales_v1")) {
+        for (String upsert : ViewStatements.upserts("sales_v1", ViewSchema.PLAIN)) {
             Matcher m = UPSERT.matcher(upsert);
             assertThat(m.matches()).as(upsert).isTrue();
             tables.add(m.group(1));
@@ -50,6 +50,55 @@ class ViewStatementsTest {
                 .isEqualTo("log_position");
     }
 
+    private static final Pattern ADDED_COLUMN =
+            Pattern.compile("ALTER TABLE sales_v1\\.(\\w+) ADD IF NOT EXISTS (\\w+) \\w+;");
+
+    @Test
+    void theEnrichedUpsertsWriteThePlainColumnsAndWhatTheEnrichedSchemaFileAdds() throws Exception {
+        String plain = Files.readString(Path.of("..", "cql", "10-views.cql"));
+        String enrichedFile;
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("..", "cql"))) {
+            enrichedFile = files.map(p -> p.getFileName().toString())
+                    .filter(name -> !ViewSchema.PLAIN.includes(name))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        assertThat(ViewSchema.ENRICHED.includes(enrichedFile)).isTrue();
+        assertThat(ViewSchema.PLAIN.includes("10-views.cql")).isTrue();
+        Matcher added = ADDED_COLUMN.matcher(Files.readString(Path.of("..", "cql", enrichedFile)));
+        java.util.Map<String, Set<String>> addedColumns = new java.util.TreeMap<>();
+        while (added.find()) {
+            addedColumns
+                    .computeIfAbsent(added.group(1), t -> new LinkedHashSet<>())
+                    .add(added.group(2));
+        }
+        assertThat(addedColumns).as(enrichedFile).isNotEmpty();
+        for (String upsert : ViewStatements.upserts("sales_v1", ViewSchema.ENRICHED)) {
+            Matcher m = UPSERT.matcher(upsert);
+            assertThat(m.matches()).as(upsert).isTrue();
+            Set<String> expected = new LinkedHashSet<>(columns(plain, "TABLE", m.group(1)));
+            expected.addAll(addedColumns.getOrDefault(m.group(1), Set.of()));
+            assertThat(Set.of(m.group(2).split(", "))).as(m.group(1)).isEqualTo(expected);
+            if (addedColumns.containsKey(m.group(1))) {
+                assertThat(m.group(3).split(", "))
+                        .as("one marker per column: " + upsert)
+                        .hasSize(expected.size());
+            }
+        }
+    }
+
+    @Test
+    void theSchemaOfALogicIsReadFromItsJobSettings() {
+        assertThat(ViewSchema.of(List.of())).isEqualTo(ViewSchema.PLAIN);
+        assertThat(ViewSchema.of(List.of("--enrichment", "true"))).isEqualTo(ViewSchema.ENRICHED);
+        assertThat(ViewSchema.of(List.of("--enrichment", "TRUE", "--window.early-firing", "2s")))
+                .isEqualTo(ViewSchema.ENRICHED);
+        assertThat(ViewSchema.of(List.of("--enrichment", "true", "--enrichment", "false")))
+                .isEqualTo(ViewSchema.PLAIN);
+        assertThat(ViewSchema.of(List.of("--kafka.topic", "enrichment", "--top.n", "true")))
+                .isEqualTo(ViewSchema.PLAIN);
+    }
+
     private static final Pattern QUERY = Pattern.compile("SELECT (.*) FROM sales_v1\\.(\\w+) WHERE (.*)");
 
     @Test
@@ -59,8 +108,8 @@ class ViewStatementsTest {
         List<String> queries = List.of(
                 ViewQueries.sale("sales_v1"),
                 ViewQueries.storeDay("sales_v1"),
-                ViewQueries.storeMinutes("sales_v1"),
-                ViewQueries.itemHours("sales_v1"),
+                ViewQueries.storeMinutes("sales_v1", ViewSchema.PLAIN),
+                ViewQueries.itemHours("sales_v1", ViewSchema.PLAIN),
                 ViewQueries.topItems("sales_v1"));
         Set<String> tablesRead = new LinkedHashSet<>();
         for (String query : queries) {

@@ -65,17 +65,20 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
         return name;
     }
 
-    /** Applies the views schema of {@code cql/} to this class's keyspace, through {@code ./stack cql}. */
+    /** Applies the plain logic's views schema of {@code cql/} to this class's keyspace, through {@code ./stack cql}. */
     public String createViewsKeyspace() {
-        StackScript.Result result = new StackScript(endpoints.repoRoot())
-                .run(
-                        Duration.ofMinutes(2),
-                        false,
-                        "cql",
-                        "--contact",
-                        endpoints.cassandraContact(),
-                        "--keyspace",
-                        keyspace());
+        return createViewsKeyspace(false);
+    }
+
+    /** The same with the columns of the enriched logic when {@code enriched}. */
+    public String createViewsKeyspace(boolean enriched) {
+        List<String> args =
+                new ArrayList<>(List.of("cql", "--contact", endpoints.cassandraContact(), "--keyspace", keyspace()));
+        if (enriched) {
+            args.add("--enriched");
+        }
+        StackScript.Result result =
+                new StackScript(endpoints.repoRoot()).run(Duration.ofMinutes(2), false, args.toArray(String[]::new));
         if (result.exitCode() != 0) {
             throw new IllegalStateException(
                     "applying the views schema to " + keyspace() + " failed:\n" + result.output());

@@ -31,9 +31,7 @@ public class ItemTalliesAggregate
 
     @Override
     public Map<String, SalesTally> add(TallyPartial partial, Map<String, SalesTally> accumulator) {
-        SalesTally item = accumulator.computeIfAbsent(partial.itemName, name -> new SalesTally(0L, 0L));
-        item.units += partial.units;
-        item.events += partial.events;
+        accumulator.computeIfAbsent(partial.itemName, name -> new SalesTally()).add(partial);
         return accumulator;
     }
 
@@ -47,10 +45,7 @@ public class ItemTalliesAggregate
     public Map<String, SalesTally> merge(Map<String, SalesTally> a, Map<String, SalesTally> b) {
         Map<String, SalesTally> merged = new HashMap<>();
         for (Map<String, SalesTally> side : List.of(a, b)) {
-            side.forEach((item, tally) -> merged.merge(
-                    item,
-                    new SalesTally(tally.units, tally.events),
-                    (x, y) -> new SalesTally(x.units + y.units, x.events + y.events)));
+            side.forEach((item, tally) -> merged.merge(item, tally.copy(), SalesTally::plus));
         }
         return merged;
     }

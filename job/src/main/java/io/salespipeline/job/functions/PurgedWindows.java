@@ -77,15 +77,14 @@ final class PurgedWindows implements Serializable {
         MapState<String, SalesTally> sent = context.windowState().getMapState(SENT_AS_LATE);
         String line = itemName == null ? "" : itemName;
         SalesTally sentBefore = sent.get(line);
-        SalesTally before = sentBefore == null ? new SalesTally(0, 0) : sentBefore;
+        SalesTally before = sentBefore == null ? new SalesTally() : sentBefore;
         if (tally.events > before.events) {
             TimeWindow window = context.window();
             TallyPartial late = new TallyPartial(storeId, itemName, window.getStart());
-            late.units = tally.units - before.units;
-            late.events = tally.events - before.events;
+            tally.subtractInto(before, late);
             late.maxTimestampMs = window.maxTimestamp();
             context.output(SalesAggregations.LATE_PARTIALS, late);
-            sent.put(line, new SalesTally(tally.units, tally.events));
+            sent.put(line, tally.copy());
         }
     }
 

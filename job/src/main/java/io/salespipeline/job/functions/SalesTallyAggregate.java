@@ -4,31 +4,30 @@ import io.salespipeline.job.records.SalesTally;
 import io.salespipeline.job.records.TallyPartial;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums the partials of a window's units and events, so a window keeps one small accumulator. */
+/** Sums the partials of a window, so a window keeps one small accumulator. */
 public class SalesTallyAggregate implements AggregateFunction<TallyPartial, SalesTally, SalesTally> {
 
     private static final long serialVersionUID = 1L;
 
     @Override
     public SalesTally createAccumulator() {
-        return new SalesTally(0L, 0L);
+        return new SalesTally();
     }
 
     @Override
     public SalesTally add(TallyPartial partial, SalesTally accumulator) {
-        accumulator.units += partial.units;
-        accumulator.events += partial.events;
+        accumulator.add(partial);
         return accumulator;
     }
 
     /** A copy: with the heap state backend the accumulator object itself lives on in window state. */
     @Override
     public SalesTally getResult(SalesTally accumulator) {
-        return new SalesTally(accumulator.units, accumulator.events);
+        return accumulator.copy();
     }
 
     @Override
     public SalesTally merge(SalesTally a, SalesTally b) {
-        return new SalesTally(a.units + b.units, a.events + b.events);
+        return a.plus(b);
     }
 }

@@ -27,8 +27,11 @@ public class WindowAggregateFunction extends TallyWindowFunction<SalesTally, Str
     @Override
     void emit(String keyValue, Context context, SalesTally tally, boolean finalResult, Collector<WindowAggregate> out) {
         TimeWindow window = context.window();
-        out.collect(new WindowAggregate(
-                keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult));
+        WindowAggregate row = new WindowAggregate(
+                keyValue, window.getStart(), window.getEnd(), tally.units, tally.events, finalResult);
+        row.revenue = tally.revenue;
+        row.unpricedEvents = tally.unpricedEvents;
+        out.collect(row);
     }
 
     @Override

@@ -67,6 +67,11 @@ public class SaleEvent {
         return joined;
     }
 
+    /** Whether the enrichment join has seen this sale (it then has a region, {@code unknown} at least). */
+    public boolean isJoined() {
+        return region != null;
+    }
+
     /** The UTC calendar date of the event time: the producer's {@code timestamp_dt}. */
     public LocalDate timestampDate() {
         return Instant.ofEpochMilli(timestampMs).atZone(ZoneOffset.UTC).toLocalDate();

@@ -1,22 +1,59 @@
 package io.salespipeline.job.records;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * Running (units, events) of a window: the accumulator of the windowed aggregation and the
- * last-emitted values used to suppress unchanged early results. A POJO so window state never
+ * Running totals of a window: the accumulator of the windowed aggregation and the last-emitted
+ * values used to suppress unchanged early results. Revenue and unpriced events stay zero unless
+ * the sales were joined with the catalog ({@code --enrichment}). A POJO so window state never
  * needs Kryo.
  */
 public class SalesTally {
 
     public long units;
     public long events;
+    /** Units times unit price over the priced sales, exact: a sum's scale is its terms' largest, whatever their order. */
+    public BigDecimal revenue = BigDecimal.ZERO;
+    /** Joined sales whose item had no price in force at their event time. */
+    public long unpricedEvents;
 
     public SalesTally() {}
 
-    public SalesTally(long units, long events) {
+    public SalesTally(long units, long events, BigDecimal revenue, long unpricedEvents) {
         this.units = units;
         this.events = events;
+        this.revenue = revenue;
+        this.unpricedEvents = unpricedEvents;
+    }
+
+    /** Adds a partial's sums into this tally. */
+    public void add(TallyPartial partial) {
+        units += partial.units;
+        events += partial.events;
+        revenue = revenue.add(partial.revenue);
+        unpricedEvents += partial.unpricedEvents;
+    }
+
+    /** A new tally of both. */
+    public SalesTally plus(SalesTally other) {
+        return new SalesTally(
+                units + other.units,
+                events + other.events,
+                revenue.add(other.revenue),
+                unpricedEvents + other.unpricedEvents);
+    }
+
+    /** What this tally holds beyond {@code earlier}, a tally of a subset of its sales, as a partial's sums. */
+    public void subtractInto(SalesTally earlier, TallyPartial into) {
+        into.units = units - earlier.units;
+        into.events = events - earlier.events;
+        into.revenue = revenue.subtract(earlier.revenue);
+        into.unpricedEvents = unpricedEvents - earlier.unpricedEvents;
+    }
+
+    public SalesTally copy() {
+        return new SalesTally(units, events, revenue, unpricedEvents);
     }
 
     @Override
@@ -28,16 +65,20 @@ public class SalesTally {
             return false;
         }
         SalesTally that = (SalesTally) o;
-        return units == that.units && events == that.events;
+        return units == that.units
+                && events == that.events
+                && unpricedEvents == that.unpricedEvents
+                && Objects.equals(revenue, that.revenue);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(units, events);
+        return Objects.hash(units, events, revenue, unpricedEvents);
     }
 
     @Override
     public String toString() {
-        return "SalesTally{units=" + units + " events=" + events + "}";
+        return "SalesTally{units=" + units + " events=" + events + " revenue=" + revenue + " unpriced=" + unpricedEvents
+                + "}";
     }
 }

@@ -1,10 +1,11 @@
 package io.salespipeline.job.records;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Units and events of one key's sales in one tumbling window, summed on one subtask before the
+ * Units, events and (for sales joined with the catalog) revenue of one key's sales in one tumbling window, summed on one subtask before the
  * shuffle, so that a window operator receives one partial per key and flush instead of one record
  * per event. The key is the store, the item, or both: the field not in the key is {@code null}.
  *
@@ -17,6 +18,10 @@ public class TallyPartial {
     public long windowStartMs;
     public long units;
     public long events;
+    /** Units times unit price of the priced sales summed in. */
+    public BigDecimal revenue = BigDecimal.ZERO;
+    /** Sales joined with the catalog whose item had no price in force; sales not joined count in neither. */
+    public long unpricedEvents;
     /** The latest event time summed in: the partial's record timestamp, which is inside its window. */
     public long maxTimestampMs;
     /**
@@ -41,6 +46,11 @@ public class TallyPartial {
     public void add(SaleEvent event) {
         units += event.itemSold;
         events += 1;
+        if (event.unitPrice != null) {
+            revenue = revenue.add(event.unitPrice.multiply(BigDecimal.valueOf(event.itemSold)));
+        } else if (event.isJoined()) {
+            unpricedEvents += 1;
+        }
         maxTimestampMs = Math.max(maxTimestampMs, event.timestampMs);
         for (int i = 0; i < partitions.length; i++) {
             if (partitions[i] == event.sourcePartition) {
@@ -71,6 +81,8 @@ public class TallyPartial {
         return windowStartMs == that.windowStartMs
                 && units == that.units
                 && events == that.events
+                && unpricedEvents == that.unpricedEvents
+                && Objects.equals(revenue, that.revenue)
                 && maxTimestampMs == that.maxTimestampMs
                 && Objects.equals(storeId, that.storeId)
                 && Objects.equals(itemName, that.itemName);
@@ -78,12 +90,12 @@ public class TallyPartial {
 
     @Override
     public int hashCode() {
-        return Objects.hash(storeId, itemName, windowStartMs, units, events, maxTimestampMs);
+        return Objects.hash(storeId, itemName, windowStartMs, units, events, revenue, unpricedEvents, maxTimestampMs);
     }
 
     @Override
     public String toString() {
         return "TallyPartial{" + storeId + "/" + itemName + " @" + windowStartMs + " units=" + units + " events="
-                + events + " t<=" + maxTimestampMs + "}";
+                + events + " revenue=" + revenue + " unpriced=" + unpricedEvents + " t<=" + maxTimestampMs + "}";
     }
 }

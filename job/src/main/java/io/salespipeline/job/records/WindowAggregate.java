@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,10 @@ public class WindowAggregate {
     public long units;
     public long events;
     public boolean finalResult;
+    /** Written only by the enriched logic ({@code --enrichment}): see {@link SalesTally}. */
+    public BigDecimal revenue = BigDecimal.ZERO;
+
+    public long unpricedEvents;
 
     public WindowAggregate() {}
 
@@ -48,17 +53,20 @@ public class WindowAggregate {
                 && units == that.units
                 && events == that.events
                 && finalResult == that.finalResult
+                && unpricedEvents == that.unpricedEvents
+                && Objects.equals(revenue, that.revenue)
                 && Objects.equals(key, that.key);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, windowStartMs, windowEndMs, units, events, finalResult);
+        return Objects.hash(key, windowStartMs, windowEndMs, units, events, finalResult, revenue, unpricedEvents);
     }
 
     @Override
     public String toString() {
         return "WindowAggregate{" + key + " [" + windowStartMs + "," + windowEndMs + ") units=" + units + " events="
-                + events + (finalResult ? " final" : " early") + "}";
+                + events + " revenue=" + revenue + " unpriced=" + unpricedEvents + (finalResult ? " final" : " early")
+                + "}";
     }
 }

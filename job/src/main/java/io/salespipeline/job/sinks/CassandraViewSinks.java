@@ -1,5 +1,6 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.config.JobConfig;
@@ -85,27 +86,29 @@ public final class CassandraViewSinks implements ViewSinks {
 
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
-        String view = ViewTable.STORE_SALES_PER_MINUTE.table();
-        write(
+        writeWindows(
                 windows,
-                new ViewRows.Window(view),
-                ViewRows.WINDOW_ROW,
-                ViewStatements.storeSalesPerMinute(config.keyspace),
-                view,
-                FIRST_TWO,
-                FIRST_THREE,
-                Chain.INPUT);
+                ViewTable.STORE_SALES_PER_MINUTE,
+                ViewStatements.storeSalesPerMinute(config.keyspace, schema()));
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
-        String view = ViewTable.ITEM_SALES_PER_HOUR.table();
+        writeWindows(
+                windows, ViewTable.ITEM_SALES_PER_HOUR, ViewStatements.itemSalesPerHour(config.keyspace, schema()));
+    }
+
+    private ViewSchema schema() {
+        return ViewSchema.of(config.enrichment);
+    }
+
+    private void writeWindows(DataStream<WindowAggregate> windows, ViewTable view, String upsert) {
         write(
                 windows,
-                new ViewRows.Window(view),
-                ViewRows.WINDOW_ROW,
-                ViewStatements.itemSalesPerHour(config.keyspace),
-                view,
+                new ViewRows.Window(view.table(), schema()),
+                ViewRows.Window.rowType(schema()),
+                upsert,
+                view.table(),
                 FIRST_TWO,
                 FIRST_THREE,
                 Chain.INPUT);

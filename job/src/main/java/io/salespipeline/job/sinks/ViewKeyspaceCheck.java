@@ -4,6 +4,7 @@ import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
 import com.datastax.driver.core.exceptions.DriverException;
 import com.datastax.driver.core.exceptions.InvalidQueryException;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
@@ -29,12 +30,15 @@ public final class ViewKeyspaceCheck {
                 throw new ConfigException("keyspace " + config.keyspace + " does not exist in " + where
                         + ": deploy with ./replay, which creates it (or apply cql/10-views.cql to it)");
             }
-            for (String upsert : ViewStatements.upserts(config.keyspace)) {
+            for (String upsert : ViewStatements.upserts(config.keyspace, ViewSchema.of(config.enrichment))) {
                 try {
                     session.prepare(upsert);
                 } catch (InvalidQueryException e) {
                     throw new ConfigException("keyspace " + config.keyspace + " does not have this build's views ("
-                            + e.getMessage() + "): build a new view version with ./replay reprocess");
+                            + e.getMessage() + "): build a new view version with ./replay reprocess"
+                            + (config.enrichment
+                                    ? " -- --enrichment true, which creates the enriched logic's columns"
+                                    : ""));
                 }
             }
         } catch (DriverException e) {

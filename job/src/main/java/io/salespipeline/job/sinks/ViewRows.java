@@ -1,5 +1,6 @@
 package io.salespipeline.job.sinks;
 
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.SaleEvent;
@@ -8,9 +9,12 @@ import io.salespipeline.job.records.WindowAggregate;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple;
 import org.apache.flink.api.java.tuple.Tuple8;
 
 /** The rows of each view: the bind values of its upsert ({@link ViewStatements}) in order, and their Flink types. */
@@ -38,17 +42,6 @@ final class ViewRows {
                     Types.STRING,
                     Types.STRING,
                     Types.INT,
-                    Types.LONG);
-
-    static final TypeInformation<Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> WINDOW_ROW =
-            Types.TUPLE(
-                    Types.STRING,
-                    Types.LOCAL_DATE,
-                    TypeInformation.of(Date.class),
-                    TypeInformation.of(Date.class),
-                    Types.LONG,
-                    Types.LONG,
-                    Types.BOOLEAN,
                     Types.LONG);
 
     static final TypeInformation<Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> TOP_ITEMS_ROW =
@@ -115,26 +108,56 @@ final class ViewRows {
         }
     }
 
-    /** Views 3 and 4: a window's latest final emission wins, else its latest early one. */
-    static final class Window
-            extends ViewRowMapper<WindowAggregate, Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long>> {
+    /**
+     * Views 3 and 4: a window's latest final emission wins, else its latest early one. The row is
+     * key, date, start, end, units, events, final, then (enriched logic) revenue and unpriced events,
+     * then the write timestamp.
+     */
+    static final class Window extends ViewRowMapper<WindowAggregate, Tuple> {
         private static final long serialVersionUID = 1L;
 
-        Window(String view) {
+        private final boolean enriched;
+
+        Window(String view, ViewSchema schema) {
             super(view);
+            this.enriched = schema == ViewSchema.ENRICHED;
+        }
+
+        static TypeInformation<Tuple> rowType(ViewSchema schema) {
+            List<TypeInformation<?>> fields = new ArrayList<>(List.of(
+                    Types.STRING,
+                    Types.LOCAL_DATE,
+                    TypeInformation.of(Date.class),
+                    TypeInformation.of(Date.class),
+                    Types.LONG,
+                    Types.LONG,
+                    Types.BOOLEAN));
+            if (schema == ViewSchema.ENRICHED) {
+                fields.addAll(List.of(Types.BIG_DEC, Types.LONG));
+            }
+            fields.add(Types.LONG);
+            return Types.TUPLE(fields.toArray(TypeInformation[]::new));
         }
 
         @Override
-        Tuple8<String, LocalDate, Date, Date, Long, Long, Boolean, Long> toRow(WindowAggregate w) {
-            return Tuple8.of(
+        Tuple toRow(WindowAggregate w) {
+            List<Object> values = new ArrayList<>(List.of(
                     w.key,
                     utcDate(w.windowStartMs),
                     new Date(w.windowStartMs),
                     new Date(w.windowEndMs),
                     w.units,
                     w.events,
-                    w.finalResult,
-                    aggregateMicros(w.finalResult));
+                    w.finalResult));
+            if (enriched) {
+                values.addAll(List.of(w.revenue, w.unpricedEvents));
+            }
+            values.add(aggregateMicros(w.finalResult));
+            Tuple row = Tuple.newInstance(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                row.setField(values.get(i), i);
+            }
+            return row;
         }
     }
 

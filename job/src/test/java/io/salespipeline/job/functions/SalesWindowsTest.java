@@ -13,7 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.WindowAggregate;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -51,6 +54,40 @@ class SalesWindowsTest {
                     .containsExactlyInAnyOrder(
                             new WindowAggregate("s1", MINUTE, MINUTE_END, 5, 2, true),
                             new WindowAggregate("s2", MINUTE, MINUTE_END, 5, 1, true));
+        }
+    }
+
+    @Test
+    void revenueIsExactAndTheSameInEveryOrderOfTheSales() throws Exception {
+        List<SaleEvent> sales = List.of(
+                sale("s1", "apple", 3, MINUTE + 1_000).joined(new BigDecimal("4.95"), "fruit", "north"),
+                sale("s1", "pear", 5, MINUTE + 2_000).joined(new BigDecimal("1.1"), "fruit", "north"),
+                sale("s1", "plum", 2, MINUTE + 3_000).joined(new BigDecimal("0.125"), "fruit", "north"),
+                sale("s1", "fig", 4, MINUTE + 4_000).joined(null, null, "north"));
+        List<List<SaleEvent>> orders = new ArrayList<>();
+        for (int first = 0; first < sales.size(); first++) {
+            List<SaleEvent> order = new ArrayList<>(sales);
+            Collections.rotate(order, first);
+            orders.add(order);
+            List<SaleEvent> reversed = new ArrayList<>(order);
+            Collections.reverse(reversed);
+            orders.add(reversed);
+        }
+        for (List<SaleEvent> order : orders) {
+            try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                    harness(SalesAggregations.storeSales(source(), window(ONE_MINUTE, LATENESS, EARLY)))) {
+                for (SaleEvent sale : order) {
+                    process(harness, sale);
+                }
+                harness.processWatermark(MINUTE_END - 1);
+                WindowAggregate expected = new WindowAggregate("s1", MINUTE, MINUTE_END, 14, 4, true);
+                // 3 x 4.95 + 5 x 1.1 + 2 x 0.125, to the largest scale of its terms
+                expected.revenue = new BigDecimal("20.600");
+                expected.unpricedEvents = 1;
+                assertThat(harness.extractOutputValues())
+                        .as("sales in the order %s", order)
+                        .containsExactly(expected);
+            }
         }
     }
 

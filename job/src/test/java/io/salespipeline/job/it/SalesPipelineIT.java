@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.SalesPipelineJob;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.it.FailingViewSinks.FailOnce;
@@ -16,6 +17,7 @@ import io.salespipeline.job.kafka.KafkaConnectors;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import io.salespipeline.testkit.RealStackExtension;
 import io.salespipeline.testkit.TestNamespace;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,7 +114,8 @@ class SalesPipelineIT {
     @BeforeAll
     static void createKeyspace(TestNamespace namespace) {
         ns = namespace;
-        ns.createViewsKeyspace();
+        // the enriched logic's columns too: one test runs the enrichment join
+        ns.createViewsKeyspace(true);
         cql = ns.cqlSession();
     }
 
@@ -182,8 +185,21 @@ class SalesPipelineIT {
                 "--enrichment.reference-idleness",
                 "1s");
         List<Produced> produced = new ArrayList<>();
+        List<Message> phase1 = data.phase1(1).get(0);
+        String pricedItem = phase1.stream()
+                .filter(Message::valid)
+                .findFirst()
+                .orElseThrow()
+                .sale()
+                .itemId();
         try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
             long from = SalesDataSet.BASE.toEpochMilli();
+            // listed since before any sale: each of its sales is priced, every other sale is unpriced
+            producer.send(reference(
+                    catalog,
+                    Topic.referenceKey(pricedItem, 0),
+                    "{\"item_id\": \"" + pricedItem + "\", \"category\": \"Tableware\", \"unit_price\": \"2.50\", "
+                            + "\"currency\": \"EUR\", \"effective_from\": 0}"));
             producer.send(reference(
                     catalog,
                     Topic.referenceKey("plates-235", from),
@@ -200,13 +216,14 @@ class SalesPipelineIT {
                             "plates-235@0",
                             "{\"item_id\": \"plates-235\", \"deleted\": true, \"effective_from\": " + from + "}"))
                     .get(30, TimeUnit.SECONDS);
-            produced.addAll(KafkaIo.produce(producer, run.topic, data.phase1(1).get(0)));
+            produced.addAll(KafkaIo.produce(producer, run.topic, phase1));
             awaitPhase1(run, validCount(produced));
             List<Message> later = new ArrayList<>(data.phase2());
             later.addAll(data.closing());
             produced.addAll(KafkaIo.produce(producer, run.topic, later));
 
             assertViewsMatchTheOracle(run, produced, rest);
+            assertRevenue(run, produced, pricedItem, new BigDecimal("2.50"));
             long rejected = produced.stream().filter(p -> !p.message().valid()).count();
             List<ConsumerRecord<byte[], byte[]>> letters = KafkaIo.readCommitted(
                     run.bootstrap, run.dlqTopic, (int) rejected + 1, PHASE_TIMEOUT, Duration.ofMillis(2_500));
@@ -226,6 +243,37 @@ class SalesPipelineIT {
             assertThat(exceptionHistory(rest, run.client)).as("a clean run").isEmpty();
         } finally {
             cancel(run.client);
+        }
+    }
+
+    /**
+     * Over the minute and hour windows, revenue is {@code price} times the units of {@code item} that the windows
+     * counted (every valid sale but those beyond the lateness), exactly; every other counted sale is unpriced.
+     */
+    private static void assertRevenue(Run run, List<Produced> produced, String item, BigDecimal price) {
+        List<SalesDataSet.Sale> counted = produced.stream()
+                .filter(p -> p.message().valid() && p.sale().kind() != Kind.BEYOND_LATENESS)
+                .map(Produced::sale)
+                .toList();
+        long pricedUnits = counted.stream()
+                .filter(sale -> sale.itemId().equals(item))
+                .mapToLong(SalesDataSet.Sale::itemSold)
+                .sum();
+        long unpriced =
+                counted.stream().filter(sale -> !sale.itemId().equals(item)).count();
+        assertThat(pricedUnits).as("the data set sells the priced item").isPositive();
+        for (ViewTable view : List.of(ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR)) {
+            BigDecimal revenue = BigDecimal.ZERO;
+            long unpricedEvents = 0;
+            for (com.datastax.oss.driver.api.core.cql.Row row :
+                    cql.execute("SELECT revenue, unpriced_events FROM " + run.keyspace + "." + view.table())) {
+                revenue = revenue.add(row.getBigDecimal("revenue"));
+                unpricedEvents += row.getLong("unpriced_events");
+            }
+            assertThat(revenue)
+                    .as("%s: revenue", view.table())
+                    .isEqualTo(price.multiply(BigDecimal.valueOf(pricedUnits)));
+            assertThat(unpricedEvents).as("%s: unpriced sales", view.table()).isEqualTo(unpriced);
         }
     }
 

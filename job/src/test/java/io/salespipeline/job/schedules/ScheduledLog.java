@@ -25,6 +25,8 @@ final class ScheduledLog<T> {
     private final AtomicLong emitted = new AtomicLong();
     /** Per partition, the next offset the job's current attempt will read; -1 while it restarts. */
     private final AtomicLongArray positions;
+    /** A log the job's current attempt must have read to its end before this one sends anything; none when null. */
+    private volatile ScheduledLog<?> readAfter;
     /** How many records the job reads before one of its readers fails, once; never when negative. */
     private final AtomicLong failAfter = new AtomicLong(-1);
 
@@ -116,6 +118,23 @@ final class ScheduledLog<T> {
         return true;
     }
 
+    /** This log's partitions send nothing until the job's current attempt has read all of {@code first}. */
+    void readAfter(ScheduledLog<?> first) {
+        readAfter = first;
+    }
+
+    /** Whether this log may send: the log it waits for, if any, is read to its end by the current attempt. */
+    boolean mayRead() {
+        ScheduledLog<?> first = readAfter;
+        return first == null || first.allRead();
+    }
+
+    private void restarting() {
+        for (int p = 0; p < partitions(); p++) {
+            positions.set(p, -1);
+        }
+    }
+
     /** Makes a reader fail once, when the job has read {@code records} more records. */
     void failAfter(long records) {
         failAfter.set(emitted.get() + records);
@@ -130,8 +149,11 @@ final class ScheduledLog<T> {
         if (at < 0 || emitted.get() < at || !failAfter.compareAndSet(at, -1)) {
             return false;
         }
-        for (int p = 0; p < partitions(); p++) {
-            positions.set(p, -1);
+        restarting();
+        // the whole job restarts: the log read first is read again from the checkpoint, and tells its positions again
+        ScheduledLog<?> first = readAfter;
+        if (first != null) {
+            first.restarting();
         }
         return true;
     }

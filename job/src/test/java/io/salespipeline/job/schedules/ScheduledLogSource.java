@@ -40,6 +40,9 @@ final class ScheduledLogSource<T> implements Source<T, ScheduledLogSource.Partit
 
     private static final long serialVersionUID = 1L;
 
+    /** How often a reader whose log waits for another looks again. */
+    private static final long WAIT_FOR_FIRST_LOG_MILLIS = 10;
+
     private static final ScheduledExecutorService WAKE_UPS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "scheduled-log-wake-ups");
         thread.setDaemon(true);
@@ -176,6 +179,12 @@ final class ScheduledLogSource<T> implements Source<T, ScheduledLogSource.Partit
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) {
             long now = System.nanoTime();
+            if (!log.mayRead()) {
+                available = new CompletableFuture<>();
+                CompletableFuture<Void> wake = available;
+                WAKE_UPS.schedule(() -> wake.complete(null), WAIT_FOR_FIRST_LOG_MILLIS, TimeUnit.MILLISECONDS);
+                return InputStatus.NOTHING_AVAILABLE;
+            }
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
             List<Integer> ready = new ArrayList<>();
             long earliest = Long.MAX_VALUE;

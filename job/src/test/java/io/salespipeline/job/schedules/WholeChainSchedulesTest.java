@@ -158,10 +158,16 @@ class WholeChainSchedulesTest {
         boolean enrichment = forced == null ? referenceRandom.nextBoolean() : Boolean.parseBoolean(forced);
         ScheduledLog<ReferenceRecord> reference = referenceLog(referenceRandom, seed);
         ScheduledLog.register(referenceId(id), reference);
+        // with the catalog read before any sale, every join finds the versions in force at the sale's event time
+        boolean referenceFirst = enrichment && referenceRandom.nextBoolean();
+        if (referenceFirst) {
+            log.readAfter(reference);
+        }
         CollectedOutputs outputs = CollectedOutputs.create(id);
         List<String> phases = new ArrayList<>();
         if (enrichment) {
-            phases.add("enrichment on, " + reference.total() + " reference records");
+            phases.add("enrichment on, " + reference.total() + " reference records"
+                    + (referenceFirst ? ", read before the sales" : ""));
         }
         try {
             long watermarkInterval = List.of(20L, 100L, 200L).get(random.nextInt(3));
@@ -205,7 +211,11 @@ class WholeChainSchedulesTest {
                     closed.size(),
                     closed.stream().mapToLong(c -> c.partial.events).sum());
             try {
-                assertOutputsMatchTheLog(log, enrichment ? reference : null, outputs);
+                assertOutputsMatchTheLog(
+                        log,
+                        enrichment ? reference : null,
+                        referenceFirst ? CatalogOracle.of(reference) : null,
+                        outputs);
             } catch (AssertionError e) {
                 throw new AssertionError(
                         "watermark interval " + watermarkInterval + " ms, runs " + phases + ", log"
@@ -464,9 +474,52 @@ class WholeChainSchedulesTest {
         return letter.sourceTopic + "/" + letter.sourcePartition + "-" + letter.sourceOffset;
     }
 
-    /** {@code reference}: the reference log when the job joined it, whose rejected records are dead letters too. */
+    /** Each item's price in force at an event time, by the catalog's valid versions. */
+    private record CatalogOracle(Map<String, TreeMap<Long, ReferenceVersion>> items) {
+        static CatalogOracle of(ScheduledLog<ReferenceRecord> reference) {
+            Map<String, TreeMap<Long, ReferenceVersion>> items = new HashMap<>();
+            for (ReferenceRecord record : reference.partition(0)) {
+                if (record.isValid() && record.version.kind == ReferenceField.Kind.ITEM) {
+                    items.computeIfAbsent(record.version.id, id -> new TreeMap<>())
+                            .put(record.version.effectiveFromMs, record.version);
+                }
+            }
+            return new CatalogOracle(items);
+        }
+
+        /** Null when no price is in force: the item was never listed by then, or its listing had ended. */
+        BigDecimal unitPrice(SaleEvent e) {
+            TreeMap<Long, ReferenceVersion> versions = items.get(e.itemId);
+            Map.Entry<Long, ReferenceVersion> inForce = versions == null ? null : versions.floorEntry(e.timestampMs);
+            return inForce == null || inForce.getValue().deleted ? null : inForce.getValue().unitPrice;
+        }
+    }
+
+    /** A window's sums; revenue and unpriced sales take part in comparisons only when the oracle knows the prices. */
+    private static final class WindowSums {
+        long units;
+        long events;
+        BigDecimal revenue = BigDecimal.ZERO;
+        long unpriced;
+
+        String describe(boolean withRevenue) {
+            return units + " units, " + events + " events"
+                    + (withRevenue
+                            ? ", revenue " + revenue.stripTrailingZeros().toPlainString() + ", " + unpriced
+                                    + " unpriced"
+                            : "");
+        }
+    }
+
+    /**
+     * {@code reference}: the reference log when the job joined it, whose rejected records are dead letters too;
+     * {@code catalog}: the prices the join must have found, when the job read the reference data before the sales.
+     */
     private static void assertOutputsMatchTheLog(
-            ScheduledLog<SourceRecord> log, ScheduledLog<ReferenceRecord> reference, CollectedOutputs outputs) {
+            ScheduledLog<SourceRecord> log,
+            ScheduledLog<ReferenceRecord> reference,
+            CatalogOracle catalog,
+            CollectedOutputs outputs) {
         List<SaleEvent> valid = new ArrayList<>();
         Set<String> rejected = new HashSet<>();
         Set<String> lateByTheLog = new HashSet<>();
@@ -526,8 +579,24 @@ class WholeChainSchedulesTest {
         List<SaleEvent> counted =
                 valid.stream().filter(e -> !lateIds.contains(e.eventId())).toList();
         List<LatePartial> closedWindows = outputs.envelopes("late-partials");
-        assertWindows(ViewTable.STORE_SALES_PER_MINUTE, STORE_WINDOW, e -> e.storeId, counted, closedWindows, outputs);
-        assertWindows(ViewTable.ITEM_SALES_PER_HOUR, HOUR_WINDOW, e -> e.itemName, counted, closedWindows, outputs);
+        assertWindows(
+                ViewTable.STORE_SALES_PER_MINUTE,
+                STORE_WINDOW,
+                e -> e.storeId,
+                counted,
+                closedWindows,
+                catalog,
+                reference != null,
+                outputs);
+        assertWindows(
+                ViewTable.ITEM_SALES_PER_HOUR,
+                HOUR_WINDOW,
+                e -> e.itemName,
+                counted,
+                closedWindows,
+                catalog,
+                reference != null,
+                outputs);
         assertTopItems(counted, closedWindows, outputs);
     }
 
@@ -555,27 +624,52 @@ class WholeChainSchedulesTest {
         assertThat(actual).as("item_sales: each item's newest sale").isEqualTo(expected);
     }
 
+    /**
+     * @param catalog the prices in force, to recount revenue with; null when the join's prices depend on the schedule
+     * @param enriched whether the rows are the enriched logic's, with revenue and unpriced sales
+     */
     private static void assertWindows(
             ViewTable view,
             Duration size,
             java.util.function.Function<SaleEvent, String> keyOf,
             List<SaleEvent> counted,
             List<LatePartial> closedWindows,
+            CatalogOracle catalog,
+            boolean enriched,
             CollectedOutputs outputs) {
-        Map<String, long[]> recount = new TreeMap<>();
+        Map<String, WindowSums> recount = new TreeMap<>();
         for (SaleEvent e : counted) {
-            long[] sums =
-                    recount.computeIfAbsent(keyOf.apply(e) + "@" + windowStart(e.timestampMs, size), k -> new long[2]);
-            sums[0] += e.itemSold;
-            sums[1]++;
+            WindowSums sums = recount.computeIfAbsent(
+                    keyOf.apply(e) + "@" + windowStart(e.timestampMs, size), k -> new WindowSums());
+            sums.units += e.itemSold;
+            sums.events++;
+            BigDecimal price = catalog == null ? null : catalog.unitPrice(e);
+            if (price == null) {
+                sums.unpriced++;
+            } else {
+                sums.revenue = sums.revenue.add(price.multiply(BigDecimal.valueOf(e.itemSold)));
+            }
         }
-        Map<String, long[]> written = new TreeMap<>();
+        Map<String, WindowSums> written = new TreeMap<>();
         for (Tuple row : outputs.table(view.table()).values()) {
             String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime();
             assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING))
                     .as("%s %s ends final", view.table(), key)
                     .isTrue();
-            written.put(key, new long[] {row.<Long>getField(4), row.<Long>getField(5)});
+            assertThat(row.getArity())
+                    .as("%s: the enriched logic's row", view.table())
+                    .isEqualTo(enriched ? 10 : 8);
+            WindowSums sums = new WindowSums();
+            sums.units = row.<Long>getField(4);
+            sums.events = row.<Long>getField(5);
+            if (enriched) {
+                sums.revenue = row.getField(7);
+                sums.unpriced = row.<Long>getField(8);
+                assertThat(sums.unpriced)
+                        .as("%s %s: unpriced sales among its sales", view.table(), key)
+                        .isBetween(0L, sums.events);
+            }
+            written.put(key, sums);
         }
         for (LatePartial envelope : closedWindows) {
             if (envelope.view.equals(view.table())) {
@@ -583,15 +677,18 @@ class WholeChainSchedulesTest {
                                 ? envelope.partial.storeId
                                 : envelope.partial.itemName)
                         + "@" + envelope.partial.windowStartMs;
-                long[] sums = written.computeIfAbsent(key, k -> new long[2]);
-                sums[0] += envelope.partial.units;
-                sums[1] += envelope.partial.events;
+                WindowSums sums = written.computeIfAbsent(key, k -> new WindowSums());
+                sums.units += envelope.partial.units;
+                sums.events += envelope.partial.events;
+                sums.revenue = sums.revenue.add(envelope.partial.revenue);
+                sums.unpriced += envelope.partial.unpricedEvents;
             }
         }
+        boolean withRevenue = catalog != null;
         Map<String, String> expected = new TreeMap<>();
-        recount.forEach((k, v) -> expected.put(k, v[0] + " units, " + v[1] + " events"));
+        recount.forEach((k, v) -> expected.put(k, v.describe(withRevenue)));
         Map<String, String> actual = new TreeMap<>();
-        written.forEach((k, v) -> actual.put(k, v[0] + " units, " + v[1] + " events"));
+        written.forEach((k, v) -> actual.put(k, v.describe(withRevenue)));
         assertThat(actual)
                 .as("%s: final rows plus closed-window envelopes = the log's recount", view.table())
                 .isEqualTo(expected);

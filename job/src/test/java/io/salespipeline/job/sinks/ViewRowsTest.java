@@ -2,6 +2,7 @@ package io.salespipeline.job.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
@@ -26,7 +27,7 @@ class ViewRowsTest {
 
     @Test
     void anEarlyRowEmittedAfterAFinalOneLosesToIt() {
-        ViewRows.Window minutes = new ViewRows.Window("store_sales_per_minute");
+        ViewRows.Window minutes = new ViewRows.Window("store_sales_per_minute", ViewSchema.PLAIN);
         long finalRow = writeTimestamp(minutes.toRow(new WindowAggregate("s1", MINUTE, MINUTE + 60_000, 5, 2, true)));
         // after a restore the window is rebuilt and emits early rows again, later in emission order
         long earlyAgain =
@@ -37,8 +38,28 @@ class ViewRowsTest {
     }
 
     @Test
+    void theEnrichedLogicsWindowRowsCarryRevenueAfterFinalAndMatchTheirUpsert() {
+        WindowAggregate window = new WindowAggregate("s1", MINUTE, MINUTE + 60_000, 5, 2, true);
+        window.revenue = new java.math.BigDecimal("12.35");
+        window.unpricedEvents = 1;
+        for (ViewSchema schema : ViewSchema.values()) {
+            Tuple row = new ViewRows.Window("store_sales_per_minute", schema).toRow(window);
+            String upsert = io.salespipeline.contract.ViewStatements.storeSalesPerMinute("sales_v1", schema);
+            assertThat(row.getArity())
+                    .as("one field per bind marker: " + upsert)
+                    .isEqualTo(upsert.length() - upsert.replace("?", "").length());
+            assertThat(ViewRows.Window.rowType(schema).getArity()).isEqualTo(row.getArity());
+            assertThat(row.<Boolean>getField(6)).isTrue();
+            if (schema == ViewSchema.ENRICHED) {
+                assertThat(row.<java.math.BigDecimal>getField(7)).isEqualTo(window.revenue);
+                assertThat(row.<Long>getField(8)).isEqualTo(1L);
+            }
+        }
+    }
+
+    @Test
     void earlyRowsStillFollowTheirEmissionOrderAndSoDoRanks() {
-        ViewRows.Window hours = new ViewRows.Window("item_sales_per_hour");
+        ViewRows.Window hours = new ViewRows.Window("item_sales_per_hour", ViewSchema.ENRICHED);
         long first = writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 1, 1, false)));
         long second =
                 writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 2, 2, false)));

@@ -1,6 +1,7 @@
 package io.salespipeline.stack.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -49,8 +50,9 @@ public final class StackCli {
             "  down [--purge]      stop every process ./stack started; --purge also deletes all data",
             "  flink <args>        Flink's CLI against the local cluster: run, list, stop --savepointPath, "
                     + "cancel, run -s",
-            "  cql [--contact HOST:PORT] [--keyspace NAME]",
-            "                      apply cql/ (with --keyspace: only the views schema, for that keyspace)",
+            "  cql [--contact HOST:PORT] [--keyspace NAME [--enriched]]",
+            "                      apply cql/ (with --keyspace: only the views schema, for that keyspace;",
+            "                      --enriched adds the columns of the enriched logic)",
             "  generate [options]  sales events to Kafka, the same ones for the same seed (./stack generate --help)",
             "  replay <command>    the ./replay commands (deploy, status, savepoint, reprocess, switch, "
                     + "rollback, retire)",
@@ -231,13 +233,14 @@ public final class StackCli {
     }
 
     private int cql(List<String> rest) {
-        Args args = Args.parse(rest, Set.of("contact", "keyspace"), Set.of());
+        Args args = Args.parse(rest, Set.of("contact", "keyspace"), Set.of("enriched"));
         String contact = args.value("contact");
         if (contact == null) {
             contact = StackSettings.load(layout, null).cassandraContact();
         }
         try (CqlSession session = Clients.cqlSession(contact)) {
-            int statements = CqlScripts.applyDirectory(session, layout.cqlDir(), args.value("keyspace"));
+            int statements = CqlScripts.applyDirectory(
+                    session, layout.cqlDir(), args.value("keyspace"), ViewSchema.of(args.flag("enriched")));
             out.println("applied " + statements + " statements from " + layout.cqlDir()
                     + (args.value("keyspace") == null ? "" : " to keyspace " + args.value("keyspace")));
             return 0;

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.views.ViewsReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -76,6 +78,9 @@ public final class ViewsCommand {
             "store-minutes", Set.of("store", "day", "from", "to"),
             "item-hours", Set.of("item-name", "day"),
             "top-items", Set.of("store", "day", "hour"));
+    /** The patterns that read a window view, whose rows gain the enriched logic's columns. */
+    private static final Set<String> WINDOW_PATTERNS = Set.of("store-minutes", "item-hours");
+
     private static final String PATTERNS = "sale, store-day, store-minutes, item-hours, top-items";
     private static final Set<String> TARGET_OPTIONS = Set.of("contact", "keyspace", "version");
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
@@ -90,7 +95,18 @@ public final class ViewsCommand {
             Map<String, Object> query,
             String subject,
             List<String> columns,
-            Function<ViewsReader, List<List<Object>>> read) {}
+            Function<ViewsReader, List<List<Object>>> read) {
+
+        /** The columns in a keyspace of {@code schema}: a window view's gain what the enriched logic adds. */
+        List<String> columns(ViewSchema schema) {
+            if (!WINDOW_PATTERNS.contains(pattern)) {
+                return columns;
+            }
+            List<String> all = new ArrayList<>(columns);
+            all.addAll(schema.addedWindowColumns());
+            return all;
+        }
+    }
 
     /** A parsed command line: what to read, where, and how to print it. */
     record Invocation(Request request, String contact, String keyspace, boolean json) {}
@@ -131,12 +147,13 @@ public final class ViewsCommand {
                 Request request = invocation.request();
                 List<List<Object>> rows = request.read().apply(reader);
                 if (invocation.json()) {
-                    out.println(json(reader.keyspace(), reader.version(), request, rows));
+                    out.println(
+                            json(reader.keyspace(), reader.version(), request.columns(reader.schema()), request, rows));
                 } else {
                     printTable(
                             out,
                             header(reader.keyspace(), reader.version(), invocation.keyspace() == null, request),
-                            request.columns(),
+                            request.columns(reader.schema()),
                             rows);
                 }
                 if (rows.isEmpty()) {
@@ -235,7 +252,7 @@ public final class ViewsCommand {
                 subject,
                 STORE_SALES_PER_MINUTE,
                 r -> r.storeMinutes(store, day, start, to).stream()
-                        .map(ViewsCommand::cells)
+                        .map(row -> cells(row, r.schema()))
                         .toList());
     }
 
@@ -250,7 +267,7 @@ public final class ViewsCommand {
                 "item name '" + itemName + "' on " + day,
                 ITEM_SALES_PER_HOUR,
                 r -> r.itemHours(itemName, day).stream()
-                        .map(ViewsCommand::cells)
+                        .map(row -> cells(row, r.schema()))
                         .toList());
     }
 
@@ -358,9 +375,15 @@ public final class ViewsCommand {
 
     // window_date is not part of the row records: it is by definition the UTC day of window_start, as the job writes
     // it.
-    static List<Object> cells(ViewsReader.WindowRow r) {
-        return Arrays.asList(
-                r.key(), utcDay(r.windowStart()), r.windowStart(), r.windowEnd(), r.units(), r.events(), r.isFinal());
+    /** The enriched logic's revenue and unpriced events last, when the keyspace has them. */
+    static List<Object> cells(ViewsReader.WindowRow r, ViewSchema schema) {
+        List<Object> cells = new ArrayList<>(Arrays.asList(
+                r.key(), utcDay(r.windowStart()), r.windowStart(), r.windowEnd(), r.units(), r.events(), r.isFinal()));
+        if (schema == ViewSchema.ENRICHED) {
+            cells.add(r.revenue());
+            cells.add(r.unpricedEvents());
+        }
+        return cells;
     }
 
     static List<Object> cells(ViewsReader.TopItemRow r) {
@@ -411,7 +434,7 @@ public final class ViewsCommand {
     }
 
     /** One line of JSON; a keyspace that is not a view version has version null. */
-    static String json(String keyspace, int version, Request request, List<List<Object>> rows) {
+    static String json(String keyspace, int version, List<String> columns, Request request, List<List<Object>> rows) {
         ObjectNode root = JSON.createObjectNode();
         root.put("keyspace", keyspace);
         if (version < 0) {
@@ -424,8 +447,8 @@ public final class ViewsCommand {
         ArrayNode array = root.putArray("rows");
         for (List<Object> row : rows) {
             ObjectNode node = array.addObject();
-            for (int i = 0; i < request.columns().size(); i++) {
-                put(node, request.columns().get(i), row.get(i));
+            for (int i = 0; i < columns.size(); i++) {
+                put(node, columns.get(i), row.get(i));
             }
         }
         try {
@@ -444,6 +467,9 @@ public final class ViewsCommand {
             node.put(name, i);
         } else if (value instanceof Long l) {
             node.put(name, l);
+        } else if (value instanceof BigDecimal d) {
+            // a JSON number with every digit: revenue is exact
+            node.put(name, d);
         } else {
             node.put(name, text(value));
         }

@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.StackException;
@@ -80,8 +81,9 @@ public final class CqlScripts {
     /**
      * @param viewsKeyspace null to apply every file as written; otherwise apply only the files of
      *     the views template, for this keyspace
+     * @param schema the view schema of the logic the keyspace's version runs: the files it includes
      */
-    public static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace) {
+    public static int applyDirectory(CqlSession session, Path dir, String viewsKeyspace, ViewSchema schema) {
         if (viewsKeyspace != null && !ViewVersions.isKeyspaceName(viewsKeyspace)) {
             throw StackException.usage(
                     "'" + viewsKeyspace + "' is not a valid keyspace name (lower-case letters, digits, _; at most 48)");
@@ -89,6 +91,7 @@ public final class CqlScripts {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(p -> p.getFileName().toString().endsWith(".cql"))
+                    .filter(p -> schema.includes(p.getFileName().toString()))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.salespipeline.stack.local;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.AuthFailures;
 import io.salespipeline.stack.clients.Clients;
@@ -276,7 +277,7 @@ final class CassandraNode extends LocalService {
         if (credentials != null) {
             disableBuiltInSuperuser();
         }
-        CqlScripts.applyDirectory(session, layout.cqlDir(), null);
+        CqlScripts.applyDirectory(session, layout.cqlDir(), null, ViewSchema.PLAIN);
     }
 
     @Override

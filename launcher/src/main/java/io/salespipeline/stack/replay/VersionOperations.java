@@ -3,6 +3,7 @@ package io.salespipeline.stack.replay;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.contract.VersionState;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -224,9 +225,9 @@ public final class VersionOperations implements AutoCloseable {
                     + ViewVersions.keyspace(version) + "): choose a new version, or retire it first");
         }
         Optional<FlinkRest.Job> serving = p.runningJob(active);
-        p.ensureSchema(version);
         long started = System.nanoTime();
         VersionPipeline.VersionCode code = p.code(version, jobSettings);
+        p.ensureSchema(version, ViewSchema.of(code.settings()));
         List<String> fromTheStart = new JobSetting.Arguments()
                 .set(JobSetting.KAFKA_STARTING_OFFSETS, "earliest")
                 .toList();

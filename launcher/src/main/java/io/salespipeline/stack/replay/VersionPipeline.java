@@ -3,6 +3,7 @@ package io.salespipeline.stack.replay;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Pause;
 import io.salespipeline.stack.Progress;
@@ -120,16 +121,17 @@ final class VersionPipeline implements AutoCloseable {
     }
 
     String deploy(int version, VersionCode code, Integer parallelism) {
-        ensureSchema(version);
+        ensureSchema(version, ViewSchema.of(code.settings()));
         control.initialiseActive(version);
         return start(version, code, List.of(), parallelism, null);
     }
 
-    void ensureSchema(int version) {
+    /** The control tables, and the version's keyspace with the view schema of the logic it is deployed with. */
+    void ensureSchema(int version, ViewSchema schema) {
         if (!control.keyspaceExists("sales")) {
-            CqlScripts.applyDirectory(session, layout.cqlDir(), null);
+            CqlScripts.applyDirectory(session, layout.cqlDir(), null, ViewSchema.PLAIN);
         }
-        CqlScripts.applyDirectory(session, layout.cqlDir(), ViewVersions.keyspace(version));
+        CqlScripts.applyDirectory(session, layout.cqlDir(), ViewVersions.keyspace(version), schema);
         control.register(version);
     }
 

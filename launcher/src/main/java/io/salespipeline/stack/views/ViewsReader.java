@@ -8,10 +8,13 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import io.salespipeline.contract.ViewQueries;
+import io.salespipeline.contract.ViewSchema;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.Clients;
 import io.salespipeline.stack.clients.CqlScripts;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -50,9 +53,17 @@ public final class ViewsReader implements AutoCloseable {
     /**
      * store_sales_per_minute or item_sales_per_hour: one window of one key (a store or an item
      * name); {@code isFinal} once the window has closed, before that an early, growing result.
+     * Revenue and unpriced events are null in a keyspace of the plain logic.
      */
     public record WindowRow(
-            String key, Instant windowStart, Instant windowEnd, long units, long events, boolean isFinal) {}
+            String key,
+            Instant windowStart,
+            Instant windowEnd,
+            long units,
+            long events,
+            boolean isFinal,
+            BigDecimal revenue,
+            Long unpricedEvents) {}
 
     /** top_items_per_store_hour: one rank of one store's hour, rank 1 = most units. */
     public record TopItemRow(
@@ -60,6 +71,7 @@ public final class ViewsReader implements AutoCloseable {
 
     private final CqlSession session;
     private final String keyspace;
+    private final ViewSchema schema;
     private final PreparedStatement sale;
     private final PreparedStatement storeDay;
     private final PreparedStatement storeMinutes;
@@ -69,10 +81,11 @@ public final class ViewsReader implements AutoCloseable {
     private ViewsReader(CqlSession session, String keyspace) {
         this.session = session;
         this.keyspace = keyspace;
+        this.schema = schemaOf(session, keyspace);
         this.sale = prepare(ViewQueries.sale(keyspace));
         this.storeDay = prepare(ViewQueries.storeDay(keyspace));
-        this.storeMinutes = prepare(ViewQueries.storeMinutes(keyspace));
-        this.itemHours = prepare(ViewQueries.itemHours(keyspace));
+        this.storeMinutes = prepare(ViewQueries.storeMinutes(keyspace, schema));
+        this.itemHours = prepare(ViewQueries.itemHours(keyspace, schema));
         this.topItems = prepare(ViewQueries.topItems(keyspace));
     }
 
@@ -103,6 +116,20 @@ public final class ViewsReader implements AutoCloseable {
 
     public String keyspace() {
         return keyspace;
+    }
+
+    /** The schema of the logic whose views the keyspace holds: enriched when its minute view has revenue. */
+    public ViewSchema schema() {
+        return schema;
+    }
+
+    private static ViewSchema schemaOf(CqlSession session, String keyspace) {
+        boolean enriched = session.getMetadata()
+                .getKeyspace(keyspace)
+                .flatMap(k -> k.getTable(ViewTable.STORE_SALES_PER_MINUTE.table()))
+                .map(t -> t.getColumn(ViewSchema.ENRICHED_WINDOW_COLUMNS.get(0)).isPresent())
+                .orElse(false);
+        return ViewSchema.of(enriched);
     }
 
     public int version() {
@@ -248,14 +275,18 @@ public final class ViewsReader implements AutoCloseable {
         return rows;
     }
 
-    private static WindowRow windowRow(Row r, String keyColumn) {
+    private WindowRow windowRow(Row r, String keyColumn) {
+        boolean enriched = schema == ViewSchema.ENRICHED;
+        List<String> added = schema.addedWindowColumns();
         return new WindowRow(
                 r.getString(keyColumn),
                 r.getInstant("window_start"),
                 r.getInstant("window_end"),
                 r.getLong("units"),
                 r.getLong("events"),
-                r.getBoolean("final"));
+                r.getBoolean("final"),
+                enriched ? r.getBigDecimal(added.get(0)) : null,
+                enriched && !r.isNull(added.get(1)) ? r.getLong(added.get(1)) : null);
     }
 
     // Driver messages list every node tried on separate lines; the CLI prints errors as one line.

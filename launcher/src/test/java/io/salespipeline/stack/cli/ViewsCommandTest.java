@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.stack.views.ViewsReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -207,9 +209,23 @@ class ViewsCommandTest {
     // ---------------------------------------------------------------- formats
 
     private static final ViewsReader.WindowRow EARLY = new ViewsReader.WindowRow(
-            "Store 1", Instant.parse("2024-03-01T23:59:00Z"), Instant.parse("2024-03-02T00:00:00Z"), 12345, 7, false);
+            "Store 1",
+            Instant.parse("2024-03-01T23:59:00Z"),
+            Instant.parse("2024-03-02T00:00:00Z"),
+            12345,
+            7,
+            false,
+            new BigDecimal("61098.75"),
+            2L);
     private static final ViewsReader.WindowRow CLOSED = new ViewsReader.WindowRow(
-            "Store 1", Instant.parse("2024-03-01T10:00:00Z"), Instant.parse("2024-03-01T10:01:00Z"), 5, 2, true);
+            "Store 1",
+            Instant.parse("2024-03-01T10:00:00Z"),
+            Instant.parse("2024-03-01T10:01:00Z"),
+            5,
+            2,
+            true,
+            new BigDecimal("24.75"),
+            0L);
 
     private static ViewsCommand.Request minutes(String subject) {
         Map<String, Object> query = new LinkedHashMap<>();
@@ -227,8 +243,8 @@ class ViewsCommandTest {
         ViewsCommand.printTable(
                 new PrintStream(buffer, true, StandardCharsets.UTF_8),
                 ViewsCommand.header("sales_v2", 2, true, request),
-                request.columns(),
-                List.of(ViewsCommand.cells(CLOSED), ViewsCommand.cells(EARLY)));
+                request.columns(ViewSchema.PLAIN),
+                List.of(ViewsCommand.cells(CLOSED, ViewSchema.PLAIN), ViewsCommand.cells(EARLY, ViewSchema.PLAIN)));
 
         assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 keyspace sales_v2, view version 2 (active): store-minutes for store 'Store 1' on 2024-03-01
@@ -240,13 +256,38 @@ class ViewsCommandTest {
     }
 
     @Test
+    void aKeyspaceOfTheEnrichedLogicShowsRevenueAndUnpricedSalesAfterTheWindowColumns() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        ViewsCommand.Request request = minutes("store 'Store 1' on 2024-03-01");
+        ViewsCommand.printTable(
+                new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                ViewsCommand.header("sales_v3", 3, false, request),
+                request.columns(ViewSchema.ENRICHED),
+                List.of(
+                        ViewsCommand.cells(CLOSED, ViewSchema.ENRICHED),
+                        ViewsCommand.cells(EARLY, ViewSchema.ENRICHED)));
+
+        assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                keyspace sales_v3, view version 3: store-minutes for store 'Store 1' on 2024-03-01
+                store_id  window_date  window_start          window_end            units  events  final   revenue  unpriced_events
+                Store 1   2024-03-01   2024-03-01T10:00:00Z  2024-03-01T10:01:00Z      5       2  true      24.75                0
+                Store 1   2024-03-01   2024-03-01T23:59:00Z  2024-03-02T00:00:00Z  12345       7  false  61098.75                2
+                (2 rows)
+                """);
+        assertThat(new ViewsCommand.Request("sale", Map.of(), "x", ViewsCommand.ITEM_SALES, r -> List.of())
+                        .columns(ViewSchema.ENRICHED))
+                .as("only the window views have the columns")
+                .isEqualTo(ViewsCommand.ITEM_SALES);
+    }
+
+    @Test
     void anEmptyTableStillNamesItsColumnsAndAnOtherKeyspaceHasNoVersion() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         ViewsCommand.Request request = minutes("store 'Nowhere' on 2024-03-01");
         ViewsCommand.printTable(
                 new PrintStream(buffer, true, StandardCharsets.UTF_8),
                 ViewsCommand.header("t_test", -1, false, request),
-                request.columns(),
+                request.columns(ViewSchema.PLAIN),
                 List.of());
 
         assertThat(buffer.toString(StandardCharsets.UTF_8)).isEqualTo("""
@@ -266,7 +307,8 @@ class ViewsCommandTest {
         ViewsCommand.Request request =
                 new ViewsCommand.Request("sale", query, "item 'it-1'", ViewsCommand.ITEM_SALES, r -> List.of());
 
-        String json = ViewsCommand.json("sales_v2", 2, request, List.of(ViewsCommand.cells(sale)));
+        String json = ViewsCommand.json(
+                "sales_v2", 2, request.columns(ViewSchema.ENRICHED), request, List.of(ViewsCommand.cells(sale)));
 
         assertThat(json)
                 .isEqualTo(
@@ -274,12 +316,20 @@ class ViewsCommandTest {
                                 + "\"rows\":[{\"item_id\":\"it-1\",\"store_id\":\"Store "
                                 + "1\",\"timestamp_ms\":\"2024-03-01T10:15:30.250Z\","
                                 + "\"timestamp_dt\":\"2024-03-01\",\"item_name\":null,\"item_sold\":3}]}");
+        ViewsCommand.Request windows = minutes("x");
         JsonNode window = new ObjectMapper()
-                .readTree(ViewsCommand.json("t_test", -1, minutes("x"), List.of(ViewsCommand.cells(EARLY))));
+                .readTree(ViewsCommand.json(
+                        "t_test",
+                        -1,
+                        windows.columns(ViewSchema.ENRICHED),
+                        windows,
+                        List.of(ViewsCommand.cells(EARLY, ViewSchema.ENRICHED))));
         assertThat(window.get("version").isNull()).isTrue();
         assertThat(window.at("/rows/0/units").isIntegralNumber()).isTrue();
         assertThat(window.at("/rows/0/final").isBoolean()).isTrue();
         assertThat(window.at("/rows/0/window_date").asText()).isEqualTo("2024-03-01");
+        assertThat(window.at("/rows/0/revenue").decimalValue()).isEqualByComparingTo("61098.75");
+        assertThat(window.at("/rows/0/unpriced_events").asLong()).isEqualTo(2L);
     }
 
     @Test
@@ -292,7 +342,9 @@ class ViewsCommandTest {
         assertThat(ViewsCommand.cells(new ViewsReader.TopItemRow("S", at, 1, "Item 1", 40L, true)))
                 .hasSameSizeAs(ViewsCommand.TOP_ITEMS_PER_STORE_HOUR)
                 .containsExactly("S", LocalDate.parse("2024-03-01"), at, 1, "Item 1", 40L, true);
-        assertThat(ViewsCommand.cells(new ViewsReader.WindowRow("Item 1", at, at.plusSeconds(3600), 9, 4, false)))
+        assertThat(ViewsCommand.cells(
+                        new ViewsReader.WindowRow("Item 1", at, at.plusSeconds(3600), 9, 4, false, null, null),
+                        ViewSchema.PLAIN))
                 .hasSameSizeAs(ViewsCommand.ITEM_SALES_PER_HOUR)
                 .isEqualTo(Arrays.asList(
                         "Item 1", LocalDate.parse("2024-03-01"), at, at.plusSeconds(3600), 9L, 4L, false));

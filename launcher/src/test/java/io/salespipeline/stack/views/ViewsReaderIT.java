@@ -167,14 +167,14 @@ class ViewsReaderIT {
             assertThat(reader.storeDay("Store A", LocalDate.parse("2024-02-29"), 50))
                     .isEmpty();
 
-            WindowRow m1000 =
-                    new WindowRow("Store A", at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 5, 2, true);
-            WindowRow m1001 =
-                    new WindowRow("Store A", at("2024-03-01T10:01:00Z"), at("2024-03-01T10:02:00Z"), 7, 3, true);
-            WindowRow m1002 =
-                    new WindowRow("Store A", at("2024-03-01T10:02:00Z"), at("2024-03-01T10:03:00Z"), 1, 1, false);
-            WindowRow m2359 =
-                    new WindowRow("Store A", at("2024-03-01T23:59:00Z"), at("2024-03-02T00:00:00Z"), 4, 1, false);
+            WindowRow m1000 = new WindowRow(
+                    "Store A", at("2024-03-01T10:00:00Z"), at("2024-03-01T10:01:00Z"), 5, 2, true, null, null);
+            WindowRow m1001 = new WindowRow(
+                    "Store A", at("2024-03-01T10:01:00Z"), at("2024-03-01T10:02:00Z"), 7, 3, true, null, null);
+            WindowRow m1002 = new WindowRow(
+                    "Store A", at("2024-03-01T10:02:00Z"), at("2024-03-01T10:03:00Z"), 1, 1, false, null, null);
+            WindowRow m2359 = new WindowRow(
+                    "Store A", at("2024-03-01T23:59:00Z"), at("2024-03-02T00:00:00Z"), 4, 1, false, null, null);
             assertThat(reader.storeMinutes("Store A", DAY)).containsExactly(m1000, m1001, m1002, m2359);
             assertThat(reader.storeMinutes("Store A", DAY, LocalTime.parse("10:01"), LocalTime.parse("10:02")))
                     .containsExactly(m1001);
@@ -184,9 +184,23 @@ class ViewsReaderIT {
             assertThat(reader.itemHours("Item One", DAY))
                     .containsExactly(
                             new WindowRow(
-                                    "Item One", at("2024-03-01T09:00:00Z"), at("2024-03-01T10:00:00Z"), 2, 1, true),
+                                    "Item One",
+                                    at("2024-03-01T09:00:00Z"),
+                                    at("2024-03-01T10:00:00Z"),
+                                    2,
+                                    1,
+                                    true,
+                                    null,
+                                    null),
                             new WindowRow(
-                                    "Item One", at("2024-03-01T10:00:00Z"), at("2024-03-01T11:00:00Z"), 3, 1, false));
+                                    "Item One",
+                                    at("2024-03-01T10:00:00Z"),
+                                    at("2024-03-01T11:00:00Z"),
+                                    3,
+                                    1,
+                                    false,
+                                    null,
+                                    null));
 
             TopItemRow h09r1 = new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 1, "Item One", 10, true);
             TopItemRow h09r2 = new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 2, "Item Two", 4, true);
@@ -198,6 +212,45 @@ class ViewsReaderIT {
             assertThat(reader.topItems("Store A", DAY, 10)).containsExactly(h10r1, h10r2, h10r3);
             assertThat(reader.topItems("Store A", DAY, 23)).containsExactly(h23r1);
             assertThat(reader.topItems("Store A", DAY, 5)).isEmpty();
+        }
+    }
+
+    @Test
+    void aKeyspaceWithTheEnrichedLogicsColumnsIsReadWithRevenue(TestNamespace ns) {
+        // adds the columns to this class's keyspace: rows written without them read as null revenue
+        ns.createViewsKeyspace(true);
+        try (CqlSession session = ns.cqlSession()) {
+            insert(
+                    session,
+                    "INSERT INTO " + keyspace + ".store_sales_per_minute (store_id, window_date, window_start, "
+                            + "window_end, units, events, final, revenue, unpriced_events) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                            + "?, ?)",
+                    List.of(
+                            "Store E",
+                            DAY,
+                            at("2024-03-01T10:00:00Z"),
+                            at("2024-03-01T10:01:00Z"),
+                            6L,
+                            3L,
+                            true,
+                            new java.math.BigDecimal("14.850"),
+                            1L));
+        }
+        try (ViewsReader reader = ViewsReader.open(contact, keyspace)) {
+            assertThat(reader.schema()).isEqualTo(io.salespipeline.contract.ViewSchema.ENRICHED);
+            assertThat(reader.storeMinutes("Store E", DAY))
+                    .containsExactly(new WindowRow(
+                            "Store E",
+                            at("2024-03-01T10:00:00Z"),
+                            at("2024-03-01T10:01:00Z"),
+                            6,
+                            3,
+                            true,
+                            new java.math.BigDecimal("14.850"),
+                            1L));
+            assertThat(reader.itemHours("Item One", DAY))
+                    .as("rows written before the columns existed")
+                    .allSatisfy(row -> assertThat(row.revenue()).isNull());
         }
     }
 
