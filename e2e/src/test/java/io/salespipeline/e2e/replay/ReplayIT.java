@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.contract.Topic;
 import io.salespipeline.e2e.Await;
 import io.salespipeline.e2e.LoopbackClients;
 import io.salespipeline.e2e.OwnStackPorts;
 import io.salespipeline.testkit.StackScript;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -370,6 +372,114 @@ class ReplayIT {
                 "version 3 to write all " + total + " events",
                 () -> storeDayRows("sales_v3") == total);
         assertFinalWindowsMatchTheLog("sales_v3");
+    }
+
+    /** Items 0-39 cost (n + 1) x 0.25 from before the log; item 1 costs 9.99 from this time on. */
+    private static final long REPRICED_FROM_MS = BASE_MS + 200_000;
+
+    private static BigDecimal unitPrice(int item, long timestampMs) {
+        return item == 1 && timestampMs >= REPRICED_FROM_MS
+                ? new BigDecimal("9.99")
+                : BigDecimal.valueOf(item + 1).multiply(new BigDecimal("0.25"));
+    }
+
+    private static void publishReferenceData() throws Exception {
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+        for (int item = 0; item < 40; item++) {
+            acks.add(sendReference(Topic.ITEM_CATALOG, "item-" + item, 0, unitPrice(item, 0), null));
+        }
+        acks.add(sendReference(Topic.ITEM_CATALOG, "item-1", REPRICED_FROM_MS, unitPrice(1, REPRICED_FROM_MS), null));
+        // Store 4 is not in the directory: its sales count under region unknown
+        for (int store = 0; store < STORES - 1; store++) {
+            acks.add(sendReference(Topic.STORE_DIRECTORY, "Store " + store, 0, null, "Region " + store % 2));
+        }
+        for (java.util.concurrent.Future<?> ack : acks) {
+            ack.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static java.util.concurrent.Future<?> sendReference(
+            Topic topic, String id, long effectiveFromMs, BigDecimal price, String region) {
+        String value = topic == Topic.ITEM_CATALOG
+                ? "{\"item_id\": \"" + id + "\", \"category\": \"Things\", \"unit_price\": \"" + price.toPlainString()
+                        + "\", \"currency\": \"EUR\", \"effective_from\": " + effectiveFromMs + "}"
+                : "{\"store_id\": \"" + id + "\", \"region\": \"" + region + "\", \"city\": \"Town\", "
+                        + "\"effective_from\": " + effectiveFromMs + "}";
+        return producer.send(new ProducerRecord<>(
+                topic.defaultName(),
+                Topic.referenceKey(id, effectiveFromMs).getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    @Order(7)
+    void theEnrichedLogicIsAReprocessDiffedOnTheSharedColumnsBeforeTheSwitch() throws Exception {
+        publishReferenceData();
+        StackScript.Result reprocess =
+                replay("reprocess", "--version", "4", "--no-switch", "--", "--enrichment", "true");
+        assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
+        assertThat(reprocess.output())
+                .containsPattern("reprocessed [\\d,]+ events into sales_v4")
+                .contains("settings --enrichment true")
+                .doesNotContain("readers now use version 4");
+        int total = produced.get();
+        Await.until(
+                Duration.ofMinutes(2),
+                "version 4 to write all " + total + " events",
+                () -> storeDayRows("sales_v4") == total);
+        assertFinalWindowsMatchTheLog("sales_v4");
+
+        BigDecimal expected = BigDecimal.ZERO;
+        long unpricedExpected = 0;
+        for (int i = 0; i < total; i++) {
+            if (!LATE.containsKey(i)) {
+                expected = expected.add(
+                        unitPrice(i % 40, BASE_MS + i * EVENT_SPACING_MS).multiply(BigDecimal.valueOf(i % 9 + 1)));
+            }
+        }
+        BigDecimal expectedRevenue = expected;
+        Await.until(Duration.ofMinutes(2), "version 4's revenue to be the log's, " + expectedRevenue, () -> {
+            BigDecimal revenue = BigDecimal.ZERO;
+            try (CqlSession cql = cql()) {
+                for (Row r : cql.execute("SELECT revenue FROM sales_v4.store_sales_per_minute")) {
+                    revenue = revenue.add(r.getBigDecimal(0));
+                }
+            }
+            return revenue.compareTo(expectedRevenue) == 0;
+        });
+        try (CqlSession cql = cql()) {
+            long unpriced = 0;
+            for (Row r : cql.execute("SELECT unpriced_events FROM sales_v4.item_sales_per_hour")) {
+                unpriced += r.getLong(0);
+            }
+            assertThat(unpriced).as("every item is priced").isEqualTo(unpricedExpected);
+            assertThat(cql.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = 'sales_v3' "
+                                    + "AND table_name = 'store_sales_per_minute' AND column_name = 'revenue'")
+                            .one())
+                    .as("a plain version's keyspace has no enriched column")
+                    .isNull();
+        }
+
+        StackScript.Result diff = replay("diff", "3", "4");
+        assertThat(diff.exitCode()).as(diff.output()).isZero();
+        assertThat(diff.output())
+                .contains("the views agree")
+                .containsPattern(
+                        "store_sales_per_minute\\s+[1-9][\\d,]* rows compared, +[1-9][\\d,]* equal, +0 differ; "
+                                + "columns only in v4: \\[revenue, unpriced_events]");
+
+        StackScript.Result toEnriched = replay("switch", "--version", "4");
+        assertThat(toEnriched.exitCode()).as(toEnriched.output()).isZero();
+        String day = java.time.LocalDate.ofInstant(java.time.Instant.ofEpochMilli(BASE_MS), java.time.ZoneOffset.UTC)
+                .toString();
+        StackScript.Result views =
+                stack.run(LONG, true, env, "views", "store-minutes", "--store", "Store 1", "--day", day, "--json");
+        assertThat(views.exitCode()).as(views.output()).isZero();
+        assertThat(views.output()).contains("\"keyspace\":\"sales_v4\"").contains("\"revenue\":");
+
+        StackScript.Result back = replay("switch", "--version", "3");
+        assertThat(back.exitCode()).as(back.output()).isZero();
+        assertThat(back.output()).contains("readers now use version 3");
     }
 
     // ------------------------------------------------------------------ the oracle

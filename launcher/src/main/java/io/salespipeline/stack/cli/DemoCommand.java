@@ -1,5 +1,6 @@
 package io.salespipeline.stack.cli;
 
+import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
@@ -84,22 +85,25 @@ final class DemoCommand {
         out.println("[2/4] deploying the pipeline job for the active view version");
         VersionOperations.Deployment deployment;
         try (VersionOperations versions = versions()) {
-            deployment = versions.ensureActiveDeployed();
+            // a fresh installation runs the enriched logic, so the panel shows revenue
+            deployment = versions.ensureActiveDeployed(
+                    new JobSetting.Arguments().set(JobSetting.ENRICHMENT, true).toList());
         }
         out.println("      job " + deployment.jobId() + " writes " + deployment.keyspace());
 
         out.printf(Locale.ROOT, "[3/4] generating %.0f sales events/s into item_sales%n", rate);
         GenerateOptions live = GenerateOptions.generated(
-                Long.MAX_VALUE / 2,
-                rate,
-                Topic.ITEM_SALES.defaultName(),
-                settings.kafkaBootstrap(),
-                stores,
-                GenerateOptions.Defaults.ITEMS,
-                orDefault(args.doubleValue("bad-ratio"), 0.02),
-                orDefault(args.doubleValue("late-ratio"), 0.01),
-                System.currentTimeMillis(),
-                Instant.now());
+                        Long.MAX_VALUE / 2,
+                        rate,
+                        Topic.ITEM_SALES.defaultName(),
+                        settings.kafkaBootstrap(),
+                        stores,
+                        GenerateOptions.Defaults.ITEMS,
+                        orDefault(args.doubleValue("bad-ratio"), 0.02),
+                        orDefault(args.doubleValue("late-ratio"), 0.01),
+                        System.currentTimeMillis(),
+                        Instant.now())
+                .withReference(GenerateOptions.ReferenceTopics.DEFAULT);
         EventPublisher generator = new EventPublisher(StatusLine.silent());
         Thread generating = new Thread(
                 () -> {
@@ -288,9 +292,16 @@ final class DemoCommand {
                     .findFirst()
                     .map(w -> String.format(
                             Locale.ROOT,
-                            "%,d units in %,d events%s",
+                            "%,d units in %,d events%s%s",
                             w.units(),
                             w.events(),
+                            w.revenue() == null
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT,
+                                            ", revenue %s (%,d unpriced)",
+                                            w.revenue().toPlainString(),
+                                            w.unpricedEvents()),
                             w.isFinal() ? " (final)" : ""))
                     .orElse("no sales yet");
             lines.add(String.format(Locale.ROOT, "    %-22s %s", store, value));

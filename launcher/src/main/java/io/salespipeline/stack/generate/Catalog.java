@@ -3,8 +3,11 @@ package io.salespipeline.stack.generate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -60,6 +63,42 @@ public final class Catalog {
             "Trays",
             "Coasters");
 
+    /** The catalog's category of each of the {@link #GOODS}. */
+    private static final Map<String, String> CATEGORY_OF_GOODS = categories(Map.of(
+            "Tableware",
+            List.of(
+                    "Plates",
+                    "Cups",
+                    "Forks",
+                    "Knives",
+                    "Spoons",
+                    "Bowls",
+                    "Mugs",
+                    "Glasses",
+                    "Salt Shakers",
+                    "Pepper Mills",
+                    "Jugs",
+                    "Trays",
+                    "Coasters"),
+            "Cookware",
+            List.of(
+                    "Teapots",
+                    "Kettles",
+                    "Saucepans",
+                    "Frying Pans",
+                    "Cutting Boards",
+                    "Ladles",
+                    "Whisks",
+                    "Colanders",
+                    "Graters",
+                    "Baking Trays"),
+            "Textiles",
+            List.of("Napkins", "Tablecloths", "Towels", "Aprons", "Oven Mitts"),
+            "Decor",
+            List.of("Candles", "Vases")));
+
+    private static final String STORE_NUMBER_SEPARATOR = " - ";
+
     /** Coprime with {@link #MAX_ITEMS}, so {@code (offset + k * stride) mod MAX_ITEMS} never repeats. */
     private static final int ITEM_NUMBER_STRIDE = 7919;
     /** Makes the first item plates-235, the producer's sample event. */
@@ -80,7 +119,7 @@ public final class Catalog {
             throw new IllegalArgumentException("stores must be in 1.." + MAX_STORES + " and items in 1.." + MAX_ITEMS);
         }
         for (int i = 0; i < storeCount; i++) {
-            String name = DISTRICTS.get(i % DISTRICTS.size()) + " - " + (i / DISTRICTS.size() + 1);
+            String name = DISTRICTS.get(i % DISTRICTS.size()) + STORE_NUMBER_SEPARATOR + (i / DISTRICTS.size() + 1);
             stores.add(new Store(name, name.getBytes(StandardCharsets.UTF_8)));
         }
         for (int k = 0; k < itemCount; k++) {
@@ -91,6 +130,29 @@ public final class Catalog {
         }
         storeCumulative = zipfCumulative(storeCount);
         itemCumulative = zipfCumulative(itemCount);
+    }
+
+    /** The category of goods named {@code name}, one of the catalog's names. */
+    static String categoryOf(String name) {
+        String category = CATEGORY_OF_GOODS.get(name);
+        if (category == null) {
+            throw new IllegalArgumentException("no goods named " + name);
+        }
+        return category;
+    }
+
+    /** The district a store of this catalog is in: its name before the number. */
+    static String districtOf(String storeName) {
+        return storeName.substring(0, storeName.lastIndexOf(STORE_NUMBER_SEPARATOR));
+    }
+
+    private static Map<String, String> categories(Map<String, List<String>> goodsByCategory) {
+        Map<String, String> categoryOf = new HashMap<>();
+        goodsByCategory.forEach((category, goods) -> goods.forEach(name -> categoryOf.put(name, category)));
+        if (!categoryOf.keySet().equals(new HashSet<>(GOODS))) {
+            throw new IllegalStateException("every goods needs one category");
+        }
+        return Map.copyOf(categoryOf);
     }
 
     /** The names of the first {@code count} stores, busiest first. */

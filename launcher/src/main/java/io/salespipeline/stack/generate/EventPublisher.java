@@ -1,5 +1,6 @@
 package io.salespipeline.stack.generate;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.AuthFailures;
 import io.salespipeline.stack.clients.Clients;
@@ -8,9 +9,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -20,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -90,6 +98,9 @@ public final class EventPublisher {
             throw new StackException("cannot create a Kafka producer for " + bootstrap + ": " + oneLine(e)
                     + (e.getCause() == null ? "" : ": " + oneLine(e.getCause())));
         }
+        if (options.reference() != null) {
+            sendReferenceData(producer, options, bootstrap);
+        }
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Callback callback = (metadata, e) -> {
@@ -151,6 +162,46 @@ public final class EventPublisher {
                 : String.format(
                         Locale.ROOT, "%d events from %s", sent, options.file() != null ? options.file() : "stdin");
         status.finish(String.format(Locale.ROOT, "sent %s in %.1f s, %.0f events/s", what, seconds, sent / seconds));
+    }
+
+    /**
+     * The events' catalog and directory, acknowledged before the first event is sent, so that a job
+     * with {@code --enrichment} finds every version in force as soon as it has read them.
+     */
+    private void sendReferenceData(Producer<byte[], byte[]> producer, GenerateOptions options, String bootstrap) {
+        List<ReferenceData.Record> records = ReferenceData.of(options.events(), options.eventTimeSpan());
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        Map<Topic, Integer> perTopic = new TreeMap<>();
+        try {
+            for (ReferenceData.Record record : records) {
+                acks.add(producer.send(
+                        new ProducerRecord<>(options.reference().of(record.topic()), record.key(), record.value())));
+                perTopic.merge(record.topic(), 1, Integer::sum);
+            }
+            producer.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+        } catch (ExecutionException e) {
+            producer.close(CLOSE_TIMEOUT);
+            throw new StackException("sending the reference data to " + bootstrap + " failed: " + oneLine(e.getCause())
+                    + " (do the topics " + options.reference().itemCatalog() + " and "
+                    + options.reference().storeDirectory() + " exist? ./stack up creates them)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            producer.close(CLOSE_TIMEOUT);
+            throw new StackException("interrupted while sending the reference data");
+        } catch (KafkaException e) {
+            producer.close(CLOSE_TIMEOUT);
+            throw new StackException("sending the reference data to " + bootstrap + " failed: " + oneLine(e));
+        }
+        status.finish(String.format(
+                Locale.ROOT,
+                "sent the reference data: %d records to %s, %d to %s",
+                perTopic.getOrDefault(Topic.ITEM_CATALOG, 0),
+                options.reference().itemCatalog(),
+                perTopic.getOrDefault(Topic.STORE_DIRECTORY, 0),
+                options.reference().storeDirectory()));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  * @param events what to generate, or null when sending lines of {@code file} or stdin
  * @param bootstrap null for the running stack's Kafka
  * @param file null unless sending the lines of a file
+ * @param reference where generated events' item catalog and store directory go ({@link ReferenceData}); null for
+ *     nowhere
  */
 public record GenerateOptions(
         long limit,
@@ -29,7 +32,18 @@ public record GenerateOptions(
         String topic,
         String bootstrap,
         Path file,
-        boolean stdin) {
+        boolean stdin,
+        ReferenceTopics reference) {
+
+    /** The topics of the reference data. */
+    public record ReferenceTopics(String itemCatalog, String storeDirectory) {
+        public static final ReferenceTopics DEFAULT =
+                new ReferenceTopics(Topic.ITEM_CATALOG.defaultName(), Topic.STORE_DIRECTORY.defaultName());
+
+        String of(Topic topic) {
+            return topic == Topic.ITEM_CATALOG ? itemCatalog : storeDirectory;
+        }
+    }
 
     public static final String USAGE = String.join(
             "\n",
@@ -38,6 +52,9 @@ public record GenerateOptions(
             "       ./stack generate (--file PATH | --stdin) [--count N] [--rate R] [--topic T] [--bootstrap "
                     + "HOST:PORT]",
             "Sends sales events to Kafka, keyed by store_id; the same options send the same messages.",
+            "Generated events come after their item catalog and store directory (for --enrichment): prices from a",
+            "day before the first event, a third repriced halfway through, the last item delisted at three",
+            "quarters, the last store not listed; --no-reference sends the events alone.",
             "With --file or --stdin, sends each non-empty line as it is, without key, like kafka-console-producer.",
             "  --count N            events to send (with --file/--stdin: at most this many lines)",
             "  --rate R             events per second; 0 or absent: as fast as Kafka acknowledges",
@@ -54,6 +71,9 @@ public record GenerateOptions(
             "                       event time then advances 1/R s per event (1 ms when --rate is 0), never "
                     + "by the wall clock",
             "  --topic T            default " + Defaults.TOPIC,
+            "  --item-catalog-topic T, --store-directory-topic T",
+            "                       default " + Topic.ITEM_CATALOG.defaultName() + ", "
+                    + Topic.STORE_DIRECTORY.defaultName(),
             "  --bootstrap H:P      default the running stack's Kafka (./stack status --env)");
 
     /** Defaults, as the usage text shows them. */
@@ -84,9 +104,11 @@ public record GenerateOptions(
             "seed",
             "start-time",
             "topic",
+            "item-catalog-topic",
+            "store-directory-topic",
             "bootstrap",
             "file");
-    private static final Set<String> FLAGS = Set.of("stdin");
+    private static final Set<String> FLAGS = Set.of("stdin", "no-reference");
     /** Options that shape generated events, meaningless for lines sent as they are. */
     private static final List<String> GENERATOR_ONLY =
             List.of("stores", "items", "bad-ratio", "late-ratio", "seed", "start-time");
@@ -125,23 +147,52 @@ public record GenerateOptions(
             if (file != null && !Files.isReadable(file)) {
                 throw StackException.usage("--file " + file + ": no such readable file");
             }
+            if (given.containsKey("no-reference")) {
+                throw StackException.usage(
+                        "--no-reference: --" + (stdin ? "stdin" : "file") + " sends no reference data");
+            }
             return new GenerateOptions(
-                    count == null ? Long.MAX_VALUE : count, rate, null, topic, bootstrap, file, stdin);
+                    count == null ? Long.MAX_VALUE : count, rate, null, topic, bootstrap, file, stdin, null);
         }
         if (count == null) {
             throw StackException.usage("--count is required (or send lines with --file PATH or --stdin)");
         }
         return generated(
-                count,
-                rate,
-                topic,
-                bootstrap,
-                given.containsKey("stores") ? longValue(given, "stores") : Defaults.STORES,
-                given.containsKey("items") ? longValue(given, "items") : Defaults.ITEMS,
-                given.containsKey("bad-ratio") ? doubleValue(given, "bad-ratio") : 0,
-                given.containsKey("late-ratio") ? doubleValue(given, "late-ratio") : 0,
-                given.containsKey("seed") ? longValue(given, "seed") : Defaults.SEED,
-                startTime(given.get("start-time"), wallClock));
+                        count,
+                        rate,
+                        topic,
+                        bootstrap,
+                        given.containsKey("stores") ? longValue(given, "stores") : Defaults.STORES,
+                        given.containsKey("items") ? longValue(given, "items") : Defaults.ITEMS,
+                        given.containsKey("bad-ratio") ? doubleValue(given, "bad-ratio") : 0,
+                        given.containsKey("late-ratio") ? doubleValue(given, "late-ratio") : 0,
+                        given.containsKey("seed") ? longValue(given, "seed") : Defaults.SEED,
+                        startTime(given.get("start-time"), wallClock))
+                .withReference(
+                        given.containsKey("no-reference")
+                                ? null
+                                : new ReferenceTopics(
+                                        nonBlank(given, "item-catalog-topic", Topic.ITEM_CATALOG.defaultName()),
+                                        nonBlank(given, "store-directory-topic", Topic.STORE_DIRECTORY.defaultName())));
+    }
+
+    private static String nonBlank(Map<String, String> given, String option, String defaultValue) {
+        String value = given.getOrDefault(option, defaultValue);
+        if (value.isBlank()) {
+            throw StackException.usage("--" + option + " must not be empty");
+        }
+        return value;
+    }
+
+    /** The same events, sent after their reference data to {@code topics} (none when null). */
+    public GenerateOptions withReference(ReferenceTopics topics) {
+        return new GenerateOptions(limit, rate, events, topic, bootstrap, file, stdin, topics);
+    }
+
+    /** The event time the generated events cover: one event per 1/R s of event time (see {@link EventGenerator}). */
+    Duration eventTimeSpan() {
+        double perSecond = events.rate() > 0 ? events.rate() : EventGenerator.NOMINAL_RATE;
+        return Duration.ofMillis((long) Math.ceil(limit * 1000 / perSecond));
     }
 
     /**
@@ -167,7 +218,7 @@ public record GenerateOptions(
                 ratio("late-ratio", lateRatio),
                 withinPipelineYears(startTime).toEpochMilli(),
                 rate);
-        return new GenerateOptions(count, rate, events, topic, bootstrap, null, false);
+        return new GenerateOptions(count, rate, events, topic, bootstrap, null, false, null);
     }
 
     private static Map<String, String> read(List<String> argv) {

@@ -87,17 +87,19 @@ public final class VersionOperations implements AutoCloseable {
     }
 
     /**
-     * The job of the active version (1 on a fresh installation), started the way its state allows if it is not running.
+     * The job of the active version (1 on a fresh installation), started the way its state allows if it is not running:
+     * with its own recorded code, or, for a version that never ran, the newest build with {@code firstSettings}.
      */
-    public Deployment ensureActiveDeployed() {
+    public Deployment ensureActiveDeployed(List<String> firstSettings) {
         int version = p.control.active().map(ControlTable.Active::version).orElse(1);
         Optional<FlinkRest.Job> running = p.runningJob(version);
         if (running.isPresent()) {
             return new Deployment(version, running.get().id());
         }
         Optional<ControlTable.Version> recorded = p.control.version(version);
-        VersionPipeline.VersionCode code = p.code(version, List.of());
-        String jobId = switch (stateOf(version, recorded)) {
+        VersionState state = stateOf(version, recorded);
+        VersionPipeline.VersionCode code = p.code(version, state == VersionState.CREATED ? firstSettings : List.of());
+        String jobId = switch (state) {
             case CREATED, RUNNING -> p.deploy(version, code, null);
             // a version stopped with a savepoint resumes where it stopped instead of re-reading the log
             case STOPPED ->

@@ -3,12 +3,14 @@ package io.salespipeline.stack.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.generate.EventGenerator;
 import io.salespipeline.stack.generate.EventGeneratorTest;
 import io.salespipeline.stack.generate.EventPublisher;
 import io.salespipeline.stack.generate.GenerateOptions;
 import io.salespipeline.stack.generate.Message;
+import io.salespipeline.stack.generate.ReferenceData;
 import io.salespipeline.stack.generate.StatusLine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +82,8 @@ class GenerateCommandTest {
                         "--topic",
                         "t",
                         "--bootstrap",
-                        "h:1"))
+                        "h:1",
+                        "--no-reference"))
                 .isZero();
 
         EventGenerator generator = new EventGenerator(new EventGenerator.Settings(
@@ -107,7 +111,7 @@ class GenerateCommandTest {
 
     @Test
     void withoutBootstrapItSendsToTheRunningStacksKafka() {
-        run("--count", "1");
+        run("--count", "1", "--no-reference");
         assertThat(bootstraps).containsExactly("127.0.0.1:19092");
         assertThat(producer.history())
                 .singleElement()
@@ -118,7 +122,7 @@ class GenerateCommandTest {
     @Test
     void keepsToTheRate() {
         long start = System.nanoTime();
-        run("--count", "21", "--rate", "100");
+        run("--count", "21", "--rate", "100", "--no-reference");
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(producer.history()).hasSize(21);
         assertThat(millis).as("20 intervals of 10 ms").isBetween(195L, 2_000L);
@@ -128,7 +132,7 @@ class GenerateCommandTest {
     void aFailedSendStopsSendingAndFailsWithOneLine() throws Exception {
         producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
         CompletableFuture<Integer> result =
-                CompletableFuture.supplyAsync(() -> run("--count", "1000", "--rate", "200"));
+                CompletableFuture.supplyAsync(() -> run("--count", "1000", "--rate", "200", "--no-reference"));
         while (producer.history().size() < 3) {
             Thread.sleep(1);
         }
@@ -147,10 +151,35 @@ class GenerateCommandTest {
     @Test
     void aSendThatThrowsFailsTheCommandToo() {
         producer.sendException = new KafkaException("producer is closed");
-        assertThatThrownBy(() -> run("--count", "5"))
+        assertThatThrownBy(() -> run("--count", "5", "--no-reference"))
                 .isInstanceOfSatisfying(
                         StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
                 .hasMessageEndingWith("failed (0 of 0 messages acknowledged): producer is closed");
+        producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        producer.sendException = new KafkaException("producer is closed");
+        assertThatThrownBy(() -> run("--count", "5"))
+                .isInstanceOfSatisfying(
+                        StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+                .hasMessage("sending the reference data to 127.0.0.1:19092 failed: producer is closed");
+    }
+
+    @Test
+    void theReferenceDataOfTheGeneratedItemsAndStoresGoesFirst() {
+        assertThat(run("--count", "50", "--seed", "4", "--item-catalog-topic", "c", "--store-directory-topic", "d"))
+                .isZero();
+        List<String> topics =
+                producer.history().stream().map(ProducerRecord::topic).toList();
+        List<ReferenceData.Record> reference = ReferenceData.of(
+                new EventGenerator.Settings(
+                        4, 20, 30, 0, 0, Instant.parse("2018-06-29T20:45:00Z").toEpochMilli(), 0),
+                Duration.ofMillis(50));
+        assertThat(topics.subList(0, reference.size()))
+                .containsOnly("c", "d")
+                .containsExactlyElementsOf(reference.stream()
+                        .map(r -> r.topic() == Topic.ITEM_CATALOG ? "c" : "d")
+                        .toList());
+        assertThat(topics.subList(reference.size(), topics.size())).hasSize(50).containsOnly("item_sales");
+        assertThat(finished.get(0)).isEqualTo("sent the reference data: 41 records to c, 19 to d");
     }
 
     @Test
@@ -208,8 +237,9 @@ class GenerateCommandTest {
                 "--stdin --seed 3                     | --seed shapes generated events; it does not apply to --stdin",
                 "--file /no/such/file                 | --file /no/such/file: no such readable file",
                 "--count 1 --colour red               | unknown option --colour (known: --bad-ratio, "
-                        + "--bootstrap, --count, --file, --items, --late-ratio, --rate, --seed, --start-time, "
-                        + "--stdin, --stores, --topic)",
+                        + "--bootstrap, --count, --file, --item-catalog-topic, --items, --late-ratio, --no-reference, "
+                        + "--rate, --seed, --start-time, --stdin, --store-directory-topic, --stores, --topic)",
+                "--stdin --no-reference               | --no-reference: --stdin sends no reference data",
             })
     void badArgumentsAreUsageErrorsWithOneLineReason(String args, String reason) {
         assertThatThrownBy(() -> run(args.trim().split("\\s+")))

@@ -37,6 +37,8 @@ class EventPublisherIT {
     @Test
     void theTopicHoldsExactlyTheGeneratedMessagesKeyedByStore(TestNamespace ns) {
         String topic = ns.createTopic("gen", 4, Topic.ITEM_SALES);
+        String catalog = ns.createTopic("gen_catalog", 1, Topic.ITEM_CATALOG);
+        String directory = ns.createTopic("gen_directory", 1, Topic.STORE_DIRECTORY);
         String bootstrap = ns.endpoints().kafkaBootstrap();
         List<String> finished = new ArrayList<>();
         StatusLine status = StatusLine.of(finished, (lines, text) -> {}, List::add);
@@ -53,14 +55,36 @@ class EventPublisherIT {
                         "--late-ratio",
                         "0.05",
                         "--topic",
-                        topic),
+                        topic,
+                        "--item-catalog-topic",
+                        catalog,
+                        "--store-directory-topic",
+                        directory),
                 () -> {
                     throw new AssertionError("no --start-time now");
                 });
 
         new EventPublisher(status).publish(options, bootstrap);
 
-        assertThat(finished).singleElement().asString().startsWith("sent 5000 events (");
+        List<ReferenceData.Record> reference = ReferenceData.of(options.events(), options.eventTimeSpan());
+        long catalogRecords =
+                reference.stream().filter(r -> r.topic() == Topic.ITEM_CATALOG).count();
+        assertThat(finished)
+                .containsExactly(
+                        "sent the reference data: " + catalogRecords + " records to " + catalog + ", "
+                                + (reference.size() - catalogRecords) + " to " + directory,
+                        finished.get(1));
+        assertThat(finished.get(1)).startsWith("sent 5000 events (");
+        for (String referenceTopic : List.of(catalog, directory)) {
+            Topic kind = referenceTopic.equals(catalog) ? Topic.ITEM_CATALOG : Topic.STORE_DIRECTORY;
+            assertThat(readAll(bootstrap, referenceTopic))
+                    .extracting(r -> utf8(r.key()) + " " + utf8(r.value()))
+                    .as("%s: the reference data, in order", referenceTopic)
+                    .containsExactlyElementsOf(reference.stream()
+                            .filter(r -> r.topic() == kind)
+                            .map(r -> utf8(r.key()) + " " + utf8(r.value()))
+                            .toList());
+        }
         List<ConsumerRecord<byte[], byte[]>> records = readAll(bootstrap, topic);
         assertThat(records).hasSize(COUNT);
 
