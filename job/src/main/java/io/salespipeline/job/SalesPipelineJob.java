@@ -6,6 +6,7 @@ import io.salespipeline.job.config.ConfigException;
 import io.salespipeline.job.config.JobConfig;
 import io.salespipeline.job.functions.LatenessGate;
 import io.salespipeline.job.functions.LocalTally;
+import io.salespipeline.job.functions.ReferenceLogEnds;
 import io.salespipeline.job.functions.RouteParsedRecords;
 import io.salespipeline.job.functions.SalesAggregations;
 import io.salespipeline.job.functions.SalesEnrichment;
@@ -53,6 +54,7 @@ public final class SalesPipelineJob {
     private final JobConfig config;
     private final Source<SourceRecord, ?, ?> source;
     private final Source<ReferenceRecord, ?, ?> reference;
+    private final ReferenceLogEnds referenceEnds;
     private final ViewSinks views;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<LateEvent> lateEvents;
@@ -62,6 +64,7 @@ public final class SalesPipelineJob {
             JobConfig config,
             Source<SourceRecord, ?, ?> source,
             Source<ReferenceRecord, ?, ?> reference,
+            ReferenceLogEnds referenceEnds,
             ViewSinks views,
             Sink<DeadLetter> deadLetters,
             Sink<LateEvent> lateEvents,
@@ -69,6 +72,7 @@ public final class SalesPipelineJob {
         this.config = config;
         this.source = source;
         this.reference = reference;
+        this.referenceEnds = referenceEnds;
         this.views = views;
         this.deadLetters = deadLetters;
         this.lateEvents = lateEvents;
@@ -81,6 +85,7 @@ public final class SalesPipelineJob {
                 config,
                 KafkaConnectors.itemSalesSource(config),
                 KafkaConnectors.referenceSource(config),
+                KafkaConnectors.referenceEnds(config),
                 new CassandraViewSinks(config),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
                 KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
@@ -107,7 +112,8 @@ public final class SalesPipelineJob {
         DataStream<DeadLetter> rejected = events.getSideOutput(RouteParsedRecords.DEAD_LETTERS);
         SingleOutputStreamOperator<SaleEvent> onTime = gated;
         if (config.enrichment) {
-            SalesEnrichment.Joined joined = SalesEnrichment.join(gated, referenceRecords(env));
+            SalesEnrichment.Joined joined =
+                    SalesEnrichment.join(gated, referenceRecords(env), referenceEnds, config.referenceIdleness);
             onTime = joined.sales();
             rejected = rejected.union(joined.deadLetters());
         }
@@ -140,12 +146,11 @@ public final class SalesPipelineJob {
     }
 
     /**
-     * The catalog and directory, parsed; one subtask, whose watermark is their publish time and which goes idle once
-     * both are read to their end.
+     * The catalog and directory, parsed; one subtask, whose watermark is their publish time (when they are quiet
+     * is {@link SalesEnrichment}'s to tell).
      */
     private DataStream<ReferenceRecord> referenceRecords(StreamExecutionEnvironment env) {
-        WatermarkStrategy<ReferenceRecord> progress =
-                WatermarkStrategy.<ReferenceRecord>forMonotonousTimestamps().withIdleness(config.referenceIdleness);
+        WatermarkStrategy<ReferenceRecord> progress = WatermarkStrategy.forMonotonousTimestamps();
         return env.fromSource(
                         reference,
                         progress,

@@ -132,7 +132,7 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
                 apply(input.version);
                 return;
             case REFERENCE_WATERMARK:
-                referenceIdle = false;
+                // quiet or not is the reference signals' call alone: a watermark can follow their quiet signal
                 referenceWatermark = Math.max(referenceWatermark, input.referenceWatermark);
                 // a bounded reference source that ended was read to its end
                 referenceCaughtUp |= referenceWatermark == Long.MAX_VALUE;

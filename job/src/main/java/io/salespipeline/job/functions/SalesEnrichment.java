@@ -4,6 +4,7 @@ import io.salespipeline.job.records.DeadLetter;
 import io.salespipeline.job.records.EnrichmentInput;
 import io.salespipeline.job.records.ReferenceRecord;
 import io.salespipeline.job.records.SaleEvent;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -24,14 +25,20 @@ public final class SalesEnrichment {
     public record Joined(SingleOutputStreamOperator<SaleEvent> sales, DataStream<DeadLetter> deadLetters) {}
 
     /**
-     * @param reference the parsed catalog and directory, from a source of parallelism 1, whose watermark is their
-     *     publish time and which goes idle once it has read both topics to their end
+     * @param reference the parsed catalog and directory, from a source of parallelism 1 whose watermark is their
+     *     publish time
+     * @param ends where the reference topics end at each (re)start
+     * @param idleness how long the reference data must be silent, once read to its end, to count as quiet
      */
-    public static Joined join(DataStream<SaleEvent> gated, DataStream<ReferenceRecord> reference) {
+    public static Joined join(
+            DataStream<SaleEvent> gated,
+            DataStream<ReferenceRecord> reference,
+            ReferenceLogEnds ends,
+            Duration idleness) {
         TypeInformation<EnrichmentInput> inputType = TypeInformation.of(EnrichmentInput.class);
         // one sender, so every subtask of the join sees the versions in the same (publish) order
         SingleOutputStreamOperator<EnrichmentInput> signals = reference
-                .transform("Reference versions and progress", inputType, new ReferenceSignals())
+                .transform("Reference versions and progress", inputType, new ReferenceSignals(idleness, ends))
                 .uid(REFERENCE_SIGNALS_UID)
                 .setParallelism(1);
         SingleOutputStreamOperator<SaleEvent> joined = gated.map(EnrichmentInput::sale, inputType)

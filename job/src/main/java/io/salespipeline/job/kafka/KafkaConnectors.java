@@ -4,6 +4,7 @@ import io.salespipeline.contract.ReferenceField;
 import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.job.config.JobConfig;
+import io.salespipeline.job.functions.ReferenceLogEnds;
 import io.salespipeline.job.parse.ParserLimits;
 import io.salespipeline.job.parse.ReferenceParser;
 import io.salespipeline.job.parse.ReferenceRecordDeserializer;
@@ -11,6 +12,7 @@ import io.salespipeline.job.parse.SaleRecordDeserializer;
 import io.salespipeline.job.records.KafkaEnvelope;
 import io.salespipeline.job.records.ReferenceRecord;
 import io.salespipeline.job.records.SourceRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -82,6 +84,13 @@ public final class KafkaConnectors {
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("client.id.prefix", groupId)
                 .build();
+    }
+
+    /** Where the reference topics of {@link #referenceSource} end, asked on the task at each start. */
+    public static ReferenceLogEnds referenceEnds(JobConfig config) {
+        Properties admin = securityProperties(config);
+        admin.setProperty("bootstrap.servers", config.kafkaBootstrap);
+        return new KafkaReferenceEnds(admin, List.of(config.itemCatalogTopic, config.storeDirectoryTopic));
     }
 
     /** Where the source starts without state; offsets in a restored checkpoint or savepoint always win. */

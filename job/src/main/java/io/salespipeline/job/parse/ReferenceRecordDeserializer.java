@@ -49,18 +49,19 @@ public final class ReferenceRecordDeserializer implements KafkaRecordDeserializa
         ParseResult<ReferenceVersion> result = parser.parse(kind, record.key(), record.value());
         if (result.isValid()) {
             counters.parsed();
-            out.collect(ReferenceRecord.valid(result.value()));
+            out.collect(ReferenceRecord.valid(result.value()).at(record.topic(), record.partition(), record.offset()));
             return;
         }
         counters.rejected(result.reason());
         out.collect(ReferenceRecord.rejected(DeadLetter.of(
-                result.reason().code(),
-                result.detail(),
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                SaleRecordDeserializer.kafkaTimestamp(record),
-                record.value())));
+                        result.reason().code(),
+                        result.detail(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        SaleRecordDeserializer.kafkaTimestamp(record),
+                        record.value()))
+                .at(record.topic(), record.partition(), record.offset()));
     }
 
     @Override

@@ -12,6 +12,11 @@ public class ReferenceRecord {
 
     public ReferenceVersion version;
     public DeadLetter deadLetter;
+    /** Where in the reference topics it was read: how far the reference source has read (not part of the value). */
+    public String sourceTopic;
+
+    public int sourcePartition;
+    public long sourceOffset = -1;
 
     public ReferenceRecord() {}
 
@@ -25,6 +30,14 @@ public class ReferenceRecord {
         ReferenceRecord record = new ReferenceRecord();
         record.deadLetter = Objects.requireNonNull(deadLetter, "deadLetter");
         return record;
+    }
+
+    /** This record, read at {@code offset} of {@code topic}'s {@code partition}. */
+    public ReferenceRecord at(String topic, int partition, long offset) {
+        this.sourceTopic = topic;
+        this.sourcePartition = partition;
+        this.sourceOffset = offset;
+        return this;
     }
 
     public boolean isValid() {

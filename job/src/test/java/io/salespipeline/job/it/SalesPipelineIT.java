@@ -619,6 +619,7 @@ class SalesPipelineIT {
                 config,
                 KafkaConnectors.itemSalesSource(config),
                 KafkaConnectors.referenceSource(config),
+                KafkaConnectors.referenceEnds(config),
                 new FailingViewSinks(new CassandraViewSinks(config)),
                 KafkaConnectors.envelopeSink(config, config.dlqTopic, "dlq"),
                 KafkaConnectors.envelopeSink(config, config.lateTopic, "late"),
