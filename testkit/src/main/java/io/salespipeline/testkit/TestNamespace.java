@@ -23,7 +23,7 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
     private final String prefix;
     private final StackEndpoints endpoints;
     private final List<String> topics = new ArrayList<>();
-    private boolean keyspaceCreated;
+    private final List<String> keyspaces = new ArrayList<>();
 
     private TestNamespace(String prefix, StackEndpoints endpoints) {
         this.prefix = prefix;
@@ -72,19 +72,30 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
 
     /** The same with the columns of the enriched logic when {@code enriched}. */
     public String createViewsKeyspace(boolean enriched) {
+        return createViewsKeyspace(keyspace(), enriched);
+    }
+
+    /**
+     * A second keyspace of this class, {@code <keyspace>_enriched}, with the views schema of the enriched logic: its
+     * columns never reach the class's own keyspace, which other tests read as the plain logic's.
+     */
+    public String createEnrichedViewsKeyspace() {
+        return createViewsKeyspace(keyspace() + "_enriched", true);
+    }
+
+    private String createViewsKeyspace(String name, boolean enriched) {
         List<String> args =
-                new ArrayList<>(List.of("cql", "--contact", endpoints.cassandraContact(), "--keyspace", keyspace()));
+                new ArrayList<>(List.of("cql", "--contact", endpoints.cassandraContact(), "--keyspace", name));
         if (enriched) {
             args.add("--enriched");
         }
         StackScript.Result result =
                 new StackScript(endpoints.repoRoot()).run(Duration.ofMinutes(2), false, args.toArray(String[]::new));
         if (result.exitCode() != 0) {
-            throw new IllegalStateException(
-                    "applying the views schema to " + keyspace() + " failed:\n" + result.output());
+            throw new IllegalStateException("applying the views schema to " + name + " failed:\n" + result.output());
         }
-        keyspaceCreated = true;
-        return keyspace();
+        keyspaces.add(name);
+        return name;
     }
 
     public Admin admin() {
@@ -109,13 +120,13 @@ public final class TestNamespace implements ExtensionContext.Store.CloseableReso
                 System.err.println("could not delete test topics " + topics + ": " + e.getMessage());
             }
         }
-        if (keyspaceCreated) {
+        for (String keyspace : keyspaces) {
             try (CqlSession session = cqlSession()) {
                 session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-                                "DROP KEYSPACE IF EXISTS " + keyspace())
+                                "DROP KEYSPACE IF EXISTS " + keyspace)
                         .setTimeout(Duration.ofSeconds(60)));
             } catch (RuntimeException e) {
-                System.err.println("could not drop test keyspace " + keyspace() + ": " + e.getMessage());
+                System.err.println("could not drop test keyspace " + keyspace + ": " + e.getMessage());
             }
         }
     }

@@ -374,7 +374,9 @@ class ReplayIT {
         assertFinalWindowsMatchTheLog("sales_v3");
     }
 
-    /** Items 0-39 cost (n + 1) x 0.25 from before the log; item 1 costs 9.99 from this time on. */
+    /** Items 0-39 cost (n + 1) x 0.25 from a day before the log; item 1 costs 9.99 from this time on. */
+    private static final long LISTED_FROM_MS = BASE_MS - 86_400_000L;
+
     private static final long REPRICED_FROM_MS = BASE_MS + 200_000;
 
     private static BigDecimal unitPrice(int item, long timestampMs) {
@@ -386,12 +388,14 @@ class ReplayIT {
     private static void publishReferenceData() throws Exception {
         List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
         for (int item = 0; item < 40; item++) {
-            acks.add(sendReference(Topic.ITEM_CATALOG, "item-" + item, 0, unitPrice(item, 0), null));
+            acks.add(sendReference(
+                    Topic.ITEM_CATALOG, "item-" + item, LISTED_FROM_MS, unitPrice(item, LISTED_FROM_MS), null));
         }
         acks.add(sendReference(Topic.ITEM_CATALOG, "item-1", REPRICED_FROM_MS, unitPrice(1, REPRICED_FROM_MS), null));
         // Store 4 is not in the directory: its sales count under region unknown
         for (int store = 0; store < STORES - 1; store++) {
-            acks.add(sendReference(Topic.STORE_DIRECTORY, "Store " + store, 0, null, "Region " + store % 2));
+            acks.add(sendReference(
+                    Topic.STORE_DIRECTORY, "Store " + store, LISTED_FROM_MS, null, "Region " + store % 2));
         }
         for (java.util.concurrent.Future<?> ack : acks) {
             ack.get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -217,12 +217,11 @@ class ViewsReaderIT {
 
     @Test
     void aKeyspaceWithTheEnrichedLogicsColumnsIsReadWithRevenue(TestNamespace ns) {
-        // adds the columns to this class's keyspace: rows written without them read as null revenue
-        ns.createViewsKeyspace(true);
+        String enriched = ns.createEnrichedViewsKeyspace();
         try (CqlSession session = ns.cqlSession()) {
             insert(
                     session,
-                    "INSERT INTO " + keyspace + ".store_sales_per_minute (store_id, window_date, window_start, "
+                    "INSERT INTO " + enriched + ".store_sales_per_minute (store_id, window_date, window_start, "
                             + "window_end, units, events, final, revenue, unpriced_events) VALUES (?, ?, ?, ?, ?, ?, ?, "
                             + "?, ?)",
                     List.of(
@@ -236,7 +235,7 @@ class ViewsReaderIT {
                             new java.math.BigDecimal("14.850"),
                             1L));
         }
-        try (ViewsReader reader = ViewsReader.open(contact, keyspace)) {
+        try (ViewsReader reader = ViewsReader.open(contact, enriched)) {
             assertThat(reader.schema()).isEqualTo(io.salespipeline.contract.ViewSchema.ENRICHED);
             assertThat(reader.storeMinutes("Store E", DAY))
                     .containsExactly(new WindowRow(
@@ -248,8 +247,10 @@ class ViewsReaderIT {
                             true,
                             new java.math.BigDecimal("14.850"),
                             1L));
-            assertThat(reader.itemHours("Item One", DAY))
-                    .as("rows written before the columns existed")
+        }
+        try (ViewsReader plain = ViewsReader.open(contact, keyspace)) {
+            assertThat(plain.schema()).isEqualTo(io.salespipeline.contract.ViewSchema.PLAIN);
+            assertThat(plain.itemHours("Item One", DAY))
                     .allSatisfy(row -> assertThat(row.revenue()).isNull());
         }
     }
