@@ -29,9 +29,10 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * tell a slow first fetch from an empty topic, and a join that took the first for the second would price a replay's
  * first sales against a catalog it had not read. The highest offset read per partition is checkpointed, so a restore
  * whose reference data was read before the checkpoint is at the end at once. Should the records at a partition's end
- * never arrive (the newest, a tombstone, compacted away; transaction markers), quiet after at least one record read
- * since the (re)start counts as the end too. Each record read while quiet is signalled active first, so a sale
- * behind it waits again.
+ * never arrive (the newest, a tombstone, compacted away; transaction markers), a much longer silence after at least
+ * one record read since the (re)start ({@link #endGapSilenceMs}) counts as the end too: not the idleness itself, which
+ * a pause in the middle of the first read can exceed, and sales read meanwhile would overtake the rest of the catalog
+ * on its way to the join. Each record read while quiet is signalled active first, so a sale behind it waits again.
  *
  * <p>Its own output carries no watermark and is idle from the start: the join reads sales and reference data on one
  * input, and an idle channel takes no part in that input's watermark, so the join's event time is the sales' alone.
@@ -46,7 +47,11 @@ public class ReferenceSignals extends AbstractStreamOperator<EnrichmentInput>
     private static final ListStateDescriptor<Tuple2<String, Long>> READ_UP_TO =
             new ListStateDescriptor<>("reference-read-up-to", Types.TUPLE(Types.STRING, Types.LONG));
 
+    /** At least this long, and ten idleness intervals, before missing records at the end count as the end. */
+    static final Duration MIN_END_GAP_SILENCE = Duration.ofMinutes(1);
+
     private final long idlenessMs;
+    private final long endGapSilenceMs;
     private final ReferenceLogEnds logEnds;
 
     /** Per partition, the offset after the last record read. */
@@ -61,6 +66,7 @@ public class ReferenceSignals extends AbstractStreamOperator<EnrichmentInput>
 
     public ReferenceSignals(Duration idleness, ReferenceLogEnds logEnds) {
         this.idlenessMs = idleness.toMillis();
+        this.endGapSilenceMs = Math.max(10 * idlenessMs, MIN_END_GAP_SILENCE.toMillis());
         this.logEnds = logEnds;
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
@@ -119,7 +125,8 @@ public class ReferenceSignals extends AbstractStreamOperator<EnrichmentInput>
     }
 
     private void checkQuiet(long now) {
-        if (!quiet && now - lastRecordMs >= idlenessMs && (atTheEnd || readSinceStart)) {
+        long silentMs = now - lastRecordMs;
+        if (!quiet && silentMs >= idlenessMs && (atTheEnd || (readSinceStart && silentMs >= endGapSilenceMs))) {
             quiet = true;
             output.collect(new StreamRecord<>(EnrichmentInput.referenceIdle(true)));
         }

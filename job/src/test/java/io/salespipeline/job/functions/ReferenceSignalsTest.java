@@ -118,17 +118,27 @@ class ReferenceSignalsTest {
     }
 
     @Test
+    void aPauseInTheMiddleOfTheFirstReadIsNotTheEnd() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ReferenceRecord, EnrichmentInput> harness = open(5, null)) {
+            harness.processElement(version(0), Long.MIN_VALUE);
+            harness.processElement(version(1), Long.MIN_VALUE);
+            harness.setProcessingTime(5 * IDLENESS.toMillis());
+            assertThat(drain(harness))
+                    .as("sales read during the pause would overtake the rest of the catalog")
+                    .containsOnly(EnrichmentInput.Kind.REFERENCE_VERSION);
+        }
+    }
+
+    @Test
     void recordsMissingAtTheEndOfAPartitionDoNotHoldTheJoinForever() throws Exception {
         // the newest records compacted away (a tombstone past its retention) or transaction markers
         try (OneInputStreamOperatorTestHarness<ReferenceRecord, EnrichmentInput> harness = open(5, null)) {
             harness.processElement(version(0), Long.MIN_VALUE);
             harness.processElement(version(2), Long.MIN_VALUE);
-            harness.setProcessingTime(2 * IDLENESS.toMillis());
-            assertThat(drain(harness))
-                    .containsExactly(
-                            EnrichmentInput.Kind.REFERENCE_VERSION,
-                            EnrichmentInput.Kind.REFERENCE_VERSION,
-                            EnrichmentInput.Kind.REFERENCE_IDLE);
+            harness.setProcessingTime(ReferenceSignals.MIN_END_GAP_SILENCE.toMillis() - 1);
+            assertThat(drain(harness)).containsOnly(EnrichmentInput.Kind.REFERENCE_VERSION);
+            harness.setProcessingTime(ReferenceSignals.MIN_END_GAP_SILENCE.toMillis() + IDLENESS.toMillis());
+            assertThat(drain(harness)).containsExactly(EnrichmentInput.Kind.REFERENCE_IDLE);
         }
     }
 }

@@ -218,9 +218,7 @@ class WholeChainSchedulesTest {
                 assertOutputsMatchTheLog(
                         log,
                         enrichment ? reference : null,
-                        // after a savepoint restore the revenue of a few windows was seen to differ (under
-                        // investigation: -Dchain.seed=2385407725063 -Dchain.enrichment=true); checked without one
-                        referenceFirst && restores == 0 ? CatalogOracle.of(reference) : null,
+                        referenceFirst ? CatalogOracle.of(reference) : null,
                         outputs);
             } catch (AssertionError e) {
                 throw new AssertionError(
@@ -311,11 +309,8 @@ class WholeChainSchedulesTest {
         }
         Collections.shuffle(records, random);
         for (int i = random.nextInt(3); i > 0; i--) {
-            int offset = random.nextInt(records.size());
-            byte[] payload = ("not json " + offset).getBytes(StandardCharsets.UTF_8);
-            records.add(
-                    offset,
-                    ReferenceRecord.rejected(DeadLetter.of("NOT_JSON", "not JSON", CATALOG, 0, offset, 0L, payload)));
+            // its place in the log is known once every record is in
+            records.add(random.nextInt(records.size()), null);
         }
         List<ScheduledLog.Spell> spells = new ArrayList<>();
         if (random.nextBoolean()) {
@@ -323,6 +318,13 @@ class WholeChainSchedulesTest {
             spells.add(new ScheduledLog.Spell(from, from + REFERENCE_IDLENESS.toMillis() * (2 + random.nextInt(3))));
         }
         for (int offset = 0; offset < records.size(); offset++) {
+            if (records.get(offset) == null) {
+                byte[] payload = ("not json " + offset).getBytes(StandardCharsets.UTF_8);
+                records.set(
+                        offset,
+                        ReferenceRecord.rejected(
+                                DeadLetter.of("NOT_JSON", "not JSON", CATALOG, 0, offset, 0L, payload)));
+            }
             records.get(offset).at(CATALOG, 0, offset);
         }
         return new ScheduledLog<>(seed, List.of(records), new long[] {500 + random.nextInt(5_000)}, List.of(spells));

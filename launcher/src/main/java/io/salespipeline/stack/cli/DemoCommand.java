@@ -2,6 +2,7 @@ package io.salespipeline.stack.cli;
 
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.generate.Catalog;
@@ -15,6 +16,7 @@ import io.salespipeline.stack.replay.PipelineMonitor;
 import io.salespipeline.stack.replay.VersionOperations;
 import io.salespipeline.stack.views.ViewsReader;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,9 +64,17 @@ final class DemoCommand {
         this.err = err;
     }
 
-    /** What one refresh of the panel read: the job's figures and how many view rows the panel's stores have today. */
+    /**
+     * What one refresh of the panel read: the job's figures, how many view rows the panel's stores have today, and
+     * their revenue (null when the version runs the plain logic).
+     */
     private record Frame(
-            PipelineMonitor.Snapshot pipeline, long produced, int minuteWindows, int rankings, String screen) {}
+            PipelineMonitor.Snapshot pipeline,
+            long produced,
+            int minuteWindows,
+            int rankings,
+            BigDecimal revenue,
+            String screen) {}
 
     int run(List<String> argv) {
         Args args = Args.parse(
@@ -209,6 +219,11 @@ final class DemoCommand {
             failures.add("the views in " + deployment.keyspace() + " received no rows for "
                     + String.join(", ", Catalog.busiestStores(STORES_ON_PANEL)));
         }
+        if (last != null && last.revenue() != null && last.revenue().signum() == 0) {
+            failures.add("the views in " + deployment.keyspace() + " have the enriched logic's columns but no revenue "
+                    + "for " + String.join(", ", Catalog.busiestStores(STORES_ON_PANEL))
+                    + " (is the catalog on " + Topic.ITEM_CATALOG.defaultName() + "?)");
+        }
         if (down && !layout.runningProcesses().isEmpty()) {
             failures.add("processes of the stack are still running after down: "
                     + String.join(", ", layout.runningProcesses().keySet()));
@@ -219,13 +234,14 @@ final class DemoCommand {
         out.println(String.format(
                 Locale.ROOT,
                 "demo: ran %d s: job %s RUNNING, %,d events parsed (%,d rejected, %,d late); views: %d minute "
-                        + "windows, %d top-items rankings; " + "savepoint %s%s",
+                        + "windows%s, %d top-items rankings; " + "savepoint %s%s",
                 ran.toSeconds(),
                 deployment.jobId(),
                 last.pipeline().parsed(),
                 last.pipeline().rejected(),
                 last.pipeline().late(),
                 last.minuteWindows(),
+                last.revenue() == null ? "" : " (revenue " + last.revenue().toPlainString() + ")",
                 last.rankings(),
                 savepoint,
                 down ? "; stack down, no process left" : ""));
@@ -284,9 +300,15 @@ final class DemoCommand {
         lines.add("");
         lines.add("  units this minute (" + minute.toString().substring(11, 16) + " UTC, store_sales_per_minute):");
         int minuteWindows = 0;
+        BigDecimal revenue = views.schema() == ViewSchema.ENRICHED ? BigDecimal.ZERO : null;
         for (String store : stores) {
             List<ViewsReader.WindowRow> windows = views.storeMinutes(store, today);
             minuteWindows += windows.size();
+            for (ViewsReader.WindowRow window : windows) {
+                if (revenue != null && window.revenue() != null) {
+                    revenue = revenue.add(window.revenue());
+                }
+            }
             String value = windows.stream()
                     .filter(w -> w.windowStart().equals(minute))
                     .findFirst()
@@ -323,7 +345,7 @@ final class DemoCommand {
         lines.add("");
         lines.add("  Ctrl-C stops the generator and the job (with a savepoint); query the views with ./views, "
                 + "status with ./replay status");
-        return new Frame(s, produced, minuteWindows, rankings, String.join("\n", lines));
+        return new Frame(s, produced, minuteWindows, rankings, revenue, String.join("\n", lines));
     }
 
     /** The panel as one plain line, for a log or a pipe. */
@@ -332,7 +354,7 @@ final class DemoCommand {
         return String.format(
                 Locale.ROOT,
                 "demo %s job %s | produced %,d | parsed %,d | rejected %,d | late %,d | lag %,d | checkpoints "
-                        + "%,d%s | minute windows %d | rankings %d",
+                        + "%,d%s | minute windows %d | rankings %d%s",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 s.state(),
                 f.produced(),
@@ -343,7 +365,8 @@ final class DemoCommand {
                 s.checkpoints(),
                 s.secondsSinceCheckpoint() < 0 ? "" : " (last " + s.secondsSinceCheckpoint() + " s ago)",
                 f.minuteWindows(),
-                f.rankings());
+                f.rankings(),
+                f.revenue() == null ? "" : " | revenue " + f.revenue().toPlainString());
     }
 
     /**
