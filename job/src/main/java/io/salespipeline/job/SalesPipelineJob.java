@@ -197,6 +197,9 @@ public final class SalesPipelineJob {
             configure(env, config);
             withKafkaAndCassandra(config).build(env);
             ViewKeyspaceCheck.requireWritable(config);
+            if (config.enrichment) {
+                KafkaConnectors.requireReferenceTopics(config);
+            }
         } catch (ConfigException e) {
             if (!submittedFromTheCommandLine()) {
                 // main() of a REST submission (the web UI, ./replay) runs inside the JobManager,

@@ -201,7 +201,8 @@ class SecureStackIT {
         StackScript.Result wrongKafka = timedWrongKafka.result();
         assertThat(wrongKafka.exitCode()).as(wrongKafka.output()).isEqualTo(1);
         assertThat(last(wrongKafka.errors()))
-                .startsWith("stack: sending to topic item_sales failed: Kafka at " + KAFKA
+                // the reference data goes first
+                .startsWith("stack: sending to topic item_catalog failed: Kafka at " + KAFKA
                         + ": authentication failed (Authentication failed: Invalid username or password)");
         assertThat(timedWrongKafka.took()).isLessThan(Duration.ofSeconds(60));
 

@@ -1,5 +1,6 @@
 package io.salespipeline.job.kafka;
 
+import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.ReferenceField;
 import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
@@ -91,6 +92,33 @@ public final class KafkaConnectors {
         Properties admin = securityProperties(config);
         admin.setProperty("bootstrap.servers", config.kafkaBootstrap);
         return new KafkaReferenceEnds(admin, List.of(config.itemCatalogTopic, config.storeDirectoryTopic));
+    }
+
+    /**
+     * Asked once at submission when {@code --enrichment} is on: missing reference topics would otherwise fail the
+     * reference signals on every restart, a restart loop that only the exception history explains.
+     *
+     * @throws io.salespipeline.job.config.ConfigException with a one-line reason when Kafka cannot say where they end
+     */
+    public static void requireReferenceTopics(JobConfig config) {
+        try {
+            referenceEnds(config).endOffsets();
+        } catch (IllegalStateException e) {
+            throw new io.salespipeline.job.config.ConfigException("--enrichment reads the topics "
+                    + config.itemCatalogTopic + " and " + config.storeDirectoryTopic + ", which Kafka at "
+                    + config.kafkaBootstrap + " cannot tell the end of (" + rootMessage(e)
+                    + "): create them (./stack up does) or name them with --"
+                    + JobSetting.KAFKA_ITEM_CATALOG_TOPIC.key()
+                    + " and --" + JobSetting.KAFKA_STORE_DIRECTORY_TOPIC.key());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage()).replaceAll("\\s+", " ").trim();
     }
 
     /** Where the source starts without state; offsets in a restored checkpoint or savepoint always win. */

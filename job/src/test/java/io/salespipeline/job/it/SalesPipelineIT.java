@@ -1,6 +1,7 @@
 package io.salespipeline.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -250,6 +251,30 @@ class SalesPipelineIT {
         } finally {
             cancel(run.client);
         }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void enrichmentWithoutItsReferenceTopicsIsRefusedAtSubmissionWithOneLine() {
+        String catalog = ns.topic("no_such_catalog");
+        JobConfig config = JobConfig.fromArgs(
+                new String[] {
+                    "--kafka.bootstrap",
+                    ns.endpoints().kafkaBootstrap(),
+                    "--enrichment",
+                    "true",
+                    "--kafka.item-catalog-topic",
+                    catalog,
+                    "--kafka.store-directory-topic",
+                    ns.topic("no_such_directory")
+                },
+                Map.of());
+        assertThatThrownBy(() -> KafkaConnectors.requireReferenceTopics(config))
+                .isInstanceOf(io.salespipeline.job.config.ConfigException.class)
+                .hasMessageStartingWith("--enrichment reads the topics " + catalog + " and ")
+                .hasMessageContaining("cannot tell the end of (")
+                .hasMessageEndingWith("--kafka.item-catalog-topic and --kafka.store-directory-topic")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     /**

@@ -184,16 +184,14 @@ public final class EventPublisher {
             }
         } catch (ExecutionException e) {
             producer.close(CLOSE_TIMEOUT);
-            throw new StackException("sending the reference data to " + bootstrap + " failed: " + oneLine(e.getCause())
-                    + " (do the topics " + options.reference().itemCatalog() + " and "
-                    + options.reference().storeDirectory() + " exist? ./stack up creates them)");
+            throw referenceFailure(options, bootstrap, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             producer.close(CLOSE_TIMEOUT);
             throw new StackException("interrupted while sending the reference data");
         } catch (KafkaException e) {
             producer.close(CLOSE_TIMEOUT);
-            throw new StackException("sending the reference data to " + bootstrap + " failed: " + oneLine(e));
+            throw referenceFailure(options, bootstrap, e);
         }
         status.finish(String.format(
                 Locale.ROOT,
@@ -202,6 +200,19 @@ public final class EventPublisher {
                 options.reference().itemCatalog(),
                 perTopic.getOrDefault(Topic.STORE_DIRECTORY, 0),
                 options.reference().storeDirectory()));
+    }
+
+    /** A refused login reads as for the events; anything else names both reference topics. */
+    private static StackException referenceFailure(GenerateOptions options, String bootstrap, Throwable failure) {
+        String topic = options.reference().itemCatalog();
+        java.util.Optional<Throwable> refused = AuthFailures.kafka(failure);
+        if (refused.isPresent()) {
+            return new StackException(
+                    "sending to topic " + topic + " failed: " + AuthFailures.kafkaMessage(bootstrap, refused.get()));
+        }
+        return new StackException("sending the reference data to " + bootstrap + " failed: " + oneLine(failure)
+                + " (do the topics " + topic + " and " + options.reference().storeDirectory()
+                + " exist? ./stack up creates them)");
     }
 
     /**

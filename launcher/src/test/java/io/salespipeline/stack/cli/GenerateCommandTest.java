@@ -160,7 +160,8 @@ class GenerateCommandTest {
         assertThatThrownBy(() -> run("--count", "5"))
                 .isInstanceOfSatisfying(
                         StackException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
-                .hasMessage("sending the reference data to 127.0.0.1:19092 failed: producer is closed");
+                .hasMessage("sending the reference data to 127.0.0.1:19092 failed: producer is closed (do the topics "
+                        + "item_catalog and store_directory exist? ./stack up creates them)");
     }
 
     @Test
