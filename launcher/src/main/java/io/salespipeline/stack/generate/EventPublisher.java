@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,6 +40,8 @@ public final class EventPublisher {
     private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
     /** Only reached after a failure: on success, everything was flushed before closing. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Duration REFERENCE_ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final StatusLine status;
     private final InputStream stdin;
@@ -170,18 +170,18 @@ public final class EventPublisher {
      */
     private void sendReferenceData(Producer<byte[], byte[]> producer, GenerateOptions options, String bootstrap) {
         List<ReferenceData.Record> records = ReferenceData.of(options.events(), options.eventTimeSpan());
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
         Map<Topic, Integer> perTopic = new TreeMap<>();
         try {
+            // one at a time, each acknowledged: a few hundred records, and a refused login stops the first
             for (ReferenceData.Record record : records) {
-                acks.add(producer.send(
-                        new ProducerRecord<>(options.reference().of(record.topic()), record.key(), record.value())));
+                producer.send(new ProducerRecord<>(
+                                options.reference().of(record.topic()), record.key(), record.value()))
+                        .get(REFERENCE_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 perTopic.merge(record.topic(), 1, Integer::sum);
             }
-            producer.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get();
-            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            producer.close(CLOSE_TIMEOUT);
+            throw referenceFailure(options, bootstrap, e);
         } catch (ExecutionException e) {
             producer.close(CLOSE_TIMEOUT);
             throw referenceFailure(options, bootstrap, e.getCause());
