@@ -1,7 +1,5 @@
 package io.salespipeline.contract;
 
-import java.util.stream.Collectors;
-
 /**
  * The reads of the views that {@code ./views} (and the demo's panel) serve, one per read pattern,
  * each a single-partition query of its table's key; bind values in the order of the bind markers.
@@ -32,19 +30,17 @@ public final class ViewQueries {
      * the columns {@code schema} adds.
      */
     public static String storeMinutes(String keyspace, ViewSchema schema) {
-        return "SELECT store_id, window_start, window_end, units, events, final" + added(schema) + " FROM " + keyspace
+        return "SELECT store_id, window_start, window_end, units, events, final" + schema.addedWindowColumnList()
+                + " FROM " + keyspace
                 + "." + ViewTable.STORE_SALES_PER_MINUTE.table()
                 + " WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?";
     }
 
     /** An item's hour windows of a day ({@code item_name, window_date}), with the columns {@code schema} adds. */
     public static String itemHours(String keyspace, ViewSchema schema) {
-        return "SELECT item_name, window_start, window_end, units, events, final" + added(schema) + " FROM " + keyspace
-                + "." + ViewTable.ITEM_SALES_PER_HOUR.table() + " WHERE item_name = ? AND window_date = ?";
-    }
-
-    private static String added(ViewSchema schema) {
-        return schema.addedWindowColumns().stream().map(c -> ", " + c).collect(Collectors.joining());
+        return "SELECT item_name, window_start, window_end, units, events, final" + schema.addedWindowColumnList()
+                + " FROM " + keyspace + "." + ViewTable.ITEM_SALES_PER_HOUR.table()
+                + " WHERE item_name = ? AND window_date = ?";
     }
 
     /** A store's rankings from one hour to before another ({@code store_id, window_date, from, to}). */

@@ -1,6 +1,7 @@
 package io.salespipeline.contract;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The view schema a version's logic writes, as files of {@code cql/}: every version has the
@@ -19,6 +20,11 @@ public enum ViewSchema {
     /** The window columns this schema adds to the plain ones, in order. */
     public List<String> addedWindowColumns() {
         return this == ENRICHED ? ENRICHED_WINDOW_COLUMNS : List.of();
+    }
+
+    /** {@link #addedWindowColumns} as they follow a CQL column list: {@code ", revenue, unpriced_events"} or empty. */
+    String addedWindowColumnList() {
+        return addedWindowColumns().stream().map(c -> ", " + c).collect(Collectors.joining());
     }
 
     /** Whether the {@code cql/} file named {@code fileName} belongs to this schema. */

@@ -1,7 +1,6 @@
 package io.salespipeline.contract;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The prepared upsert of each view (its bind values, in order, are the row the job writes: the
@@ -36,11 +35,11 @@ public final class ViewStatements {
 
     /** The enriched schema's columns follow {@code final}, so a window row's first fields are the same in both. */
     private static String windowUpsert(String keyspace, String table, String keyColumn, ViewSchema schema) {
-        List<String> added = schema.addedWindowColumns();
         return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn
-                + ", window_date, window_start, window_end, units, events, final"
-                + added.stream().map(c -> ", " + c).collect(Collectors.joining()) + ") VALUES (?, ?, ?, ?, ?, ?, ?"
-                + ", ?".repeat(added.size()) + ") USING TIMESTAMP ?";
+                + ", window_date, window_start, window_end, units, events, final" + schema.addedWindowColumnList()
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+                + ", ?".repeat(schema.addedWindowColumns().size())
+                + ") USING TIMESTAMP ?";
     }
 
     public static String topItemsPerStoreHour(String keyspace) {

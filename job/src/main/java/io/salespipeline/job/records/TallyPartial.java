@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Units, events and (for sales joined with the catalog) revenue of one key's sales in one tumbling window, summed on one subtask before the
- * shuffle, so that a window operator receives one partial per key and flush instead of one record
- * per event. The key is the store, the item, or both: the field not in the key is {@code null}.
+ * Units, events and (for sales joined with the catalog) revenue of one key's sales in one tumbling
+ * window, summed on one subtask before the shuffle, so that a window operator receives one partial
+ * per key and flush instead of one record per event. The key is the store, the item, or both: the
+ * field not in the key is {@code null}.
  *
  * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
  */

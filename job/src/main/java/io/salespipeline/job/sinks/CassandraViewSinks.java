@@ -47,6 +47,7 @@ public final class CassandraViewSinks implements ViewSinks {
     }
 
     private final JobConfig config;
+    private final ViewSchema schema;
     private final RowSinks rowSinks;
 
     public CassandraViewSinks(JobConfig config) {
@@ -55,6 +56,7 @@ public final class CassandraViewSinks implements ViewSinks {
 
     public CassandraViewSinks(JobConfig config, RowSinks rowSinks) {
         this.config = config;
+        this.schema = ViewSchema.of(config.enrichment);
         this.rowSinks = rowSinks;
     }
 
@@ -87,26 +89,19 @@ public final class CassandraViewSinks implements ViewSinks {
     @Override
     public void storeSalesPerMinute(DataStream<WindowAggregate> windows) {
         writeWindows(
-                windows,
-                ViewTable.STORE_SALES_PER_MINUTE,
-                ViewStatements.storeSalesPerMinute(config.keyspace, schema()));
+                windows, ViewTable.STORE_SALES_PER_MINUTE, ViewStatements.storeSalesPerMinute(config.keyspace, schema));
     }
 
     @Override
     public void itemSalesPerHour(DataStream<WindowAggregate> windows) {
-        writeWindows(
-                windows, ViewTable.ITEM_SALES_PER_HOUR, ViewStatements.itemSalesPerHour(config.keyspace, schema()));
-    }
-
-    private ViewSchema schema() {
-        return ViewSchema.of(config.enrichment);
+        writeWindows(windows, ViewTable.ITEM_SALES_PER_HOUR, ViewStatements.itemSalesPerHour(config.keyspace, schema));
     }
 
     private void writeWindows(DataStream<WindowAggregate> windows, ViewTable view, String upsert) {
         write(
                 windows,
-                new ViewRows.Window(view.table(), schema()),
-                ViewRows.Window.rowType(schema()),
+                new ViewRows.Window(view.table(), schema),
+                ViewRows.Window.rowType(schema),
                 upsert,
                 view.table(),
                 FIRST_TWO,

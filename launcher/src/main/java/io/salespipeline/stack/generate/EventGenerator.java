@@ -37,7 +37,13 @@ public final class EventGenerator implements Iterator<Message> {
      * @param lateRatio the chance that a well-formed event is late
      */
     public record Settings(
-            long seed, int stores, int items, double badRatio, double lateRatio, long startTimeMs, double rate) {}
+            long seed, int stores, int items, double badRatio, double lateRatio, long startTimeMs, double rate) {
+
+        /** Events per second of event time the generator runs at. */
+        double eventTimeRate() {
+            return rate > 0 ? rate : NOMINAL_RATE;
+        }
+    }
 
     /** The ways a message is malformed; each is a mistake real producers make. */
     enum Fault {
@@ -82,7 +88,7 @@ public final class EventGenerator implements Iterator<Message> {
         this.settings = settings;
         this.catalog = new Catalog(settings.stores(), settings.items());
         this.random = new Random(settings.seed());
-        this.meanStepNanos = 1e9 / (settings.rate() > 0 ? settings.rate() : NOMINAL_RATE);
+        this.meanStepNanos = 1e9 / settings.eventTimeRate();
     }
 
     @Override

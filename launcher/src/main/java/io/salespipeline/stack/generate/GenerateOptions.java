@@ -191,8 +191,7 @@ public record GenerateOptions(
 
     /** The event time the generated events cover: one event per 1/R s of event time (see {@link EventGenerator}). */
     Duration eventTimeSpan() {
-        double perSecond = events.rate() > 0 ? events.rate() : EventGenerator.NOMINAL_RATE;
-        return Duration.ofMillis((long) Math.ceil(limit * 1000 / perSecond));
+        return Duration.ofMillis((long) Math.ceil(limit * 1000 / events.eventTimeRate()));
     }
 
     /**
