@@ -37,6 +37,7 @@ public enum JobSetting {
     WINDOW_STORE("window.store"),
     WINDOW_ITEM("window.item"),
     WINDOW_TOP_ITEMS("window.top-items"),
+    WINDOW_REGION("window.region"),
     WINDOW_LOCAL_FLUSH("window.local-flush"),
     WINDOW_LOCAL_MAX_KEYS("window.local-max-keys"),
     TOP_N("top.n"),

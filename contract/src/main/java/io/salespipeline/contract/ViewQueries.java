@@ -43,10 +43,20 @@ public final class ViewQueries {
                 + " WHERE item_name = ? AND window_date = ?";
     }
 
-    /** A store's rankings from one hour to before another ({@code store_id, window_date, from, to}). */
-    public static String topItems(String keyspace) {
-        return "SELECT store_id, window_start, rank, item_name, units, final FROM " + keyspace + "."
-                + ViewTable.TOP_ITEMS_PER_STORE_HOUR.table()
+    /** A region's hour windows of a day ({@code region, window_date}); only versions of the enriched logic have them. */
+    public static String regionHours(String keyspace) {
+        return "SELECT region, window_start, window_end, units, events, final"
+                + ViewSchema.ENRICHED.addedWindowColumnList() + " FROM " + keyspace + "."
+                + ViewTable.REGION_SALES_PER_HOUR.table() + " WHERE region = ? AND window_date = ?";
+    }
+
+    /**
+     * A store's rankings from one hour to before another ({@code store_id, window_date, from, to}), with the columns
+     * {@code schema} adds.
+     */
+    public static String topItems(String keyspace, ViewSchema schema) {
+        return "SELECT store_id, window_start, rank, item_name, units, final" + schema.addedRankColumnList() + " FROM "
+                + keyspace + "." + ViewTable.TOP_ITEMS_PER_STORE_HOUR.table()
                 + " WHERE store_id = ? AND window_date = ? AND window_start >= ? AND window_start < ?";
     }
 }

@@ -1,5 +1,6 @@
 package io.salespipeline.contract;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -24,7 +25,29 @@ public enum ViewSchema {
 
     /** {@link #addedWindowColumns} as they follow a CQL column list: {@code ", revenue, unpriced_events"} or empty. */
     String addedWindowColumnList() {
-        return addedWindowColumns().stream().map(c -> ", " + c).collect(Collectors.joining());
+        return columnList(addedWindowColumns());
+    }
+
+    /** What the enriched logic adds to a ranking row of top_items_per_store_hour, in order. */
+    public static final List<String> ENRICHED_RANK_COLUMNS = List.of("category", "revenue");
+
+    /** The ranking columns this schema adds to the plain ones, in order. */
+    public List<String> addedRankColumns() {
+        return this == ENRICHED ? ENRICHED_RANK_COLUMNS : List.of();
+    }
+
+    /** {@link #addedRankColumns} as they follow a CQL column list: {@code ", category, revenue"} or empty. */
+    String addedRankColumnList() {
+        return columnList(addedRankColumns());
+    }
+
+    private static String columnList(List<String> columns) {
+        return columns.stream().map(c -> ", " + c).collect(Collectors.joining());
+    }
+
+    /** The views a version of this schema has, in the order of {@link ViewTable}. */
+    public List<ViewTable> tables() {
+        return Arrays.stream(ViewTable.values()).filter(v -> v.in(this)).toList();
     }
 
     /** Whether the {@code cql/} file named {@code fileName} belongs to this schema. */

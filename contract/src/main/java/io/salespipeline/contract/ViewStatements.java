@@ -33,6 +33,11 @@ public final class ViewStatements {
         return windowUpsert(keyspace, ViewTable.ITEM_SALES_PER_HOUR.table(), "item_name", schema);
     }
 
+    /** Only in versions of the enriched logic: its rows always have the enriched window columns. */
+    public static String regionSalesPerHour(String keyspace) {
+        return windowUpsert(keyspace, ViewTable.REGION_SALES_PER_HOUR.table(), "region", ViewSchema.ENRICHED);
+    }
+
     /** The enriched schema's columns follow {@code final}, so a window row's first fields are the same in both. */
     private static String windowUpsert(String keyspace, String table, String keyColumn, ViewSchema schema) {
         return "INSERT INTO " + keyspace + "." + table + " (" + keyColumn
@@ -42,20 +47,30 @@ public final class ViewStatements {
                 + ") USING TIMESTAMP ?";
     }
 
-    public static String topItemsPerStoreHour(String keyspace) {
+    /** The enriched schema's columns follow {@code final}, as in the window rows. */
+    public static String topItemsPerStoreHour(String keyspace, ViewSchema schema) {
         return "INSERT INTO " + keyspace
                 + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, "
-                + "final) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+                + "final" + schema.addedRankColumnList() + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+                + ", ?".repeat(schema.addedRankColumns().size()) + ") USING TIMESTAMP ?";
     }
 
-    /** Every view's upsert for a version of {@code schema}, in the order of {@link ViewTable}. */
+    /** Every view's upsert for a version of {@code schema}, in the order of {@link ViewSchema#tables}. */
     public static List<String> upserts(String keyspace, ViewSchema schema) {
-        return List.of(
-                itemSales(keyspace),
-                salesByStoreDay(keyspace),
-                storeSalesPerMinute(keyspace, schema),
-                itemSalesPerHour(keyspace, schema),
-                topItemsPerStoreHour(keyspace));
+        return schema.tables().stream()
+                .map(view -> upsert(keyspace, schema, view))
+                .toList();
+    }
+
+    private static String upsert(String keyspace, ViewSchema schema, ViewTable view) {
+        return switch (view) {
+            case ITEM_SALES -> itemSales(keyspace);
+            case SALES_BY_STORE_DAY -> salesByStoreDay(keyspace);
+            case STORE_SALES_PER_MINUTE -> storeSalesPerMinute(keyspace, schema);
+            case ITEM_SALES_PER_HOUR -> itemSalesPerHour(keyspace, schema);
+            case TOP_ITEMS_PER_STORE_HOUR -> topItemsPerStoreHour(keyspace, schema);
+            case REGION_SALES_PER_HOUR -> regionSalesPerHour(keyspace);
+        };
     }
 
     /** Digits of the widest partition number and offset: fixed widths make text order the log order. */

@@ -128,16 +128,25 @@ public final class SalesPipelineJob {
         SingleOutputStreamOperator<TopItemsRank> topItems =
                 SalesAggregations.topItems(onTime, window(config.topItemsWindow, local), config.topN);
         views.topItemsPerStoreHour(topItems);
+        DataStream<LatePartial> closedWindows = SalesAggregations.latePartials(
+                        storeSales, ViewTable.STORE_SALES_PER_MINUTE, config.storeWindow)
+                .union(
+                        SalesAggregations.latePartials(itemSales, ViewTable.ITEM_SALES_PER_HOUR, config.itemWindow),
+                        SalesAggregations.latePartials(
+                                topItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow));
+        if (config.enrichment) {
+            SingleOutputStreamOperator<WindowAggregate> regionSales =
+                    SalesAggregations.regionSales(onTime, window(config.regionWindow, local));
+            views.regionSalesPerHour(regionSales);
+            closedWindows = closedWindows.union(
+                    SalesAggregations.latePartials(regionSales, ViewTable.REGION_SALES_PER_HOUR, config.regionWindow));
+        }
 
         gated.getSideOutput(LatenessGate.LATE_EVENTS)
                 .sinkTo(lateEvents)
                 .uid(LATE_EVENT_SINK_UID)
                 .name("Kafka " + config.lateTopic);
-        SalesAggregations.latePartials(storeSales, ViewTable.STORE_SALES_PER_MINUTE, config.storeWindow)
-                .union(
-                        SalesAggregations.latePartials(itemSales, ViewTable.ITEM_SALES_PER_HOUR, config.itemWindow),
-                        SalesAggregations.latePartials(
-                                topItems, ViewTable.TOP_ITEMS_PER_STORE_HOUR, config.topItemsWindow))
+        closedWindows
                 .sinkTo(latePartials)
                 .uid(LATE_PARTIAL_SINK_UID)
                 .name("Kafka " + config.lateTopic + " (closed windows)")

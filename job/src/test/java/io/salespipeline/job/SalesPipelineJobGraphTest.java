@@ -52,13 +52,21 @@ class SalesPipelineJobGraphTest {
                         .as("one reader: every subtask sees the versions in publish order")
                         .isEqualTo(1));
         assertThat(taskContaining(tasks, "Enrich sales"))
-                .contains("Pre-aggregate store sales", "Pre-aggregate item sales", "Pre-aggregate top items");
+                .contains(
+                        "Pre-aggregate store sales",
+                        "Pre-aggregate item sales",
+                        "Pre-aggregate top items",
+                        "Pre-aggregate region sales");
         assertThat(taskContaining(tasks, "Source: Kafka " + config.topic))
                 .contains("Lateness gate", "Sales to the enrichment join", "Kafka " + config.lateTopic)
                 .doesNotContain("Pre-aggregate");
         // the dead letters of both sources, in a task of their own
         assertThat(taskContaining(tasks, "Kafka " + config.dlqTopic)).doesNotContain("Source");
-        assertThat(tasks).hasSize(10);
+        assertThat(taskContaining(tasks, "Region sales per window"))
+                .contains("Cassandra sales_v1.region_sales_per_hour");
+        // the sales source, the reference source, the join, four windows, two event views, the late and the dead
+        // letters
+        assertThat(tasks).hasSize(11);
     }
 
     private static List<String> tasksOf(JobConfig config) {

@@ -442,6 +442,14 @@ class ReplayIT {
             }
         }
         BigDecimal expectedRevenue = expected;
+        Map<String, Long> expectedRegionUnits = new java.util.TreeMap<>();
+        for (int i = 0; i < total; i++) {
+            if (!LATE.containsKey(i)) {
+                int store = i % STORES;
+                expectedRegionUnits.merge(
+                        store == STORES - 1 ? "unknown" : "Region " + store % 2, (long) (i % 9 + 1), Long::sum);
+            }
+        }
         Await.until(Duration.ofMinutes(2), "version 4's revenue to be the log's, " + expectedRevenue, () -> {
             BigDecimal revenue = BigDecimal.ZERO;
             try (CqlSession cql = cql()) {
@@ -451,6 +459,16 @@ class ReplayIT {
             }
             return revenue.compareTo(expectedRevenue) == 0;
         });
+        Await.until(
+                Duration.ofMinutes(2), "version 4's units per region to be the log's, " + expectedRegionUnits, () -> {
+                    Map<String, Long> regionUnits = new java.util.TreeMap<>();
+                    try (CqlSession cql = cql()) {
+                        for (Row r : cql.execute("SELECT region, units FROM sales_v4.region_sales_per_hour")) {
+                            regionUnits.merge(r.getString(0), r.getLong(1), Long::sum);
+                        }
+                    }
+                    return regionUnits.equals(expectedRegionUnits);
+                });
         try (CqlSession cql = cql()) {
             long unpriced = 0;
             for (Row r : cql.execute("SELECT unpriced_events FROM sales_v4.item_sales_per_hour")) {
@@ -470,7 +488,8 @@ class ReplayIT {
                 .contains("the views agree")
                 .containsPattern(
                         "store_sales_per_minute\\s+[1-9][\\d,]* rows compared, +[1-9][\\d,]* equal, +0 differ; "
-                                + "columns only in v4: \\[revenue, unpriced_events]");
+                                + "columns only in v4: \\[revenue, unpriced_events]")
+                .contains("views only in v4: [region_sales_per_hour]");
 
         StackScript.Result toEnriched = replay("switch", "--version", "4");
         assertThat(toEnriched.exitCode()).as(toEnriched.output()).isZero();
@@ -480,6 +499,14 @@ class ReplayIT {
                 stack.run(LONG, true, env, "views", "store-minutes", "--store", "Store 1", "--day", day, "--json");
         assertThat(views.exitCode()).as(views.output()).isZero();
         assertThat(views.output()).contains("\"keyspace\":\"sales_v4\"").contains("\"revenue\":");
+        StackScript.Result regions =
+                stack.run(LONG, true, env, "views", "region-hours", "--region", "Region 1", "--day", day, "--json");
+        assertThat(regions.exitCode()).as(regions.output()).isZero();
+        assertThat(regions.output()).contains("\"region\":\"Region 1\"").contains("\"revenue\":");
+        StackScript.Result ranks =
+                stack.run(LONG, true, env, "views", "top-items", "--store", "Store 1", "--day", day, "--json");
+        assertThat(ranks.exitCode()).as(ranks.output()).isZero();
+        assertThat(ranks.output()).contains("\"category\":\"Things\"");
 
         StackScript.Result back = replay("switch", "--version", "3");
         assertThat(back.exitCode()).as(back.output()).isZero();

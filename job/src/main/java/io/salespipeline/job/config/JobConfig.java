@@ -111,6 +111,7 @@ public final class JobConfig implements Serializable {
             new Option(WINDOW_STORE.key(), "1min", "window size of store_sales_per_minute"),
             new Option(WINDOW_ITEM.key(), "1h", "window size of item_sales_per_hour"),
             new Option(WINDOW_TOP_ITEMS.key(), "1h", "window size of top_items_per_store_hour"),
+            new Option(WINDOW_REGION.key(), "1h", "window size of region_sales_per_hour (with --enrichment)"),
             new Option(
                     WINDOW_LOCAL_FLUSH.key(),
                     "1s",
@@ -176,6 +177,7 @@ public final class JobConfig implements Serializable {
     public final Duration storeWindow;
     public final Duration itemWindow;
     public final Duration topItemsWindow;
+    public final Duration regionWindow;
     public final Duration localFlush;
     public final int localMaxKeys;
     public final int topN;
@@ -227,6 +229,7 @@ public final class JobConfig implements Serializable {
         this.storeWindow = r.duration(WINDOW_STORE.key(), true);
         this.itemWindow = r.duration(WINDOW_ITEM.key(), true);
         this.topItemsWindow = r.duration(WINDOW_TOP_ITEMS.key(), true);
+        this.regionWindow = r.duration(WINDOW_REGION.key(), true);
         this.localFlush = r.duration(WINDOW_LOCAL_FLUSH.key(), true);
         this.localMaxKeys = r.positiveInt(WINDOW_LOCAL_MAX_KEYS.key());
         this.topN = r.positiveInt(TOP_N.key());
@@ -343,6 +346,7 @@ public final class JobConfig implements Serializable {
         shown.put(WINDOW_STORE.key(), storeWindow.toString());
         shown.put(WINDOW_ITEM.key(), itemWindow.toString());
         shown.put(WINDOW_TOP_ITEMS.key(), topItemsWindow.toString());
+        shown.put(WINDOW_REGION.key(), regionWindow.toString());
         shown.put(WINDOW_LOCAL_FLUSH.key(), localFlush.toString());
         shown.put(WINDOW_LOCAL_MAX_KEYS.key(), Integer.toString(localMaxKeys));
         shown.put(TOP_N.key(), Integer.toString(topN));

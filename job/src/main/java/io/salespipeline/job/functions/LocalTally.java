@@ -32,18 +32,48 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
 
     private static final long serialVersionUID = 1L;
 
-    /** What a partial's key is made of; the field outside the key stays {@code null}. */
+    /** What a partial's key is made of. */
     public enum Key {
         STORE,
         ITEM,
-        STORE_AND_ITEM;
+        /** A store's window, summed per item. */
+        STORE_AND_ITEM,
+        /** Only behind the enrichment join, which gives every sale a region. */
+        REGION;
 
-        String storeId(SaleEvent event) {
-            return this == ITEM ? null : event.storeId;
+        /** The key of an event's window: its store, item name or region. */
+        String windowKey(SaleEvent event) {
+            return switch (this) {
+                case STORE, STORE_AND_ITEM -> event.storeId;
+                case ITEM -> event.itemName;
+                case REGION -> event.region;
+            };
         }
 
+        /** The same, of a partial. */
+        public String windowKey(TallyPartial partial) {
+            return switch (this) {
+                case STORE, STORE_AND_ITEM -> partial.storeId;
+                case ITEM -> partial.itemName;
+                case REGION -> partial.region;
+            };
+        }
+
+        /** The item a window sums apart ({@link #STORE_AND_ITEM}), null for the others. */
         String itemName(SaleEvent event) {
-            return this == STORE ? null : event.itemName;
+            return this == STORE_AND_ITEM ? event.itemName : null;
+        }
+
+        /**
+         * An empty partial of the window keyed by {@code windowKey}, for the sales of {@code itemName} when the window
+         * sums items apart: its key in the partial's fields, the others null.
+         */
+        TallyPartial emptyPartial(String windowKey, String itemName, long windowStartMs) {
+            return new TallyPartial(
+                    this == STORE || this == STORE_AND_ITEM ? windowKey : null,
+                    this == ITEM ? windowKey : this == STORE_AND_ITEM ? itemName : null,
+                    this == REGION ? windowKey : null,
+                    windowStartMs);
         }
     }
 
@@ -63,17 +93,17 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
      * were a fifth of the source thread's samples in a profile of a replay.
      */
     private static final class OpenKey {
-        final String storeId;
+        final String windowKey;
         final String itemName;
         final long windowStartMs;
         private final int hash;
 
-        OpenKey(String storeId, String itemName, long windowStartMs) {
-            this.storeId = storeId;
+        OpenKey(String windowKey, String itemName, long windowStartMs) {
+            this.windowKey = windowKey;
             this.itemName = itemName;
             this.windowStartMs = windowStartMs;
             this.hash =
-                    31 * (31 * Objects.hashCode(storeId) + Objects.hashCode(itemName)) + Long.hashCode(windowStartMs);
+                    31 * (31 * Objects.hashCode(windowKey) + Objects.hashCode(itemName)) + Long.hashCode(windowStartMs);
         }
 
         @Override
@@ -81,7 +111,7 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
             return other instanceof OpenKey that
                     && hash == that.hash
                     && windowStartMs == that.windowStartMs
-                    && Objects.equals(storeId, that.storeId)
+                    && Objects.equals(windowKey, that.windowKey)
                     && Objects.equals(itemName, that.itemName);
         }
 
@@ -117,14 +147,14 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
     @Override
     public void processElement(StreamRecord<SaleEvent> element) {
         SaleEvent event = element.getValue();
-        String storeId = key.storeId(event);
+        String windowKey = key.windowKey(event);
         String itemName = key.itemName(event);
         long windowStartMs = TimeWindow.getWindowStartWithOffset(event.timestampMs, 0, windowSizeMs);
         // get-then-put: computeIfAbsent's capturing lambda would be one more allocation per event
-        OpenKey openKey = new OpenKey(storeId, itemName, windowStartMs);
+        OpenKey openKey = new OpenKey(windowKey, itemName, windowStartMs);
         TallyPartial partial = open.get(openKey);
         if (partial == null) {
-            partial = new TallyPartial(storeId, itemName, windowStartMs);
+            partial = key.emptyPartial(windowKey, itemName, windowStartMs);
             open.put(openKey, partial);
         }
         partial.add(event);

@@ -65,25 +65,19 @@ final class PurgedWindows implements Serializable {
 
     /**
      * For a window {@link #isPurged}: what {@code tally} holds beyond what was already sent goes to
-     * the late partials as the sales of {@code storeId} and {@code itemName} (null for the part
-     * that is not the view's key). A window sends each item's sales apart.
+     * the late partials, as the sales of {@code keyed} (an empty partial of the window's key and,
+     * when the window sums items apart, the item). A window sends each item's sales apart.
      */
-    void sendUnsent(
-            ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context,
-            String storeId,
-            String itemName,
-            SalesTally tally)
+    void sendUnsent(ProcessWindowFunction<?, ?, ?, TimeWindow>.Context context, TallyPartial keyed, SalesTally tally)
             throws Exception {
         MapState<String, SalesTally> sent = context.windowState().getMapState(SENT_AS_LATE);
-        String line = itemName == null ? "" : itemName;
+        String line = keyed.itemName == null ? "" : keyed.itemName;
         SalesTally sentBefore = sent.get(line);
         SalesTally before = sentBefore == null ? new SalesTally() : sentBefore;
         if (tally.events > before.events) {
-            TimeWindow window = context.window();
-            TallyPartial late = new TallyPartial(storeId, itemName, window.getStart());
-            tally.subtractInto(before, late);
-            late.maxTimestampMs = window.maxTimestamp();
-            context.output(SalesAggregations.LATE_PARTIALS, late);
+            tally.subtractInto(before, keyed);
+            keyed.maxTimestampMs = context.window().maxTimestamp();
+            context.output(SalesAggregations.LATE_PARTIALS, keyed);
             sent.put(line, tally.copy());
         }
     }

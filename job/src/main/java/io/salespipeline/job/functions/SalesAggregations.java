@@ -13,7 +13,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -39,6 +38,7 @@ public final class SalesAggregations {
     public static final String STORE_WINDOW_UID = "store-minute-window";
     public static final String ITEM_WINDOW_UID = "item-hour-window";
     public static final String TOP_ITEMS_WINDOW_UID = "top-items-hour-window";
+    public static final String REGION_WINDOW_UID = "region-hour-window";
     /** Suffix of the uid of a window's local pre-aggregation. */
     public static final String LOCAL_TALLY_UID_SUFFIX = "-local-tally";
 
@@ -78,7 +78,6 @@ public final class SalesAggregations {
         return tumblingTally(
                 gated,
                 LocalTally.Key.STORE,
-                partial -> partial.storeId,
                 spec,
                 SUM,
                 new WindowAggregateFunction(LocalTally.Key.STORE),
@@ -92,13 +91,29 @@ public final class SalesAggregations {
         return tumblingTally(
                 gated,
                 LocalTally.Key.ITEM,
-                partial -> partial.itemName,
                 spec,
                 SUM,
                 new WindowAggregateFunction(LocalTally.Key.ITEM),
                 WindowAggregate.class,
                 ITEM_WINDOW_UID,
                 "Item sales per window");
+    }
+
+    /**
+     * {@code region_sales_per_hour}: units, revenue and events per store region and window, of sales the enrichment
+     * join has given a region ({@code unknown} for a store the directory does not list).
+     */
+    public static SingleOutputStreamOperator<WindowAggregate> regionSales(
+            DataStream<SaleEvent> joined, WindowSpec spec) {
+        return tumblingTally(
+                joined,
+                LocalTally.Key.REGION,
+                spec,
+                SUM,
+                new WindowAggregateFunction(LocalTally.Key.REGION),
+                WindowAggregate.class,
+                REGION_WINDOW_UID,
+                "Region sales per window");
     }
 
     /**
@@ -111,7 +126,6 @@ public final class SalesAggregations {
         return tumblingTally(
                 gated,
                 LocalTally.Key.STORE_AND_ITEM,
-                partial -> partial.storeId,
                 spec,
                 PER_ITEM,
                 new TopItemsWindowFunction(topN),
@@ -134,12 +148,11 @@ public final class SalesAggregations {
     /**
      * Units and events per key in tumbling event-time windows, pre-aggregated on each subtask per
      * {@code localKey}, with early results and the window lateness that keeps every event the gate
-     * forwards. Windows are keyed by a string: a store id or an item name.
+     * forwards. Windows are keyed by a string: a store id, an item name or a region.
      */
     private static <ACC, R, OUT> SingleOutputStreamOperator<OUT> tumblingTally(
             DataStream<SaleEvent> gated,
             LocalTally.Key localKey,
-            KeySelector<TallyPartial, String> key,
             WindowSpec spec,
             Aggregation<ACC, R> aggregation,
             ProcessWindowFunction<R, OUT, String, TimeWindow> emit,
@@ -151,7 +164,7 @@ public final class SalesAggregations {
                         TypeInformation.of(TallyPartial.class),
                         new LocalTally(localKey, spec.size(), spec.local()))
                 .uid(uid + LOCAL_TALLY_UID_SUFFIX)
-                .keyBy(key, Types.STRING)
+                .keyBy(localKey::windowKey, Types.STRING)
                 .window(TumblingEventTimeWindows.of(spec.size()))
                 .trigger(new EarlyFiringEventTimeTrigger(spec.earlyFiring()))
                 .allowedLateness(windowLateness(spec.allowedLateness()))

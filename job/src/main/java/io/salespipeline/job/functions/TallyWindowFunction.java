@@ -46,10 +46,12 @@ abstract class TallyWindowFunction<IN, K, OUT> extends ProcessWindowFunction<IN,
 
     /**
      * Sends what {@code tally} holds beyond what was sent before as the closed window's sales of
-     * {@code storeId} and {@code itemName} (null for the part that is not the view's key).
+     * {@code keyValue} (and of {@code itemName} when the window sums items apart).
      */
-    final void sendUnsent(Context context, String storeId, String itemName, SalesTally tally) throws Exception {
-        purged.sendUnsent(context, storeId, itemName, tally);
+    final void sendUnsent(Context context, LocalTally.Key key, String keyValue, String itemName, SalesTally tally)
+            throws Exception {
+        purged.sendUnsent(
+                context, key.emptyPartial(keyValue, itemName, context.window().getStart()), tally);
     }
 
     /** Drops what the function itself keeps per window; the window is purged. */

@@ -75,6 +75,8 @@ public class TopItemsWindowFunction extends TallyWindowFunction<Map<String, Sale
                     item.getKey(),
                     item.getValue().units,
                     finalResult);
+            row.category = item.getValue().category;
+            row.revenue = item.getValue().revenue;
             ranking.add(row);
             if (i >= before.size() || !before.get(i).equals(row)) {
                 out.collect(row);
@@ -86,7 +88,7 @@ public class TopItemsWindowFunction extends TallyWindowFunction<Map<String, Sale
     @Override
     void sendAsClosed(String storeId, Context context, Map<String, SalesTally> items) throws Exception {
         for (Map.Entry<String, SalesTally> item : items.entrySet()) {
-            sendUnsent(context, storeId, item.getKey(), item.getValue());
+            sendUnsent(context, LocalTally.Key.STORE_AND_ITEM, storeId, item.getKey(), item.getValue());
         }
     }
 

@@ -6,7 +6,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a window's tally into a {@link WindowAggregate} row for its key (a store id or an item name).
+ * Turns a window's tally into a {@link WindowAggregate} row for its key (a store id, an item name or a region).
  * From the final row on, the trigger fires only for the end of the window and for late events
  * within the allowed lateness.
  */
@@ -16,10 +16,10 @@ public class WindowAggregateFunction extends TallyWindowFunction<SalesTally, Str
 
     private final LocalTally.Key key;
 
-    /** @param key what the window's key is: a store id ({@code STORE}) or an item name ({@code ITEM}) */
+    /** @param key what the window's key is: a store id, an item name or a region */
     public WindowAggregateFunction(LocalTally.Key key) {
         if (key == LocalTally.Key.STORE_AND_ITEM) {
-            throw new IllegalArgumentException("a window row has one key: a store or an item name");
+            throw new IllegalArgumentException("a window row has one key: a store, an item name or a region");
         }
         this.key = key;
     }
@@ -36,10 +36,6 @@ public class WindowAggregateFunction extends TallyWindowFunction<SalesTally, Str
 
     @Override
     void sendAsClosed(String keyValue, Context context, SalesTally tally) throws Exception {
-        sendUnsent(
-                context,
-                key == LocalTally.Key.STORE ? keyValue : null,
-                key == LocalTally.Key.ITEM ? keyValue : null,
-                tally);
+        sendUnsent(context, key, keyValue, null, tally);
     }
 }

@@ -1,6 +1,7 @@
 package io.salespipeline.job.records;
 
 import io.salespipeline.contract.EnvelopeField;
+import io.salespipeline.contract.ReferenceField;
 import io.salespipeline.contract.SaleField;
 import io.salespipeline.contract.ViewTable;
 import java.util.Arrays;
@@ -34,9 +35,10 @@ public class LatePartial implements KafkaEnvelope {
     }
 
     /**
-     * {@code {"late_reason":"WINDOW_CLOSED_AFTER_IDLE","view":..,"store_id":..,"item_name":..,
+     * {@code {"late_reason":"WINDOW_CLOSED_AFTER_IDLE","view":..,"store_id":..,"item_name":..,["region":..,]
      * "window_start_ms":..,"window_end_ms":..,"units":..,"events":..,"sources":[{"partition":..,
-     * "first_offset":..,"last_offset":..}]}}, the key field outside the view's key as null.
+     * "first_offset":..,"last_offset":..}]}}, the key fields outside the view's key as null (region only in
+     * region_sales_per_hour's).
      */
     @Override
     public byte[] toJson() {
@@ -45,6 +47,9 @@ public class LatePartial implements KafkaEnvelope {
             json.writeStringField(EnvelopeField.VIEW.key(), view);
             json.writeStringField(SaleField.STORE_ID.key(), partial.storeId);
             json.writeStringField(SaleField.ITEM_NAME.key(), partial.itemName);
+            if (partial.region != null) {
+                json.writeStringField(ReferenceField.REGION.key(), partial.region);
+            }
             json.writeNumberField(EnvelopeField.WINDOW_START_MS.key(), partial.windowStartMs);
             json.writeNumberField(EnvelopeField.WINDOW_END_MS.key(), partial.windowStartMs + windowSizeMs);
             json.writeNumberField(EnvelopeField.UNITS.key(), partial.units);
@@ -64,7 +69,8 @@ public class LatePartial implements KafkaEnvelope {
     /** The view, window and key: one late partial per key and window a flush of one subtask. */
     @Override
     public String sourcePosition() {
-        return view + "/" + partial.windowStartMs + "/" + partial.storeId + "/" + partial.itemName;
+        return view + "/" + partial.windowStartMs + "/" + partial.storeId + "/" + partial.itemName
+                + (partial.region == null ? "" : "/" + partial.region);
     }
 
     @Override

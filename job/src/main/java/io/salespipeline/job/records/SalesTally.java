@@ -17,6 +17,11 @@ public class SalesTally {
     public BigDecimal revenue = BigDecimal.ZERO;
     /** Joined sales whose item had no price in force at their event time. */
     public long unpricedEvents;
+    /**
+     * The category of the item's priced sales (an item's tally in a ranking), null when none; the greatest name should
+     * the catalog have moved the item within the window, so that the order of the sales never decides.
+     */
+    public String category;
 
     public SalesTally() {}
 
@@ -33,15 +38,26 @@ public class SalesTally {
         events += partial.events;
         revenue = revenue.add(partial.revenue);
         unpricedEvents += partial.unpricedEvents;
+        category = greaterCategory(category, partial.category);
     }
 
     /** A new tally of both. */
     public SalesTally plus(SalesTally other) {
-        return new SalesTally(
+        SalesTally sum = new SalesTally(
                 units + other.units,
                 events + other.events,
                 revenue.add(other.revenue),
                 unpricedEvents + other.unpricedEvents);
+        sum.category = greaterCategory(category, other.category);
+        return sum;
+    }
+
+    /** Of two categories (either may be null) the greater name: the same whichever sale came first. */
+    public static String greaterCategory(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) >= 0 ? a : b;
     }
 
     /** What this tally holds beyond {@code earlier}, a tally of a subset of its sales, as a partial's sums. */
@@ -53,7 +69,9 @@ public class SalesTally {
     }
 
     public SalesTally copy() {
-        return new SalesTally(units, events, revenue, unpricedEvents);
+        SalesTally copy = new SalesTally(units, events, revenue, unpricedEvents);
+        copy.category = category;
+        return copy;
     }
 
     @Override
@@ -68,17 +86,18 @@ public class SalesTally {
         return units == that.units
                 && events == that.events
                 && unpricedEvents == that.unpricedEvents
-                && Objects.equals(revenue, that.revenue);
+                && Objects.equals(revenue, that.revenue)
+                && Objects.equals(category, that.category);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(units, events, revenue, unpricedEvents);
+        return Objects.hash(units, events, revenue, unpricedEvents, category);
     }
 
     @Override
     public String toString() {
         return "SalesTally{units=" + units + " events=" + events + " revenue=" + revenue + " unpriced=" + unpricedEvents
-                + "}";
+                + (category == null ? "" : " category=" + category) + "}";
     }
 }

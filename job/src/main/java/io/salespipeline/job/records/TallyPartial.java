@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * Units, events and (for sales joined with the catalog) revenue of one key's sales in one tumbling
  * window, summed on one subtask before the shuffle, so that a window operator receives one partial
- * per key and flush instead of one record per event. The key is the store, the item, or both: the
- * field not in the key is {@code null}.
+ * per key and flush instead of one record per event. The key is the store, the item, both, or the
+ * store's region: the fields not in the key are {@code null}.
  *
  * <p>A Flink POJO (public no-arg constructor, public fields), so it never falls back to Kryo.
  */
@@ -16,6 +16,9 @@ public class TallyPartial {
 
     public String storeId;
     public String itemName;
+    /** The region of the sales' stores, as the enrichment join found it; only in a partial keyed by region. */
+    public String region;
+
     public long windowStartMs;
     public long units;
     public long events;
@@ -23,6 +26,8 @@ public class TallyPartial {
     public BigDecimal revenue = BigDecimal.ZERO;
     /** Sales joined with the catalog whose item had no price in force; sales not joined count in neither. */
     public long unpricedEvents;
+    /** The category of the priced sales' item (see {@link SalesTally#category}), null when none was priced. */
+    public String category;
     /** The latest event time summed in: the partial's record timestamp, which is inside its window. */
     public long maxTimestampMs;
     /**
@@ -37,9 +42,10 @@ public class TallyPartial {
 
     public TallyPartial() {}
 
-    public TallyPartial(String storeId, String itemName, long windowStartMs) {
+    public TallyPartial(String storeId, String itemName, String region, long windowStartMs) {
         this.storeId = storeId;
         this.itemName = itemName;
+        this.region = region;
         this.windowStartMs = windowStartMs;
         this.maxTimestampMs = Long.MIN_VALUE;
     }
@@ -49,6 +55,7 @@ public class TallyPartial {
         events += 1;
         if (event.unitPrice != null) {
             revenue = revenue.add(event.unitPrice.multiply(BigDecimal.valueOf(event.itemSold)));
+            category = SalesTally.greaterCategory(category, event.category);
         } else if (event.isJoined()) {
             unpricedEvents += 1;
         }
@@ -86,17 +93,21 @@ public class TallyPartial {
                 && Objects.equals(revenue, that.revenue)
                 && maxTimestampMs == that.maxTimestampMs
                 && Objects.equals(storeId, that.storeId)
-                && Objects.equals(itemName, that.itemName);
+                && Objects.equals(itemName, that.itemName)
+                && Objects.equals(region, that.region)
+                && Objects.equals(category, that.category);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(storeId, itemName, windowStartMs, units, events, revenue, unpricedEvents, maxTimestampMs);
+        return Objects.hash(
+                storeId, itemName, region, windowStartMs, units, events, revenue, unpricedEvents, maxTimestampMs);
     }
 
     @Override
     public String toString() {
-        return "TallyPartial{" + storeId + "/" + itemName + " @" + windowStartMs + " units=" + units + " events="
-                + events + " revenue=" + revenue + " unpriced=" + unpricedEvents + " t<=" + maxTimestampMs + "}";
+        return "TallyPartial{" + storeId + "/" + itemName + (region == null ? "" : "/" + region) + " @" + windowStartMs
+                + " units=" + units + " events=" + events + " revenue=" + revenue + " unpriced=" + unpricedEvents
+                + " t<=" + maxTimestampMs + "}";
     }
 }

@@ -1,5 +1,6 @@
 package io.salespipeline.job.records;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,10 @@ public class TopItemsRank {
     public String itemName;
     public long units;
     public boolean finalResult;
+    /** The item's category and its sales' revenue in the window (enriched logic); null and zero otherwise. */
+    public String category;
+
+    public BigDecimal revenue = BigDecimal.ZERO;
 
     public TopItemsRank() {}
 
@@ -55,17 +60,20 @@ public class TopItemsRank {
                 && units == that.units
                 && finalResult == that.finalResult
                 && Objects.equals(storeId, that.storeId)
-                && Objects.equals(itemName, that.itemName);
+                && Objects.equals(itemName, that.itemName)
+                && Objects.equals(category, that.category)
+                && Objects.equals(revenue, that.revenue);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(storeId, windowStartMs, windowEndMs, rank, itemName, units, finalResult);
+        return Objects.hash(storeId, windowStartMs, windowEndMs, rank, itemName, units, finalResult, category, revenue);
     }
 
     @Override
     public String toString() {
         return "TopItemsRank{" + storeId + " [" + windowStartMs + "," + windowEndMs + ") #" + rank + " '" + itemName
-                + "' units=" + units + (finalResult ? " final" : " early") + "}";
+                + "' units=" + units + (category == null ? "" : " category=" + category + " revenue=" + revenue)
+                + (finalResult ? " final" : " early") + "}";
     }
 }

@@ -97,11 +97,24 @@ public final class CassandraViewSinks implements ViewSinks {
         writeWindows(windows, ViewTable.ITEM_SALES_PER_HOUR, ViewStatements.itemSalesPerHour(config.keyspace, schema));
     }
 
+    @Override
+    public void regionSalesPerHour(DataStream<WindowAggregate> windows) {
+        writeWindows(
+                windows,
+                ViewTable.REGION_SALES_PER_HOUR,
+                ViewStatements.regionSalesPerHour(config.keyspace),
+                ViewSchema.ENRICHED);
+    }
+
     private void writeWindows(DataStream<WindowAggregate> windows, ViewTable view, String upsert) {
+        writeWindows(windows, view, upsert, schema);
+    }
+
+    private void writeWindows(DataStream<WindowAggregate> windows, ViewTable view, String upsert, ViewSchema rows) {
         write(
                 windows,
-                new ViewRows.Window(view.table(), schema),
-                ViewRows.Window.rowType(schema),
+                new ViewRows.Window(view.table(), rows),
+                ViewRows.Window.rowType(rows),
                 upsert,
                 view.table(),
                 FIRST_TWO,
@@ -113,9 +126,9 @@ public final class CassandraViewSinks implements ViewSinks {
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
         write(
                 ranks,
-                new ViewRows.TopItems(),
-                ViewRows.TOP_ITEMS_ROW,
-                ViewStatements.topItemsPerStoreHour(config.keyspace),
+                new ViewRows.TopItems(schema),
+                ViewRows.TopItems.rowType(schema),
+                ViewStatements.topItemsPerStoreHour(config.keyspace, schema),
                 ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                 FIRST_TWO,
                 FIRST_FOUR,

@@ -44,17 +44,6 @@ final class ViewRows {
                     Types.INT,
                     Types.LONG);
 
-    static final TypeInformation<Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> TOP_ITEMS_ROW =
-            Types.TUPLE(
-                    Types.STRING,
-                    Types.LOCAL_DATE,
-                    TypeInformation.of(Date.class),
-                    Types.INT,
-                    Types.STRING,
-                    Types.LONG,
-                    Types.BOOLEAN,
-                    Types.LONG);
-
     static LocalDate utcDate(long epochMs) {
         return Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC).toLocalDate();
     }
@@ -124,19 +113,17 @@ final class ViewRows {
         }
 
         static TypeInformation<Tuple> rowType(ViewSchema schema) {
-            List<TypeInformation<?>> fields = new ArrayList<>(List.of(
-                    Types.STRING,
-                    Types.LOCAL_DATE,
-                    TypeInformation.of(Date.class),
-                    TypeInformation.of(Date.class),
-                    Types.LONG,
-                    Types.LONG,
-                    Types.BOOLEAN));
-            if (schema == ViewSchema.ENRICHED) {
-                fields.addAll(List.of(Types.BIG_DEC, Types.LONG));
-            }
-            fields.add(Types.LONG);
-            return Types.TUPLE(fields.toArray(TypeInformation[]::new));
+            return tupleType(
+                    schema,
+                    List.of(
+                            Types.STRING,
+                            Types.LOCAL_DATE,
+                            TypeInformation.of(Date.class),
+                            TypeInformation.of(Date.class),
+                            Types.LONG,
+                            Types.LONG,
+                            Types.BOOLEAN),
+                    List.of(Types.BIG_DEC, Types.LONG));
         }
 
         @Override
@@ -152,35 +139,73 @@ final class ViewRows {
             if (enriched) {
                 values.addAll(List.of(w.revenue, w.unpricedEvents));
             }
-            values.add(aggregateMicros(w.finalResult));
-            Tuple row = Tuple.newInstance(values.size());
-            for (int i = 0; i < values.size(); i++) {
-                row.setField(values.get(i), i);
-            }
-            return row;
+            return tuple(values, aggregateMicros(w.finalResult));
         }
     }
 
-    /** View 5: a rank's latest final emission wins, else its latest early one. */
-    static final class TopItems
-            extends ViewRowMapper<TopItemsRank, Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long>> {
+    /**
+     * View 5: a rank's latest final emission wins, else its latest early one. The row is store, date, start, rank,
+     * item, units, final, then (enriched logic) category and revenue, then the write timestamp.
+     */
+    static final class TopItems extends ViewRowMapper<TopItemsRank, Tuple> {
         private static final long serialVersionUID = 1L;
 
-        TopItems() {
+        private final boolean enriched;
+
+        TopItems(ViewSchema schema) {
             super(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table());
+            this.enriched = schema == ViewSchema.ENRICHED;
+        }
+
+        static TypeInformation<Tuple> rowType(ViewSchema schema) {
+            return tupleType(
+                    schema,
+                    List.of(
+                            Types.STRING,
+                            Types.LOCAL_DATE,
+                            TypeInformation.of(Date.class),
+                            Types.INT,
+                            Types.STRING,
+                            Types.LONG,
+                            Types.BOOLEAN),
+                    List.of(Types.STRING, Types.BIG_DEC));
         }
 
         @Override
-        Tuple8<String, LocalDate, Date, Integer, String, Long, Boolean, Long> toRow(TopItemsRank r) {
-            return Tuple8.of(
-                    r.storeId,
-                    utcDate(r.windowStartMs),
-                    new Date(r.windowStartMs),
-                    r.rank,
-                    r.itemName,
-                    r.units,
-                    r.finalResult,
-                    aggregateMicros(r.finalResult));
+        Tuple toRow(TopItemsRank r) {
+            List<Object> values = new ArrayList<>(List.of(
+                    r.storeId, utcDate(r.windowStartMs), new Date(r.windowStartMs), r.rank, r.itemName, r.units));
+            values.add(r.finalResult);
+            if (enriched) {
+                // a ranked item without a priced sale has no category: the cell stays empty, as for a plain row
+                values.add(r.category);
+                values.add(r.revenue);
+            }
+            return tuple(values, aggregateMicros(r.finalResult));
         }
+    }
+
+    /**
+     * The type of a row of {@code plainFields}, then (enriched logic) {@code enrichedFields}, then its write
+     * timestamp.
+     */
+    private static TypeInformation<Tuple> tupleType(
+            ViewSchema schema, List<TypeInformation<?>> plainFields, List<TypeInformation<?>> enrichedFields) {
+        List<TypeInformation<?>> all = new ArrayList<>(plainFields);
+        if (schema == ViewSchema.ENRICHED) {
+            all.addAll(enrichedFields);
+        }
+        all.add(Types.LONG);
+        return Types.TUPLE(all.toArray(TypeInformation[]::new));
+    }
+
+    /** A row of {@code values} (nulls allowed: List.of would refuse them), then its write timestamp. */
+    private static Tuple tuple(List<Object> values, long writeMicros) {
+        Tuple row = Tuple.newInstance(values.size() + 1);
+        for (int i = 0; i < values.size(); i++) {
+            row.setField(values.get(i), i);
+        }
+        row.setField(writeMicros, values.size());
+        return row;
     }
 }

@@ -6,7 +6,7 @@ import io.salespipeline.job.records.WindowAggregate;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Where the five materialised views go. The job wires streams into this interface only, so where
+ * Where the materialised views go. The job wires streams into this interface only, so where
  * the rows are written (the job's own batching Cassandra sink, or a test's collecting one) is the
  * implementation's choice, not the pipeline's.
  */
@@ -26,4 +26,7 @@ public interface ViewSinks {
 
     /** View 5: the top items per store per window. */
     void topItemsPerStoreHour(DataStream<TopItemsRank> ranks);
+
+    /** View 6, only in the enriched logic: units, revenue and events per store region per window. */
+    void regionSalesPerHour(DataStream<WindowAggregate> windows);
 }

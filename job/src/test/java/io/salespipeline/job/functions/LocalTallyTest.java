@@ -151,7 +151,7 @@ class LocalTallyTest {
 
     private static TallyPartial partial(
             String storeId, String itemName, long windowStartMs, long units, long events, long maxTimestampMs) {
-        TallyPartial partial = new TallyPartial(storeId, itemName, windowStartMs);
+        TallyPartial partial = new TallyPartial(storeId, itemName, null, windowStartMs);
         partial.units = units;
         partial.events = events;
         partial.maxTimestampMs = maxTimestampMs;

@@ -24,7 +24,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store and item windows exactly as {@link SalesAggregations} builds them, in a test harness ({@link
+ * The store, item and region windows exactly as {@link SalesAggregations} builds them, in a test harness ({@link
  * WindowHarness}).
  */
 // The harness's close() declares Exception.
@@ -237,6 +237,27 @@ class SalesWindowsTest {
                     .containsExactlyInAnyOrder(
                             new WindowAggregate("apple", HOUR, hourEnd, 7, 2, true),
                             new WindowAggregate("pear", HOUR, hourEnd, 1, 1, true));
+        }
+    }
+
+    @Test
+    void regionHourWindowsAddUpTheStoresOfARegionAndCountUnlistedStoresUnderUnknown() throws Exception {
+        long hourEnd = HOUR + 3_600_000;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, WindowAggregate> harness =
+                harness(SalesAggregations.regionSales(source(), window(ONE_HOUR, LATENESS, EARLY)))) {
+            process(harness, sale("s1", "apple", 3, HOUR).joined(new BigDecimal("0.5"), "fruit", "north"));
+            process(harness, sale("s2", "pear", 4, HOUR + 1_800_000).joined(new BigDecimal("1.25"), "fruit", "north"));
+            process(harness, sale("s2", "fig", 2, hourEnd - 1).joined(null, null, "north"));
+            process(harness, sale("s9", "apple", 1, HOUR + 5).joined(new BigDecimal("0.5"), "fruit", "unknown"));
+            process(harness, sale("s1", "apple", 9, hourEnd).joined(new BigDecimal("0.5"), "fruit", "north"));
+
+            harness.processWatermark(hourEnd - 1);
+            WindowAggregate north = new WindowAggregate("north", HOUR, hourEnd, 9, 3, true);
+            north.revenue = new BigDecimal("6.50");
+            north.unpricedEvents = 1;
+            WindowAggregate unknown = new WindowAggregate("unknown", HOUR, hourEnd, 1, 1, true);
+            unknown.revenue = new BigDecimal("0.5");
+            assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(north, unknown);
         }
     }
 

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.records.TopItemsRank;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -179,6 +180,30 @@ class TopItemsWindowTest {
                     .as("closed-window sales, each once")
                     .containsExactlyInAnyOrder(
                             Tuple.tuple("kiwi", 2L, 1L), Tuple.tuple("kiwi", 3L, 1L), Tuple.tuple("pear", 1L, 1L));
+        }
+    }
+
+    @Test
+    void joinedRanksCarryTheItemsCategoryAndRevenueAndAreStillRankedByUnits() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, TallyPartial, TopItemsRank> harness = topItems(3)) {
+            process(harness, sale("s1", "apple", 2, HOUR).joined(new BigDecimal("0.40"), "fruit", "north"));
+            // the catalog moved apple to another category within the hour: the greatest name stays, in every order
+            process(harness, sale("s1", "apple", 1, HOUR + 10).joined(new BigDecimal("0.5"), "produce", "north"));
+            process(harness, sale("s1", "fig", 5, HOUR + 20).joined(null, null, "north"));
+            process(harness, sale("s1", "pear", 1, HOUR + 30).joined(new BigDecimal("9.99"), "fruit", "north"));
+            harness.processWatermark(HOUR_END - 1);
+
+            TopItemsRank fig = rank("s1", 1, "fig", 5, true);
+            fig.category = null;
+            TopItemsRank apple = rank("s1", 2, "apple", 3, true);
+            apple.category = "produce";
+            apple.revenue = new BigDecimal("1.30");
+            TopItemsRank pear = rank("s1", 3, "pear", 1, true);
+            pear.category = "fruit";
+            pear.revenue = new BigDecimal("9.99");
+            assertThat(drain(harness))
+                    .as("ranked by units, not by revenue; an item without a price has no category")
+                    .containsExactly(fig, apple, pear);
         }
     }
 

@@ -61,12 +61,13 @@ final class WindowHarness {
     }
 
     /**
-     * One event as the partial {@link LocalTally} would send for it alone. Store and item are both
-     * set, so any of the windows can key it; the window operator places it by its timestamp.
+     * One event as the partial {@link LocalTally} would send for it alone. Store, item and (for a
+     * joined event) region are all set, so any of the windows can key it; the window operator places
+     * it by its timestamp.
      */
     static void process(KeyedOneInputStreamOperatorTestHarness<?, TallyPartial, ?> harness, SaleEvent event)
             throws Exception {
-        TallyPartial partial = new TallyPartial(event.storeId, event.itemName, event.timestampMs);
+        TallyPartial partial = new TallyPartial(event.storeId, event.itemName, event.region, event.timestampMs);
         partial.add(event);
         harness.processElement(partial, event.timestampMs);
     }

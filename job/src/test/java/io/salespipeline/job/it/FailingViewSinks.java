@@ -56,6 +56,11 @@ final class FailingViewSinks implements ViewSinks {
         delegate.topItemsPerStoreHour(ranks);
     }
 
+    @Override
+    public void regionSalesPerHour(DataStream<WindowAggregate> windows) {
+        delegate.regionSalesPerHour(windows);
+    }
+
     /** Passes records through; throws {@link InjectedFailure} exactly once in the JVM. */
     static final class FailOnce extends RichMapFunction<WindowAggregate, WindowAggregate>
             implements CheckpointListener {

@@ -200,8 +200,9 @@ class SalesPipelineIT {
                             + "\"currency\": \"EUR\", \"effective_from\": " + from + "}"));
             producer.send(reference(
                     directory,
-                    Topic.referenceKey("Hermitage - 1", from),
-                    "{\"store_id\": \"Hermitage - 1\", \"region\": \"North-West\", \"city\": \"Saint Petersburg\", "
+                    Topic.referenceKey(LISTED_STORE, from),
+                    "{\"store_id\": \"" + LISTED_STORE
+                            + "\", \"region\": \"North-West\", \"city\": \"Saint Petersburg\", "
                             + "\"effective_from\": " + from + "}"));
             // keyed with another effective_from than its value's: compaction would keep it under the wrong version
             producer.send(reference(
@@ -281,6 +282,15 @@ class SalesPipelineIT {
      * Over the minute and hour windows, revenue is {@code price} times the units of {@code item} that the windows
      * counted (every valid sale but those beyond the lateness), exactly; every other counted sale is unpriced.
      */
+    private static List<com.datastax.oss.driver.api.core.cql.Row> regionWindows(Run run) {
+        return cql.execute("SELECT region, window_start, units, revenue, final FROM " + run.keyspace + "."
+                        + ViewTable.REGION_SALES_PER_HOUR.table())
+                .all();
+    }
+
+    /** The one store the enrichment test's directory lists; the others count under region {@code unknown}. */
+    private static final String LISTED_STORE = "store-01";
+
     private static void assertRevenue(Run run, List<Produced> produced, String item, BigDecimal price) {
         List<SalesDataSet.Sale> counted = produced.stream()
                 .filter(p -> p.message().valid() && p.sale().kind() != Kind.BEYOND_LATENESS)
@@ -306,6 +316,46 @@ class SalesPipelineIT {
                     .isEqualTo(price.multiply(BigDecimal.valueOf(pricedUnits)));
             assertThat(unpricedEvents).as("%s: unpriced sales", view.table()).isEqualTo(unpriced);
         }
+        Map<String, Long> expectedUnits = new TreeMap<>();
+        for (SalesDataSet.Sale sale : counted) {
+            expectedUnits.merge(
+                    sale.storeId().equals(LISTED_STORE) ? "North-West" : "unknown", (long) sale.itemSold(), Long::sum);
+        }
+        assertThat(expectedUnits)
+                .as("the data set sells in the listed store and others")
+                .hasSize(2);
+        // the item hours are settled (the oracle's): a region hour is final exactly when the item hours of that
+        // hour are, as both windows see the same watermark
+        Map<Instant, Boolean> itemHourFinal = new TreeMap<>();
+        for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(
+                "SELECT window_start, final FROM " + run.keyspace + "." + ViewTable.ITEM_SALES_PER_HOUR.table())) {
+            itemHourFinal.merge(row.getInstant("window_start"), row.getBoolean("final"), Boolean::logicalAnd);
+        }
+        await(
+                "region windows as final as the item hours",
+                Duration.ofSeconds(30),
+                () -> {
+                    List<String> differing = regionWindows(run).stream()
+                            .filter(row -> !itemHourFinal
+                                    .getOrDefault(row.getInstant("window_start"), false)
+                                    .equals(row.getBoolean("final")))
+                            .map(row -> row.getString("region") + "@" + row.getInstant("window_start") + " final="
+                                    + row.getBoolean("final"))
+                            .toList();
+                    if (!differing.isEmpty()) {
+                        log("region windows not as final as the item hours: %s", differing);
+                    }
+                    return differing.isEmpty();
+                },
+                run);
+        Map<String, Long> regionUnits = new TreeMap<>();
+        BigDecimal regionRevenue = BigDecimal.ZERO;
+        for (com.datastax.oss.driver.api.core.cql.Row row : regionWindows(run)) {
+            regionUnits.merge(row.getString("region"), row.getLong("units"), Long::sum);
+            regionRevenue = regionRevenue.add(row.getBigDecimal("revenue"));
+        }
+        assertThat(regionUnits).as("units per region").isEqualTo(expectedUnits);
+        assertThat(regionRevenue).as("region revenue").isEqualTo(price.multiply(BigDecimal.valueOf(pricedUnits)));
     }
 
     private static ProducerRecord<byte[], byte[]> reference(String topic, String key, String value) {
@@ -979,7 +1029,12 @@ class SalesPipelineIT {
         Map<String, Double> dropped = new TreeMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         // REST shows a task's metrics once the metric fetcher has collected them (every 10 s here)
-        while (dropped.size() < 3 && System.nanoTime() < deadline) {
+        int windows =
+                (int) restGet(rest, "/jobs/" + client.getJobID()).path("vertices").findValuesAsText("name").stream()
+                        .filter(name -> name.split(" -> ")[0].endsWith(" window"))
+                        .count();
+        assertThat(windows).as("window operators").isGreaterThanOrEqualTo(3);
+        while (dropped.size() < windows && System.nanoTime() < deadline) {
             dropped.clear();
             for (JsonNode vertex : restGet(rest, "/jobs/" + client.getJobID()).path("vertices")) {
                 String metrics = "/jobs/" + client.getJobID() + "/vertices/"
@@ -997,13 +1052,13 @@ class SalesPipelineIT {
                     }
                 }
             }
-            if (dropped.size() < 3) {
+            if (dropped.size() < windows) {
                 Thread.sleep(2_000);
             }
         }
         assertThat(dropped)
-                .as("numLateRecordsDropped of the three window operators")
-                .hasSize(3)
+                .as("numLateRecordsDropped of the %d window operators", windows)
+                .hasSize(windows)
                 .allSatisfy((id, count) -> assertThat(count).as(id).isZero());
     }
 

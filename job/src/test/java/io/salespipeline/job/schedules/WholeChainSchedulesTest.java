@@ -15,6 +15,7 @@ import io.salespipeline.job.records.ReferenceRecord;
 import io.salespipeline.job.records.ReferenceVersion;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.SourceRecord;
+import io.salespipeline.job.records.TallyPartial;
 import io.salespipeline.job.sinks.CassandraViewSinks;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -94,12 +95,24 @@ class WholeChainSchedulesTest {
     private static final String TOPIC = "item_sales";
     private static final String CLOSING = "closing";
     private static final long BASE_MS = 1_704_067_200_000L;
+    /** The event time of the closing events, three hours past the data. */
+    private static final long CLOSING_MS = BASE_MS + TimeUnit.HOURS.toMillis(3);
+    /** The windows whose rows must all end final, in the order their failures are listed. */
+    private static final List<ViewTable> WINDOW_VIEWS = List.of(
+            ViewTable.STORE_SALES_PER_MINUTE,
+            ViewTable.ITEM_SALES_PER_HOUR,
+            ViewTable.TOP_ITEMS_PER_STORE_HOUR,
+            ViewTable.REGION_SALES_PER_HOUR);
     /** The field of a window row or ranking that holds {@code final} (ViewRows' tuples). */
     private static final int FINAL_FIELD = 6;
 
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
     /** Longer than a checkpoint interval: the last envelopes are committed with a checkpoint. */
     private static final Duration QUIET = Duration.ofMillis(1_500);
+    /** Without a write for this long and short of the end, the job is stuck (no watermark will come). */
+    private static final Duration STUCK = Duration.ofSeconds(30);
+    /** A poll of the outputs this much later than the last (every 50 ms) means the machine paused. */
+    private static final Duration POLL_GAP = Duration.ofMillis(500);
 
     private static final String[] STORES = {"s1", "s2", "s3"};
     private static final String[] ITEMS = {"apple", "banana", "cherry", "fig", "grape"};
@@ -218,7 +231,7 @@ class WholeChainSchedulesTest {
                 assertOutputsMatchTheLog(
                         log,
                         enrichment ? reference : null,
-                        referenceFirst ? CatalogOracle.of(reference) : null,
+                        referenceFirst ? ReferenceOracle.of(reference) : null,
                         outputs);
             } catch (AssertionError e) {
                 throw new AssertionError(
@@ -268,8 +281,8 @@ class WholeChainSchedulesTest {
                         offset)));
             }
             // closes every window of the data: three hours ahead, in a store and item of its own
-            records.add(SourceRecord.valid(new SaleEvent(
-                    CLOSING + "-" + p, CLOSING, CLOSING, 1, BASE_MS + TimeUnit.HOURS.toMillis(3) + p, TOPIC, p, n)));
+            records.add(SourceRecord.valid(
+                    new SaleEvent(CLOSING + "-" + p, CLOSING, CLOSING, 1, CLOSING_MS + p, TOPIC, p, n)));
             partitions.add(records);
             pace[p] = 300 + random.nextInt(3_000);
             List<ScheduledLog.Spell> idle = new ArrayList<>();
@@ -351,6 +364,7 @@ class WholeChainSchedulesTest {
                     "--window.store", STORE_WINDOW.toMillis() + "ms",
                     "--window.item", HOUR_WINDOW.toMillis() + "ms",
                     "--window.top-items", HOUR_WINDOW.toMillis() + "ms",
+                    "--window.region", HOUR_WINDOW.toMillis() + "ms",
                     "--window.early-firing", "200ms",
                     "--window.local-flush", "100ms",
                     "--top.n", Integer.toString(TOP_N),
@@ -437,10 +451,19 @@ class WholeChainSchedulesTest {
     private static void awaitTheEnd(
             ClusterClient<?> client, JobID job, ScheduledLog<SourceRecord> log, CollectedOutputs outputs)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        // a slow machine is still writing: the job is stuck only once it stopped writing short of the end
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
         long lastWrites = -1;
         long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
+        long lastPoll = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < STUCK.toNanos()) {
+            long now = System.nanoTime();
+            if (now - lastPoll > POLL_GAP.toNanos()) {
+                // the machine stood still (a suspended VM, a long pause): the job had no time to write, so the quiet so
+                // far says nothing
+                quietSince = now;
+            }
+            lastPoll = now;
             if (client.getJobStatus(job).get().isGloballyTerminalState()) {
                 throw new AssertionError("the job ended: "
                         + client.requestJobResult(job)
@@ -458,31 +481,35 @@ class WholeChainSchedulesTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("not done after 45 s: " + log.emitted() + " of " + log.total() + " records read, "
-                + outputs.writes() + " writes; rows not final: " + notFinal(outputs));
+        throw new AssertionError("not done: " + log.emitted() + " of " + log.total() + " records read, "
+                + outputs.writes() + " writes, the last "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince) + " ms ago; rows not final: "
+                + notFinal(outputs));
     }
 
     private static List<String> notFinal(CollectedOutputs outputs) {
         List<String> rows = new ArrayList<>();
-        for (ViewTable view : List.of(
-                ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
+        for (ViewTable view : WINDOW_VIEWS) {
             outputs.table(view.table()).values().stream()
-                    .filter(row -> !CLOSING.equals(row.getField(0)) && !row.<Boolean>getField(FINAL_FIELD))
+                    .filter(row -> !endsFinal(view, row))
                     .forEach(row -> rows.add(view.table() + " " + row));
         }
         return rows;
     }
 
     private static boolean allWindowsFinal(CollectedOutputs outputs) {
-        for (ViewTable view : List.of(
-                ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR, ViewTable.TOP_ITEMS_PER_STORE_HOUR)) {
-            for (Tuple row : outputs.table(view.table()).values()) {
-                if (!CLOSING.equals(row.getField(0)) && !row.<Boolean>getField(FINAL_FIELD)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return notFinal(outputs).isEmpty();
+    }
+
+    /**
+     * Whether a window row is final or one that no watermark closes: the closing events' own windows (their store and
+     * item are their own; their store's region is {@code unknown}, in a window of its own three hours on).
+     */
+    private static boolean endsFinal(ViewTable view, Tuple row) {
+        boolean closing = view == ViewTable.REGION_SALES_PER_HOUR
+                ? ((Date) row.getField(2)).getTime() == windowStart(CLOSING_MS, HOUR_WINDOW)
+                : CLOSING.equals(row.getField(0));
+        return closing || row.<Boolean>getField(FINAL_FIELD);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -492,24 +519,34 @@ class WholeChainSchedulesTest {
         return letter.sourceTopic + "/" + letter.sourcePartition + "-" + letter.sourceOffset;
     }
 
-    /** Each item's price in force at an event time, by the catalog's valid versions. */
-    private record CatalogOracle(Map<String, TreeMap<Long, ReferenceVersion>> items) {
-        static CatalogOracle of(ScheduledLog<ReferenceRecord> reference) {
-            Map<String, TreeMap<Long, ReferenceVersion>> items = new HashMap<>();
+    /** Each item's price and each store's region in force at an event time, by the reference log's valid versions. */
+    private record ReferenceOracle(Map<String, TreeMap<Long, ReferenceVersion>> versions) {
+        static ReferenceOracle of(ScheduledLog<ReferenceRecord> reference) {
+            Map<String, TreeMap<Long, ReferenceVersion>> versions = new HashMap<>();
             for (ReferenceRecord record : reference.partition(0)) {
-                if (record.isValid() && record.version.kind == ReferenceField.Kind.ITEM) {
-                    items.computeIfAbsent(record.version.id, id -> new TreeMap<>())
+                if (record.isValid()) {
+                    versions.computeIfAbsent(record.version.kind + "/" + record.version.id, id -> new TreeMap<>())
                             .put(record.version.effectiveFromMs, record.version);
                 }
             }
-            return new CatalogOracle(items);
+            return new ReferenceOracle(versions);
+        }
+
+        private ReferenceVersion inForce(ReferenceField.Kind kind, String id, long timestampMs) {
+            TreeMap<Long, ReferenceVersion> ofId = versions.get(kind + "/" + id);
+            Map.Entry<Long, ReferenceVersion> inForce = ofId == null ? null : ofId.floorEntry(timestampMs);
+            return inForce == null || inForce.getValue().deleted ? null : inForce.getValue();
         }
 
         /** Null when no price is in force: the item was never listed by then, or its listing had ended. */
         BigDecimal unitPrice(SaleEvent e) {
-            TreeMap<Long, ReferenceVersion> versions = items.get(e.itemId);
-            Map.Entry<Long, ReferenceVersion> inForce = versions == null ? null : versions.floorEntry(e.timestampMs);
-            return inForce == null || inForce.getValue().deleted ? null : inForce.getValue().unitPrice;
+            ReferenceVersion item = inForce(ReferenceField.Kind.ITEM, e.itemId, e.timestampMs);
+            return item == null ? null : item.unitPrice;
+        }
+
+        String region(SaleEvent e) {
+            ReferenceVersion store = inForce(ReferenceField.Kind.STORE, e.storeId, e.timestampMs);
+            return store == null ? ReferenceField.UNKNOWN_REGION : store.region;
         }
     }
 
@@ -536,7 +573,7 @@ class WholeChainSchedulesTest {
     private static void assertOutputsMatchTheLog(
             ScheduledLog<SourceRecord> log,
             ScheduledLog<ReferenceRecord> reference,
-            CatalogOracle catalog,
+            ReferenceOracle catalog,
             CollectedOutputs outputs) {
         List<SaleEvent> valid = new ArrayList<>();
         Set<String> rejected = new HashSet<>();
@@ -601,6 +638,7 @@ class WholeChainSchedulesTest {
                 ViewTable.STORE_SALES_PER_MINUTE,
                 STORE_WINDOW,
                 e -> e.storeId,
+                partial -> partial.storeId,
                 counted,
                 closedWindows,
                 catalog,
@@ -610,12 +648,57 @@ class WholeChainSchedulesTest {
                 ViewTable.ITEM_SALES_PER_HOUR,
                 HOUR_WINDOW,
                 e -> e.itemName,
+                partial -> partial.itemName,
                 counted,
                 closedWindows,
                 catalog,
                 reference != null,
                 outputs);
-        assertTopItems(counted, closedWindows, outputs);
+        assertTopItems(counted, closedWindows, catalog, reference != null, outputs);
+        if (reference == null) {
+            assertThat(outputs.table(ViewTable.REGION_SALES_PER_HOUR.table()))
+                    .as("the plain logic has no regions")
+                    .isEmpty();
+        } else if (catalog != null) {
+            assertWindows(
+                    ViewTable.REGION_SALES_PER_HOUR,
+                    HOUR_WINDOW,
+                    catalog::region,
+                    partial -> partial.region,
+                    counted,
+                    closedWindows,
+                    catalog,
+                    true,
+                    outputs);
+        } else {
+            assertRegionsCountEverySale(counted, closedWindows, outputs);
+        }
+    }
+
+    /**
+     * When the reference data was read along with the sales, which region a sale joined depends on the schedule
+     * (the directory's versions are not published before they take effect); each is counted once all the same.
+     */
+    private static void assertRegionsCountEverySale(
+            List<SaleEvent> counted, List<LatePartial> closedWindows, CollectedOutputs outputs) {
+        long units = 0;
+        long events = 0;
+        for (Tuple row : outputs.table(ViewTable.REGION_SALES_PER_HOUR.table()).values()) {
+            assertThat(endsFinal(ViewTable.REGION_SALES_PER_HOUR, row))
+                    .as("region_sales_per_hour %s ends final", row)
+                    .isTrue();
+            units += row.<Long>getField(4);
+            events += row.<Long>getField(5);
+        }
+        for (LatePartial envelope : closedWindows) {
+            if (envelope.view.equals(ViewTable.REGION_SALES_PER_HOUR.table())) {
+                units += envelope.partial.units;
+                events += envelope.partial.events;
+            }
+        }
+        assertThat(units + " units, " + events + " events")
+                .as("region_sales_per_hour: final rows plus closed-window envelopes = every counted sale")
+                .isEqualTo(counted.stream().mapToLong(e -> e.itemSold).sum() + " units, " + counted.size() + " events");
     }
 
     private static void assertRecordViews(List<SaleEvent> valid, CollectedOutputs outputs) {
@@ -650,9 +733,10 @@ class WholeChainSchedulesTest {
             ViewTable view,
             Duration size,
             java.util.function.Function<SaleEvent, String> keyOf,
+            java.util.function.Function<TallyPartial, String> partialKeyOf,
             List<SaleEvent> counted,
             List<LatePartial> closedWindows,
-            CatalogOracle catalog,
+            ReferenceOracle catalog,
             boolean enriched,
             CollectedOutputs outputs) {
         Map<String, WindowSums> recount = new TreeMap<>();
@@ -671,7 +755,7 @@ class WholeChainSchedulesTest {
         Map<String, WindowSums> written = new TreeMap<>();
         for (Tuple row : outputs.table(view.table()).values()) {
             String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime();
-            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING))
+            assertThat(endsFinal(view, row))
                     .as("%s %s ends final", view.table(), key)
                     .isTrue();
             assertThat(row.getArity())
@@ -691,10 +775,7 @@ class WholeChainSchedulesTest {
         }
         for (LatePartial envelope : closedWindows) {
             if (envelope.view.equals(view.table())) {
-                String key = (view == ViewTable.STORE_SALES_PER_MINUTE
-                                ? envelope.partial.storeId
-                                : envelope.partial.itemName)
-                        + "@" + envelope.partial.windowStartMs;
+                String key = partialKeyOf.apply(envelope.partial) + "@" + envelope.partial.windowStartMs;
                 WindowSums sums = written.computeIfAbsent(key, k -> new WindowSums());
                 sums.units += envelope.partial.units;
                 sums.events += envelope.partial.events;
@@ -712,45 +793,78 @@ class WholeChainSchedulesTest {
                 .isEqualTo(expected);
     }
 
+    /**
+     * @param catalog the prices in force, to recount each ranked item's revenue with; null when they depend on the
+     *     schedule
+     * @param enriched whether the ranks are the enriched logic's, with category and revenue
+     */
     private static void assertTopItems(
-            List<SaleEvent> counted, List<LatePartial> closedWindows, CollectedOutputs outputs) {
-        Map<String, Map<String, Long>> units = new TreeMap<>();
+            List<SaleEvent> counted,
+            List<LatePartial> closedWindows,
+            ReferenceOracle catalog,
+            boolean enriched,
+            CollectedOutputs outputs) {
+        Map<String, Map<String, WindowSums>> sums = new TreeMap<>();
         for (SaleEvent e : counted) {
-            units.computeIfAbsent(e.storeId + "@" + windowStart(e.timestampMs, HOUR_WINDOW), k -> new HashMap<>())
-                    .merge(e.itemName, (long) e.itemSold, Long::sum);
+            WindowSums item = sums.computeIfAbsent(
+                            e.storeId + "@" + windowStart(e.timestampMs, HOUR_WINDOW), k -> new HashMap<>())
+                    .computeIfAbsent(e.itemName, k -> new WindowSums());
+            item.units += e.itemSold;
+            BigDecimal price = catalog == null ? null : catalog.unitPrice(e);
+            if (price != null) {
+                item.revenue = item.revenue.add(price.multiply(BigDecimal.valueOf(e.itemSold)));
+            }
         }
         for (LatePartial envelope : closedWindows) {
             if (envelope.view.equals(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table())) {
-                units.get(envelope.partial.storeId + "@" + envelope.partial.windowStartMs)
-                        .merge(envelope.partial.itemName, -envelope.partial.units, Long::sum);
+                WindowSums item = sums.get(envelope.partial.storeId + "@" + envelope.partial.windowStartMs)
+                        .get(envelope.partial.itemName);
+                item.units -= envelope.partial.units;
+                item.revenue = item.revenue.subtract(envelope.partial.revenue);
             }
         }
+        boolean withRevenue = catalog != null;
         Map<String, String> expected = new TreeMap<>();
-        units.forEach((window, perItem) -> {
-            List<Map.Entry<String, Long>> ranked = new ArrayList<>(
-                    perItem.entrySet().stream().filter(en -> en.getValue() > 0).toList());
-            ranked.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+        sums.forEach((window, perItem) -> {
+            List<Map.Entry<String, WindowSums>> ranked = new ArrayList<>(perItem.entrySet().stream()
+                    .filter(en -> en.getValue().units > 0)
+                    .toList());
+            ranked.sort(Comparator.<Map.Entry<String, WindowSums>>comparingLong(en -> en.getValue().units)
                     .reversed()
                     .thenComparing(Map.Entry::getKey));
             for (int rank = 1; rank <= TOP_N && rank <= ranked.size(); rank++) {
+                Map.Entry<String, WindowSums> item = ranked.get(rank - 1);
                 expected.put(
                         window + "#" + rank,
-                        ranked.get(rank - 1).getKey() + " "
-                                + ranked.get(rank - 1).getValue());
+                        rankOf(item.getKey(), item.getValue().units, item.getValue().revenue, withRevenue));
             }
         });
         Map<String, String> actual = new TreeMap<>();
         for (Tuple row :
                 outputs.table(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table()).values()) {
             String key = row.getField(0) + "@" + ((Date) row.getField(2)).getTime() + "#" + row.getField(3);
-            assertThat(row.<Boolean>getField(FINAL_FIELD) || row.getField(0).equals(CLOSING))
+            assertThat(endsFinal(ViewTable.TOP_ITEMS_PER_STORE_HOUR, row))
                     .as("rank %s ends final", key)
                     .isTrue();
-            actual.put(key, row.getField(4) + " " + row.getField(5));
+            assertThat(row.getArity())
+                    .as("rank %s: the enriched logic's row", key)
+                    .isEqualTo(enriched ? 10 : 8);
+            BigDecimal revenue = enriched ? row.getField(8) : BigDecimal.ZERO;
+            if (enriched) {
+                assertThat(row.<String>getField(7))
+                        .as("rank %s: a category exactly when a sale of the item had a price", key)
+                        .isEqualTo(revenue.signum() > 0 ? "fruit" : null);
+            }
+            actual.put(key, rankOf(row.getField(4), row.getField(5), revenue, withRevenue));
         }
         assertThat(actual)
                 .as("top_items_per_store_hour: the ranking of the log's recount")
                 .isEqualTo(expected);
+    }
+
+    private static String rankOf(String itemName, long units, BigDecimal revenue, boolean withRevenue) {
+        return itemName + " " + units
+                + (withRevenue ? ", revenue " + revenue.stripTrailingZeros().toPlainString() : "");
     }
 
     private static long windowStart(long timestampMs, Duration size) {

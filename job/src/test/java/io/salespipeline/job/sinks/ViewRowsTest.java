@@ -58,6 +58,26 @@ class ViewRowsTest {
     }
 
     @Test
+    void theEnrichedLogicsRanksCarryCategoryAndRevenueAfterFinalAndMatchTheirUpsert() {
+        TopItemsRank rank = new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "apple", 9, true);
+        rank.category = "Fruit";
+        rank.revenue = new java.math.BigDecimal("4.50");
+        for (ViewSchema schema : ViewSchema.values()) {
+            Tuple row = new ViewRows.TopItems(schema).toRow(rank);
+            String upsert = ViewStatements.topItemsPerStoreHour("sales_v1", schema);
+            assertThat(row.getArity())
+                    .as("one field per bind marker: " + upsert)
+                    .isEqualTo(upsert.length() - upsert.replace("?", "").length());
+            assertThat(ViewRows.TopItems.rowType(schema).getArity()).isEqualTo(row.getArity());
+            assertThat(row.<Boolean>getField(6)).isTrue();
+            if (schema == ViewSchema.ENRICHED) {
+                assertThat(row.<String>getField(7)).isEqualTo("Fruit");
+                assertThat(row.<java.math.BigDecimal>getField(8)).isEqualTo(rank.revenue);
+            }
+        }
+    }
+
+    @Test
     void earlyRowsStillFollowTheirEmissionOrderAndSoDoRanks() {
         ViewRows.Window hours = new ViewRows.Window("item_sales_per_hour", ViewSchema.ENRICHED);
         long first = writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 1, 1, false)));
@@ -65,7 +85,7 @@ class ViewRowsTest {
                 writeTimestamp(hours.toRow(new WindowAggregate("apple", MINUTE, MINUTE + 3_600_000, 2, 2, false)));
         assertThat(second).isGreaterThan(first);
 
-        ViewRows.TopItems ranks = new ViewRows.TopItems();
+        ViewRows.TopItems ranks = new ViewRows.TopItems(ViewSchema.PLAIN);
         long finalRank =
                 writeTimestamp(ranks.toRow(new TopItemsRank("s1", MINUTE, MINUTE + 3_600_000, 1, "apple", 9, true)));
         long earlyRank =

@@ -230,6 +230,8 @@ public final class ReplayCli {
             v.onlyInFirst().forEach(view.putArray("columns_only_in_first")::add);
             v.onlyInSecond().forEach(view.putArray("columns_only_in_second")::add);
         }
+        result.viewsOnlyInFirst().forEach(root.putArray("views_only_in_first")::add);
+        result.viewsOnlyInSecond().forEach(root.putArray("views_only_in_second")::add);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {

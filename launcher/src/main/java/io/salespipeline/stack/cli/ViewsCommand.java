@@ -31,7 +31,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@code ./views}: the five read patterns of the views, as an aligned text table for people or
+ * {@code ./views}: the read patterns of the views, as an aligned text table for people or
  * JSON for programs. Column names are the views' own (cql/10-views.cql), the product's read API.
  */
 public final class ViewsCommand {
@@ -52,6 +52,11 @@ public final class ViewsCommand {
             "  top-items --store STORE_ID [--day D] [--hour HH]",
             "                                     a store's top items per hour by units, rank 1 first "
                     + "(top_items_per_store_hour)",
+            "  region-hours --region REGION [--day D]",
+            "                                     units, revenue and events per hour of a region, in versions of "
+                    + "the enriched logic (region_sales_per_hour)",
+            "versions of the enriched logic add revenue and unpriced_events to the window views, category and "
+                    + "revenue to the top items",
             "days and times are UTC; --day YYYY-MM-DD defaults to today",
             "version: the active one (sales.active_version), or --version N (keyspace sales_vN), or --keyspace NAME",
             "output: an aligned table, or --json: {\"keyspace\", \"version\", \"query\", \"rows\": [{column: "
@@ -71,17 +76,20 @@ public final class ViewsCommand {
             List.of("item_name", "window_date", "window_start", "window_end", "units", "events", "final");
     static final List<String> TOP_ITEMS_PER_STORE_HOUR =
             List.of("store_id", "window_date", "window_start", "rank", "item_name", "units", "final");
+    static final List<String> REGION_SALES_PER_HOUR =
+            List.of("region", "window_date", "window_start", "window_end", "units", "events", "final");
 
     private static final Map<String, Set<String>> PATTERN_OPTIONS = Map.of(
             "sale", Set.of("item"),
             "store-day", Set.of("store", "day", "limit"),
             "store-minutes", Set.of("store", "day", "from", "to"),
             "item-hours", Set.of("item-name", "day"),
-            "top-items", Set.of("store", "day", "hour"));
+            "top-items", Set.of("store", "day", "hour"),
+            "region-hours", Set.of("region", "day"));
     /** The patterns that read a window view, whose rows gain the enriched logic's columns. */
-    private static final Set<String> WINDOW_PATTERNS = Set.of("store-minutes", "item-hours");
+    private static final Set<String> WINDOW_PATTERNS = Set.of("store-minutes", "item-hours", "region-hours");
 
-    private static final String PATTERNS = "sale, store-day, store-minutes, item-hours, top-items";
+    private static final String PATTERNS = "sale, store-day, store-minutes, item-hours, top-items, region-hours";
     private static final Set<String> TARGET_OPTIONS = Set.of("contact", "keyspace", "version");
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,13 +105,14 @@ public final class ViewsCommand {
             List<String> columns,
             Function<ViewsReader, List<List<Object>>> read) {
 
-        /** The columns in a keyspace of {@code schema}: a window view's gain what the enriched logic adds. */
+        /** The columns in a keyspace of {@code schema}: window and ranking views gain what the enriched logic adds. */
         List<String> columns(ViewSchema schema) {
-            if (!WINDOW_PATTERNS.contains(pattern)) {
-                return columns;
-            }
             List<String> all = new ArrayList<>(columns);
-            all.addAll(schema.addedWindowColumns());
+            if (WINDOW_PATTERNS.contains(pattern)) {
+                all.addAll(schema.addedWindowColumns());
+            } else if (pattern.equals("top-items")) {
+                all.addAll(schema.addedRankColumns());
+            }
             return all;
         }
     }
@@ -188,6 +197,7 @@ public final class ViewsCommand {
             case "store-minutes" -> storeMinutes(args);
             case "item-hours" -> itemHours(args);
             case "top-items" -> topItems(args);
+            case "region-hours" -> regionHours(args);
             default -> throw new IllegalStateException("no parser for pattern " + pattern);
         };
         // last, so the local stack's settings are only looked up for a command line that is valid
@@ -258,15 +268,38 @@ public final class ViewsCommand {
 
     private Request itemHours(Args args) {
         String itemName = required(args, "item-hours", "item-name", "NAME");
+        return hoursOfADay(
+                args, "item-hours", "item_name", itemName, "item name", ITEM_SALES_PER_HOUR, ViewsReader::itemHours);
+    }
+
+    private Request regionHours(Args args) {
+        String region = required(args, "region-hours", "region", "REGION");
+        return hoursOfADay(
+                args, "region-hours", "region", region, "region", REGION_SALES_PER_HOUR, ViewsReader::regionHours);
+    }
+
+    private interface DayRead {
+        List<ViewsReader.WindowRow> read(ViewsReader reader, String key, LocalDate day);
+    }
+
+    /** The hour windows of one key's day: {@code item-hours} and {@code region-hours}. */
+    private Request hoursOfADay(
+            Args args,
+            String command,
+            String keyColumn,
+            String key,
+            String keyLabel,
+            List<String> columns,
+            DayRead read) {
         LocalDate day = day(args);
-        Map<String, Object> query = query("item-hours", "item_name", itemName);
+        Map<String, Object> query = query(command, keyColumn, key);
         query.put("window_date", day.toString());
         return new Request(
-                "item-hours",
+                command,
                 query,
-                "item name '" + itemName + "' on " + day,
-                ITEM_SALES_PER_HOUR,
-                r -> r.itemHours(itemName, day).stream()
+                keyLabel + " '" + key + "' on " + day,
+                columns,
+                r -> read.read(r, key, day).stream()
                         .map(row -> cells(row, r.schema()))
                         .toList());
     }
@@ -287,7 +320,7 @@ public final class ViewsCommand {
                     "store '" + store + "' on " + day,
                     TOP_ITEMS_PER_STORE_HOUR,
                     r -> r.topItems(store, day).stream()
-                            .map(ViewsCommand::cells)
+                            .map(row -> cells(row, r.schema()))
                             .toList());
         }
         query.put("hour", hour);
@@ -297,7 +330,7 @@ public final class ViewsCommand {
                 "store '" + store + "' on " + day + " at hour " + String.format(Locale.ROOT, "%02d", hour),
                 TOP_ITEMS_PER_STORE_HOUR,
                 r -> r.topItems(store, day, hour).stream()
-                        .map(ViewsCommand::cells)
+                        .map(row -> cells(row, r.schema()))
                         .toList());
     }
 
@@ -386,9 +419,15 @@ public final class ViewsCommand {
         return cells;
     }
 
-    static List<Object> cells(ViewsReader.TopItemRow r) {
-        return Arrays.asList(
-                r.storeId(), utcDay(r.windowStart()), r.windowStart(), r.rank(), r.itemName(), r.units(), r.isFinal());
+    /** The enriched logic's category and revenue last, when the keyspace has them. */
+    static List<Object> cells(ViewsReader.TopItemRow r, ViewSchema schema) {
+        List<Object> cells = new ArrayList<>(Arrays.asList(
+                r.storeId(), utcDay(r.windowStart()), r.windowStart(), r.rank(), r.itemName(), r.units(), r.isFinal()));
+        if (schema == ViewSchema.ENRICHED) {
+            cells.add(r.category());
+            cells.add(r.revenue());
+        }
+        return cells;
     }
 
     private static LocalDate utcDay(Instant instant) {

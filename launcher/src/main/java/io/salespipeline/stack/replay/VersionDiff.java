@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewTable;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.StackException;
@@ -26,7 +27,8 @@ import java.util.TreeSet;
  * of the two versions' newest final store-minute window, less a settling margin (the allowed
  * lateness, within which a final window may still grow). Rows are matched by primary key and
  * compared on the columns both versions have, byte for byte as Cassandra stores them; a column
- * only one version has is reported, not counted as a difference.
+ * or a whole view only one version has (the enriched logic adds both) is reported, not counted as
+ * a difference.
  */
 public final class VersionDiff {
 
@@ -43,8 +45,17 @@ public final class VersionDiff {
             List<String> onlyInFirst,
             List<String> onlyInSecond) {}
 
-    /** The whole comparison: {@code settledUntil} is the event time (exclusive) the rows compared lie before. */
-    public record Result(int first, int second, Instant settledUntil, List<ViewResult> views) {
+    /**
+     * The whole comparison: {@code settledUntil} is the event time (exclusive) the rows compared lie before; the views
+     * only one version has are named, not compared.
+     */
+    public record Result(
+            int first,
+            int second,
+            Instant settledUntil,
+            List<ViewResult> views,
+            List<String> viewsOnlyInFirst,
+            List<String> viewsOnlyInSecond) {
         /** Every row both versions settled is equal on their shared columns. */
         public boolean agree() {
             return views.stream().allMatch(v -> v.differ() == 0);
@@ -66,6 +77,12 @@ public final class VersionDiff {
                         v.onlyInFirst().isEmpty() ? "" : "; columns only in v" + first + ": " + v.onlyInFirst(),
                         v.onlyInSecond().isEmpty() ? "" : "; columns only in v" + second + ": " + v.onlyInSecond()));
                 v.differences().forEach(d -> lines.add("      " + d));
+            }
+            if (!viewsOnlyInFirst.isEmpty()) {
+                lines.add("  views only in v" + first + ": " + viewsOnlyInFirst);
+            }
+            if (!viewsOnlyInSecond.isEmpty()) {
+                lines.add("  views only in v" + second + ": " + viewsOnlyInSecond);
             }
             return lines;
         }
@@ -89,23 +106,40 @@ public final class VersionDiff {
                 .orElse(0L);
         List<ViewResult> views = new ArrayList<>();
         for (ViewTable view : ViewTable.values()) {
-            views.add(compareView(view, a.get(view), b.get(view), settledUntil.toEpochMilli(), hourMs));
+            if (a.containsKey(view) && b.containsKey(view)) {
+                views.add(compareView(view, a.get(view), b.get(view), settledUntil.toEpochMilli(), hourMs));
+            }
         }
-        return new Result(first, second, settledUntil, views);
+        return new Result(first, second, settledUntil, views, onlyIn(a, b), onlyIn(b, a));
+    }
+
+    private static List<String> onlyIn(Map<ViewTable, TableRows> tables, Map<ViewTable, TableRows> other) {
+        return tables.keySet().stream()
+                .filter(view -> !other.containsKey(view))
+                .map(ViewTable::table)
+                .toList();
     }
 
     /** One version's table: its columns, its primary key (partition then clustering columns) and every row. */
     private record TableRows(List<String> columns, List<String> key, List<Row> rows) {}
 
-    /** Every view table of a keyspace, each read once. */
+    /**
+     * Every view table of a keyspace, each read once; a table the keyspace's logic lacks is absent, one that every
+     * version has must be there.
+     */
     private Map<ViewTable, TableRows> read(String keyspace) {
         KeyspaceMetadata metadata = session.getMetadata()
                 .getKeyspace(keyspace)
                 .orElseThrow(() -> new StackException("keyspace " + keyspace + " does not exist"));
         Map<ViewTable, TableRows> tables = new EnumMap<>(ViewTable.class);
         for (ViewTable view : ViewTable.values()) {
-            TableMetadata table = metadata.getTable(view.table())
-                    .orElseThrow(() -> new StackException(keyspace + " has no table " + view.table()));
+            TableMetadata table = metadata.getTable(view.table()).orElse(null);
+            if (table == null) {
+                if (view.in(ViewSchema.PLAIN)) {
+                    throw new StackException(keyspace + " has no table " + view.table());
+                }
+                continue;
+            }
             List<String> columns = table.getColumns().keySet().stream()
                     .map(CqlIdentifier::asInternal)
                     .toList();
@@ -184,7 +218,7 @@ public final class VersionDiff {
             case ITEM_SALES ->
                 row.getUdtValue("sale").getInstant("timestamp_ms").toEpochMilli() < until;
             case SALES_BY_STORE_DAY -> row.getInstant("timestamp_ms").toEpochMilli() < until;
-            case STORE_SALES_PER_MINUTE, ITEM_SALES_PER_HOUR ->
+            case STORE_SALES_PER_MINUTE, ITEM_SALES_PER_HOUR, REGION_SALES_PER_HOUR ->
                 row.getInstant("window_end").toEpochMilli() <= until;
             case TOP_ITEMS_PER_STORE_HOUR -> row.getInstant("window_start").toEpochMilli() + hourMs <= until;
         };

@@ -65,9 +65,19 @@ public final class ViewsReader implements AutoCloseable {
             BigDecimal revenue,
             Long unpricedEvents) {}
 
-    /** top_items_per_store_hour: one rank of one store's hour, rank 1 = most units. */
+    /**
+     * top_items_per_store_hour: one rank of one store's hour, rank 1 = most units. Category and revenue are null in a
+     * keyspace of the plain logic.
+     */
     public record TopItemRow(
-            String storeId, Instant windowStart, int rank, String itemName, long units, boolean isFinal) {}
+            String storeId,
+            Instant windowStart,
+            int rank,
+            String itemName,
+            long units,
+            boolean isFinal,
+            String category,
+            BigDecimal revenue) {}
 
     private final CqlSession session;
     private final String keyspace;
@@ -77,6 +87,8 @@ public final class ViewsReader implements AutoCloseable {
     private final PreparedStatement storeMinutes;
     private final PreparedStatement itemHours;
     private final PreparedStatement topItems;
+    /** Null in a keyspace of the plain logic, which has no region view. */
+    private final PreparedStatement regionHours;
 
     private ViewsReader(CqlSession session, String keyspace) {
         this.session = session;
@@ -86,11 +98,12 @@ public final class ViewsReader implements AutoCloseable {
         this.storeDay = prepare(ViewQueries.storeDay(keyspace));
         this.storeMinutes = prepare(ViewQueries.storeMinutes(keyspace, schema));
         this.itemHours = prepare(ViewQueries.itemHours(keyspace, schema));
-        this.topItems = prepare(ViewQueries.topItems(keyspace));
+        this.topItems = prepare(ViewQueries.topItems(keyspace, schema));
+        this.regionHours = schema == ViewSchema.ENRICHED ? prepare(ViewQueries.regionHours(keyspace)) : null;
     }
 
     /**
-     * Connects and prepares the five reads.
+     * Connects and prepares the reads: five, and the region view's in a keyspace of the enriched logic.
      *
      * @param keyspaceOverride the keyspace to read; null reads the active version of {@code sales.active_version}
      * @throws StackException when Cassandra does not answer, no version is active, or the keyspace has no views
@@ -186,6 +199,19 @@ public final class ViewsReader implements AutoCloseable {
         return read(itemHours.bind(itemName, day), r -> windowRow(r, "item_name"));
     }
 
+    /**
+     * Every hour window of a region's day, oldest first.
+     *
+     * @throws StackException when the keyspace holds the views of the plain logic, which has no regions
+     */
+    public List<WindowRow> regionHours(String region, LocalDate day) {
+        if (regionHours == null) {
+            throw new StackException("keyspace " + keyspace + " holds the views of the plain logic, without regions "
+                    + "(a version reprocessed with --enrichment true has them)");
+        }
+        return read(regionHours.bind(region, day), r -> windowRow(r, "region"));
+    }
+
     /** The ranks of every hour of a store's day, by hour then rank. */
     public List<TopItemRow> topItems(String storeId, LocalDate day) {
         return topItems(storeId, day, LocalTime.MIDNIGHT, null);
@@ -206,7 +232,11 @@ public final class ViewsReader implements AutoCloseable {
                         r.getInt("rank"),
                         r.getString("item_name"),
                         r.getLong("units"),
-                        r.getBoolean("final")));
+                        r.getBoolean("final"),
+                        schema == ViewSchema.ENRICHED ? r.getString(ViewSchema.ENRICHED_RANK_COLUMNS.get(0)) : null,
+                        schema == ViewSchema.ENRICHED
+                                ? r.getBigDecimal(ViewSchema.ENRICHED_RANK_COLUMNS.get(1))
+                                : null));
     }
 
     /**

@@ -77,6 +77,7 @@ class ViewsCommandTest {
                         "store-minutes --store STORE_ID",
                         "item-hours --item-name NAME",
                         "top-items --store STORE_ID",
+                        "region-hours --region REGION",
                         "--json",
                         "--contact HOST:PORT",
                         "--keyspace",
@@ -85,7 +86,7 @@ class ViewsCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            bogus --store S                                 | unknown read pattern 'bogus' (patterns: sale, store-day, store-minutes, item-hours, top-items; ./views help)
+            bogus --store S                                 | unknown read pattern 'bogus' (patterns: sale, store-day, store-minutes, item-hours, top-items, region-hours; ./views help)
             store-day --store S --bogus 1                   | unknown option --bogus (known: --contact, --day, --json, --keyspace, --limit, --store, --version)
             sale --item x --limit 5                         | unknown option --limit (known: --contact, --item, --json, --keyspace, --version)
             store-day --store S --day 2024-13-01            | --day expects a date YYYY-MM-DD, got '2024-13-01'
@@ -100,6 +101,8 @@ class ViewsCommandTest {
             store-minutes --store S --to 9:30               | --to expects a UTC time HH:MM, got '9:30'
             store-minutes --store S --from 10:00 --to 10:00 | --from 10:00 must be before --to 10:00
             top-items --store S --hour 24                   | --hour must be 0-23 (UTC), got 24
+            region-hours --day 2024-03-01                   | region-hours needs --region REGION
+            region-hours --region R --store S               | unknown option --store (known: --contact, --day, --json, --keyspace, --region, --version)
             sale --item x --keyspace k --version 2          | --keyspace and --version both choose what to read: give one
             sale --item x --version 0                       | --version must be positive, got 0
             sale --item x --keyspace sales_v1;drop          | not a keyspace name: 'sales_v1;drop' (letters, digits and _, starting with a letter)
@@ -192,6 +195,18 @@ class ViewsCommandTest {
                         .request()
                         .subject())
                 .isEqualTo("item name 'Item 7' on 2024-03-01");
+        assertThat(command()
+                        .parse(List.of("region-hours", "--region", "North-West", "--day", "2024-03-02"))
+                        .request())
+                .satisfies(r -> assertThat(r.subject()).isEqualTo("region 'North-West' on 2024-03-02"))
+                .satisfies(r -> assertThat(r.query())
+                        .containsExactly(
+                                Map.entry("pattern", "region-hours"),
+                                Map.entry("region", "North-West"),
+                                Map.entry("window_date", "2024-03-02")))
+                .satisfies(r -> assertThat(r.columns(ViewSchema.ENRICHED))
+                        .startsWith("region", "window_date")
+                        .endsWith("final", "revenue", "unpriced_events"));
         assertThat(command().parse(List.of("sale", "--item", "it-1")).request().subject())
                 .isEqualTo("item 'it-1'");
     }
@@ -339,9 +354,29 @@ class ViewsCommandTest {
                         "S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2)))
                 .hasSameSizeAs(ViewsCommand.SALES_BY_STORE_DAY)
                 .containsExactly("S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2);
-        assertThat(ViewsCommand.cells(new ViewsReader.TopItemRow("S", at, 1, "Item 1", 40L, true)))
+        assertThat(ViewsCommand.cells(
+                        new ViewsReader.TopItemRow("S", at, 1, "Item 1", 40L, true, null, null), ViewSchema.PLAIN))
                 .hasSameSizeAs(ViewsCommand.TOP_ITEMS_PER_STORE_HOUR)
                 .containsExactly("S", LocalDate.parse("2024-03-01"), at, 1, "Item 1", 40L, true);
+        ViewsCommand.Request topItems = new ViewsCommand.Request(
+                "top-items", Map.of(), "x", ViewsCommand.TOP_ITEMS_PER_STORE_HOUR, r -> List.of());
+        assertThat(ViewsCommand.cells(
+                        new ViewsReader.TopItemRow(
+                                "S", at, 1, "Item 1", 40L, true, "Tableware", new BigDecimal("198.00")),
+                        ViewSchema.ENRICHED))
+                .as("the enriched ranking columns follow final")
+                .hasSameSizeAs(topItems.columns(ViewSchema.ENRICHED))
+                .containsExactly(
+                        "S",
+                        LocalDate.parse("2024-03-01"),
+                        at,
+                        1,
+                        "Item 1",
+                        40L,
+                        true,
+                        "Tableware",
+                        new BigDecimal("198.00"));
+        assertThat(topItems.columns(ViewSchema.ENRICHED)).endsWith("final", "category", "revenue");
         assertThat(ViewsCommand.cells(
                         new ViewsReader.WindowRow("Item 1", at, at.plusSeconds(3600), 9, 4, false, null, null),
                         ViewSchema.PLAIN))

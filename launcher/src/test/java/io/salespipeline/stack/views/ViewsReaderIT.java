@@ -1,6 +1,7 @@
 package io.salespipeline.stack.views;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -202,12 +203,18 @@ class ViewsReaderIT {
                                     null,
                                     null));
 
-            TopItemRow h09r1 = new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 1, "Item One", 10, true);
-            TopItemRow h09r2 = new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 2, "Item Two", 4, true);
-            TopItemRow h10r1 = new TopItemRow("Store A", at("2024-03-01T10:00:00Z"), 1, "Item Three", 5, false);
-            TopItemRow h10r2 = new TopItemRow("Store A", at("2024-03-01T10:00:00Z"), 2, "Item One", 3, false);
-            TopItemRow h10r3 = new TopItemRow("Store A", at("2024-03-01T10:00:00Z"), 3, "Item Two", 1, false);
-            TopItemRow h23r1 = new TopItemRow("Store A", at("2024-03-01T23:00:00Z"), 1, "Item Two", 8, false);
+            TopItemRow h09r1 =
+                    new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 1, "Item One", 10, true, null, null);
+            TopItemRow h09r2 =
+                    new TopItemRow("Store A", at("2024-03-01T09:00:00Z"), 2, "Item Two", 4, true, null, null);
+            TopItemRow h10r1 =
+                    new TopItemRow("Store A", at("2024-03-01T10:00:00Z"), 1, "Item Three", 5, false, null, null);
+            TopItemRow h10r2 =
+                    new TopItemRow("Store A", at("2024-03-01T10:00:00Z"), 2, "Item One", 3, false, null, null);
+            TopItemRow h10r3 =
+                    new TopItemRow("Store A", at("2024-03-01T10:00:00Z"), 3, "Item Two", 1, false, null, null);
+            TopItemRow h23r1 =
+                    new TopItemRow("Store A", at("2024-03-01T23:00:00Z"), 1, "Item Two", 8, false, null, null);
             assertThat(reader.topItems("Store A", DAY)).containsExactly(h09r1, h09r2, h10r1, h10r2, h10r3, h23r1);
             assertThat(reader.topItems("Store A", DAY, 10)).containsExactly(h10r1, h10r2, h10r3);
             assertThat(reader.topItems("Store A", DAY, 23)).containsExactly(h23r1);
@@ -235,8 +242,60 @@ class ViewsReaderIT {
                             new java.math.BigDecimal("14.850"),
                             1L));
         }
+        try (CqlSession session = ns.cqlSession()) {
+            insert(
+                    session,
+                    "INSERT INTO " + enriched
+                            + ".region_sales_per_hour (region, window_date, window_start, window_end, "
+                            + "units, revenue, events, unpriced_events, final) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    List.of(
+                            "North",
+                            DAY,
+                            at("2024-03-01T10:00:00Z"),
+                            at("2024-03-01T11:00:00Z"),
+                            9L,
+                            new java.math.BigDecimal("20.25"),
+                            4L,
+                            0L,
+                            false));
+            insert(
+                    session,
+                    "INSERT INTO " + enriched + ".top_items_per_store_hour (store_id, window_date, window_start, rank, "
+                            + "item_name, units, final, category, revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    List.of(
+                            "Store E",
+                            DAY,
+                            at("2024-03-01T10:00:00Z"),
+                            1,
+                            "Item One",
+                            6L,
+                            true,
+                            "Things",
+                            new java.math.BigDecimal("14.850")));
+        }
         try (ViewsReader reader = ViewsReader.open(contact, enriched)) {
             assertThat(reader.schema()).isEqualTo(io.salespipeline.contract.ViewSchema.ENRICHED);
+            assertThat(reader.regionHours("North", DAY))
+                    .containsExactly(new WindowRow(
+                            "North",
+                            at("2024-03-01T10:00:00Z"),
+                            at("2024-03-01T11:00:00Z"),
+                            9,
+                            4,
+                            false,
+                            new java.math.BigDecimal("20.25"),
+                            0L));
+            assertThat(reader.regionHours("South", DAY)).isEmpty();
+            assertThat(reader.topItems("Store E", DAY))
+                    .containsExactly(new TopItemRow(
+                            "Store E",
+                            at("2024-03-01T10:00:00Z"),
+                            1,
+                            "Item One",
+                            6,
+                            true,
+                            "Things",
+                            new java.math.BigDecimal("14.850")));
             assertThat(reader.storeMinutes("Store E", DAY))
                     .containsExactly(new WindowRow(
                             "Store E",
@@ -252,6 +311,9 @@ class ViewsReaderIT {
             assertThat(plain.schema()).isEqualTo(io.salespipeline.contract.ViewSchema.PLAIN);
             assertThat(plain.itemHours("Item One", DAY))
                     .allSatisfy(row -> assertThat(row.revenue()).isNull());
+            assertThatThrownBy(() -> plain.regionHours("North", DAY))
+                    .isInstanceOf(io.salespipeline.stack.StackException.class)
+                    .hasMessageContaining("plain logic, without regions");
         }
     }
 
