@@ -419,11 +419,23 @@ class ReplayIT {
     @Order(7)
     void theEnrichedLogicIsAReprocessDiffedOnTheSharedColumnsBeforeTheSwitch() throws Exception {
         publishReferenceData();
-        StackScript.Result reprocess =
-                replay("reprocess", "--version", "4", "--no-switch", "--", "--enrichment", "true");
+        // the enriched logic comes in another build than the serving version's
+        Path enrichedJar = home.resolve("sales-pipeline-job-changed.jar");
+        assertThat(sha256(enrichedJar)).isNotEqualTo(sha256(jobJar()));
+        StackScript.Result reprocess = replay(
+                "reprocess",
+                "--version",
+                "4",
+                "--jar",
+                enrichedJar.toString(),
+                "--no-switch",
+                "--",
+                "--enrichment",
+                "true");
         assertThat(reprocess.exitCode()).as(reprocess.output()).isZero();
         assertThat(reprocess.output())
                 .containsPattern("reprocessed [\\d,]+ events into sales_v4")
+                .contains("jar " + sha256(enrichedJar).substring(0, 12))
                 .contains("settings --enrichment true")
                 .doesNotContain("readers now use version 4");
         int total = produced.get();
@@ -508,9 +520,60 @@ class ReplayIT {
         assertThat(ranks.exitCode()).as(ranks.output()).isZero();
         assertThat(ranks.output()).contains("\"category\":\"Things\"");
 
-        StackScript.Result back = replay("switch", "--version", "3");
+        StackScript.Result back = replay("rollback");
         assertThat(back.exitCode()).as(back.output()).isZero();
-        assertThat(back.output()).contains("readers now use version 3");
+        assertThat(back.output()).contains("readers now use version 3 (was 4)");
+
+        // each version's lost job comes back with its own code: v3 the plain logic of the newest build, v4 the
+        // enriched logic of the other one
+        assertResumesWithItsOwnCode(3, jobJar(), false);
+        assertResumesWithItsOwnCode(4, enrichedJar, true);
+        StackScript.Result after = replay("diff", "3", "4");
+        assertThat(after.exitCode())
+                .as("both versions' views keep their values: " + after.output())
+                .isZero();
+    }
+
+    private static String recordedJob(int version) {
+        try (CqlSession cql = cql()) {
+            return cql.execute(
+                            "SELECT job_id FROM sales.view_versions WHERE view_name = 'sales' AND version = " + version)
+                    .one()
+                    .getString(0);
+        }
+    }
+
+    private static void assertResumesWithItsOwnCode(int version, Path jar, boolean enriched) throws Exception {
+        String jobId = recordedJob(version);
+        java.net.http.HttpResponse<String> cancel = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(PORTS.flinkRest() + "/jobs/" + jobId + "?mode=cancel"))
+                                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode())
+                .as("cancelling v%d's job: %s", version, cancel.body())
+                .isEqualTo(202);
+        Await.until(
+                Duration.ofMinutes(1),
+                "v" + version + "'s job " + jobId + " to be cancelled",
+                () -> LoopbackClients.get(PORTS.flinkRest() + "/jobs/" + jobId).contains("\"state\":\"CANCELED\""));
+
+        StackScript.Result resume = replay("resume", "--version", String.valueOf(version));
+        assertThat(resume.exitCode()).as(resume.output()).isZero();
+        assertThat(resume.output())
+                .contains("resuming view version " + version + " (jar "
+                        + sha256(jar).substring(0, 12))
+                .containsPattern("job [0-9a-f]{32} RUNNING after");
+        String resumed = recordedJob(version);
+        assertThat(resumed).isNotEqualTo(jobId);
+        String graph = flinkGet("/jobs/" + resumed);
+        if (enriched) {
+            assertThat(graph).as("v%d's job graph", version).contains("Enrich sales");
+        } else {
+            assertThat(graph).as("v%d's job graph", version).doesNotContain("Enrich sales");
+        }
     }
 
     // ------------------------------------------------------------------ the oracle

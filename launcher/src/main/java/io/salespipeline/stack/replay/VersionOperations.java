@@ -176,9 +176,10 @@ public final class VersionOperations implements AutoCloseable {
                 };
         Map<Integer, Long> end = p.log.endOffsets(p.topic);
         Map<Integer, Long> committed = p.log.committed(ViewVersions.consumerGroup(version), p.topic);
-        out.println("resuming view version " + version + " from " + restorePoint.describe(Instant.now()));
-        long started = System.nanoTime();
         VersionPipeline.VersionCode code = p.code(version, jobSettings);
+        out.println("resuming view version " + version + " (" + code.describe() + ") from "
+                + restorePoint.describe(Instant.now()));
+        long started = System.nanoTime();
         String jobId = p.start(version, code, List.of(), parallelism, restorePoint.pointer());
         String restored = p.awaitRestoredFrom(jobId);
         if (!samePath(restored, restorePoint.pointer())) {
