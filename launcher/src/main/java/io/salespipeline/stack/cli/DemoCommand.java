@@ -8,6 +8,7 @@ import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.generate.Catalog;
 import io.salespipeline.stack.generate.EventPublisher;
 import io.salespipeline.stack.generate.GenerateOptions;
+import io.salespipeline.stack.generate.ReferenceData;
 import io.salespipeline.stack.generate.StatusLine;
 import io.salespipeline.stack.local.LocalStack;
 import io.salespipeline.stack.local.StackLayout;
@@ -65,8 +66,8 @@ final class DemoCommand {
     }
 
     /**
-     * What one refresh of the panel read: the job's figures, how many view rows the panel's stores have today, and
-     * their revenue (null when the version runs the plain logic).
+     * What one refresh of the panel read: the job's figures, how many view rows the panel's stores have today, their
+     * revenue and the region windows of today (null when the version runs the plain logic).
      */
     private record Frame(
             PipelineMonitor.Snapshot pipeline,
@@ -74,6 +75,7 @@ final class DemoCommand {
             int minuteWindows,
             int rankings,
             BigDecimal revenue,
+            Integer regionWindows,
             String screen) {}
 
     int run(List<String> argv) {
@@ -224,6 +226,11 @@ final class DemoCommand {
                     + "for " + String.join(", ", Catalog.busiestStores(STORES_ON_PANEL))
                     + " (is the catalog on " + Topic.ITEM_CATALOG.defaultName() + "?)");
         }
+        if (last != null && last.regionWindows() != null && last.regionWindows() == 0) {
+            failures.add("the views in " + deployment.keyspace() + " have no region windows for "
+                    + String.join(", ", ReferenceData.regions()) + " (is the directory on "
+                    + Topic.STORE_DIRECTORY.defaultName() + "?)");
+        }
         if (down && !layout.runningProcesses().isEmpty()) {
             failures.add("processes of the stack are still running after down: "
                     + String.join(", ", layout.runningProcesses().keySet()));
@@ -234,7 +241,7 @@ final class DemoCommand {
         out.println(String.format(
                 Locale.ROOT,
                 "demo: ran %d s: job %s RUNNING, %,d events parsed (%,d rejected, %,d late); views: %d minute "
-                        + "windows%s, %d top-items rankings; " + "savepoint %s%s",
+                        + "windows%s, %d top-items rankings%s; " + "savepoint %s%s",
                 ran.toSeconds(),
                 deployment.jobId(),
                 last.pipeline().parsed(),
@@ -243,6 +250,7 @@ final class DemoCommand {
                 last.minuteWindows(),
                 last.revenue() == null ? "" : " (revenue " + last.revenue().toPlainString() + ")",
                 last.rankings(),
+                last.regionWindows() == null ? "" : ", " + last.regionWindows() + " region windows",
                 savepoint,
                 down ? "; stack down, no process left" : ""));
         return 0;
@@ -312,19 +320,7 @@ final class DemoCommand {
             String value = windows.stream()
                     .filter(w -> w.windowStart().equals(minute))
                     .findFirst()
-                    .map(w -> String.format(
-                            Locale.ROOT,
-                            "%,d units in %,d events%s%s",
-                            w.units(),
-                            w.events(),
-                            w.revenue() == null
-                                    ? ""
-                                    : String.format(
-                                            Locale.ROOT,
-                                            ", revenue %s (%,d unpriced)",
-                                            w.revenue().toPlainString(),
-                                            w.unpricedEvents()),
-                            w.isFinal() ? " (final)" : ""))
+                    .map(DemoCommand::describe)
                     .orElse("no sales yet");
             lines.add(String.format(Locale.ROOT, "    %-22s %s", store, value));
         }
@@ -342,10 +338,42 @@ final class DemoCommand {
                     .collect(Collectors.joining("   "));
             lines.add(String.format(Locale.ROOT, "    %-22s %s", store, ranking.isEmpty() ? "no sales yet" : ranking));
         }
+        Integer regionWindows = null;
+        if (views.schema() == ViewSchema.ENRICHED) {
+            lines.add("  units this hour by region (" + hour.toString().substring(11, 16)
+                    + " UTC, region_sales_per_hour):");
+            regionWindows = 0;
+            for (String region : ReferenceData.regions()) {
+                List<ViewsReader.WindowRow> windows = views.regionHours(region, today);
+                regionWindows += windows.size();
+                String value = windows.stream()
+                        .filter(w -> w.windowStart().equals(hour))
+                        .findFirst()
+                        .map(DemoCommand::describe)
+                        .orElse("no sales yet");
+                lines.add(String.format(Locale.ROOT, "    %-22s %s", region, value));
+            }
+        }
         lines.add("");
         lines.add("  Ctrl-C stops the generator and the job (with a savepoint); query the views with ./views, "
                 + "status with ./replay status");
-        return new Frame(s, produced, minuteWindows, rankings, revenue, String.join("\n", lines));
+        return new Frame(s, produced, minuteWindows, rankings, revenue, regionWindows, String.join("\n", lines));
+    }
+
+    private static String describe(ViewsReader.WindowRow w) {
+        return String.format(
+                Locale.ROOT,
+                "%,d units in %,d events%s%s",
+                w.units(),
+                w.events(),
+                w.revenue() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", revenue %s (%,d unpriced)",
+                                w.revenue().toPlainString(),
+                                w.unpricedEvents()),
+                w.isFinal() ? " (final)" : "");
     }
 
     /** The panel as one plain line, for a log or a pipe. */
@@ -354,7 +382,7 @@ final class DemoCommand {
         return String.format(
                 Locale.ROOT,
                 "demo %s job %s | produced %,d | parsed %,d | rejected %,d | late %,d | lag %,d | checkpoints "
-                        + "%,d%s | minute windows %d | rankings %d%s",
+                        + "%,d%s | minute windows %d | rankings %d%s%s",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 s.state(),
                 f.produced(),
@@ -366,7 +394,8 @@ final class DemoCommand {
                 s.secondsSinceCheckpoint() < 0 ? "" : " (last " + s.secondsSinceCheckpoint() + " s ago)",
                 f.minuteWindows(),
                 f.rankings(),
-                f.revenue() == null ? "" : " | revenue " + f.revenue().toPlainString());
+                f.revenue() == null ? "" : " | revenue " + f.revenue().toPlainString(),
+                f.regionWindows() == null ? "" : " | region windows " + f.regionWindows());
     }
 
     /**

@@ -42,6 +42,13 @@ public final class ReferenceData {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The regions the generated directory places stores in, then the region of the store it leaves out. */
+    public static List<String> regions() {
+        List<String> regions = new ArrayList<>(new java.util.TreeSet<>(REGION_OF_DISTRICT.values()));
+        regions.add(ReferenceField.UNKNOWN_REGION);
+        return regions;
+    }
+
     private ReferenceData() {}
 
     /**
