@@ -69,11 +69,12 @@ public class LocalTally extends AbstractStreamOperator<TallyPartial>
          * sums items apart: its key in the partial's fields, the others null.
          */
         TallyPartial emptyPartial(String windowKey, String itemName, long windowStartMs) {
-            return new TallyPartial(
-                    this == STORE || this == STORE_AND_ITEM ? windowKey : null,
-                    this == ITEM ? windowKey : this == STORE_AND_ITEM ? itemName : null,
-                    this == REGION ? windowKey : null,
-                    windowStartMs);
+            return switch (this) {
+                case STORE -> new TallyPartial(windowKey, null, null, windowStartMs);
+                case ITEM -> new TallyPartial(null, windowKey, null, windowStartMs);
+                case STORE_AND_ITEM -> new TallyPartial(windowKey, itemName, null, windowStartMs);
+                case REGION -> new TallyPartial(null, null, windowKey, windowStartMs);
+            };
         }
     }
 

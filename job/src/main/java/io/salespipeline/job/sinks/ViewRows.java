@@ -174,8 +174,13 @@ final class ViewRows {
         @Override
         Tuple toRow(TopItemsRank r) {
             List<Object> values = new ArrayList<>(List.of(
-                    r.storeId, utcDate(r.windowStartMs), new Date(r.windowStartMs), r.rank, r.itemName, r.units));
-            values.add(r.finalResult);
+                    r.storeId,
+                    utcDate(r.windowStartMs),
+                    new Date(r.windowStartMs),
+                    r.rank,
+                    r.itemName,
+                    r.units,
+                    r.finalResult));
             if (enriched) {
                 // a ranked item without a priced sale has no category: the cell stays empty, as for a plain row
                 values.add(r.category);
