@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.salespipeline.contract.SaleField;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -126,7 +127,7 @@ final class CassandraCeiling {
         List<Event> events = readEvents(topic, (sampleRows + ROWS_PER_EVENT - 1) / ROWS_PER_EVENT);
         // the job's statements (ViewRows in the job), so the ceiling writes exactly what the job writes
         itemSales = env.session.prepare(ViewStatements.itemSales(keyspace));
-        storeDay = env.session.prepare(ViewStatements.salesByStoreDay(keyspace));
+        storeDay = env.session.prepare(ViewStatements.salesByStoreDay(keyspace, ViewSchema.PLAIN));
         Requests batchedRequests = batched(events);
         Requests perRowRequests = perRow(events);
         Progress progress = new Progress(err);

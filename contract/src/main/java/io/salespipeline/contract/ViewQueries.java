@@ -16,11 +16,12 @@ public final class ViewQueries {
     }
 
     /**
-     * A store's day newest first ({@code store_id, timestamp_dt, limit}): reversing the clustering
-     * order is free within one partition.
+     * A store's day newest first ({@code store_id, timestamp_dt, limit}), with the columns {@code schema} adds:
+     * reversing the clustering order is free within one partition.
      */
-    public static String storeDay(String keyspace) {
-        return "SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold FROM " + keyspace
+    public static String storeDay(String keyspace, ViewSchema schema) {
+        return "SELECT store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, item_sold"
+                + schema.addedStoreSaleColumnList() + " FROM " + keyspace
                 + "." + ViewTable.SALES_BY_STORE_DAY.table() + " WHERE store_id = ? AND timestamp_dt = ? "
                 + "ORDER BY timestamp_ms DESC, event_id DESC LIMIT ?";
     }

@@ -20,7 +20,7 @@ public enum ViewSchema {
 
     /** The window columns this schema adds to the plain ones, in order. */
     public List<String> addedWindowColumns() {
-        return this == ENRICHED ? ENRICHED_WINDOW_COLUMNS : List.of();
+        return added(ENRICHED_WINDOW_COLUMNS);
     }
 
     /** {@link #addedWindowColumns} as they follow a CQL column list: {@code ", revenue, unpriced_events"} or empty. */
@@ -33,12 +33,29 @@ public enum ViewSchema {
 
     /** The ranking columns this schema adds to the plain ones, in order. */
     public List<String> addedRankColumns() {
-        return this == ENRICHED ? ENRICHED_RANK_COLUMNS : List.of();
+        return added(ENRICHED_RANK_COLUMNS);
     }
 
     /** {@link #addedRankColumns} as they follow a CQL column list: {@code ", category, revenue"} or empty. */
     String addedRankColumnList() {
         return columnList(addedRankColumns());
+    }
+
+    /** What the enriched logic adds to a sale's row of sales_by_store_day. */
+    public static final List<String> ENRICHED_STORE_SALE_COLUMNS = List.of("region");
+
+    /** The store-day columns this schema adds to the plain ones, in order. */
+    public List<String> addedStoreSaleColumns() {
+        return added(ENRICHED_STORE_SALE_COLUMNS);
+    }
+
+    /** {@link #addedStoreSaleColumns} as they follow a CQL column list: {@code ", region"} or empty. */
+    String addedStoreSaleColumnList() {
+        return columnList(addedStoreSaleColumns());
+    }
+
+    private List<String> added(List<String> enrichedColumns) {
+        return this == ENRICHED ? enrichedColumns : List.of();
     }
 
     private static String columnList(List<String> columns) {

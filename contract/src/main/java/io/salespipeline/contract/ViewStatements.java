@@ -19,10 +19,12 @@ public final class ViewStatements {
                 + "item_name: ?, item_sold: ?}) USING TIMESTAMP ?";
     }
 
-    public static String salesByStoreDay(String keyspace) {
+    /** The enriched schema's region follows {@code item_sold}. */
+    public static String salesByStoreDay(String keyspace, ViewSchema schema) {
         return "INSERT INTO " + keyspace
                 + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, "
-                + "item_sold) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+                + "item_sold" + schema.addedStoreSaleColumnList() + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+                + ", ?".repeat(schema.addedStoreSaleColumns().size()) + ") USING TIMESTAMP ?";
     }
 
     public static String storeSalesPerMinute(String keyspace, ViewSchema schema) {
@@ -65,7 +67,7 @@ public final class ViewStatements {
     private static String upsert(String keyspace, ViewSchema schema, ViewTable view) {
         return switch (view) {
             case ITEM_SALES -> itemSales(keyspace);
-            case SALES_BY_STORE_DAY -> salesByStoreDay(keyspace);
+            case SALES_BY_STORE_DAY -> salesByStoreDay(keyspace, schema);
             case STORE_SALES_PER_MINUTE -> storeSalesPerMinute(keyspace, schema);
             case ITEM_SALES_PER_HOUR -> itemSalesPerHour(keyspace, schema);
             case TOP_ITEMS_PER_STORE_HOUR -> topItemsPerStoreHour(keyspace, schema);

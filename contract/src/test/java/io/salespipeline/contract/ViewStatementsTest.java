@@ -131,7 +131,7 @@ class ViewStatementsTest {
         String cql = Files.readString(Path.of("..", "cql", "10-views.cql"));
         List<String> queries = List.of(
                 ViewQueries.sale("sales_v1"),
-                ViewQueries.storeDay("sales_v1"),
+                ViewQueries.storeDay("sales_v1", ViewSchema.PLAIN),
                 ViewQueries.storeMinutes("sales_v1", ViewSchema.PLAIN),
                 ViewQueries.itemHours("sales_v1", ViewSchema.PLAIN),
                 ViewQueries.topItems("sales_v1", ViewSchema.PLAIN));
@@ -147,6 +147,7 @@ class ViewStatementsTest {
         String cql = Files.readString(Path.of("..", "cql", "10-views.cql"))
                 + Files.readString(Path.of("..", "cql", enrichedFile()));
         List<String> queries = List.of(
+                ViewQueries.storeDay("sales_v1", ViewSchema.ENRICHED),
                 ViewQueries.storeMinutes("sales_v1", ViewSchema.ENRICHED),
                 ViewQueries.itemHours("sales_v1", ViewSchema.ENRICHED),
                 ViewQueries.topItems("sales_v1", ViewSchema.ENRICHED),
@@ -156,6 +157,7 @@ class ViewStatementsTest {
                     .isIn(tableNames(ViewSchema.ENRICHED));
         }
         assertThat(ViewQueries.topItems("sales_v1", ViewSchema.ENRICHED)).contains("category", "revenue");
+        assertThat(ViewQueries.storeDay("sales_v1", ViewSchema.ENRICHED)).contains("item_sold, region FROM");
     }
 
     private interface TableColumns {

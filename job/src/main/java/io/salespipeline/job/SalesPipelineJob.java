@@ -101,21 +101,24 @@ public final class SalesPipelineJob {
                 .uid(ROUTER_UID)
                 .name("Route parsed records");
 
+        SingleOutputStreamOperator<SaleEvent> gated =
+                SalesAggregations.gateLateEvents(events, config.allowedLateness, config.outOfOrderness);
+        DataStream<LateEvent> late = gated.getSideOutput(LatenessGate.LATE_EVENTS);
+        DataStream<DeadLetter> rejected = events.getSideOutput(RouteParsedRecords.DEAD_LETTERS);
+        SingleOutputStreamOperator<SaleEvent> onTime = gated;
+        DataStream<SaleEvent> everySale = events;
+        if (config.enrichment) {
+            SalesEnrichment.Joined joined =
+                    SalesEnrichment.join(gated, late, referenceRecords(env), referenceEnds, config.referenceIdleness);
+            onTime = joined.sales();
+            // a store's day shows each sale's region, late sales' too
+            everySale = joined.everySale();
+            rejected = rejected.union(joined.deadLetters());
+        }
         if (config.writeRecordViews) {
             // every valid event, late or not, is a record of what was sold
             views.itemSales(events);
-            views.salesByStoreDay(events);
-        }
-
-        SingleOutputStreamOperator<SaleEvent> gated =
-                SalesAggregations.gateLateEvents(events, config.allowedLateness, config.outOfOrderness);
-        DataStream<DeadLetter> rejected = events.getSideOutput(RouteParsedRecords.DEAD_LETTERS);
-        SingleOutputStreamOperator<SaleEvent> onTime = gated;
-        if (config.enrichment) {
-            SalesEnrichment.Joined joined =
-                    SalesEnrichment.join(gated, referenceRecords(env), referenceEnds, config.referenceIdleness);
-            onTime = joined.sales();
-            rejected = rejected.union(joined.deadLetters());
+            views.salesByStoreDay(everySale);
         }
         rejected.sinkTo(deadLetters).uid(DEAD_LETTER_SINK_UID).name("Kafka " + config.dlqTopic);
         LocalTally.Limits local = new LocalTally.Limits(config.localFlush, config.localMaxKeys);
@@ -142,10 +145,7 @@ public final class SalesPipelineJob {
                     SalesAggregations.latePartials(regionSales, ViewTable.REGION_SALES_PER_HOUR, config.regionWindow));
         }
 
-        gated.getSideOutput(LatenessGate.LATE_EVENTS)
-                .sinkTo(lateEvents)
-                .uid(LATE_EVENT_SINK_UID)
-                .name("Kafka " + config.lateTopic);
+        late.sinkTo(lateEvents).uid(LATE_EVENT_SINK_UID).name("Kafka " + config.lateTopic);
         closedWindows
                 .sinkTo(latePartials)
                 .uid(LATE_PARTIAL_SINK_UID)

@@ -444,6 +444,25 @@ class ReplayIT {
                 "version 4 to write all " + total + " events",
                 () -> storeDayRows("sales_v4") == total);
         assertFinalWindowsMatchTheLog("sales_v4");
+        Map<String, Long> expectedStoreDayRegions = new java.util.TreeMap<>();
+        for (int i = 0; i < total; i++) {
+            int store = i % STORES;
+            expectedStoreDayRegions.merge(
+                    "Store " + store + " in " + (store == STORES - 1 ? "unknown" : "Region " + store % 2),
+                    1L,
+                    Long::sum);
+        }
+        try (CqlSession cql = cql()) {
+            Map<String, Long> storeDayRegions = new java.util.TreeMap<>();
+            for (Row r : cql.execute("SELECT store_id, region FROM sales_v4.sales_by_store_day")) {
+                storeDayRegions.merge(r.getString(0) + " in " + r.getString(1), 1L, Long::sum);
+            }
+            assertThat(storeDayRegions)
+                    .as(
+                            "version 4's sales_by_store_day: every sale with its store's region, the %d late ones too",
+                            LATE.size())
+                    .isEqualTo(expectedStoreDayRegions);
+        }
 
         BigDecimal expected = BigDecimal.ZERO;
         long unpricedExpected = 0;
@@ -501,6 +520,8 @@ class ReplayIT {
                 .containsPattern(
                         "store_sales_per_minute\\s+[1-9][\\d,]* rows compared, +[1-9][\\d,]* equal, +0 differ; "
                                 + "columns only in v4: \\[revenue, unpriced_events]")
+                .containsPattern("sales_by_store_day\\s+[1-9][\\d,]* rows compared, +[1-9][\\d,]* equal, +0 differ; "
+                        + "columns only in v4: \\[region]")
                 .contains("views only in v4: [region_sales_per_hour]");
 
         StackScript.Result toEnriched = replay("switch", "--version", "4");

@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The enrichment join: every sale leaves with the catalog version and the store version in force at its event time
@@ -42,10 +43,15 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * topics are quiet, normally at once. Whenever each version was published before it took effect, both give the same
  * answer. Sales that may not be joined yet wait here (operator state, redistributed on rescaling).
  *
+ * <p><b>Late sales.</b> The sales the lateness gate routed late ({@link EnrichmentInput.Kind#LATE_SALE}) are joined by
+ * the same rule and leave on {@link #LATE_SALES}, for the record views alone: a late sale's row in
+ * {@code sales_by_store_day} has its region like any other, and no window counts it. They never hold the output
+ * watermark back nor keep the output from going idle, since no window waits for them.
+ *
  * <p><b>Event time.</b> The input's watermark is the sales' alone ({@link ReferenceSignals} keeps the reference
- * channel idle). The output watermark is the lower of it and the earliest waiting sale's time minus 1 ms, so no
- * window downstream closes under a waiting sale; it is emitted after the sales it releases. The output is idle only
- * when the sales are and nothing waits.
+ * channel idle). The output watermark is the lower of it and the earliest waiting on-time sale's time minus 1 ms, so
+ * no window downstream closes under a waiting sale; it is emitted after the sales it releases. The output is idle
+ * only when the sales are and no on-time sale waits.
  *
  * <p><b>Reference state.</b> Every subtask receives every version (broadcast) and holds the same map, id to versions
  * by {@code effective_from}; a later record with the same key replaces the version, a tombstone removes it. The map is
@@ -61,11 +67,19 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
             new ListStateDescriptor<>("reference-versions", TypeInformation.of(ReferenceVersion.class));
     private static final ListStateDescriptor<SaleEvent> WAITING =
             new ListStateDescriptor<>("waiting-sales", TypeInformation.of(SaleEvent.class));
+    private static final ListStateDescriptor<SaleEvent> WAITING_LATE =
+            new ListStateDescriptor<>("waiting-late-sales", TypeInformation.of(SaleEvent.class));
+
+    /** The late sales, joined: for the record views, never for a window. */
+    public static final OutputTag<SaleEvent> LATE_SALES =
+            new OutputTag<>("joined-late-sales", TypeInformation.of(SaleEvent.class));
 
     private transient Map<ReferenceField.Kind, Map<String, TreeMap<Long, ReferenceVersion>>> reference;
     private transient PriorityQueue<SaleEvent> waiting;
+    private transient PriorityQueue<SaleEvent> waitingLate;
     private transient ListState<ReferenceVersion> referenceState;
     private transient ListState<SaleEvent> waitingState;
+    private transient ListState<SaleEvent> waitingLateState;
 
     private transient boolean referenceCaughtUp;
     private transient boolean referenceIdle;
@@ -93,14 +107,23 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         for (ReferenceVersion version : referenceState.get()) {
             apply(version);
         }
-        waiting = new PriorityQueue<>(Comparator.comparingLong((SaleEvent sale) -> sale.timestampMs));
         waitingState = context.getOperatorStateStore().getListState(WAITING);
-        for (SaleEvent sale : waitingState.get()) {
-            waiting.add(sale);
-        }
+        waiting = restoredQueue(waitingState);
+        waitingLateState = context.getOperatorStateStore().getListState(WAITING_LATE);
+        waitingLate = restoredQueue(waitingLateState);
         referenceWatermark = Long.MIN_VALUE;
         salesWatermark = Long.MIN_VALUE;
         emittedWatermark = Long.MIN_VALUE;
+    }
+
+    /** The sales of {@code state}, earliest event time first. */
+    private static PriorityQueue<SaleEvent> restoredQueue(ListState<SaleEvent> state) throws Exception {
+        PriorityQueue<SaleEvent> queue =
+                new PriorityQueue<>(Comparator.comparingLong((SaleEvent sale) -> sale.timestampMs));
+        for (SaleEvent sale : state.get()) {
+            queue.add(sale);
+        }
+        return queue;
     }
 
     @Override
@@ -109,7 +132,7 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         MetricGroup group = getMetricGroup().addGroup(Metrics.ENRICHMENT_GROUP);
         unpriced = group.counter(Metrics.UNPRICED_SALES);
         unknownStore = group.counter(Metrics.UNKNOWN_STORE_SALES);
-        group.gauge(Metrics.WAITING_SALES, (Gauge<Integer>) () -> waiting.size());
+        group.gauge(Metrics.WAITING_SALES, (Gauge<Integer>) () -> waiting.size() + waitingLate.size());
         group.gauge(Metrics.REFERENCE_VERSIONS, (Gauge<Integer>) () -> reference.values().stream()
                 .mapToInt(ids -> ids.values().stream().mapToInt(Map::size).sum())
                 .sum());
@@ -121,11 +144,18 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         switch (input.kind) {
             case SALE:
                 if (joinable(input.sale.timestampMs)) {
-                    emit(input.sale);
+                    output.collect(new StreamRecord<>(join(input.sale), input.sale.timestampMs));
                 } else {
                     // a copy: the sale's object belongs to the network stack that handed it over
                     waiting.add(input.sale.joined(null, null, null));
                     setOutputIdle(false);
+                }
+                return;
+            case LATE_SALE:
+                if (joinable(input.sale.timestampMs)) {
+                    output.collect(LATE_SALES, new StreamRecord<>(join(input.sale), input.sale.timestampMs));
+                } else {
+                    waitingLate.add(input.sale.joined(null, null, null));
                 }
                 return;
             case REFERENCE_VERSION:
@@ -155,9 +185,14 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
     }
 
     private void releaseJoinable() {
+        while (!waitingLate.isEmpty() && joinable(waitingLate.peek().timestampMs)) {
+            SaleEvent late = waitingLate.poll();
+            output.collect(LATE_SALES, new StreamRecord<>(join(late), late.timestampMs));
+        }
         boolean released = false;
         while (!waiting.isEmpty() && joinable(waiting.peek().timestampMs)) {
-            emit(waiting.poll());
+            SaleEvent sale = waiting.poll();
+            output.collect(new StreamRecord<>(join(sale), sale.timestampMs));
             released = true;
         }
         if (released) {
@@ -165,7 +200,8 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         }
     }
 
-    private void emit(SaleEvent sale) {
+    /** The sale with the versions in force at its event time, counted when the join found none. */
+    private SaleEvent join(SaleEvent sale) {
         ReferenceVersion item = inForce(ReferenceField.Kind.ITEM, sale.itemId, sale.timestampMs);
         ReferenceVersion store = inForce(ReferenceField.Kind.STORE, sale.storeId, sale.timestampMs);
         BigDecimal price = item == null ? null : item.unitPrice;
@@ -177,7 +213,7 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         if (store == null) {
             unknownStore.inc();
         }
-        output.collect(new StreamRecord<>(sale.joined(price, category, region), sale.timestampMs));
+        return sale.joined(price, category, region);
     }
 
     /** The version of {@code id} in force at {@code timeMs}; null when there is none or it is a deletion. */
@@ -246,5 +282,6 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         }
         referenceState.update(versions);
         waitingState.update(new ArrayList<>(waiting));
+        waitingLateState.update(new ArrayList<>(waitingLate));
     }
 }

@@ -13,6 +13,8 @@ public class EnrichmentInput {
 
     public enum Kind {
         SALE,
+        /** A sale the lateness gate routed late: joined for the record views, counted by no window. */
+        LATE_SALE,
         /** A catalog or directory version, in the reference topics' publish order. */
         REFERENCE_VERSION,
         /** The reference topics have been read up to {@link #referenceWatermark} (Kafka publish time). */
@@ -31,7 +33,15 @@ public class EnrichmentInput {
     public EnrichmentInput() {}
 
     public static EnrichmentInput sale(SaleEvent sale) {
-        EnrichmentInput input = of(Kind.SALE);
+        return of(Kind.SALE, sale);
+    }
+
+    public static EnrichmentInput lateSale(SaleEvent sale) {
+        return of(Kind.LATE_SALE, sale);
+    }
+
+    private static EnrichmentInput of(Kind kind, SaleEvent sale) {
+        EnrichmentInput input = of(kind);
         input.sale = Objects.requireNonNull(sale, "sale");
         return input;
     }
@@ -83,6 +93,8 @@ public class EnrichmentInput {
         switch (kind) {
             case SALE:
                 return "EnrichmentInput{" + sale + "}";
+            case LATE_SALE:
+                return "EnrichmentInput{late " + sale + "}";
             case REFERENCE_VERSION:
                 return "EnrichmentInput{" + version + "}";
             case REFERENCE_WATERMARK:

@@ -77,9 +77,8 @@ public final class CassandraViewSinks implements ViewSinks {
     public void salesByStoreDay(DataStream<SaleEvent> events) {
         write(
                 events,
-                new ViewRows.SalesByStoreDay(),
-                ViewRows.STORE_DAY_ROW,
-                ViewStatements.salesByStoreDay(config.keyspace),
+                new ViewRows.SalesByStoreDay(schema),
+                ViewStatements.salesByStoreDay(config.keyspace, schema),
                 ViewTable.SALES_BY_STORE_DAY.table(),
                 FIRST_TWO,
                 FIRST_FOUR,
@@ -114,7 +113,6 @@ public final class CassandraViewSinks implements ViewSinks {
         write(
                 windows,
                 new ViewRows.Window(view.table(), rows),
-                ViewRows.Window.rowType(rows),
                 upsert,
                 view.table(),
                 FIRST_TWO,
@@ -127,7 +125,6 @@ public final class CassandraViewSinks implements ViewSinks {
         write(
                 ranks,
                 new ViewRows.TopItems(schema),
-                ViewRows.TopItems.rowType(schema),
                 ViewStatements.topItemsPerStoreHour(config.keyspace, schema),
                 ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                 FIRST_TWO,
@@ -150,6 +147,17 @@ public final class CassandraViewSinks implements ViewSinks {
          * deploy and initialise when the job restarts.
          */
         INPUT
+    }
+
+    private <IN> void write(
+            DataStream<IN> input,
+            ViewRows.SchemaRow<IN> mapper,
+            String query,
+            String view,
+            int[] partitionKey,
+            int[] primaryKey,
+            Chain chain) {
+        write(input, mapper, mapper.rowType(), query, view, partitionKey, primaryKey, chain);
     }
 
     private <IN, ROW extends Tuple> void write(

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,17 +30,6 @@ final class ViewRows {
                     Types.STRING,
                     TypeInformation.of(Date.class),
                     Types.LOCAL_DATE,
-                    Types.STRING,
-                    Types.INT,
-                    Types.LONG);
-
-    static final TypeInformation<Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> STORE_DAY_ROW =
-            Types.TUPLE(
-                    Types.STRING,
-                    Types.LOCAL_DATE,
-                    TypeInformation.of(Date.class),
-                    Types.STRING,
-                    Types.STRING,
                     Types.STRING,
                     Types.INT,
                     Types.LONG);
@@ -74,46 +64,112 @@ final class ViewRows {
         }
     }
 
-    /** View 2: one row per log position, so replays upsert the same rows. */
-    static final class SalesByStoreDay
-            extends ViewRowMapper<SaleEvent, Tuple8<String, LocalDate, Date, String, String, String, Integer, Long>> {
+    /**
+     * The row of a view whose enriched logic adds columns: the plain fields, then (enriched logic) the added ones,
+     * then the write timestamp, as in the view's upsert for the version's schema.
+     */
+    abstract static class SchemaRow<IN> extends ViewRowMapper<IN, Tuple> {
         private static final long serialVersionUID = 1L;
 
-        SalesByStoreDay() {
-            super(ViewTable.SALES_BY_STORE_DAY.table());
+        private final boolean enriched;
+        private final TypeInformation<Tuple> rowType;
+
+        SchemaRow(
+                String view,
+                ViewSchema schema,
+                List<TypeInformation<?>> plainFields,
+                List<TypeInformation<?>> enrichedFields) {
+            super(view);
+            this.enriched = schema == ViewSchema.ENRICHED;
+            List<TypeInformation<?>> all = new ArrayList<>(plainFields);
+            if (enriched) {
+                all.addAll(enrichedFields);
+            }
+            all.add(Types.LONG);
+            this.rowType = Types.TUPLE(all.toArray(TypeInformation[]::new));
+        }
+
+        TypeInformation<Tuple> rowType() {
+            return rowType;
+        }
+
+        abstract List<Object> plainValues(IN record);
+
+        /** May hold nulls: an empty cell, as in a plain row. */
+        abstract List<Object> enrichedValues(IN record);
+
+        abstract long writeMicros(IN record);
+
+        @Override
+        final Tuple toRow(IN record) {
+            List<Object> values = new ArrayList<>(plainValues(record));
+            if (enriched) {
+                values.addAll(enrichedValues(record));
+            }
+            Tuple row = Tuple.newInstance(values.size() + 1);
+            for (int i = 0; i < values.size(); i++) {
+                row.setField(values.get(i), i);
+            }
+            row.setField(writeMicros(record), values.size());
+            return row;
+        }
+    }
+
+    /**
+     * View 2: one row per log position, so replays upsert the same rows. The row is store, date, time, event id,
+     * item id, item name, units, then (enriched logic) the store's region, then the write timestamp.
+     */
+    static final class SalesByStoreDay extends SchemaRow<SaleEvent> {
+        private static final long serialVersionUID = 1L;
+
+        SalesByStoreDay(ViewSchema schema) {
+            super(
+                    ViewTable.SALES_BY_STORE_DAY.table(),
+                    schema,
+                    List.of(
+                            Types.STRING,
+                            Types.LOCAL_DATE,
+                            TypeInformation.of(Date.class),
+                            Types.STRING,
+                            Types.STRING,
+                            Types.STRING,
+                            Types.INT),
+                    List.of(Types.STRING));
         }
 
         @Override
-        Tuple8<String, LocalDate, Date, String, String, String, Integer, Long> toRow(SaleEvent e) {
-            return Tuple8.of(
+        List<Object> plainValues(SaleEvent e) {
+            return List.of(
                     e.storeId,
                     e.timestampDate(),
                     new Date(e.timestampMs),
                     e.eventId(),
                     e.itemId,
                     e.itemName,
-                    e.itemSold,
-                    eventTimeMicros(e.timestampMs));
+                    e.itemSold);
+        }
+
+        @Override
+        List<Object> enrichedValues(SaleEvent e) {
+            return Arrays.asList(e.region);
+        }
+
+        @Override
+        long writeMicros(SaleEvent e) {
+            return eventTimeMicros(e.timestampMs);
         }
     }
 
     /**
-     * Views 3 and 4: a window's latest final emission wins, else its latest early one. The row is
-     * key, date, start, end, units, events, final, then (enriched logic) revenue and unpriced events,
-     * then the write timestamp.
+     * Views 3, 4 and 6: a window's latest final emission wins, else its latest early one. The row is key, date,
+     * start, end, units, events, final, then (enriched logic) revenue and unpriced events, then the write timestamp.
      */
-    static final class Window extends ViewRowMapper<WindowAggregate, Tuple> {
+    static final class Window extends SchemaRow<WindowAggregate> {
         private static final long serialVersionUID = 1L;
 
-        private final boolean enriched;
-
         Window(String view, ViewSchema schema) {
-            super(view);
-            this.enriched = schema == ViewSchema.ENRICHED;
-        }
-
-        static TypeInformation<Tuple> rowType(ViewSchema schema) {
-            return tupleType(
+            super(
+                    view,
                     schema,
                     List.of(
                             Types.STRING,
@@ -127,19 +183,25 @@ final class ViewRows {
         }
 
         @Override
-        Tuple toRow(WindowAggregate w) {
-            List<Object> values = new ArrayList<>(List.of(
+        List<Object> plainValues(WindowAggregate w) {
+            return List.of(
                     w.key,
                     utcDate(w.windowStartMs),
                     new Date(w.windowStartMs),
                     new Date(w.windowEndMs),
                     w.units,
                     w.events,
-                    w.finalResult));
-            if (enriched) {
-                values.addAll(List.of(w.revenue, w.unpricedEvents));
-            }
-            return tuple(values, aggregateMicros(w.finalResult));
+                    w.finalResult);
+        }
+
+        @Override
+        List<Object> enrichedValues(WindowAggregate w) {
+            return Arrays.asList(w.revenue, w.unpricedEvents);
+        }
+
+        @Override
+        long writeMicros(WindowAggregate w) {
+            return aggregateMicros(w.finalResult);
         }
     }
 
@@ -147,18 +209,12 @@ final class ViewRows {
      * View 5: a rank's latest final emission wins, else its latest early one. The row is store, date, start, rank,
      * item, units, final, then (enriched logic) category and revenue, then the write timestamp.
      */
-    static final class TopItems extends ViewRowMapper<TopItemsRank, Tuple> {
+    static final class TopItems extends SchemaRow<TopItemsRank> {
         private static final long serialVersionUID = 1L;
 
-        private final boolean enriched;
-
         TopItems(ViewSchema schema) {
-            super(ViewTable.TOP_ITEMS_PER_STORE_HOUR.table());
-            this.enriched = schema == ViewSchema.ENRICHED;
-        }
-
-        static TypeInformation<Tuple> rowType(ViewSchema schema) {
-            return tupleType(
+            super(
+                    ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                     schema,
                     List.of(
                             Types.STRING,
@@ -172,45 +228,26 @@ final class ViewRows {
         }
 
         @Override
-        Tuple toRow(TopItemsRank r) {
-            List<Object> values = new ArrayList<>(List.of(
+        List<Object> plainValues(TopItemsRank r) {
+            return List.of(
                     r.storeId,
                     utcDate(r.windowStartMs),
                     new Date(r.windowStartMs),
                     r.rank,
                     r.itemName,
                     r.units,
-                    r.finalResult));
-            if (enriched) {
-                // a ranked item without a priced sale has no category: the cell stays empty, as for a plain row
-                values.add(r.category);
-                values.add(r.revenue);
-            }
-            return tuple(values, aggregateMicros(r.finalResult));
+                    r.finalResult);
         }
-    }
 
-    /**
-     * The type of a row of {@code plainFields}, then (enriched logic) {@code enrichedFields}, then its write
-     * timestamp.
-     */
-    private static TypeInformation<Tuple> tupleType(
-            ViewSchema schema, List<TypeInformation<?>> plainFields, List<TypeInformation<?>> enrichedFields) {
-        List<TypeInformation<?>> all = new ArrayList<>(plainFields);
-        if (schema == ViewSchema.ENRICHED) {
-            all.addAll(enrichedFields);
+        /** A ranked item without a priced sale has no category. */
+        @Override
+        List<Object> enrichedValues(TopItemsRank r) {
+            return Arrays.asList(r.category, r.revenue);
         }
-        all.add(Types.LONG);
-        return Types.TUPLE(all.toArray(TypeInformation[]::new));
-    }
 
-    /** A row of {@code values} (nulls allowed: List.of would refuse them), then its write timestamp. */
-    private static Tuple tuple(List<Object> values, long writeMicros) {
-        Tuple row = Tuple.newInstance(values.size() + 1);
-        for (int i = 0; i < values.size(); i++) {
-            row.setField(values.get(i), i);
+        @Override
+        long writeMicros(TopItemsRank r) {
+            return aggregateMicros(r.finalResult);
         }
-        row.setField(writeMicros, values.size());
-        return row;
     }
 }

@@ -299,4 +299,53 @@ class EnrichSalesTest {
         assertThat(harness.extractOutputValues()).containsExactlyInAnyOrderElementsOf(referenceFirst);
         assertThat(referenceFirst).extracting(sale -> sale.unitPrice).noneMatch(Objects::isNull);
     }
+
+    private void sellLate(SaleEvent... sales) throws Exception {
+        for (SaleEvent sale : sales) {
+            harness.processElement(new StreamRecord<>(EnrichmentInput.lateSale(sale), sale.timestampMs));
+        }
+    }
+
+    private List<SaleEvent> lateSales() {
+        // the harness has no queue for a side output before its first record
+        java.util.Queue<StreamRecord<SaleEvent>> late = harness.getSideOutput(EnrichSales.LATE_SALES);
+        return late == null
+                ? List.of()
+                : late.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void lateSalesAreJoinedByTheSameRuleForTheRecordViewsAloneAndHoldNoWatermarkBack() throws Exception {
+        harness.processWatermark(new Watermark(PRICE_CHANGE));
+        send(price("plates", MINUTE, "4.95"), region(STORE, MINUTE, "North-West"));
+        SaleEvent late = sale(STORE, "plates", 2, MINUTE + 1_000);
+        sellLate(late);
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+
+        assertThat(lateSales()).as("no catch-up yet").isEmpty();
+        assertThat(outputOrder())
+                .as("a waiting late sale holds no window back")
+                .containsExactly("watermark " + PRICE_CHANGE, "idle");
+
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = open(checkpoint);
+        send(EnrichmentInput.referenceIdle(true));
+
+        assertThat(lateSales()).singleElement().satisfies(joined -> {
+            assertThat(joined.sourceOffset).isEqualTo(late.sourceOffset);
+            assertThat(joined.unitPrice).isEqualByComparingTo("4.95");
+            assertThat(joined.region).isEqualTo("North-West");
+        });
+        assertThat(harness.extractOutputValues())
+                .as("no window counts a late sale")
+                .isEmpty();
+
+        SaleEvent lateOfAnUnlistedStore = sale("Store 9", "plates", 1, MINUTE + 2_000);
+        sellLate(lateOfAnUnlistedStore);
+        assertThat(lateSales())
+                .as("joined at once, once caught up")
+                .extracting(sale -> sale.region)
+                .containsExactly("North-West", ReferenceField.UNKNOWN_REGION);
+    }
 }

@@ -232,6 +232,7 @@ class SalesPipelineIT {
 
             assertViewsMatchTheOracle(run, produced, rest);
             assertRevenue(run, produced, pricedItem, new BigDecimal("2.50"));
+            assertStoreDayRegions(run, produced);
             long rejected = produced.stream().filter(p -> !p.message().valid()).count();
             List<ConsumerRecord<byte[], byte[]>> letters = KafkaIo.readCommitted(
                     run.bootstrap, run.dlqTopic, (int) rejected + 1, PHASE_TIMEOUT, Duration.ofMillis(2_500));
@@ -291,6 +292,27 @@ class SalesPipelineIT {
     /** The one store the enrichment test's directory lists; the others count under region {@code unknown}. */
     private static final String LISTED_STORE = "store-01";
 
+    private static String expectedRegion(SalesDataSet.Sale sale) {
+        return sale.storeId().equals(LISTED_STORE) ? "North-West" : "unknown";
+    }
+
+    /** Every valid sale's row in sales_by_store_day has its store's region, those beyond the lateness too. */
+    private static void assertStoreDayRegions(Run run, List<Produced> produced) {
+        Map<String, String> expected = new TreeMap<>();
+        produced.stream()
+                .filter(p -> p.message().valid())
+                .forEach(p -> expected.put(p.eventId(), expectedRegion(p.sale())));
+        assertThat(produced)
+                .as("the data set has sales beyond the lateness")
+                .anyMatch(p -> p.message().valid() && p.sale().kind() == Kind.BEYOND_LATENESS);
+        Map<String, String> regions = new TreeMap<>();
+        for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(
+                "SELECT event_id, region FROM " + run.keyspace + "." + ViewTable.SALES_BY_STORE_DAY.table())) {
+            regions.put(row.getString("event_id"), row.getString("region"));
+        }
+        assertThat(regions).as("sales_by_store_day: each sale's region").isEqualTo(expected);
+    }
+
     private static void assertRevenue(Run run, List<Produced> produced, String item, BigDecimal price) {
         List<SalesDataSet.Sale> counted = produced.stream()
                 .filter(p -> p.message().valid() && p.sale().kind() != Kind.BEYOND_LATENESS)
@@ -318,8 +340,7 @@ class SalesPipelineIT {
         }
         Map<String, Long> expectedUnits = new TreeMap<>();
         for (SalesDataSet.Sale sale : counted) {
-            expectedUnits.merge(
-                    sale.storeId().equals(LISTED_STORE) ? "North-West" : "unknown", (long) sale.itemSold(), Long::sum);
+            expectedUnits.merge(expectedRegion(sale), (long) sale.itemSold(), Long::sum);
         }
         assertThat(expectedUnits)
                 .as("the data set sells in the listed store and others")

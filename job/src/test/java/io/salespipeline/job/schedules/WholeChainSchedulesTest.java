@@ -629,7 +629,7 @@ class WholeChainSchedulesTest {
         assertThat(outputs.finalRowsLost())
                 .as("final rows replaced by early ones")
                 .isEmpty();
-        assertRecordViews(valid, outputs);
+        assertRecordViews(valid, reference != null, catalog, late, outputs);
 
         List<SaleEvent> counted =
                 valid.stream().filter(e -> !lateIds.contains(e.eventId())).toList();
@@ -701,13 +701,37 @@ class WholeChainSchedulesTest {
                 .isEqualTo(counted.stream().mapToLong(e -> e.itemSold).sum() + " units, " + counted.size() + " events");
     }
 
-    private static void assertRecordViews(List<SaleEvent> valid, CollectedOutputs outputs) {
-        Set<String> stored = new HashSet<>();
-        outputs.table(ViewTable.SALES_BY_STORE_DAY.table()).values().forEach(row -> stored.add(row.getField(3)));
-        assertThat(stored)
+    /**
+     * @param enriched whether the rows are the enriched logic's, whose store-day rows carry the store's region
+     * @param catalog the regions in force, when the job read the reference data before the sales
+     */
+    private static void assertRecordViews(
+            List<SaleEvent> valid,
+            boolean enriched,
+            ReferenceOracle catalog,
+            List<LateEvent> late,
+            CollectedOutputs outputs) {
+        Map<String, String> regions = new HashMap<>();
+        for (Tuple row : outputs.table(ViewTable.SALES_BY_STORE_DAY.table()).values()) {
+            assertThat(row.getArity())
+                    .as("a store-day row and its write timestamp")
+                    .isEqualTo(enriched ? 9 : 8);
+            regions.put(row.getField(3), enriched ? row.getField(7) : "");
+        }
+        assertThat(regions.keySet())
                 .as("sales_by_store_day: every valid event")
                 .containsExactlyInAnyOrderElementsOf(
                         valid.stream().map(SaleEvent::eventId).toList());
+        if (enriched) {
+            Map<String, String> expected = new HashMap<>();
+            valid.forEach(
+                    e -> expected.put(e.eventId(), catalog == null ? regions.get(e.eventId()) : catalog.region(e)));
+            assertThat(regions)
+                    .as("sales_by_store_day: each sale's region in force at its event time, late ones' too ("
+                            + late.size() + " late)")
+                    .doesNotContainValue(null)
+                    .isEqualTo(expected);
+        }
 
         Comparator<SaleEvent> newestSale = Comparator.<SaleEvent>comparingLong(e -> e.timestampMs)
                 .thenComparingInt(e -> e.sourcePartition)

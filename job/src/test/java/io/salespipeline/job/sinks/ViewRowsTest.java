@@ -48,7 +48,10 @@ class ViewRowsTest {
             assertThat(row.getArity())
                     .as("one field per bind marker: " + upsert)
                     .isEqualTo(upsert.length() - upsert.replace("?", "").length());
-            assertThat(ViewRows.Window.rowType(schema).getArity()).isEqualTo(row.getArity());
+            assertThat(new ViewRows.Window("store_sales_per_minute", schema)
+                            .rowType()
+                            .getArity())
+                    .isEqualTo(row.getArity());
             assertThat(row.<Boolean>getField(6)).isTrue();
             if (schema == ViewSchema.ENRICHED) {
                 assertThat(row.<java.math.BigDecimal>getField(7)).isEqualTo(window.revenue);
@@ -68,11 +71,32 @@ class ViewRowsTest {
             assertThat(row.getArity())
                     .as("one field per bind marker: " + upsert)
                     .isEqualTo(upsert.length() - upsert.replace("?", "").length());
-            assertThat(ViewRows.TopItems.rowType(schema).getArity()).isEqualTo(row.getArity());
+            assertThat(new ViewRows.TopItems(schema).rowType().getArity()).isEqualTo(row.getArity());
             assertThat(row.<Boolean>getField(6)).isTrue();
             if (schema == ViewSchema.ENRICHED) {
                 assertThat(row.<String>getField(7)).isEqualTo("Fruit");
                 assertThat(row.<java.math.BigDecimal>getField(8)).isEqualTo(rank.revenue);
+            }
+        }
+    }
+
+    @Test
+    void theEnrichedLogicsStoreDayRowsCarryTheRegionAfterTheUnitsAndMatchTheirUpsert() {
+        SaleEvent sale = new SaleEvent("plates-235", "Plates", "s1", 3, MINUTE, "item_sales", 2, 41)
+                .joined(null, null, "North-West");
+        for (ViewSchema schema : ViewSchema.values()) {
+            Tuple row = new ViewRows.SalesByStoreDay(schema).toRow(sale);
+            String upsert = ViewStatements.salesByStoreDay("sales_v1", schema);
+            assertThat(row.getArity())
+                    .as("one field per bind marker: " + upsert)
+                    .isEqualTo(upsert.length() - upsert.replace("?", "").length());
+            assertThat(new ViewRows.SalesByStoreDay(schema).rowType().getArity())
+                    .isEqualTo(row.getArity());
+            assertThat(row.<String>getField(3)).isEqualTo("2-41");
+            assertThat(row.<Integer>getField(6)).isEqualTo(3);
+            assertThat(writeTimestamp(row)).isEqualTo(MINUTE * 1000);
+            if (schema == ViewSchema.ENRICHED) {
+                assertThat(row.<String>getField(7)).isEqualTo("North-West");
             }
         }
     }

@@ -105,13 +105,18 @@ public final class ViewsCommand {
             List<String> columns,
             Function<ViewsReader, List<List<Object>>> read) {
 
-        /** The columns in a keyspace of {@code schema}: window and ranking views gain what the enriched logic adds. */
+        /**
+         * The columns in a keyspace of {@code schema}: the store-day, window and ranking views gain what the enriched
+         * logic adds.
+         */
         List<String> columns(ViewSchema schema) {
             List<String> all = new ArrayList<>(columns);
             if (WINDOW_PATTERNS.contains(pattern)) {
                 all.addAll(schema.addedWindowColumns());
             } else if (pattern.equals("top-items")) {
                 all.addAll(schema.addedRankColumns());
+            } else if (pattern.equals("store-day")) {
+                all.addAll(schema.addedStoreSaleColumns());
             }
             return all;
         }
@@ -232,7 +237,7 @@ public final class ViewsCommand {
                 "store '" + store + "' on " + day,
                 SALES_BY_STORE_DAY,
                 r -> r.storeDay(store, day, limit).stream()
-                        .map(ViewsCommand::cells)
+                        .map(row -> cells(row, r.schema()))
                         .toList());
     }
 
@@ -402,8 +407,14 @@ public final class ViewsCommand {
         return Arrays.asList(r.itemId(), r.storeId(), r.timestamp(), r.day(), r.itemName(), r.itemSold());
     }
 
-    static List<Object> cells(ViewsReader.StoreSaleRow r) {
-        return Arrays.asList(r.storeId(), r.day(), r.timestamp(), r.eventId(), r.itemId(), r.itemName(), r.itemSold());
+    /** The enriched logic's region last, when the keyspace has it. */
+    static List<Object> cells(ViewsReader.StoreSaleRow r, ViewSchema schema) {
+        List<Object> cells = new ArrayList<>(Arrays.asList(
+                r.storeId(), r.day(), r.timestamp(), r.eventId(), r.itemId(), r.itemName(), r.itemSold()));
+        if (schema == ViewSchema.ENRICHED) {
+            cells.add(r.region());
+        }
+        return cells;
     }
 
     // window_date is not part of the row records: it is by definition the UTC day of window_start, as the job writes

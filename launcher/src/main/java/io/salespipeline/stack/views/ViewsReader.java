@@ -40,7 +40,7 @@ public final class ViewsReader implements AutoCloseable {
     public record SaleRow(
             String itemId, String storeId, Instant timestamp, LocalDate day, String itemName, int itemSold) {}
 
-    /** sales_by_store_day: one sale of a store. */
+    /** sales_by_store_day: one sale of a store. The region is null in a keyspace of the plain logic. */
     public record StoreSaleRow(
             String storeId,
             LocalDate day,
@@ -48,7 +48,8 @@ public final class ViewsReader implements AutoCloseable {
             String eventId,
             String itemId,
             String itemName,
-            int itemSold) {}
+            int itemSold,
+            String region) {}
 
     /**
      * store_sales_per_minute or item_sales_per_hour: one window of one key (a store or an item
@@ -95,7 +96,7 @@ public final class ViewsReader implements AutoCloseable {
         this.keyspace = keyspace;
         this.schema = schemaOf(session, keyspace);
         this.sale = prepare(ViewQueries.sale(keyspace));
-        this.storeDay = prepare(ViewQueries.storeDay(keyspace));
+        this.storeDay = prepare(ViewQueries.storeDay(keyspace, schema));
         this.storeMinutes = prepare(ViewQueries.storeMinutes(keyspace, schema));
         this.itemHours = prepare(ViewQueries.itemHours(keyspace, schema));
         this.topItems = prepare(ViewQueries.topItems(keyspace, schema));
@@ -177,7 +178,10 @@ public final class ViewsReader implements AutoCloseable {
                         r.getString("event_id"),
                         r.getString("item_id"),
                         r.getString("item_name"),
-                        r.getInt("item_sold")));
+                        r.getInt("item_sold"),
+                        schema == ViewSchema.ENRICHED
+                                ? r.getString(ViewSchema.ENRICHED_STORE_SALE_COLUMNS.get(0))
+                                : null));
     }
 
     /** Every minute window of a store's day, oldest first. */

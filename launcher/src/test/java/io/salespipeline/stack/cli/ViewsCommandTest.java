@@ -350,10 +350,22 @@ class ViewsCommandTest {
     @Test
     void rowsBecomeCellsInTheViewsColumnOrder() {
         Instant at = Instant.parse("2024-03-01T10:00:00Z");
-        assertThat(ViewsCommand.cells(new ViewsReader.StoreSaleRow(
-                        "S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2)))
+        assertThat(ViewsCommand.cells(
+                        new ViewsReader.StoreSaleRow(
+                                "S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2, null),
+                        ViewSchema.PLAIN))
                 .hasSameSizeAs(ViewsCommand.SALES_BY_STORE_DAY)
                 .containsExactly("S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2);
+        ViewsCommand.Request storeDay =
+                new ViewsCommand.Request("store-day", Map.of(), "x", ViewsCommand.SALES_BY_STORE_DAY, r -> List.of());
+        assertThat(ViewsCommand.cells(
+                        new ViewsReader.StoreSaleRow(
+                                "S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2, "North-West"),
+                        ViewSchema.ENRICHED))
+                .as("the enriched store-day column follows item_sold")
+                .hasSameSizeAs(storeDay.columns(ViewSchema.ENRICHED))
+                .containsExactly("S", LocalDate.parse("2024-03-01"), at, "0-7", "it-1", "Item 1", 2, "North-West");
+        assertThat(storeDay.columns(ViewSchema.ENRICHED)).endsWith("item_sold", "region");
         assertThat(ViewsCommand.cells(
                         new ViewsReader.TopItemRow("S", at, 1, "Item 1", 40L, true, null, null), ViewSchema.PLAIN))
                 .hasSameSizeAs(ViewsCommand.TOP_ITEMS_PER_STORE_HOUR)

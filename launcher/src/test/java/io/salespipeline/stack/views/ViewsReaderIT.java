@@ -155,14 +155,14 @@ class ViewsReaderIT {
                     .contains(new SaleRow("it-1", "Store A", at("2024-03-01T10:15:30.250Z"), DAY, "Item One", 3));
             assertThat(reader.sale("it-404")).isEmpty();
 
-            StoreSaleRow newest =
-                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "1-3", "it-2", "Item Two", 1);
-            StoreSaleRow second =
-                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:15:30.250Z"), "0-7", "it-1", "Item One", 3);
+            StoreSaleRow newest = new StoreSaleRow(
+                    "Store A", DAY, at("2024-03-01T10:15:30.250Z"), "1-3", "it-2", "Item Two", 1, null);
+            StoreSaleRow second = new StoreSaleRow(
+                    "Store A", DAY, at("2024-03-01T10:15:30.250Z"), "0-7", "it-1", "Item One", 3, null);
             StoreSaleRow third =
-                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:05:00Z"), "2-4", "it-3", "Item Three", 5);
+                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:05:00Z"), "2-4", "it-3", "Item Three", 5, null);
             StoreSaleRow oldest =
-                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:00:00Z"), "0-1", "it-1", "Item One", 2);
+                    new StoreSaleRow("Store A", DAY, at("2024-03-01T10:00:00Z"), "0-1", "it-1", "Item One", 2, null);
             assertThat(reader.storeDay("Store A", DAY, 50)).containsExactly(newest, second, third, oldest);
             assertThat(reader.storeDay("Store A", DAY, 2)).containsExactly(newest, second);
             assertThat(reader.storeDay("Store A", LocalDate.parse("2024-02-29"), 50))
@@ -245,6 +245,11 @@ class ViewsReaderIT {
         try (CqlSession session = ns.cqlSession()) {
             insert(
                     session,
+                    "INSERT INTO " + enriched + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, "
+                            + "item_id, item_name, item_sold, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    List.of("Store E", DAY, at("2024-03-01T10:00:05Z"), "0-9", "it-1", "Item One", 2, "North"));
+            insert(
+                    session,
                     "INSERT INTO " + enriched
                             + ".region_sales_per_hour (region, window_date, window_start, window_end, "
                             + "units, revenue, events, unpriced_events, final) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -286,6 +291,9 @@ class ViewsReaderIT {
                             new java.math.BigDecimal("20.25"),
                             0L));
             assertThat(reader.regionHours("South", DAY)).isEmpty();
+            assertThat(reader.storeDay("Store E", DAY, 10))
+                    .containsExactly(new StoreSaleRow(
+                            "Store E", DAY, at("2024-03-01T10:00:05Z"), "0-9", "it-1", "Item One", 2, "North"));
             assertThat(reader.topItems("Store E", DAY))
                     .containsExactly(new TopItemRow(
                             "Store E",
