@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.salespipeline.contract.SaleField;
+import io.salespipeline.contract.ViewRetention;
 import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.stack.Progress;
@@ -262,11 +263,28 @@ final class CassandraCeiling {
 
     private BoundStatement itemSalesRow(Event e) {
         return itemSales.bind(
-                e.itemId, e.logPosition, e.storeId, e.timestamp, e.day, e.itemName, e.sold, e.writeMicros);
+                e.itemId,
+                e.logPosition,
+                e.storeId,
+                e.timestamp,
+                e.day,
+                e.itemName,
+                e.sold,
+                ViewRetention.NO_TTL,
+                e.writeMicros);
     }
 
     private BoundStatement storeDayRow(Event e) {
-        return storeDay.bind(e.storeId, e.day, e.timestamp, e.eventId, e.itemId, e.itemName, e.sold, e.writeMicros);
+        return storeDay.bind(
+                e.storeId,
+                e.day,
+                e.timestamp,
+                e.eventId,
+                e.itemId,
+                e.itemName,
+                e.sold,
+                ViewRetention.NO_TTL,
+                e.writeMicros);
     }
 
     private void send(Statement<?> statement, Semaphore permits) {

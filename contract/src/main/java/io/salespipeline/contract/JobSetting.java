@@ -2,6 +2,7 @@ package io.salespipeline.contract;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The job's settings, by their program-argument keys ({@code --kafka.topic item_sales}): what the
@@ -57,6 +58,21 @@ public enum JobSetting {
 
     public String key() {
         return key;
+    }
+
+    /**
+     * The value of {@code key} in job settings given as {@code --key value} text, the last one where a key is given
+     * more than once (as the job reads them).
+     */
+    public static Optional<String> valueIn(List<String> jobSettings, String key) {
+        String flag = "--" + key;
+        String value = null;
+        for (int i = 0; i + 1 < jobSettings.size(); i++) {
+            if (jobSettings.get(i).equals(flag)) {
+                value = jobSettings.get(i + 1);
+            }
+        }
+        return Optional.ofNullable(value);
     }
 
     /** Program arguments for the job, {@code --key value} in the order they are set. */

@@ -33,12 +33,14 @@ public final class Metrics {
     public static final String UNKNOWN_STORE_SALES = "unknown_store_sales";
     public static final String REFERENCE_VERSIONS = "reference_versions";
 
-    /** The view writers' metrics: rows, write retries and errors, each labelled {@link #VIEW_LABEL}. */
+    /** The view writers' metrics: rows, expired rows, write retries and errors, each labelled {@link #VIEW_LABEL}. */
     public static final String VIEWS_GROUP = "views";
 
     public static final String ROWS = "rows";
     public static final String WRITE_RETRIES = "write_retries";
     public static final String WRITE_ERRORS = "write_errors";
+    /** Rows not written because their view's retention, counted from their event time, had passed. */
+    public static final String EXPIRED_ROWS = "expired_rows";
     /** The label whose value is a view's table name. */
     public static final String VIEW_LABEL = "view";
 

@@ -74,14 +74,9 @@ public enum ViewSchema {
 
     /** The schema of the logic that these job settings ({@code --key value}, the last value of a key wins) run. */
     public static ViewSchema of(List<String> jobSettings) {
-        String flag = "--" + JobSetting.ENRICHMENT.key();
-        boolean enriched = false;
-        for (int i = 0; i + 1 < jobSettings.size(); i++) {
-            if (jobSettings.get(i).equals(flag)) {
-                enriched = jobSettings.get(i + 1).equalsIgnoreCase("true");
-            }
-        }
-        return of(enriched);
+        return of(JobSetting.valueIn(jobSettings, JobSetting.ENRICHMENT.key())
+                .map(value -> value.equalsIgnoreCase("true"))
+                .orElse(false));
     }
 
     public static ViewSchema of(boolean enrichment) {

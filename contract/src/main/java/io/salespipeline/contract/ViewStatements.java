@@ -4,19 +4,25 @@ import java.util.List;
 
 /**
  * The prepared upsert of each view (its bind values, in order, are the row the job writes: the
- * last one its write timestamp in microseconds), the statements the job's sinks and the bench's
+ * last two its TTL in seconds and its write timestamp in microseconds), the statements the job's sinks and the bench's
  * Cassandra ceiling both write with, and the log position that orders same-millisecond sales.
  */
 public final class ViewStatements {
 
     private ViewStatements() {}
 
+    /**
+     * How every upsert ends: the row's TTL in seconds ({@link ViewRetention#ttlSeconds}, 0 for none), then its write
+     * timestamp.
+     */
+    private static final String TTL_AND_TIMESTAMP = " USING TTL ? AND TIMESTAMP ?";
+
     /** The sale is one frozen cell (cql/10-views.cql says why), built from bind markers. */
     public static String itemSales(String keyspace) {
         return "INSERT INTO " + keyspace
                 + ".item_sales (item_id, sale) VALUES (?, {log_position: ?, store_id: ?, timestamp_ms: ?, "
                 + "timestamp_dt: ?, "
-                + "item_name: ?, item_sold: ?}) USING TIMESTAMP ?";
+                + "item_name: ?, item_sold: ?})" + TTL_AND_TIMESTAMP;
     }
 
     /** The enriched schema's region follows {@code item_sold}. */
@@ -24,7 +30,7 @@ public final class ViewStatements {
         return "INSERT INTO " + keyspace
                 + ".sales_by_store_day (store_id, timestamp_dt, timestamp_ms, event_id, item_id, item_name, "
                 + "item_sold" + schema.addedStoreSaleColumnList() + ") VALUES (?, ?, ?, ?, ?, ?, ?"
-                + ", ?".repeat(schema.addedStoreSaleColumns().size()) + ") USING TIMESTAMP ?";
+                + ", ?".repeat(schema.addedStoreSaleColumns().size()) + ")" + TTL_AND_TIMESTAMP;
     }
 
     public static String storeSalesPerMinute(String keyspace, ViewSchema schema) {
@@ -46,7 +52,7 @@ public final class ViewStatements {
                 + ", window_date, window_start, window_end, units, events, final" + schema.addedWindowColumnList()
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?"
                 + ", ?".repeat(schema.addedWindowColumns().size())
-                + ") USING TIMESTAMP ?";
+                + ")" + TTL_AND_TIMESTAMP;
     }
 
     /** The enriched schema's columns follow {@code final}, as in the window rows. */
@@ -54,7 +60,7 @@ public final class ViewStatements {
         return "INSERT INTO " + keyspace
                 + ".top_items_per_store_hour (store_id, window_date, window_start, rank, item_name, units, "
                 + "final" + schema.addedRankColumnList() + ") VALUES (?, ?, ?, ?, ?, ?, ?"
-                + ", ?".repeat(schema.addedRankColumns().size()) + ") USING TIMESTAMP ?";
+                + ", ?".repeat(schema.addedRankColumns().size()) + ")" + TTL_AND_TIMESTAMP;
     }
 
     /** Every view's upsert for a version of {@code schema}, in the order of {@link ViewSchema#tables}. */

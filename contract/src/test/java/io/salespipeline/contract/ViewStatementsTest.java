@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ViewStatementsTest {
 
-    private static final Pattern UPSERT =
-            Pattern.compile("INSERT INTO sales_v1\\.(\\w+) \\(([^)]*)\\) VALUES \\((.*)\\) USING TIMESTAMP \\?");
+    private static final Pattern UPSERT = Pattern.compile(
+            "INSERT INTO sales_v1\\.(\\w+) \\(([^)]*)\\) VALUES \\((.*)\\) USING TTL \\? AND TIMESTAMP \\?");
 
     @Test
     void everyUpsertWritesEveryColumnOfItsTableAndNoOther() throws Exception {

@@ -163,7 +163,10 @@ class ReplayIT {
                 Duration.ofMinutes(2), "version 1 to write all 4,000 events", () -> storeDayRows("sales_v1") == 4_000);
         StackScript.Result status = replay("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
-        assertThat(status.output()).contains("active version: 1").containsPattern("1\\*\\s+" + jobId + "\\s+RUNNING");
+        assertThat(status.output())
+                .contains("active version: 1")
+                .containsPattern("1\\*\\s+" + jobId + "\\s+RUNNING")
+                .contains("retention from event time: none (rows kept forever)");
         assertThat(replay("deploy").output()).contains("version 1 already has a running job " + jobId);
         assertThat(flinkGet("/jars"))
                 .as("uploads of a deployed jar are removed: the job runs on the cluster's own copy")

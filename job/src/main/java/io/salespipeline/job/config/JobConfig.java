@@ -4,12 +4,15 @@ import static io.salespipeline.contract.JobSetting.*;
 
 import io.salespipeline.contract.SaslLogin;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewRetention;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.contract.ViewVersions;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +35,7 @@ public final class JobConfig implements Serializable {
     /** One documented setting: its key, default and what it means (printed by {@code --help}). */
     public record Option(String key, String defaultValue, String description) {}
 
-    public static final List<Option> OPTIONS = List.of(
+    public static final List<Option> OPTIONS = withRetentions(List.of(
             new Option(KAFKA_BOOTSTRAP.key(), "127.0.0.1:9092", "Kafka bootstrap servers (env KAFKA_BOOTSTRAP)"),
             new Option(KAFKA_TOPIC.key(), Topic.ITEM_SALES.defaultName(), "the event log topic"),
             new Option(
@@ -140,7 +143,20 @@ public final class JobConfig implements Serializable {
                     ENRICHMENT_CURRENCY.key(),
                     "EUR",
                     "the one currency of catalog prices; others go to the DLQ as WRONG_CURRENCY"),
-            new Option(JOB_MAX_PARALLELISM.key(), "128", "key groups: the upper bound for rescaling from a savepoint"));
+            new Option(
+                    JOB_MAX_PARALLELISM.key(), "128", "key groups: the upper bound for rescaling from a savepoint")));
+
+    /** The options, then one retention per view ({@link ViewRetention}). */
+    private static List<Option> withRetentions(List<Option> options) {
+        List<Option> all = new ArrayList<>(options);
+        for (ViewTable view : ViewTable.values()) {
+            all.add(new Option(
+                    ViewRetention.settingKey(view),
+                    ViewRetention.NONE,
+                    "rows are kept this long from their event time (window rows: from the window end), or none"));
+        }
+        return List.copyOf(all);
+    }
 
     private static final Map<String, Option> BY_KEY = new LinkedHashMap<>();
 
@@ -188,6 +204,8 @@ public final class JobConfig implements Serializable {
     public final boolean enrichment;
     public final Duration referenceIdleness;
     public final String currency;
+    /** Per view, how long its rows are kept from their event time; a view without an entry keeps them forever. */
+    private final EnumMap<ViewTable, Duration> retention = new EnumMap<>(ViewTable.class);
 
     private JobConfig(Map<String, String> values) {
         Reader r = new Reader(values);
@@ -240,6 +258,12 @@ public final class JobConfig implements Serializable {
         this.enrichment = r.bool(ENRICHMENT.key());
         this.referenceIdleness = r.duration(ENRICHMENT_REFERENCE_IDLENESS.key(), true);
         this.currency = r.text(ENRICHMENT_CURRENCY.key());
+        for (ViewTable view : ViewTable.values()) {
+            Duration kept = r.retention(ViewRetention.settingKey(view));
+            if (kept != null) {
+                retention.put(view, kept);
+            }
+        }
         if (itemCatalogTopic.equals(storeDirectoryTopic)) {
             throw new ConfigException("--" + KAFKA_ITEM_CATALOG_TOPIC.key() + " and --"
                     + KAFKA_STORE_DIRECTORY_TOPIC.key() + " must be two topics, both are '" + itemCatalogTopic + "'");
@@ -252,6 +276,11 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException("the port must be 1 to 65535, got " + port);
         }
         return port;
+    }
+
+    /** How long {@code view} keeps a row from its event time ({@link ViewRetention#ttlSeconds}); null: forever. */
+    public Duration retention(ViewTable view) {
+        return retention.get(view);
     }
 
     /** The transactional-id prefix of one of the job's Kafka sinks ({@link ViewVersions#transactionalIdPrefix}). */
@@ -352,6 +381,10 @@ public final class JobConfig implements Serializable {
         shown.put(TOP_N.key(), Integer.toString(topN));
         shown.put(PARSE_MAX_FUTURE_SKEW.key(), maxFutureSkew.toString());
         shown.put(ENRICHMENT.key(), Boolean.toString(enrichment));
+        for (ViewTable view : ViewTable.values()) {
+            Duration kept = retention(view);
+            shown.put(ViewRetention.settingKey(view), kept == null ? ViewRetention.NONE : kept.toString());
+        }
         if (enrichment) {
             shown.put(KAFKA_ITEM_CATALOG_TOPIC.key(), itemCatalogTopic);
             shown.put(KAFKA_STORE_DIRECTORY_TOPIC.key(), storeDirectoryTopic);
@@ -501,6 +534,19 @@ public final class JobConfig implements Serializable {
             if (d.compareTo(MAX_DURATION) > 0) {
                 throw new ConfigException(
                         "--" + key + " must be at most " + MAX_DURATION.toDays() + "d, got " + values.get(key));
+            }
+            return d;
+        }
+
+        /** A view's retention: {@value ViewRetention#NONE} (null), or a positive duration no longer than a TTL. */
+        Duration retention(String key) {
+            if (text(key).equalsIgnoreCase(ViewRetention.NONE)) {
+                return null;
+            }
+            Duration d = duration(key, true);
+            if (d.compareTo(ViewRetention.LONGEST) > 0) {
+                throw new ConfigException("--" + key + " must be at most " + ViewRetention.LONGEST.toDays()
+                        + "d (Cassandra's longest TTL) or none, got " + values.get(key));
             }
             return d;
         }

@@ -64,7 +64,7 @@ public final class CassandraViewSinks implements ViewSinks {
     public void itemSales(DataStream<SaleEvent> events) {
         write(
                 events,
-                new ViewRows.ItemSales(),
+                new ViewRows.ItemSales(config.retention(ViewTable.ITEM_SALES)),
                 ViewRows.ITEM_SALES_ROW,
                 ViewStatements.itemSales(config.keyspace),
                 ViewTable.ITEM_SALES.table(),
@@ -77,7 +77,7 @@ public final class CassandraViewSinks implements ViewSinks {
     public void salesByStoreDay(DataStream<SaleEvent> events) {
         write(
                 events,
-                new ViewRows.SalesByStoreDay(schema),
+                new ViewRows.SalesByStoreDay(schema, config.retention(ViewTable.SALES_BY_STORE_DAY)),
                 ViewStatements.salesByStoreDay(config.keyspace, schema),
                 ViewTable.SALES_BY_STORE_DAY.table(),
                 FIRST_TWO,
@@ -112,7 +112,7 @@ public final class CassandraViewSinks implements ViewSinks {
     private void writeWindows(DataStream<WindowAggregate> windows, ViewTable view, String upsert, ViewSchema rows) {
         write(
                 windows,
-                new ViewRows.Window(view.table(), rows),
+                new ViewRows.Window(view.table(), rows, config.retention(view)),
                 upsert,
                 view.table(),
                 FIRST_TWO,
@@ -124,7 +124,7 @@ public final class CassandraViewSinks implements ViewSinks {
     public void topItemsPerStoreHour(DataStream<TopItemsRank> ranks) {
         write(
                 ranks,
-                new ViewRows.TopItems(schema),
+                new ViewRows.TopItems(schema, config.retention(ViewTable.TOP_ITEMS_PER_STORE_HOUR)),
                 ViewStatements.topItemsPerStoreHour(config.keyspace, schema),
                 ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                 FIRST_TWO,
@@ -170,7 +170,7 @@ public final class CassandraViewSinks implements ViewSinks {
             int[] primaryKey,
             Chain chain) {
         SingleOutputStreamOperator<ROW> rows =
-                input.map(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
+                input.flatMap(mapper, rowType).uid(view + "-rows").name("Rows of " + view);
         if (chain == Chain.OWN) {
             rows.startNewChain();
         }

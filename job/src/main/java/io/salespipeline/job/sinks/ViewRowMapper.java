@@ -1,27 +1,37 @@
 package io.salespipeline.job.sinks;
 
 import io.salespipeline.contract.Metrics;
+import io.salespipeline.contract.ViewRetention;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.java.tuple.Tuple;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.util.Collector;
 
 /**
- * Turns a record into the bind values of its view's prepared upsert, the last value being the
- * write timestamp ({@code USING TIMESTAMP ?}), and counts what it hands to the sink.
+ * Turns a record into the bind values of its view's prepared upsert, the last two being the row's
+ * TTL and its write timestamp ({@code USING TTL ? AND TIMESTAMP ?}), and counts what it hands to
+ * the sink. A row whose retention, counted from its event time, has passed is not written but
+ * counted ({@link Metrics#EXPIRED_ROWS}).
  */
-abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, ROW> {
+abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichFlatMapFunction<IN, ROW> {
 
     private static final long serialVersionUID = 1L;
 
     private final String view;
+    /** Null: the view keeps its rows forever. */
+    private final Duration retention;
+
     private transient Counter rows;
+    private transient Counter expired;
     private transient long lastEmissionMicros;
 
-    ViewRowMapper(String view) {
+    ViewRowMapper(String view, Duration retention) {
         this.view = view;
+        this.retention = retention;
     }
 
     @Override
@@ -31,6 +41,7 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
                 .addGroup(Metrics.VIEWS_GROUP)
                 .addGroup(Metrics.VIEW_LABEL, view);
         rows = group.counter(Metrics.ROWS);
+        expired = group.counter(Metrics.EXPIRED_ROWS);
         group.gauge(Metrics.WRITE_RETRIES, (Gauge<Long>)
                 () -> WriteFailures.retries(view).get());
         group.gauge(Metrics.WRITE_ERRORS, (Gauge<Long>)
@@ -38,12 +49,21 @@ abstract class ViewRowMapper<IN, ROW extends Tuple> extends RichMapFunction<IN, 
     }
 
     @Override
-    public final ROW map(IN record) {
+    public final void flatMap(IN record, Collector<ROW> out) {
+        int ttlSeconds = ViewRetention.ttlSeconds(retainedFromMs(record), retention, System.currentTimeMillis());
+        if (ttlSeconds == ViewRetention.EXPIRED) {
+            expired.inc();
+            return;
+        }
         rows.inc();
-        return toRow(record);
+        out.collect(toRow(record, ttlSeconds));
     }
 
-    abstract ROW toRow(IN record);
+    /** The row, its TTL ({@link ViewRetention#NO_TTL} for none) and its write timestamp last. */
+    abstract ROW toRow(IN record, int ttlSeconds);
+
+    /** The event time the row's retention counts from: a sale's time, a window's end. */
+    abstract long retainedFromMs(IN record);
 
     /**
      * Event time in microseconds, for views where the newest event must win however late it

@@ -6,6 +6,7 @@ import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.job.records.TopItemsRank;
 import io.salespipeline.job.records.WindowAggregate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,14 +17,14 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple;
-import org.apache.flink.api.java.tuple.Tuple8;
+import org.apache.flink.api.java.tuple.Tuple9;
 
 /** The rows of each view: the bind values of its upsert ({@link ViewStatements}) in order, and their Flink types. */
 final class ViewRows {
 
     private ViewRows() {}
 
-    static final TypeInformation<Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>>
+    static final TypeInformation<Tuple9<String, String, String, Date, LocalDate, String, Integer, Integer, Long>>
             ITEM_SALES_ROW = Types.TUPLE(
                     Types.STRING,
                     Types.STRING,
@@ -31,6 +32,7 @@ final class ViewRows {
                     TypeInformation.of(Date.class),
                     Types.LOCAL_DATE,
                     Types.STRING,
+                    Types.INT,
                     Types.INT,
                     Types.LONG);
 
@@ -43,16 +45,18 @@ final class ViewRows {
      * the same millisecond, the later in the log (see {@link ViewStatements#logPosition}).
      */
     static final class ItemSales
-            extends ViewRowMapper<SaleEvent, Tuple8<String, String, String, Date, LocalDate, String, Integer, Long>> {
+            extends ViewRowMapper<
+                    SaleEvent, Tuple9<String, String, String, Date, LocalDate, String, Integer, Integer, Long>> {
         private static final long serialVersionUID = 1L;
 
-        ItemSales() {
-            super(ViewTable.ITEM_SALES.table());
+        ItemSales(Duration retention) {
+            super(ViewTable.ITEM_SALES.table(), retention);
         }
 
         @Override
-        Tuple8<String, String, String, Date, LocalDate, String, Integer, Long> toRow(SaleEvent e) {
-            return Tuple8.of(
+        Tuple9<String, String, String, Date, LocalDate, String, Integer, Integer, Long> toRow(
+                SaleEvent e, int ttlSeconds) {
+            return Tuple9.of(
                     e.itemId,
                     ViewStatements.logPosition(e.sourcePartition, e.sourceOffset),
                     e.storeId,
@@ -60,13 +64,19 @@ final class ViewRows {
                     e.timestampDate(),
                     e.itemName,
                     e.itemSold,
+                    ttlSeconds,
                     eventTimeMicros(e.timestampMs));
+        }
+
+        @Override
+        long retainedFromMs(SaleEvent e) {
+            return e.timestampMs;
         }
     }
 
     /**
      * The row of a view whose enriched logic adds columns: the plain fields, then (enriched logic) the added ones,
-     * then the write timestamp, as in the view's upsert for the version's schema.
+     * then the TTL and the write timestamp, as in the view's upsert for the version's schema.
      */
     abstract static class SchemaRow<IN> extends ViewRowMapper<IN, Tuple> {
         private static final long serialVersionUID = 1L;
@@ -77,14 +87,16 @@ final class ViewRows {
         SchemaRow(
                 String view,
                 ViewSchema schema,
+                Duration retention,
                 List<TypeInformation<?>> plainFields,
                 List<TypeInformation<?>> enrichedFields) {
-            super(view);
+            super(view, retention);
             this.enriched = schema == ViewSchema.ENRICHED;
             List<TypeInformation<?>> all = new ArrayList<>(plainFields);
             if (enriched) {
                 all.addAll(enrichedFields);
             }
+            all.add(Types.INT);
             all.add(Types.LONG);
             this.rowType = Types.TUPLE(all.toArray(TypeInformation[]::new));
         }
@@ -101,16 +113,17 @@ final class ViewRows {
         abstract long writeMicros(IN record);
 
         @Override
-        final Tuple toRow(IN record) {
+        final Tuple toRow(IN record, int ttlSeconds) {
             List<Object> values = new ArrayList<>(plainValues(record));
             if (enriched) {
                 values.addAll(enrichedValues(record));
             }
-            Tuple row = Tuple.newInstance(values.size() + 1);
+            values.add(ttlSeconds);
+            values.add(writeMicros(record));
+            Tuple row = Tuple.newInstance(values.size());
             for (int i = 0; i < values.size(); i++) {
                 row.setField(values.get(i), i);
             }
-            row.setField(writeMicros(record), values.size());
             return row;
         }
     }
@@ -122,10 +135,11 @@ final class ViewRows {
     static final class SalesByStoreDay extends SchemaRow<SaleEvent> {
         private static final long serialVersionUID = 1L;
 
-        SalesByStoreDay(ViewSchema schema) {
+        SalesByStoreDay(ViewSchema schema, Duration retention) {
             super(
                     ViewTable.SALES_BY_STORE_DAY.table(),
                     schema,
+                    retention,
                     List.of(
                             Types.STRING,
                             Types.LOCAL_DATE,
@@ -158,6 +172,11 @@ final class ViewRows {
         long writeMicros(SaleEvent e) {
             return eventTimeMicros(e.timestampMs);
         }
+
+        @Override
+        long retainedFromMs(SaleEvent e) {
+            return e.timestampMs;
+        }
     }
 
     /**
@@ -167,10 +186,11 @@ final class ViewRows {
     static final class Window extends SchemaRow<WindowAggregate> {
         private static final long serialVersionUID = 1L;
 
-        Window(String view, ViewSchema schema) {
+        Window(String view, ViewSchema schema, Duration retention) {
             super(
                     view,
                     schema,
+                    retention,
                     List.of(
                             Types.STRING,
                             Types.LOCAL_DATE,
@@ -203,6 +223,11 @@ final class ViewRows {
         long writeMicros(WindowAggregate w) {
             return aggregateMicros(w.finalResult);
         }
+
+        @Override
+        long retainedFromMs(WindowAggregate w) {
+            return w.windowEndMs;
+        }
     }
 
     /**
@@ -212,10 +237,11 @@ final class ViewRows {
     static final class TopItems extends SchemaRow<TopItemsRank> {
         private static final long serialVersionUID = 1L;
 
-        TopItems(ViewSchema schema) {
+        TopItems(ViewSchema schema, Duration retention) {
             super(
                     ViewTable.TOP_ITEMS_PER_STORE_HOUR.table(),
                     schema,
+                    retention,
                     List.of(
                             Types.STRING,
                             Types.LOCAL_DATE,
@@ -248,6 +274,11 @@ final class ViewRows {
         @Override
         long writeMicros(TopItemsRank r) {
             return aggregateMicros(r.finalResult);
+        }
+
+        @Override
+        long retainedFromMs(TopItemsRank r) {
+            return r.windowEndMs;
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.salespipeline.contract.JobSetting;
+import io.salespipeline.contract.ViewTable;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +27,27 @@ class JobConfigTest {
                 .isNotEqualTo(v2.transactionalIdPrefix("dlq"))
                 .isEqualTo("sales-pipeline-sales_v1-dlq");
         assertThat(v1.transactionalIdPrefix("dlq")).isNotEqualTo(v1.transactionalIdPrefix("late"));
+    }
+
+    @Test
+    void everyViewKeepsItsRowsForeverUnlessItsRetentionIsSetAndABadRetentionIsOneLine() {
+        JobConfig config = config("--retention.sales_by_store_day", "90d", "--retention.item_sales", "NONE");
+        assertThat(config.retention(ViewTable.SALES_BY_STORE_DAY)).isEqualTo(Duration.ofDays(90));
+        assertThat(config.retention(ViewTable.ITEM_SALES)).isNull();
+        assertThat(config.retention(ViewTable.REGION_SALES_PER_HOUR)).isNull();
+        assertThat(config.describe())
+                .containsEntry("retention.sales_by_store_day", "PT2160H")
+                .containsEntry("retention.store_sales_per_minute", "none");
+        assertThatThrownBy(() -> config("--retention.item_sales_per_hour", "0s"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--retention.item_sales_per_hour must be positive, got 0s");
+        assertThatThrownBy(() -> config("--retention.item_sales_per_hour", "7301d"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--retention.item_sales_per_hour must be at most 7300d (Cassandra's longest TTL) or none, "
+                        + "got 7301d");
+        assertThatThrownBy(() -> config("--retention.item_sales_per_day", "1d"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown setting --retention.item_sales_per_day (see --help for the list)");
     }
 
     @Test
@@ -76,8 +98,11 @@ class JobConfigTest {
     @Test
     void everyContractSettingIsADocumentedOptionAndNoOther() {
         assertThat(JobConfig.OPTIONS.stream().map(JobConfig.Option::key))
-                .containsExactlyInAnyOrder(
-                        Arrays.stream(JobSetting.values()).map(JobSetting::key).toArray(String[]::new));
+                .containsExactlyInAnyOrder(java.util.stream.Stream.concat(
+                                Arrays.stream(JobSetting.values()).map(JobSetting::key),
+                                Arrays.stream(io.salespipeline.contract.ViewTable.values())
+                                        .map(io.salespipeline.contract.ViewRetention::settingKey))
+                        .toArray(String[]::new));
         List<String> args = new JobSetting.Arguments()
                 .set(JobSetting.VIEW_VERSION, 7)
                 .set(JobSetting.VIEWS_RECORDS, false)

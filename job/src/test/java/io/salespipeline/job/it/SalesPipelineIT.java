@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.salespipeline.contract.Metrics;
 import io.salespipeline.contract.Topic;
+import io.salespipeline.contract.ViewRetention;
+import io.salespipeline.contract.ViewSchema;
 import io.salespipeline.contract.ViewTable;
 import io.salespipeline.job.SalesPipelineJob;
 import io.salespipeline.job.config.JobConfig;
@@ -249,6 +252,114 @@ class SalesPipelineIT {
                 assertThat(letter.path("source").path("offset").asLong()).isEqualTo(2L);
             });
             assertNoWindowDroppedARecord(rest, run.client);
+            assertThat(exceptionHistory(rest, run.client)).as("a clean run").isEmpty();
+        } finally {
+            cancel(run.client);
+        }
+    }
+
+    /**
+     * Retention counts from event time: with 90 days for every view, sales 100 days old reach no view and are counted
+     * as expired rows, and the rows of fresh ones carry TTLs that end at their event time plus 90 days (a window's
+     * rows at its end plus 90 days), as Cassandra's {@code TTL(column)} reads them back.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void withARetentionOldSalesReachNoViewAndFreshRowsExpireAtTheirEventTimePlusTheRetention(
+            @InjectClusterRESTAddress URI rest) throws Exception {
+        Duration retention = Duration.ofDays(90);
+        List<String> settings = new ArrayList<>();
+        for (ViewTable view : ViewSchema.PLAIN.tables()) {
+            settings.addAll(List.of("--" + ViewRetention.settingKey(view), "90d"));
+        }
+        Run run = start("retention", SalesPipelineJob::withKafkaAndCassandra, 1, settings.toArray(String[]::new));
+        int sales = 20;
+        long now = System.currentTimeMillis();
+        long hundredDaysAgo = now - Duration.ofDays(100).toMillis();
+        long tenMinutesAgo = now - Duration.ofMinutes(10).toMillis();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaIo.producer(run.bootstrap)) {
+            // old first, in one partition: the fresh sales are ahead of them, never late
+            for (long start : List.of(hundredDaysAgo, tenMinutesAgo)) {
+                for (int i = 0; i < sales; i++) {
+                    String sale = "{\"item_id\": \"plates-235\", \"item_sold\": 2, \"item_name\": \"Plates\", "
+                            + "\"timestamp_ms\": " + (start + i * 1_000L) + ", \"store_id\": \"store-01\"}";
+                    producer.send(new ProducerRecord<>(run.topic, 0, null, sale.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            producer.flush();
+        }
+        try {
+            await(
+                    "the fresh sales in sales_by_store_day",
+                    PHASE_TIMEOUT,
+                    () -> Views.count(cql, run.keyspace, ViewTable.SALES_BY_STORE_DAY.table()) == sales,
+                    run);
+            Map<String, Double> expired = new TreeMap<>();
+            await(
+                    "expired rows counted for every view",
+                    VIEWS_TIMEOUT,
+                    () -> {
+                        expired.clear();
+                        try {
+                            expired.putAll(expiredRowsByView(rest, run.client));
+                        } catch (Exception e) {
+                            throw new IllegalStateException("reading the job's metrics", e);
+                        }
+                        // a window's rows are counted as its early and final firings come
+                        return expired.getOrDefault(ViewTable.SALES_BY_STORE_DAY.table(), 0.0) >= sales
+                                && expired.getOrDefault(ViewTable.ITEM_SALES.table(), 0.0) >= sales
+                                && ViewSchema.PLAIN.tables().stream()
+                                        .allMatch(view -> expired.getOrDefault(view.table(), 0.0) > 0);
+                    },
+                    run);
+            assertThat(expired)
+                    .as("expired rows per view")
+                    .containsEntry(ViewTable.SALES_BY_STORE_DAY.table(), (double) sales)
+                    .containsEntry(ViewTable.ITEM_SALES.table(), (double) sales)
+                    .allSatisfy((view, count) -> assertThat(count).as(view).isPositive());
+
+            long queried = System.currentTimeMillis();
+            // what TTL(column) reads: the seconds from now to the row's event time plus the retention
+            java.util.function.LongUnaryOperator ttlLeft =
+                    retainedFrom -> (retainedFrom + retention.toMillis() - queried) / 1000;
+            for (var row : cql.execute("SELECT timestamp_ms, TTL(item_sold) AS ttl FROM " + run.keyspace + "."
+                    + ViewTable.SALES_BY_STORE_DAY.table())) {
+                long eventTime = row.getInstant("timestamp_ms").toEpochMilli();
+                assertThat(eventTime).as("only fresh sales").isGreaterThanOrEqualTo(tenMinutesAgo);
+                assertThat((long) row.getInt("ttl"))
+                        .as("TTL of the sale at %s", row.getInstant("timestamp_ms"))
+                        .isBetween(ttlLeft.applyAsLong(eventTime) - 10, ttlLeft.applyAsLong(eventTime) + 1);
+            }
+            var newest = cql.execute("SELECT sale.timestamp_ms AS timestamp_ms, TTL(sale) AS ttl FROM " + run.keyspace
+                            + "." + ViewTable.ITEM_SALES.table() + " WHERE item_id = 'plates-235'")
+                    .one();
+            assertThat(newest).isNotNull();
+            long newestTime = newest.getInstant("timestamp_ms").toEpochMilli();
+            assertThat(newestTime).isEqualTo(tenMinutesAgo + (sales - 1) * 1_000L);
+            assertThat((long) newest.getInt("ttl"))
+                    .isBetween(ttlLeft.applyAsLong(newestTime) - 10, ttlLeft.applyAsLong(newestTime) + 1);
+            for (ViewTable view : List.of(ViewTable.STORE_SALES_PER_MINUTE, ViewTable.ITEM_SALES_PER_HOUR)) {
+                List<com.datastax.oss.driver.api.core.cql.Row> windows = cql.execute(
+                                "SELECT window_end, TTL(units) AS " + "ttl FROM " + run.keyspace + "." + view.table())
+                        .all();
+                assertThat(windows).as("%s: the fresh windows", view.table()).isNotEmpty();
+                for (var row : windows) {
+                    long end = row.getInstant("window_end").toEpochMilli();
+                    assertThat(end).as("%s: only fresh windows", view.table()).isGreaterThan(tenMinutesAgo);
+                    assertThat((long) row.getInt("ttl"))
+                            .as("%s: TTL of the window ending %s", view.table(), row.getInstant("window_end"))
+                            .isBetween(ttlLeft.applyAsLong(end) - 10, ttlLeft.applyAsLong(end) + 1);
+                }
+            }
+            List<com.datastax.oss.driver.api.core.cql.Row> ranks = cql.execute("SELECT window_start, TTL(units) AS ttl "
+                            + "FROM " + run.keyspace + "." + ViewTable.TOP_ITEMS_PER_STORE_HOUR.table())
+                    .all();
+            assertThat(ranks).isNotEmpty().allSatisfy(row -> {
+                long end = row.getInstant("window_start").toEpochMilli()
+                        + Duration.ofHours(1).toMillis();
+                assertThat((long) row.getInt("ttl"))
+                        .isBetween(ttlLeft.applyAsLong(end) - 10, ttlLeft.applyAsLong(end) + 1);
+            });
             assertThat(exceptionHistory(rest, run.client)).as("a clean run").isEmpty();
         } finally {
             cancel(run.client);
@@ -1057,22 +1168,7 @@ class SalesPipelineIT {
         assertThat(windows).as("window operators").isGreaterThanOrEqualTo(3);
         while (dropped.size() < windows && System.nanoTime() < deadline) {
             dropped.clear();
-            for (JsonNode vertex : restGet(rest, "/jobs/" + client.getJobID()).path("vertices")) {
-                String metrics = "/jobs/" + client.getJobID() + "/vertices/"
-                        + vertex.path("id").asText() + "/subtasks/metrics";
-                for (JsonNode metric : restGet(rest, metrics)) {
-                    String id = metric.path("id").asText();
-                    if (id.endsWith(".numLateRecordsDropped")) {
-                        JsonNode sum = restGet(
-                                        rest,
-                                        metrics + "?agg=sum&get="
-                                                + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
-                                .path(0)
-                                .path("sum");
-                        dropped.put(id, sum.asDouble(-1));
-                    }
-                }
-            }
+            dropped.putAll(metricSums(rest, client, id -> id.endsWith(".numLateRecordsDropped")));
             if (dropped.size() < windows) {
                 Thread.sleep(2_000);
             }
@@ -1081,6 +1177,43 @@ class SalesPipelineIT {
                 .as("numLateRecordsDropped of the %d window operators", windows)
                 .hasSize(windows)
                 .allSatisfy((id, count) -> assertThat(count).as(id).isZero());
+    }
+
+    /** Each metric of the job whose REST id {@code wanted} accepts, summed over its subtasks. */
+    private static Map<String, Double> metricSums(
+            URI rest, JobClient client, java.util.function.Predicate<String> wanted) throws Exception {
+        Map<String, Double> sums = new TreeMap<>();
+        for (JsonNode vertex : restGet(rest, "/jobs/" + client.getJobID()).path("vertices")) {
+            String metrics = "/jobs/" + client.getJobID() + "/vertices/"
+                    + vertex.path("id").asText() + "/subtasks/metrics";
+            for (JsonNode metric : restGet(rest, metrics)) {
+                String id = metric.path("id").asText();
+                if (wanted.test(id)) {
+                    JsonNode sum = restGet(
+                                    rest,
+                                    metrics + "?agg=sum&get=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
+                            .path(0)
+                            .path("sum");
+                    sums.put(id, sum.asDouble(-1));
+                }
+            }
+        }
+        return sums;
+    }
+
+    /**
+     * The {@code views.expired_rows} counters by their {@code view} label: REST names them
+     * {@code <operator>.views.view.<table>.expired_rows}.
+     */
+    private static Map<String, Double> expiredRowsByView(URI rest, JobClient client) throws Exception {
+        Map<String, Double> byView = new TreeMap<>();
+        String labelled = "." + Metrics.VIEWS_GROUP + "." + Metrics.VIEW_LABEL + ".";
+        metricSums(rest, client, id -> id.endsWith("." + Metrics.EXPIRED_ROWS) && id.contains(labelled))
+                .forEach((id, sum) -> {
+                    String view = id.substring(id.indexOf(labelled) + labelled.length(), id.lastIndexOf('.'));
+                    byView.merge(view, sum, Double::sum);
+                });
+        return byView;
     }
 
     private static List<String> exceptionHistory(URI rest, JobClient client) throws Exception {

@@ -714,8 +714,8 @@ class WholeChainSchedulesTest {
         Map<String, String> regions = new HashMap<>();
         for (Tuple row : outputs.table(ViewTable.SALES_BY_STORE_DAY.table()).values()) {
             assertThat(row.getArity())
-                    .as("a store-day row and its write timestamp")
-                    .isEqualTo(enriched ? 9 : 8);
+                    .as("a store-day row, its TTL and its write timestamp")
+                    .isEqualTo(enriched ? 10 : 9);
             regions.put(row.getField(3), enriched ? row.getField(7) : "");
         }
         assertThat(regions.keySet())
@@ -783,8 +783,8 @@ class WholeChainSchedulesTest {
                     .as("%s %s ends final", view.table(), key)
                     .isTrue();
             assertThat(row.getArity())
-                    .as("%s: the enriched logic's row", view.table())
-                    .isEqualTo(enriched ? 10 : 8);
+                    .as("%s: the enriched logic's row, its TTL and its write timestamp", view.table())
+                    .isEqualTo(enriched ? 11 : 9);
             WindowSums sums = new WindowSums();
             sums.units = row.<Long>getField(4);
             sums.events = row.<Long>getField(5);
@@ -871,8 +871,8 @@ class WholeChainSchedulesTest {
                     .as("rank %s ends final", key)
                     .isTrue();
             assertThat(row.getArity())
-                    .as("rank %s: the enriched logic's row", key)
-                    .isEqualTo(enriched ? 10 : 8);
+                    .as("rank %s: the enriched logic's row, its TTL and its write timestamp", key)
+                    .isEqualTo(enriched ? 11 : 9);
             BigDecimal revenue = enriched ? row.getField(8) : BigDecimal.ZERO;
             if (enriched) {
                 assertThat(row.<String>getField(7))

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.driver.core.BatchStatement;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.salespipeline.contract.ViewRetention;
 import io.salespipeline.contract.ViewStatements;
 import io.salespipeline.job.records.SaleEvent;
 import io.salespipeline.testkit.RealStackExtension;
 import io.salespipeline.testkit.TestNamespace;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RealStackExtension.class)
 class ItemSalesTiesIT {
+
+    /** A view without a retention keeps its rows forever. */
+    private static final Duration FOREVER = null;
 
     private static final long SAME_MILLISECOND = 1_530_305_100_936L;
 
@@ -57,7 +62,7 @@ class ItemSalesTiesIT {
     @Test
     void theLatestSaleInTheLogWinsATieWhateverOrderTheWritesArriveIn() {
         RowBinder upsert = binder();
-        ViewRows.ItemSales rows = new ViewRows.ItemSales();
+        ViewRows.ItemSales rows = new ViewRows.ItemSales(FOREVER);
         long seed = System.nanoTime();
         Random random = new Random(seed);
         // positions whose order a careless encoding gets wrong: offsets across 127/128 and 999/1000, partitions across
@@ -101,10 +106,10 @@ class ItemSalesTiesIT {
             Collections.shuffle(sales, random);
             if (random.nextBoolean()) {
                 BatchStatement batch = new BatchStatement(BatchStatement.Type.UNLOGGED);
-                sales.forEach(s -> batch.add(upsert.bind(rows.toRow(s))));
+                sales.forEach(s -> batch.add(upsert.bind(rows.toRow(s, ViewRetention.NO_TTL))));
                 connection.session().execute(batch);
             } else {
-                sales.forEach(s -> connection.session().execute(upsert.bind(rows.toRow(s))));
+                sales.forEach(s -> connection.session().execute(upsert.bind(rows.toRow(s, ViewRetention.NO_TTL))));
             }
 
             Row row = reader.execute(
@@ -126,12 +131,12 @@ class ItemSalesTiesIT {
     @Test
     void aNewerSaleStillBeatsAnOlderOneLaterInTheLog() {
         RowBinder upsert = binder();
-        ViewRows.ItemSales rows = new ViewRows.ItemSales();
+        ViewRows.ItemSales rows = new ViewRows.ItemSales(FOREVER);
         SaleEvent newer = new SaleEvent("newer-wins", "Plates", "store-a", 1, SAME_MILLISECOND + 1, "item_sales", 0, 5);
         SaleEvent olderLaterInLog =
                 new SaleEvent("newer-wins", "Plates", "store-b", 2, SAME_MILLISECOND, "item_sales", 3, 900);
-        connection.session().execute(upsert.bind(rows.toRow(newer)));
-        connection.session().execute(upsert.bind(rows.toRow(olderLaterInLog)));
+        connection.session().execute(upsert.bind(rows.toRow(newer, ViewRetention.NO_TTL)));
+        connection.session().execute(upsert.bind(rows.toRow(olderLaterInLog, ViewRetention.NO_TTL)));
 
         Row row = reader.execute("SELECT sale.store_id FROM " + keyspace + ".item_sales WHERE item_id = 'newer-wins'")
                 .one();

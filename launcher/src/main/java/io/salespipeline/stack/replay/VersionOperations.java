@@ -3,7 +3,9 @@ package io.salespipeline.stack.replay;
 import io.salespipeline.contract.JobSetting;
 import io.salespipeline.contract.Topic;
 import io.salespipeline.contract.VersionState;
+import io.salespipeline.contract.ViewRetention;
 import io.salespipeline.contract.ViewSchema;
+import io.salespipeline.contract.ViewTable;
 import io.salespipeline.contract.ViewVersions;
 import io.salespipeline.stack.Progress;
 import io.salespipeline.stack.StackException;
@@ -19,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The operations on a pipeline's view versions: deploy, compatible change (savepoint restart),
@@ -442,13 +445,20 @@ public final class VersionOperations implements AutoCloseable {
         out.println("* = readers use this version");
     }
 
-    /** The jar and settings a version's restarts run: what its latest start recorded. */
+    /** The jar and settings a version's restarts run (what its latest start recorded), and its views' retention. */
     private void printCode(ControlTable.Version v) {
         if (v == null || v.jarSha256() == null) {
             return;
         }
         out.println("         jar " + v.jarSha256() + " (built " + v.jarBuiltAt() + "), settings: "
                 + (v.jobSettings().isEmpty() ? "none" : String.join(" ", v.jobSettings())));
+        Map<ViewTable, String> retention = ViewRetention.of(v.jobSettings(), ViewSchema.of(v.jobSettings()));
+        out.println("         retention from event time: "
+                + (retention.values().stream().allMatch(ViewRetention.NONE::equals)
+                        ? "none (rows kept forever)"
+                        : retention.entrySet().stream()
+                                .map(view -> view.getKey().table() + " " + view.getValue())
+                                .collect(Collectors.joining(", "))));
     }
 
     /** A version never recorded counts as created: its keyspace may exist, no job ever ran for it. */
