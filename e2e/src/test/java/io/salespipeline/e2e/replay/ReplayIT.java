@@ -558,6 +558,45 @@ class ReplayIT {
                 .isZero();
     }
 
+    /**
+     * A reprocess builds a version from the whole log: once deleteRecords (or a retention) took the first offsets of
+     * a partition, it refuses with one line, and with --from-earliest-available builds from what is left and says
+     * which offsets were missing.
+     */
+    @Test
+    @Order(8)
+    void aReprocessOfALogThatLostItsFirstOffsetsIsRefusedUnlessToldToBuildFromWhatIsLeft() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", PORTS.kafkaBootstrap()))) {
+            admin.deleteRecords(Map.of(
+                            new org.apache.kafka.common.TopicPartition(Topic.ITEM_SALES.defaultName(), 0),
+                            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(10)))
+                    .all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        StackScript.Result refused = replay("reprocess", "--version", "9", "--no-switch");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.errors())
+                .singleElement()
+                .asString()
+                .startsWith("replay: the log item_sales no longer starts at offset 0 (partition 0 from offset 10 "
+                        + "(offsets 0-9 gone)): its history was deleted")
+                .endsWith("--from-earliest-available builds it from what is left");
+        try (CqlSession cql = cql()) {
+            assertThat(cql.getMetadata().getKeyspace("sales_v9"))
+                    .as("nothing was created")
+                    .isEmpty();
+        }
+
+        StackScript.Result fromWhatIsLeft =
+                replay("reprocess", "--version", "9", "--no-switch", "--from-earliest-available");
+        assertThat(fromWhatIsLeft.exitCode()).as(fromWhatIsLeft.output()).isZero();
+        assertThat(fromWhatIsLeft.output())
+                .containsPattern("reprocessed [\\d,]+ events into sales_v9 .* from the earliest offsets available: "
+                        + "partition 0 from offset 10 \\(offsets 0-9 gone\\)")
+                .contains("readers still use version 3");
+    }
+
     private static String recordedJob(int version) {
         try (CqlSession cql = cql()) {
             return cql.execute(

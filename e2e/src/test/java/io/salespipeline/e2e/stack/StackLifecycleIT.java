@@ -123,6 +123,14 @@ class StackLifecycleIT {
             assertThat(configs.values())
                     .extracting(config -> config.get("cleanup.policy").value())
                     .containsExactlyInAnyOrder("compact", "delete");
+            assertThat(configs.values())
+                    .as("the log and the reference data are kept forever")
+                    .allSatisfy(config ->
+                            assertThat(config.get(Topic.RETENTION_MS).value()).isEqualTo(Topic.FOREVER_MS));
+            assertThat(envelopeRetentions(admin))
+                    .as("dead letters and late events: 30 days from their write")
+                    .containsEntry(Topic.DEAD_LETTERS.defaultName(), "2592000000/LogAppendTime")
+                    .containsEntry(Topic.LATE_EVENTS.defaultName(), "2592000000/LogAppendTime");
             admin.createTopics(List.of(new NewTopic("survives_restart", 1, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
@@ -154,13 +162,39 @@ class StackLifecycleIT {
 
     @Test
     @Order(3)
-    void upAgainIsHarmless() {
+    void upAgainIsHarmlessAndTakesANewRetentionOfTheLateTopic() throws Exception {
         Set<Long> before = pids();
-        StackScript.Result again = run(up());
-        assertThat(again.exitCode()).as(again.output()).isZero();
-        assertThat(again.output())
+        List<String> again = new java.util.ArrayList<>(List.of(up()));
+        again.addAll(List.of("--late-retention", "7d"));
+        StackScript.Result result = run(again.toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output())
                 .contains("kafka: already running", "cassandra: already running", "flink: already running");
         assertThat(pids()).isEqualTo(before);
+        try (Admin admin = admin()) {
+            assertThat(envelopeRetentions(admin))
+                    .containsEntry(Topic.DEAD_LETTERS.defaultName(), "2592000000/LogAppendTime")
+                    .containsEntry(Topic.LATE_EVENTS.defaultName(), "604800000/LogAppendTime");
+        }
+    }
+
+    /** The dead-letter and late topics' {@code retention.ms/message.timestamp.type}. */
+    private static Map<String, String> envelopeRetentions(Admin admin) throws Exception {
+        Map<String, String> retentions = new java.util.TreeMap<>();
+        for (Topic topic : List.of(Topic.DEAD_LETTERS, Topic.LATE_EVENTS)) {
+            Config config = admin.describeConfigs(
+                            List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic.defaultName())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .iterator()
+                    .next();
+            retentions.put(
+                    topic.defaultName(),
+                    config.get(Topic.RETENTION_MS).value() + "/"
+                            + config.get("message.timestamp.type").value());
+        }
+        return retentions;
     }
 
     @Test

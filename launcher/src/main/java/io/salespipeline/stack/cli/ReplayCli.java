@@ -44,8 +44,11 @@ public final class ReplayCli {
             "                      latest completed checkpoint its last job retained (or --from a checkpoint "
                     + "or savepoint)",
             "  reprocess --version N [--parallelism P] [--no-switch] [--max-lag EVENTS] [--stall-timeout SECONDS]",
+            "            [--from-earliest-available]",
             "                      incompatible change: rebuild sales_vN from offset 0 beside the serving "
                     + "job, switch readers",
+            "                      (refused when the log no longer starts at offset 0, unless "
+                    + "--from-earliest-available)",
             "  diff A B [--settle DURATION] [--json]",
             "                      compare versions A and B row by row over the event time both settled (up to the earlier",
             "                      one's newest final window, less --settle, default 60s): exit 0 when they agree",
@@ -110,7 +113,7 @@ public final class ReplayCli {
                                         "stall-timeout",
                                         "savepoint-dir",
                                         "settle"),
-                                Set.of("no-switch")),
+                                Set.of("no-switch", "from-earliest-available")),
                         jobSettings);
             case "switch" -> switchTo(parse(options, Set.of("version"), Set.of()));
             case "rollback" -> rollback(parse(options, Set.of("jar", "parallelism"), Set.of()), jobSettings);
@@ -185,6 +188,7 @@ public final class ReplayCli {
                     maxLag,
                     stallTimeout,
                     args.flag("no-switch"),
+                    args.flag("from-earliest-available"),
                     args.value("savepoint-dir"),
                     settle(args));
             return 0;

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +23,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -211,10 +216,23 @@ public final class KafkaNode extends LocalService {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Arrays.stream(Topic.values())
                     .filter(t -> !existing.contains(t.defaultName()))
-                    .map(t -> new NewTopic(t.defaultName(), t.partitions(partitions), (short) 1).configs(t.configs()))
+                    .map(t -> new NewTopic(t.defaultName(), t.partitions(partitions), (short) 1)
+                            .configs(t.configs(settings.retention(t))))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            // an existing stack takes a retention given to this up
+            Map<ConfigResource, Collection<AlterConfigOp>> retentions = new HashMap<>();
+            Arrays.stream(Topic.values())
+                    .filter(t -> t.expires() && existing.contains(t.defaultName()))
+                    .forEach(t -> retentions.put(
+                            new ConfigResource(ConfigResource.Type.TOPIC, t.defaultName()),
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry(Topic.RETENTION_MS, Topic.retentionMs(settings.retention(t))),
+                                    AlterConfigOp.OpType.SET))));
+            if (!retentions.isEmpty()) {
+                admin.incrementalAlterConfigs(retentions).all().get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException e) {
             if (AuthFailures.kafka(e).isPresent()) {

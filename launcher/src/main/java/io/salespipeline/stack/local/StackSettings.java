@@ -1,5 +1,6 @@
 package io.salespipeline.stack.local;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.Credentials;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -28,7 +30,9 @@ public final class StackSettings {
     enum Kind {
         PORT,
         SIZE,
-        COUNT
+        COUNT,
+        /** A topic retention: hours or days ({@code 12h}, {@code 30d}), or {@code none} for forever. */
+        RETENTION
     }
 
     public enum Setting {
@@ -44,7 +48,17 @@ public final class StackSettings {
          * Two by default: each job spreads its slots over both, so when one is lost the other, which
          * already runs the job's code, takes all of it at once instead of the job waiting for a new JVM.
          */
-        TASKMANAGERS("taskmanagers", Kind.COUNT, "2", "Flink TaskManagers");
+        TASKMANAGERS("taskmanagers", Kind.COUNT, "2", "Flink TaskManagers"),
+        DLQ_RETENTION(
+                "dlq-retention",
+                Kind.RETENTION,
+                Topic.DEFAULT_ENVELOPE_RETENTION.toDays() + "d",
+                "how long item_sales_dlq keeps a dead letter from its write (none: forever)"),
+        LATE_RETENTION(
+                "late-retention",
+                Kind.RETENTION,
+                Topic.DEFAULT_ENVELOPE_RETENTION.toDays() + "d",
+                "how long item_sales_late keeps an envelope from its write (none: forever)");
 
         public final String option;
         final Kind kind;
@@ -62,6 +76,9 @@ public final class StackSettings {
             return kind == Kind.PORT;
         }
     }
+
+    /** The retention setting that keeps a topic's messages forever. */
+    static final String FOREVER = "none";
 
     /** More would not fit this machine's memory next to the other servers (2 GB each). */
     static final int MAX_TASKMANAGERS = 4;
@@ -138,6 +155,24 @@ public final class StackSettings {
         return values.get(s);
     }
 
+    /**
+     * How long {@code topic} keeps a message on this stack: the dead-letter and late topics as set, the others
+     * forever (null).
+     */
+    public Duration retention(Topic topic) {
+        Setting setting = switch (topic) {
+            case DEAD_LETTERS -> Setting.DLQ_RETENTION;
+            case LATE_EVENTS -> Setting.LATE_RETENTION;
+            default -> null;
+        };
+        if (setting == null || values.get(setting).equals(FOREVER)) {
+            return null;
+        }
+        String value = values.get(setting);
+        long amount = Long.parseLong(value.substring(0, value.length() - 1));
+        return value.endsWith("d") ? Duration.ofDays(amount) : Duration.ofHours(amount);
+    }
+
     public int taskManagers() {
         return Integer.parseInt(values.get(Setting.TASKMANAGERS));
     }
@@ -179,6 +214,11 @@ public final class StackSettings {
             }
             if (port < 1024 || port > 65535) {
                 throw StackException.usage("--" + s.option + " must be between 1024 and 65535, got " + port);
+            }
+        } else if (s.kind == Kind.RETENTION) {
+            if (!value.equals(FOREVER) && !value.matches("[1-9][0-9]{0,5}[hd]")) {
+                throw StackException.usage("--" + s.option + " expects hours or days such as 12h or 30d, or " + FOREVER
+                        + ", got '" + value + "'");
             }
         } else if (!value.matches("[0-9]+[kKmMgG]")) {
             throw StackException.usage("--" + s.option + " expects a size such as 512m or 1g, got '" + value + "'");

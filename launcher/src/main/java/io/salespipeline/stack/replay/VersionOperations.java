@@ -213,6 +213,9 @@ public final class VersionOperations implements AutoCloseable {
      * An incompatible change: builds a new version from offset 0 beside the serving one, waits
      * until it has caught up, compares what both found late and (unless {@code noSwitch}) switches
      * readers to it and stops the old version with a savepoint, kept for a rollback.
+     *
+     * @param fromEarliestAvailable build it even when the log's partitions no longer start at offset 0, from what is
+     *     left; otherwise that is refused
      */
     public void reprocess(
             int version,
@@ -221,6 +224,7 @@ public final class VersionOperations implements AutoCloseable {
             long maxLag,
             Duration stallTimeout,
             boolean noSwitch,
+            boolean fromEarliestAvailable,
             String savepointDir,
             Duration settle) {
         int active = p.activeVersion();
@@ -229,6 +233,12 @@ public final class VersionOperations implements AutoCloseable {
                 || p.control.keyspaceExists(ViewVersions.keyspace(version))) {
             throw new StackException("version " + version + " already exists (keyspace "
                     + ViewVersions.keyspace(version) + "): choose a new version, or retire it first");
+        }
+        Map<Integer, Long> missing = LogHistory.missing(p.log.startOffsets(p.topic));
+        if (!missing.isEmpty() && !fromEarliestAvailable) {
+            throw new StackException("the log " + p.topic + " no longer starts at offset 0 ("
+                    + LogHistory.describe(missing) + "): its history was deleted, so version " + version
+                    + " would not hold what the log once held; --from-earliest-available builds it from what is left");
         }
         Optional<FlinkRest.Job> serving = p.runningJob(active);
         long started = System.nanoTime();
@@ -244,12 +254,13 @@ public final class VersionOperations implements AutoCloseable {
         CatchUp.Result result = p.awaitCaughtUp(jobId, maxLag, stallTimeout);
         double seconds = (System.nanoTime() - started) / 1e9;
         String summary = String.format(
-                Locale.ROOT,
-                "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
-                result.eventsDone(),
-                ViewVersions.keyspace(version),
-                seconds,
-                result.eventsDone() / Math.max(seconds, 0.001));
+                        Locale.ROOT,
+                        "reprocessed %,d events into %s in %.1f s (%,.0f events/s)",
+                        result.eventsDone(),
+                        ViewVersions.keyspace(version),
+                        seconds,
+                        result.eventsDone() / Math.max(seconds, 0.001))
+                + (missing.isEmpty() ? "" : " from the earliest offsets available: " + LogHistory.describe(missing));
         if (serving.isPresent()) {
             out.println(p.compareLate(active, serving.get().id(), version, jobId));
             try {

@@ -3,6 +3,7 @@ package io.salespipeline.stack.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.salespipeline.contract.Topic;
 import io.salespipeline.stack.Args;
 import io.salespipeline.stack.StackException;
 import io.salespipeline.stack.clients.CqlScripts;
@@ -114,6 +115,32 @@ class LauncherTest {
             assertThatThrownBy(() -> StackSettings.load(
                             layout, Args.parse(List.of("--taskmanagers", wrong), StackSettings.OPTIONS, Set.of())))
                     .hasMessage("--taskmanagers expects a number from 1 to 4, got '" + wrong + "'");
+        }
+    }
+
+    @Test
+    void theEnvelopeTopicsKeepThirtyDaysUnlessUpIsToldOtherwiseAndTheLogIsKeptForever() {
+        StackLayout layout = new StackLayout(dir, dir.resolve(".stack"));
+        StackSettings defaults = StackSettings.load(layout, null);
+        assertThat(defaults.retention(Topic.DEAD_LETTERS)).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(defaults.retention(Topic.LATE_EVENTS)).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(defaults.retention(Topic.ITEM_SALES)).isNull();
+        assertThat(defaults.retention(Topic.ITEM_CATALOG)).isNull();
+        StackSettings.load(
+                        layout,
+                        Args.parse(
+                                List.of("--dlq-retention", "none", "--late-retention", "12h"),
+                                StackSettings.OPTIONS,
+                                Set.of()))
+                .save(layout);
+        StackSettings later = StackSettings.load(layout, null);
+        assertThat(later.retention(Topic.DEAD_LETTERS)).as("none: forever").isNull();
+        assertThat(later.retention(Topic.LATE_EVENTS)).isEqualTo(java.time.Duration.ofHours(12));
+        for (String wrong : List.of("0d", "30", "2w", "-1d")) {
+            assertThatThrownBy(() -> StackSettings.load(
+                            layout, Args.parse(List.of("--dlq-retention", wrong), StackSettings.OPTIONS, Set.of())))
+                    .hasMessage(
+                            "--dlq-retention expects hours or days such as 12h or 30d, or none, got '" + wrong + "'");
         }
     }
 
