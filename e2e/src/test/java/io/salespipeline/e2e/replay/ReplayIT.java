@@ -574,7 +574,7 @@ class ReplayIT {
                     .all()
                     .get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
-        StackScript.Result refused = replay("reprocess", "--version", "9", "--no-switch");
+        StackScript.Result refused = replay("reprocess", "--version", "5", "--no-switch");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.errors())
                 .singleElement()
@@ -583,18 +583,38 @@ class ReplayIT {
                         + "(offsets 0-9 gone)): its history was deleted")
                 .endsWith("--from-earliest-available builds it from what is left");
         try (CqlSession cql = cql()) {
-            assertThat(cql.getMetadata().getKeyspace("sales_v9"))
+            assertThat(cql.getMetadata().getKeyspace("sales_v5"))
                     .as("nothing was created")
                     .isEmpty();
         }
 
-        StackScript.Result fromWhatIsLeft =
-                replay("reprocess", "--version", "9", "--no-switch", "--from-earliest-available");
+        // a retention is part of the version's logic: recorded with it, shown by status
+        StackScript.Result fromWhatIsLeft = replay(
+                "reprocess",
+                "--version",
+                "5",
+                "--no-switch",
+                "--from-earliest-available",
+                "--",
+                "--retention.sales_by_store_day",
+                "3650d");
         assertThat(fromWhatIsLeft.exitCode()).as(fromWhatIsLeft.output()).isZero();
         assertThat(fromWhatIsLeft.output())
-                .containsPattern("reprocessed [\\d,]+ events into sales_v9 .* from the earliest offsets available: "
+                .containsPattern("reprocessed [\\d,]+ events into sales_v5 .* from the earliest offsets available: "
                         + "partition 0 from offset 10 \\(offsets 0-9 gone\\)")
                 .contains("readers still use version 3");
+        assertThat(replay("status").output())
+                .contains("retention from event time: item_sales none, sales_by_store_day 3650d, "
+                        + "store_sales_per_minute none");
+        try (CqlSession cql = cql()) {
+            Row row = cql.execute("SELECT timestamp_ms, TTL(item_sold) FROM sales_v5.sales_by_store_day LIMIT 1")
+                    .one();
+            long eventTime = row.getInstant(0).toEpochMilli();
+            long expected = (eventTime + Duration.ofDays(3650).toMillis() - System.currentTimeMillis()) / 1000;
+            assertThat((long) row.getInt(1))
+                    .as("a row's TTL ends at its event time plus the retention")
+                    .isBetween(expected - 300, expected + 1);
+        }
     }
 
     private static String recordedJob(int version) {
