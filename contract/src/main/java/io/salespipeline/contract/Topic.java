@@ -69,11 +69,6 @@ public enum Topic {
         return defaultRetention != null;
     }
 
-    /** How long the topic keeps a message unless the stack sets otherwise; null for forever. */
-    public Duration defaultRetention() {
-        return defaultRetention;
-    }
-
     /** Whether the topic is compacted: a reference topic, keeping the newest record of each key. */
     public boolean compacted() {
         return compacted;
