@@ -143,20 +143,12 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         EnrichmentInput input = element.getValue();
         switch (input.kind) {
             case SALE:
-                if (joinable(input.sale.timestampMs)) {
-                    output.collect(new StreamRecord<>(join(input.sale), input.sale.timestampMs));
-                } else {
-                    // a copy: the sale's object belongs to the network stack that handed it over
-                    waiting.add(input.sale.joined(null, null, null));
+                if (!joinOrWait(input.sale, false)) {
                     setOutputIdle(false);
                 }
                 return;
             case LATE_SALE:
-                if (joinable(input.sale.timestampMs)) {
-                    output.collect(LATE_SALES, new StreamRecord<>(join(input.sale), input.sale.timestampMs));
-                } else {
-                    waitingLate.add(input.sale.joined(null, null, null));
-                }
+                joinOrWait(input.sale, true);
                 return;
             case REFERENCE_VERSION:
                 apply(input.version);
@@ -184,19 +176,41 @@ public class EnrichSales extends AbstractStreamOperator<SaleEvent>
         return referenceCaughtUp && (referenceIdle || eventTimeMs <= referenceWatermark);
     }
 
-    private void releaseJoinable() {
-        while (!waitingLate.isEmpty() && joinable(waitingLate.peek().timestampMs)) {
-            SaleEvent late = waitingLate.poll();
-            output.collect(LATE_SALES, new StreamRecord<>(join(late), late.timestampMs));
+    /** Joins and emits the sale now if it may be, else keeps it waiting; whether it was emitted. */
+    private boolean joinOrWait(SaleEvent sale, boolean late) {
+        if (joinable(sale.timestampMs)) {
+            emit(sale, late);
+            return true;
         }
+        // a copy: the sale's object belongs to the network stack that handed it over
+        (late ? waitingLate : waiting).add(sale.joined(null, null, null));
+        return false;
+    }
+
+    private void releaseJoinable() {
+        release(waitingLate, true);
+        if (release(waiting, false)) {
+            advanceOutput();
+        }
+    }
+
+    /** Emits the sales of {@code queue} that may be joined now, earliest first; whether there were any. */
+    private boolean release(PriorityQueue<SaleEvent> queue, boolean late) {
         boolean released = false;
-        while (!waiting.isEmpty() && joinable(waiting.peek().timestampMs)) {
-            SaleEvent sale = waiting.poll();
-            output.collect(new StreamRecord<>(join(sale), sale.timestampMs));
+        while (!queue.isEmpty() && joinable(queue.peek().timestampMs)) {
+            emit(queue.poll(), late);
             released = true;
         }
-        if (released) {
-            advanceOutput();
+        return released;
+    }
+
+    /** A late sale leaves on {@link #LATE_SALES}, for the record views; an on-time one to the windows. */
+    private void emit(SaleEvent sale, boolean late) {
+        StreamRecord<SaleEvent> joined = new StreamRecord<>(join(sale), sale.timestampMs);
+        if (late) {
+            output.collect(LATE_SALES, joined);
+        } else {
+            output.collect(joined);
         }
     }
 

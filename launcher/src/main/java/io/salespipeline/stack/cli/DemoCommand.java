@@ -317,12 +317,7 @@ final class DemoCommand {
                     revenue = revenue.add(window.revenue());
                 }
             }
-            String value = windows.stream()
-                    .filter(w -> w.windowStart().equals(minute))
-                    .findFirst()
-                    .map(DemoCommand::describe)
-                    .orElse("no sales yet");
-            lines.add(String.format(Locale.ROOT, "    %-22s %s", store, value));
+            lines.add(windowLine(store, windows, minute));
         }
         lines.add("  top items this hour (" + hour.toString().substring(11, 16) + " UTC, top_items_per_store_hour):");
         int rankings = 0;
@@ -346,18 +341,23 @@ final class DemoCommand {
             for (String region : ReferenceData.regions()) {
                 List<ViewsReader.WindowRow> windows = views.regionHours(region, today);
                 regionWindows += windows.size();
-                String value = windows.stream()
-                        .filter(w -> w.windowStart().equals(hour))
-                        .findFirst()
-                        .map(DemoCommand::describe)
-                        .orElse("no sales yet");
-                lines.add(String.format(Locale.ROOT, "    %-22s %s", region, value));
+                lines.add(windowLine(region, windows, hour));
             }
         }
         lines.add("");
         lines.add("  Ctrl-C stops the generator and the job (with a savepoint); query the views with ./views, "
                 + "status with ./replay status");
         return new Frame(s, produced, minuteWindows, rankings, revenue, regionWindows, String.join("\n", lines));
+    }
+
+    /** One panel line: {@code key}'s window starting at {@code start}, or that it has no sales yet. */
+    private static String windowLine(String key, List<ViewsReader.WindowRow> windows, Instant start) {
+        String value = windows.stream()
+                .filter(w -> w.windowStart().equals(start))
+                .findFirst()
+                .map(DemoCommand::describe)
+                .orElse("no sales yet");
+        return String.format(Locale.ROOT, "    %-22s %s", key, value);
     }
 
     private static String describe(ViewsReader.WindowRow w) {
